@@ -1,0 +1,90 @@
+package org.tcprec.format;
+
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type.Repetition;
+
+/**
+ * The columns of a version 1 trace, in file order. One row per recorded tracepoint event.
+ *
+ * <p>format-spec/README.md documents each column; FormatSpecDocumentationTest fails when a column
+ * here is missing there.
+ */
+public enum Column {
+    TIME("time", PrimitiveTypeName.INT64, Kind.TIMESTAMP_NS, true),
+    TS_BOOT_NS("ts_boot_ns", PrimitiveTypeName.INT64, Kind.PLAIN, true),
+    EVENT("event", PrimitiveTypeName.BINARY, Kind.STRING, true),
+    CPU("cpu", PrimitiveTypeName.INT32, Kind.PLAIN, true),
+    TGID("tgid", PrimitiveTypeName.INT32, Kind.PLAIN, true),
+    TID("tid", PrimitiveTypeName.INT32, Kind.PLAIN, true),
+    COMM("comm", PrimitiveTypeName.BINARY, Kind.STRING, true),
+    NETNS("netns", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    CGROUP_ID("cgroup_id", PrimitiveTypeName.INT64, Kind.UINT64, false),
+    SKADDR("skaddr", PrimitiveTypeName.INT64, Kind.UINT64, false),
+    FAMILY("family", PrimitiveTypeName.INT32, Kind.PLAIN, true),
+    LADDR("laddr", PrimitiveTypeName.BINARY, Kind.STRING, true),
+    LPORT("lport", PrimitiveTypeName.INT32, Kind.PLAIN, true),
+    RADDR("raddr", PrimitiveTypeName.BINARY, Kind.STRING, true),
+    RPORT("rport", PrimitiveTypeName.INT32, Kind.PLAIN, true),
+    OLDSTATE("oldstate", PrimitiveTypeName.BINARY, Kind.STRING, false),
+    NEWSTATE("newstate", PrimitiveTypeName.BINARY, Kind.STRING, false),
+    STATE("state", PrimitiveTypeName.BINARY, Kind.STRING, false),
+    PROTOCOL("protocol", PrimitiveTypeName.INT32, Kind.PLAIN, false),
+    BYTES_ACKED("bytes_acked", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    BYTES_RECEIVED("bytes_received", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    SOCK_COOKIE("sock_cookie", PrimitiveTypeName.INT64, Kind.UINT64, false),
+    SKBADDR("skbaddr", PrimitiveTypeName.INT64, Kind.UINT64, false),
+    REQ("req", PrimitiveTypeName.INT64, Kind.UINT64, false),
+    ERR("err", PrimitiveTypeName.INT32, Kind.PLAIN, false),
+    REASON("reason", PrimitiveTypeName.INT32, Kind.PLAIN, false),
+    MARK("mark", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    DATA_LEN("data_len", PrimitiveTypeName.INT32, Kind.PLAIN, false),
+    SND_NXT("snd_nxt", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    SND_UNA("snd_una", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    SND_CWND("snd_cwnd", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    SSTHRESH("ssthresh", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    SND_WND("snd_wnd", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    SRTT_US("srtt_us", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    RCV_WND("rcv_wnd", PrimitiveTypeName.INT64, Kind.PLAIN, false);
+
+    enum Kind { PLAIN, STRING, UINT64, TIMESTAMP_NS }
+
+    private final String columnName;
+    private final PrimitiveTypeName physicalType;
+    private final Kind kind;
+    private final boolean required;
+
+    Column(String columnName, PrimitiveTypeName physicalType, Kind kind, boolean required) {
+        this.columnName = columnName;
+        this.physicalType = physicalType;
+        this.kind = kind;
+        this.required = required;
+    }
+
+    public String columnName() {
+        return columnName;
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    PrimitiveTypeName physicalType() {
+        return physicalType;
+    }
+
+    Repetition repetition() {
+        return required ? Repetition.REQUIRED : Repetition.OPTIONAL;
+    }
+
+    LogicalTypeAnnotation logicalType() {
+        return switch (kind) {
+            case PLAIN -> null;
+            case STRING -> LogicalTypeAnnotation.stringType();
+            case UINT64 -> LogicalTypeAnnotation.intType(64, false);
+            // Not adjusted to UTC on purpose: DuckDB reads adjusted nanosecond timestamps as
+            // TIMESTAMPTZ, which has microsecond precision. The values are UTC all the same.
+            case TIMESTAMP_NS -> LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.NANOS);
+        };
+    }
+}

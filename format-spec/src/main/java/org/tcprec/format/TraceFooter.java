@@ -1,0 +1,151 @@
+package org.tcprec.format;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+
+/**
+ * What the footer of a trace says, read without touching the row data: the format version, the
+ * recording's metadata, the row count and the columns present.
+ */
+public record TraceFooter(
+        Path path, String formatVersion, Map<String, Object> metadata, long rows, long fileBytes,
+        int rowGroups, List<String> columns) {
+
+    /** Suffix of the journal a recording in progress (or interrupted) keeps beside its output. */
+    public static final String JOURNAL_SUFFIX = ".tcprec-journal";
+
+    public static Path journalFor(Path trace) {
+        Path name = trace.getFileName();
+        Path dir = trace.toAbsolutePath().getParent();
+        return dir.resolve("." + name + JOURNAL_SUFFIX);
+    }
+
+    public static TraceFooter read(Path path) throws TraceFormatException {
+        if (!Files.exists(path)) {
+            if (Files.exists(journalFor(path))) {
+                throw new TraceFormatException(path + " was never finished (the recording was interrupted): "
+                        + "run 'tcprec recover " + path + "' to turn its journal into a trace");
+            }
+            throw new TraceFormatException(path + ": no such file");
+        }
+        if (Files.isDirectory(path)) {
+            throw new TraceFormatException(path + " is a directory, not a trace file");
+        }
+        FileMetaData footer;
+        long size;
+        try {
+            size = Files.size(path);
+            footer = readFileMetaData(path, size);
+        } catch (NoSuchFileException e) {
+            throw new TraceFormatException(path + ": no such file");
+        } catch (IOException | RuntimeException e) {
+            throw new TraceFormatException(path + " is not a tcprec trace: not a readable Parquet file ("
+                    + firstLine(e) + ")");
+        }
+        Map<String, String> kv = new LinkedHashMap<>();
+        if (footer.getKey_value_metadata() != null) {
+            for (KeyValue pair : footer.getKey_value_metadata()) {
+                kv.put(pair.getKey(), pair.getValue());
+            }
+        }
+        String version = kv.get(TraceSchema.FORMAT_VERSION_KEY);
+        if (version == null) {
+            throw new TraceFormatException(path + " is a Parquet file but not a tcprec trace (no "
+                    + TraceSchema.FORMAT_VERSION_KEY + " in its footer)");
+        }
+        checkVersion(path, version);
+        Object metadata;
+        try {
+            metadata = Json.parse(kv.getOrDefault(TraceSchema.METADATA_KEY, "{}"));
+        } catch (IllegalArgumentException e) {
+            throw new TraceFormatException(path + ": corrupt trace metadata (" + e.getMessage() + ")");
+        }
+        if (!(metadata instanceof Map<?, ?>)) {
+            throw new TraceFormatException(path + ": corrupt trace metadata (not a JSON object)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) metadata;
+        List<String> columns = new ArrayList<>();
+        // The first schema element is the root; the columns are its (flat) children.
+        for (SchemaElement element : footer.getSchema().subList(1, footer.getSchema().size())) {
+            columns.add(element.getName());
+        }
+        int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
+        return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns);
+    }
+
+    /**
+     * Reads the Thrift footer directly: a Parquet file ends with the footer, its 4-byte length and
+     * "PAR1". parquet-hadoop's reader would pull Hadoop classes in for the same bytes.
+     */
+    private static FileMetaData readFileMetaData(Path path, long size) throws IOException {
+        if (size < 12) {
+            throw new IOException("only " + size + " bytes");
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, tail, size - 8);
+            int footerLength = tail.getInt(0);
+            if (tail.get(4) != 'P' || tail.get(5) != 'A' || tail.get(6) != 'R' || tail.get(7) != '1') {
+                throw new IOException("no Parquet footer magic at the end; truncated?");
+            }
+            if (footerLength <= 0 || footerLength > size - 12) {
+                throw new IOException("footer length " + footerLength + " does not fit the file");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(footerLength);
+            readFully(channel, bytes, size - 8 - footerLength);
+            return Util.readFileMetaData(new ByteArrayInputStream(bytes.array()));
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position + buffer.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+    }
+
+    /**
+     * Same major version: readable (a newer minor only adds columns and keys, which readers
+     * ignore). Another major version: refused, with what to do.
+     */
+    static void checkVersion(Path path, String version) throws TraceFormatException {
+        int major;
+        try {
+            major = Integer.parseInt(version.substring(0, version.indexOf('.') < 0 ? version.length() : version.indexOf('.')));
+        } catch (NumberFormatException e) {
+            throw new TraceFormatException(path + ": unreadable trace format version '" + version + "'");
+        }
+        if (major > TraceSchema.MAJOR) {
+            throw new TraceFormatException(path + " uses trace format " + version + ", newer than this tcprec reads ("
+                    + TraceSchema.MAJOR + ".x): upgrade tcprec");
+        }
+        if (major < TraceSchema.MAJOR) {
+            throw new TraceFormatException(path + " uses trace format " + version + ", older than this tcprec reads ("
+                    + TraceSchema.MAJOR + ".x)");
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,103 @@
+package org.tcprec.format;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+
+/** Turns {@link EventRow}s into Parquet records; the footer metadata is taken at close. */
+final class TraceWriteSupport extends WriteSupport<EventRow> {
+    private final Supplier<Map<String, String>> footer;
+    private RecordConsumer out;
+
+    TraceWriteSupport(Supplier<Map<String, String>> footer) {
+        this.footer = footer;
+    }
+
+    @Override
+    public WriteContext init(ParquetConfiguration configuration) {
+        return new WriteContext(TraceSchema.messageType(), Map.of());
+    }
+
+    @Override
+    public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
+        throw new UnsupportedOperationException("tcprec writes without Hadoop");
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+        this.out = recordConsumer;
+    }
+
+    @Override
+    public FinalizedWriteContext finalizeWrite() {
+        return new FinalizedWriteContext(footer.get());
+    }
+
+    @Override
+    public void write(EventRow r) {
+        out.startMessage();
+        putLong(Column.TIME, r.timeNs());
+        putLong(Column.TS_BOOT_NS, r.tsBootNs());
+        putString(Column.EVENT, r.event());
+        putInt(Column.CPU, r.cpu());
+        putInt(Column.TGID, r.tgid());
+        putInt(Column.TID, r.tid());
+        putString(Column.COMM, r.comm());
+        putLong(Column.NETNS, r.netns());
+        putLong(Column.CGROUP_ID, r.cgroupId());
+        putLong(Column.SKADDR, r.skaddr());
+        putInt(Column.FAMILY, r.family());
+        putString(Column.LADDR, r.laddr());
+        putInt(Column.LPORT, r.lport());
+        putString(Column.RADDR, r.raddr());
+        putInt(Column.RPORT, r.rport());
+        putString(Column.OLDSTATE, r.oldstate());
+        putString(Column.NEWSTATE, r.newstate());
+        putString(Column.STATE, r.state());
+        putInt(Column.PROTOCOL, r.protocol());
+        putLong(Column.BYTES_ACKED, r.bytesAcked());
+        putLong(Column.BYTES_RECEIVED, r.bytesReceived());
+        putLong(Column.SOCK_COOKIE, r.sockCookie());
+        putLong(Column.SKBADDR, r.skbaddr());
+        putLong(Column.REQ, r.req());
+        putInt(Column.ERR, r.err());
+        putInt(Column.REASON, r.reason());
+        putLong(Column.MARK, r.mark());
+        putInt(Column.DATA_LEN, r.dataLen());
+        putLong(Column.SND_NXT, r.sndNxt());
+        putLong(Column.SND_UNA, r.sndUna());
+        putLong(Column.SND_CWND, r.sndCwnd());
+        putLong(Column.SSTHRESH, r.ssthresh());
+        putLong(Column.SND_WND, r.sndWnd());
+        putLong(Column.SRTT_US, r.srttUs());
+        putLong(Column.RCV_WND, r.rcvWnd());
+        out.endMessage();
+    }
+
+    private void putLong(Column column, Long value) {
+        if (value != null) {
+            out.startField(column.columnName(), column.ordinal());
+            out.addLong(value);
+            out.endField(column.columnName(), column.ordinal());
+        }
+    }
+
+    private void putInt(Column column, Integer value) {
+        if (value != null) {
+            out.startField(column.columnName(), column.ordinal());
+            out.addInteger(value);
+            out.endField(column.columnName(), column.ordinal());
+        }
+    }
+
+    private void putString(Column column, String value) {
+        if (value != null) {
+            out.startField(column.columnName(), column.ordinal());
+            out.addBinary(Binary.fromString(value));
+            out.endField(column.columnName(), column.ordinal());
+        }
+    }
+}

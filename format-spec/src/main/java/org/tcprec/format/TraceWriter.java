@@ -1,0 +1,95 @@
+package org.tcprec.format;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * Writes a version 1 trace. The metadata is given at close, when the recording's final counts are
+ * known; the file is only valid once closed (callers write to a temporary name and rename).
+ */
+public final class TraceWriter implements AutoCloseable {
+    /** Rows per row group: large groups compress best; readers use the footer's statistics. */
+    private static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+
+    private final ParquetWriter<EventRow> writer;
+    private Map<String, Object> metadata;
+    private long rows;
+
+    public TraceWriter(Path file) throws IOException {
+        Supplier<Map<String, String>> footer = this::footer;
+        this.writer = new Builder(new LocalOutputFile(file), footer)
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(new ZstdCodecs())
+                .withCompressionCodec(CompressionCodecName.ZSTD)
+                .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withRowGroupSize(ROW_GROUP_BYTES)
+                .withDictionaryEncoding(true)
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .build();
+    }
+
+    public void write(EventRow row) throws IOException {
+        writer.write(row);
+        rows++;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** Sets the metadata stored in the footer; must be called before {@link #close()}. */
+    public void metadata(Map<String, Object> metadata) {
+        this.metadata = new LinkedHashMap<>(metadata);
+    }
+
+    private Map<String, String> footer() {
+        if (metadata == null) {
+            throw new IllegalStateException("trace metadata was not set before close");
+        }
+        Map<String, String> footer = new LinkedHashMap<>();
+        footer.put(TraceSchema.FORMAT_VERSION_KEY, TraceSchema.VERSION);
+        footer.put(TraceSchema.METADATA_KEY, Json.write(metadata));
+        return footer;
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<EventRow, Builder> {
+        private final Supplier<Map<String, String>> footer;
+
+        Builder(OutputFile file, Supplier<Map<String, String>> footer) {
+            super(file);
+            this.footer = footer;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<EventRow> getWriteSupport(ParquetConfiguration conf) {
+            return new TraceWriteSupport(footer);
+        }
+
+        @Override
+        protected WriteSupport<EventRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            return new TraceWriteSupport(footer);
+        }
+    }
+}
