@@ -17,7 +17,9 @@ import org.apache.parquet.io.OutputFile;
 
 /**
  * Writes a version 1 trace. The metadata is given at close, when the recording's final counts are
- * known; the file is only valid once closed (callers write to a temporary name and rename).
+ * known; the file is only valid once closed (callers write to a temporary name and rename). An
+ * existing file is truncated and keeps its permissions, so callers can create it with the mode
+ * they want first.
  */
 public final class TraceWriter implements AutoCloseable {
     /** Rows per row group: large groups compress best; readers use the footer's statistics. */
@@ -33,7 +35,7 @@ public final class TraceWriter implements AutoCloseable {
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new ZstdCodecs())
                 .withCompressionCodec(CompressionCodecName.ZSTD)
-                .withWriteMode(ParquetFileWriter.Mode.CREATE)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .withDictionaryEncoding(true)
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)

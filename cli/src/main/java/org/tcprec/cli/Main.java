@@ -1,0 +1,39 @@
+package org.tcprec.cli;
+
+import org.tcprec.analyzer.InfoCommand;
+import org.tcprec.cli.support.Errors;
+import org.tcprec.format.TraceSchema;
+import org.tcprec.recorder.RecordCommand;
+import org.tcprec.recorder.Recorder;
+import org.tcprec.recorder.RecoverCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "tcprec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
+        subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also what the tests execute. */
+    public static CommandLine commandLine() {
+        return Errors.install(new CommandLine(new Main()));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"tcprec " + Recorder.VERSION + " (trace format " + TraceSchema.VERSION + ")"};
+        }
+    }
+}

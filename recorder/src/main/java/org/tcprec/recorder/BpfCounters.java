@@ -1,0 +1,92 @@
+package org.tcprec.recorder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tcprec.recorder.bpf.BpfException;
+import org.tcprec.recorder.bpf.BpfObject;
+import org.tcprec.recorder.wire.EventType;
+
+/**
+ * A reading of the BPF per-CPU counters map (enum tcprec_counter of bpf/tcprec.h): per counter
+ * kind, per event type, per CPU.
+ */
+record BpfCounters(long[][][] values) {
+    static final String[] KINDS = {"emitted", "lost", "sampled_out", "filtered"};
+    static final int LOST = 1;
+
+    static BpfCounters read(BpfObject bpf) throws BpfException {
+        long[][][] values = new long[KINDS.length][EventType.SLOTS][];
+        for (int kind = 0; kind < KINDS.length; kind++) {
+            for (int type = 0; type < EventType.SLOTS; type++) {
+                values[kind][type] = bpf.lookupPerCpuU64("counters", kind * EventType.SLOTS + type);
+            }
+        }
+        return new BpfCounters(values);
+    }
+
+    long total(int kind) {
+        long sum = 0;
+        for (long[] perCpu : values[kind]) {
+            for (long v : perCpu) {
+                sum += v;
+            }
+        }
+        return sum;
+    }
+
+    long lost() {
+        return total(LOST);
+    }
+
+    /** The metadata keys "bpf_counters" and "lost_events" (format-spec/README.md). */
+    Map<String, Object> toMetadata() {
+        Map<String, Object> counters = new LinkedHashMap<>();
+        for (int kind = 0; kind < KINDS.length; kind++) {
+            if (kind == LOST) {
+                continue;
+            }
+            Map<String, Object> byType = new LinkedHashMap<>();
+            for (EventType t : EventType.values()) {
+                byType.put(t.tracepoint(), sum(values[kind][t.id()]));
+            }
+            counters.put(KINDS[kind], byType);
+        }
+        Map<String, Object> lost = new LinkedHashMap<>();
+        lost.put("total", lost());
+        Map<String, Object> byType = new LinkedHashMap<>();
+        Map<String, Object> byCpuAndType = new LinkedHashMap<>();
+        int cpus = values[LOST][0].length;
+        long[] byCpu = new long[cpus];
+        for (EventType t : EventType.values()) {
+            long[] perCpu = values[LOST][t.id()];
+            byType.put(t.tracepoint(), sum(perCpu));
+            List<Object> row = new ArrayList<>();
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                row.add(perCpu[cpu]);
+                byCpu[cpu] += perCpu[cpu];
+            }
+            byCpuAndType.put(t.tracepoint(), row);
+        }
+        List<Object> byCpuList = new ArrayList<>();
+        for (long v : byCpu) {
+            byCpuList.add(v);
+        }
+        lost.put("by_type", byType);
+        lost.put("by_cpu", byCpuList);
+        lost.put("by_cpu_and_type", byCpuAndType);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bpf_counters", counters);
+        out.put("lost_events", lost);
+        return out;
+    }
+
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += v;
+        }
+        return s;
+    }
+}

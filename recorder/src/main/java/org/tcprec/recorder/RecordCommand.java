@@ -1,0 +1,115 @@
+package org.tcprec.recorder;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tcprec.cli.support.ByteSizeConverter;
+import org.tcprec.cli.support.DurationConverter;
+import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+@Command(name = "record", mixinStandardHelpOptions = true,
+        description = {"Record the TCP tracepoints into a trace file (needs root: CAP_BPF and CAP_PERFMON).",
+            "Stops after --duration, or on Ctrl-C / SIGTERM; either way the trace is complete."})
+public final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to record (60s, 5m, 1h). Default: until Ctrl-C.")
+    long durationNs;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "The trace file to write. Default: tcprec-HOST-DATE-TIME.parquet in the current directory.")
+    Path output;
+
+    @Option(names = "--force", description = "Overwrite FILE if it exists (never through a symbolic link).")
+    boolean force;
+
+    @Mixin
+    FilterOptions filters;
+
+    @Option(names = "--probe-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10ms",
+            description = "Keep at most one tcp_probe event per socket per interval (default: ${DEFAULT-VALUE}).")
+    long probeIntervalNs;
+
+    @Option(names = {"-e", "--every-probe"}, description = "Keep every tcp_probe event (no sampling).")
+    boolean everyProbe;
+
+    @Option(names = "--ring-size", paramLabel = "SIZE", converter = ByteSizeConverter.class, defaultValue = "16M",
+            description = "BPF ring buffer size, a power of two of at least 64K (default: ${DEFAULT-VALUE}).")
+    long ringBytes;
+
+    @Override
+    public Integer call() {
+        if (ringBytes < 64 << 10 || ringBytes > 1L << 30 || Long.bitCount(ringBytes) != 1) {
+            throw new UserError("--ring-size must be a power of two between 64K and 1G");
+        }
+        Path out = output != null ? output : Path.of(defaultName());
+        RecordingConfig config = new RecordingConfig(out, force, durationNs, filters.pid, filters.family(),
+                filters.localPorts(), filters.remotePorts(), filters.netnsInode(), filters.cgroupId(),
+                everyProbe ? 0 : probeIntervalNs, (int) ringBytes, commandLine());
+        PrintStream err = System.err;
+        boolean terminal = System.console() != null;
+        Recorder recorder = new Recorder(config, err, terminal);
+        for (String signal : new String[] {"INT", "TERM", "HUP"}) {
+            Signal.handle(new Signal(signal), s -> recorder.requestStop("SIG" + s.getName()));
+        }
+        if (terminal) {
+            err.println("tcprec: recording to " + out + (durationNs > 0 ? "" : "; Ctrl-C stops"));
+        }
+        Recorder.Summary summary;
+        try {
+            summary = recorder.run();
+        } catch (RecordingException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        printSummary(err, summary);
+        return ExitCodes.OK;
+    }
+
+    private List<String> commandLine() {
+        List<String> args = new ArrayList<>();
+        args.add("tcprec");
+        args.add("record");
+        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        return args;
+    }
+
+    private static String defaultName() {
+        String host = org.tcprec.recorder.host.HostFacts.host().get("hostname").toString();
+        return "tcprec-" + host + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + ".parquet";
+    }
+
+    static void printSummary(PrintStream out, Recorder.Summary s) {
+        double seconds = s.durationNs() / 1e9;
+        double perEvent = s.rows() == 0 ? 0 : (double) s.fileBytes() / s.rows();
+        out.printf("tcprec: recorded %,d events in %.1f s (%,.0f/s) to %s: %s, %.1f B/event; lost %,d; "
+                        + "tracepoints %d attached%s; stopped by %s%n",
+                s.rows(), seconds, s.rows() / Math.max(seconds, 1e-9), s.output(), Units.bytes(s.fileBytes()), perEvent,
+                s.lost(), s.attached().size(),
+                s.missing().isEmpty() ? "" : ", missing " + String.join(" ", s.missing()), s.stopReason());
+        if (s.lost() > 0) {
+            out.printf("tcprec: warning: %,d events were lost (the ring buffer was full); see 'tcprec info %s'%n",
+                    s.lost(), s.output());
+        }
+        StringBuilder perType = new StringBuilder("tcprec: events:");
+        for (Map.Entry<String, Long> e : s.rowsByEvent().entrySet()) {
+            perType.append(' ').append(e.getKey()).append('=').append(e.getValue());
+        }
+        out.println(perType);
+    }
+}

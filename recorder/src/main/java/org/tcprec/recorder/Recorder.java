@@ -1,0 +1,564 @@
+package org.tcprec.recorder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.nio.file.OpenOption;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
+import org.tcprec.format.TraceSchema;
+import org.tcprec.recorder.bpf.BpfException;
+import org.tcprec.recorder.bpf.BpfObject;
+import org.tcprec.recorder.bpf.RingBufferReader;
+import org.tcprec.recorder.host.Capabilities;
+import org.tcprec.recorder.host.ClockSample;
+import org.tcprec.recorder.host.HostFacts;
+import org.tcprec.recorder.host.TraceFs;
+import org.tcprec.recorder.journal.Journal;
+import org.tcprec.recorder.journal.JournalWriter;
+import org.tcprec.recorder.wire.EventType;
+import org.tcprec.recorder.wire.WireEvent;
+
+/**
+ * One recording: loads the BPF programs, moves ring-buffer records into the journal while the
+ * recording runs, and encodes the trace at stop.
+ *
+ * <p>Three threads. The consumer copies records out of the ring into batches and does nothing
+ * else, so the ring drains at memory speed. The journal writer appends batches to the journal,
+ * checkpoints the BPF counters and syncs about once a second. The caller's thread waits for the
+ * duration or a stop request and draws the status line. Parquet encoding happens once, at stop,
+ * off the recording's hot path entirely.
+ */
+public final class Recorder {
+    public static final String VERSION = "0.1.0";
+    static final String BPF_OBJECT_RESOURCE = "/org/tcprec/bpf/tcprec.bpf.o";
+    private static final int BATCH_RECORDS = 4096;
+    private static final int BATCHES = 16;
+    private static final long FLUSH_INTERVAL_NS = 200_000_000L;
+    private static final long CHECKPOINT_INTERVAL_NS = 1_000_000_000L;
+    private static final long RESERVE_BASE_BYTES = 8L << 20;
+    private static final ByteBuffer END = ByteBuffer.allocate(0);
+
+    /** What a finished recording reports. */
+    public record Summary(Path output, long rows, Map<String, Long> rowsByEvent, long lost, long durationNs,
+            long fileBytes, List<String> attached, List<String> missing, String stopReason, boolean complete) {}
+
+    private final RecordingConfig config;
+    private final PrintStream status;
+    private final boolean terminal;
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
+    private final AtomicLong consumed = new AtomicLong();
+    private final AtomicLong journalBytes = new AtomicLong();
+    private final AtomicLong lostSoFar = new AtomicLong();
+    private volatile Throwable writerFailure;
+
+    public Recorder(RecordingConfig config, PrintStream status, boolean terminal) {
+        this.config = config;
+        this.status = status;
+        this.terminal = terminal;
+    }
+
+    /** Asks a running recording to stop (from a signal handler or another thread). */
+    public void requestStop(String reason) {
+        stopReason.compareAndSet(null, reason);
+    }
+
+    public Summary run() throws RecordingException {
+        Path output = config.output().toAbsolutePath();
+        Path journalPath = TraceFooter.journalFor(output);
+        Path reservePath = output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve");
+        checkOutput(output, journalPath);
+        Capabilities.missingForRecording().ifPresent(message -> {
+            throw new UncheckedRecordingException(message);
+        });
+        TraceFs traceFs;
+        try {
+            traceFs = TraceFs.mountIfNeeded();
+        } catch (IOException e) {
+            throw new RecordingException(e.getMessage());
+        }
+        List<String> attached = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        Map<String, Object> formats = new LinkedHashMap<>();
+        for (EventType t : EventType.values()) {
+            var format = traceFs.format(t.category(), t.tracepoint());
+            if (format.isPresent()) {
+                formats.put(t.qualifiedName(), format.get());
+            } else {
+                missing.add(t.qualifiedName());
+            }
+        }
+        try (BpfObject bpf = BpfObject.open(bpfObjectBytes())) {
+            configure(bpf, missing);
+            bpf.load();
+            for (EventType t : EventType.values()) {
+                if (!missing.contains(t.qualifiedName())) {
+                    bpf.attach(t.programName());
+                    attached.add(t.qualifiedName());
+                }
+            }
+            ClockSample startClock = ClockSample.now();
+            Map<String, Object> startMetadata = startMetadata(startClock, attached, missing, formats);
+            JournalWriter journal;
+            try {
+                journal = new JournalWriter(journalPath, WireEvent.SIZE);
+                journal.append(Journal.Kind.START, Json.write(startMetadata));
+                journal.sync();
+            } catch (IOException e) {
+                throw new RecordingException("cannot create the journal " + journalPath + ": " + e.getMessage());
+            }
+            long startNs = System.nanoTime();
+            try (RingBufferReader ring = new RingBufferReader(bpf.mapFd("events"), config.ringBytes())) {
+                recordUntilStopped(bpf, ring, journal, reservePath, startNs, startClock);
+            } finally {
+                try {
+                    journal.close();
+                } catch (IOException e) {
+                    writerFailure = writerFailure == null ? e : writerFailure;
+                }
+            }
+            long durationNs = System.nanoTime() - startNs;
+            if (terminal) {
+                status.print("\r\033[K");
+            }
+            status.flush();
+            return finish(output, journalPath, reservePath, attached, missing, durationNs);
+        } catch (BpfException e) {
+            throw new RecordingException(e.getMessage());
+        } catch (UncheckedRecordingException e) {
+            throw new RecordingException(e.getMessage());
+        }
+    }
+
+    private static final class UncheckedRecordingException extends RuntimeException {
+        UncheckedRecordingException(String message) {
+            super(message);
+        }
+    }
+
+    private void checkOutput(Path output, Path journal) throws RecordingException {
+        Path dir = output.getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new RecordingException("cannot write " + output + ": directory " + dir + " does not exist");
+        }
+        if (Files.isSymbolicLink(output)) {
+            throw new RecordingException(output + " is a symbolic link; refusing to write through it");
+        }
+        if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
+                throw new RecordingException(output + " is a directory");
+            }
+            if (!config.force()) {
+                throw new RecordingException(output + " already exists; use --force to overwrite it");
+            }
+        }
+        if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
+            throw new RecordingException("an interrupted recording left " + journal + ": run 'tcprec recover "
+                    + output + "' first (or delete the journal)");
+        }
+    }
+
+    static byte[] bpfObjectBytes() throws RecordingException {
+        try (InputStream in = Recorder.class.getResourceAsStream(BPF_OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new RecordingException("the BPF object is missing from tcprec's jar (" + BPF_OBJECT_RESOURCE + ")");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new RecordingException("cannot read the embedded BPF object: " + e.getMessage());
+        }
+    }
+
+    private void configure(BpfObject bpf, List<String> missing) throws BpfException {
+        bpf.setMapSize("events", config.ringBytes());
+        // Wake the consumer once a quarter of the ring is used; it also polls every 100 ms.
+        bpf.setU64("wakeup_bytes", config.ringBytes() / 4);
+        bpf.setU64("probe_interval_ns", config.probeIntervalNs());
+        bpf.setU32("filter_tgid", config.pid());
+        bpf.setU16("filter_family", config.family());
+        bpf.setU32("filter_netns", (int) config.netns());
+        bpf.setU64("filter_cgroup_id", config.cgroupId());
+        bpf.setU32("filter_lport_count", config.localPorts().size());
+        bpf.setU16Array("filter_lports", ports(config.localPorts()));
+        bpf.setU32("filter_rport_count", config.remotePorts().size());
+        bpf.setU16Array("filter_rports", ports(config.remotePorts()));
+        for (EventType t : EventType.values()) {
+            if (missing.contains(t.qualifiedName())) {
+                bpf.setAutoload(t.programName(), false);
+            }
+        }
+    }
+
+    private static int[] ports(List<Integer> ports) {
+        int[] out = new int[RecordingConfig.MAX_PORTS];
+        for (int i = 0; i < ports.size(); i++) {
+            out[i] = ports.get(i);
+        }
+        return out;
+    }
+
+    private Map<String, Object> startMetadata(ClockSample clock, List<String> attached, List<String> missing,
+            Map<String, Object> formats) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format_version", TraceSchema.VERSION);
+        Map<String, Object> tool = new LinkedHashMap<>();
+        tool.put("name", "tcprec");
+        tool.put("version", VERSION);
+        tool.put("java", System.getProperty("java.version"));
+        m.put("tool", tool);
+        m.put("command_line", config.commandLine());
+        m.put("host", HostFacts.host());
+        Map<String, Object> clockInfo = new LinkedHashMap<>();
+        clockInfo.put("event_clock", "CLOCK_BOOTTIME");
+        clockInfo.put("source", "bpf_ktime_get_boot_ns() in each BPF program");
+        clockInfo.put("time_column", "clocks.start.realtime_ns + (ts_boot_ns - clocks.start.boottime_ns)");
+        m.put("clock", clockInfo);
+        Map<String, Object> clocks = new LinkedHashMap<>();
+        clocks.put("start", clock.toJson());
+        m.put("clocks", clocks);
+        Map<String, Object> recording = new LinkedHashMap<>();
+        recording.put("start", Instant.ofEpochSecond(0, clock.realtimeNs()).toString());
+        recording.put("requested_duration_ns", config.durationNs() == 0 ? null : config.durationNs());
+        m.put("recording", recording);
+        Map<String, Object> tracepoints = new LinkedHashMap<>();
+        tracepoints.put("attached", attached);
+        tracepoints.put("missing", missing);
+        tracepoints.put("formats", formats);
+        m.put("tracepoints", tracepoints);
+        m.put("sysctls", HostFacts.tcpSysctls());
+        Map<String, Object> filters = new LinkedHashMap<>();
+        filters.put("pid", config.pid() == 0 ? null : config.pid());
+        filters.put("family", config.family() == 0 ? null : config.family() == 2 ? "ipv4" : "ipv6");
+        filters.put("local_ports", config.localPorts());
+        filters.put("remote_ports", config.remotePorts());
+        filters.put("netns", config.netns() == 0 ? null : config.netns());
+        filters.put("cgroup_id", config.cgroupId() == 0 ? null : config.cgroupId());
+        m.put("filters", filters);
+        Map<String, Object> probe = new LinkedHashMap<>();
+        if (config.probeIntervalNs() == 0) {
+            probe.put("mode", "all");
+        } else {
+            probe.put("mode", "per_socket_interval");
+            probe.put("interval_ns", config.probeIntervalNs());
+            probe.put("description", "at most one tcp_probe event per socket per interval; skipped events are "
+                    + "counted in bpf_counters.sampled_out");
+        }
+        Map<String, Object> sampling = new LinkedHashMap<>();
+        sampling.put("tcp_probe", probe);
+        m.put("sampling", sampling);
+        Map<String, Object> ring = new LinkedHashMap<>();
+        ring.put("bytes", config.ringBytes());
+        ring.put("wakeup_bytes", config.ringBytes() / 4);
+        ring.put("record_bytes", WireEvent.SIZE);
+        m.put("ring", ring);
+        return m;
+    }
+
+    private void recordUntilStopped(BpfObject bpf, RingBufferReader ring, JournalWriter journal, Path reservePath,
+            long startNs, ClockSample startClock) {
+        BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BATCHES);
+        BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BATCHES + 1);
+        for (int i = 0; i < BATCHES; i++) {
+            free.add(ByteBuffer.allocate(BATCH_RECORDS * WireEvent.SIZE));
+        }
+        Thread consumer = new Thread(() -> consume(bpf, ring, free, full), "tcprec-ring-consumer");
+        Thread writer = new Thread(() -> writeJournal(bpf, journal, reservePath, free, full, startNs, startClock),
+                "tcprec-journal-writer");
+        consumer.setDaemon(true);
+        writer.setDaemon(true);
+        consumer.start();
+        writer.start();
+        long nextStatus = startNs + 1_000_000_000L;
+        while (stopReason.get() == null) {
+            long now = System.nanoTime();
+            if (config.durationNs() > 0 && now - startNs >= config.durationNs()) {
+                requestStop("duration");
+                break;
+            }
+            if (terminal && now >= nextStatus) {
+                drawStatus(now - startNs);
+                nextStatus += 1_000_000_000L;
+            }
+            long wait = 50;
+            if (config.durationNs() > 0) {
+                wait = Math.max(1, Math.min(wait, (config.durationNs() - (now - startNs)) / 1_000_000L));
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                requestStop("interrupted");
+            }
+        }
+        joinQuietly(consumer);
+        joinQuietly(writer);
+    }
+
+    private static void joinQuietly(Thread thread) {
+        while (true) {
+            try {
+                thread.join();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the journal must be complete before encoding
+            }
+        }
+    }
+
+    private void consume(BpfObject bpf, RingBufferReader ring, BlockingQueue<ByteBuffer> free,
+            BlockingQueue<ByteBuffer> full) {
+        ByteBuffer[] batch = {take(free)};
+        long[] lastFlush = {System.nanoTime()};
+        RingBufferReader.Sink sink = (data, offset, length) -> {
+            if (length != WireEvent.SIZE) {
+                return; // not a record of ours; cannot happen with the embedded object
+            }
+            if (batch[0].remaining() < length) {
+                put(full, batch[0].flip());
+                batch[0] = take(free);
+                lastFlush[0] = System.nanoTime();
+            }
+            batch[0].put(batch[0].position(), data, offset, length);
+            batch[0].position(batch[0].position() + length);
+            consumed.incrementAndGet();
+        };
+        while (stopReason.get() == null) {
+            if (ring.drain(sink) == 0) {
+                ring.await(100);
+            }
+            long now = System.nanoTime();
+            if (batch[0].position() > 0 && now - lastFlush[0] >= FLUSH_INTERVAL_NS) {
+                put(full, batch[0].flip());
+                batch[0] = take(free);
+                lastFlush[0] = now;
+            }
+        }
+        // Detach first so nothing new arrives, then take what the ring still holds.
+        bpf.detachAll();
+        while (ring.drain(sink) > 0) {
+            // drain until empty
+        }
+        if (batch[0].position() > 0) {
+            put(full, batch[0].flip());
+        }
+        put(full, END);
+    }
+
+    private static ByteBuffer take(BlockingQueue<ByteBuffer> queue) {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // the consumer never abandons a record it took from the ring
+            }
+        }
+    }
+
+    private static void put(BlockingQueue<ByteBuffer> queue, ByteBuffer buffer) {
+        while (true) {
+            try {
+                queue.put(buffer);
+                return;
+            } catch (InterruptedException e) {
+                // as above
+            }
+        }
+    }
+
+    private void writeJournal(BpfObject bpf, JournalWriter journal, Path reservePath, BlockingQueue<ByteBuffer> free,
+            BlockingQueue<ByteBuffer> full, long startNs, ClockSample startClock) {
+        long nextCheckpoint = System.nanoTime() + CHECKPOINT_INTERVAL_NS;
+        Reserve reserve = new Reserve(reservePath);
+        try {
+            reserve.ensure(RESERVE_BASE_BYTES);
+        } catch (IOException e) {
+            fail(e);
+        }
+        while (true) {
+            ByteBuffer batch;
+            try {
+                batch = full.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (batch == END) {
+                break;
+            }
+            if (batch != null) {
+                if (writerFailure == null) {
+                    try {
+                        journal.append(Journal.Kind.EVENTS, batch);
+                    } catch (IOException e) {
+                        fail(e);
+                    }
+                }
+                batch.clear();
+                free.add(batch);
+            }
+            if (System.nanoTime() >= nextCheckpoint && writerFailure == null) {
+                nextCheckpoint += CHECKPOINT_INTERVAL_NS;
+                try {
+                    checkpoint(bpf, journal, Journal.Kind.COUNTERS, null);
+                    reserve.ensure(RESERVE_BASE_BYTES + journal.bytes() / 8);
+                    journal.sync();
+                } catch (IOException | BpfException e) {
+                    fail(e);
+                }
+            }
+            journalBytes.set(journal.bytes());
+        }
+        try {
+            Map<String, Object> stop = new LinkedHashMap<>();
+            ClockSample stopClock = ClockSample.now();
+            stop.put("stop_clock", stopClock.toJson());
+            stop.put("stop_reason", stopReason.get());
+            stop.put("duration_ns", System.nanoTime() - startNs);
+            reserve.release();
+            checkpoint(bpf, journal, Journal.Kind.STOP, stop);
+            journal.sync();
+        } catch (IOException | BpfException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable e) {
+        if (writerFailure == null) {
+            writerFailure = e;
+        }
+        requestStop(isDiskFull(e) ? "disk full" : "write error");
+    }
+
+    static boolean isDiskFull(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("No space left on device");
+    }
+
+    /** Appends the BPF counters (and, at stop, the stop facts) to the journal. */
+    @SuppressWarnings("unchecked")
+    private void checkpoint(BpfObject bpf, JournalWriter journal, Journal.Kind kind, Map<String, Object> stopFacts)
+            throws IOException, BpfException {
+        BpfCounters counters = BpfCounters.read(bpf);
+        lostSoFar.set(counters.lost());
+        Map<String, Object> chunk = new LinkedHashMap<>(counters.toMetadata());
+        if (stopFacts != null) {
+            chunk.put("stop", stopFacts);
+        }
+        journal.append(kind, Json.writeCompact(chunk));
+    }
+
+    private void drawStatus(long elapsedNs) {
+        long events = consumed.get();
+        double seconds = elapsedNs / 1e9;
+        String duration = config.durationNs() > 0 ? String.format(" / %.0fs", config.durationNs() / 1e9) : "";
+        status.printf("\r\033[K[%5.0fs%s] %,d events  %,.0f/s  journal %s  lost %,d", seconds, duration, events,
+                events / Math.max(seconds, 1e-9), Units.bytes(journalBytes.get()), lostSoFar.get());
+        status.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Summary finish(Path output, Path journalPath, Path reservePath, List<String> attached, List<String> missing,
+            long durationNs) throws RecordingException {
+        try {
+            Files.deleteIfExists(reservePath);
+        } catch (IOException e) {
+            // leave it; the next recording overwrites it
+        }
+        TraceEncoder.Result result;
+        try {
+            result = TraceEncoder.encode(journalPath, output);
+        } catch (IOException e) {
+            throw new RecordingException("could not write " + output + " (" + e.getMessage() + "); the recording is "
+                    + "safe in " + journalPath + ": run 'tcprec recover " + output + "' once the problem is fixed");
+        }
+        try {
+            Files.delete(journalPath);
+        } catch (IOException e) {
+            status.println("tcprec: warning: could not remove the journal " + journalPath + ": " + e.getMessage());
+        }
+        handToInvokingUser(output);
+        long lost = ((Number) ((Map<String, Object>) result.metadata().getOrDefault("lost_events", Map.of()))
+                .getOrDefault("total", 0L)).longValue();
+        long fileBytes;
+        try {
+            fileBytes = Files.size(output);
+        } catch (IOException e) {
+            fileBytes = -1;
+        }
+        String reason = stopReason.get();
+        if (writerFailure != null) {
+            String what = isDiskFull(writerFailure) ? "the disk is full" : writerFailure.getMessage();
+            throw new RecordingException("recording stopped early: " + what + "; " + result.rows()
+                    + " events up to that point are in " + output);
+        }
+        return new Summary(output, result.rows(), result.rowsByEvent(), lost, durationNs, fileBytes, attached, missing,
+                reason, true);
+    }
+
+    /** Under sudo, the trace belongs to the user who ran sudo, not to root. */
+    static void handToInvokingUser(Path file) {
+        String uid = System.getenv("SUDO_UID");
+        String gid = System.getenv("SUDO_GID");
+        if (uid == null || gid == null) {
+            return;
+        }
+        try {
+            Files.setAttribute(file, "unix:uid", Integer.parseInt(uid), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(file, "unix:gid", Integer.parseInt(gid), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            // keep root's ownership; the file is still readable by root
+        }
+    }
+
+    /**
+     * Disk space held back while recording so that a full disk still leaves room to write the
+     * trace: released just before encoding.
+     */
+    private static final class Reserve {
+        private final Path path;
+        private FileChannel channel;
+        private long size;
+
+        Reserve(Path path) {
+            this.path = path;
+        }
+
+        void ensure(long bytes) throws IOException {
+            if (channel == null) {
+                Files.deleteIfExists(path);
+                channel = FileChannel.open(path,
+                        Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            while (size < bytes) {
+                zeros.clear();
+                zeros.limit((int) Math.min(zeros.capacity(), bytes - size));
+                size += channel.write(zeros, size);
+            }
+        }
+
+        void release() throws IOException {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            Files.deleteIfExists(path);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.tcprec.recorder;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceWriter;
+import org.tcprec.recorder.host.ClockSample;
+import org.tcprec.recorder.journal.Journal;
+import org.tcprec.recorder.journal.JournalReader;
+import org.tcprec.recorder.wire.EventType;
+import org.tcprec.recorder.wire.RowMapper;
+import org.tcprec.recorder.wire.WireEvent;
+
+/**
+ * Turns a journal into a trace file: decodes the wire records, puts them in time order, writes
+ * Parquet under a temporary name and renames it into place. Used at the end of every recording
+ * and by `tcprec recover` after a crash; the only difference is whether the journal has a STOP
+ * chunk.
+ */
+public final class TraceEncoder {
+    /**
+     * Records leave the ring in reservation order; their timestamps are taken just after, so two
+     * CPUs can swap by a few microseconds. Holding 100 ms of events sorts them with a wide margin.
+     */
+    static final long REORDER_WINDOW_NS = 100_000_000L;
+
+    /** What encoding produced. */
+    public record Result(long rows, Map<String, Long> rowsByEvent, boolean complete, long tornBytes,
+            Map<String, Object> metadata) {}
+
+    private TraceEncoder() {}
+
+    public static Result encode(Path journal, Path output) throws IOException {
+        Path tmp = output.toAbsolutePath().getParent().resolve("." + output.getFileName() + ".tcprec-tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Result result = write(journal, tmp);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            if (Files.isSymbolicLink(output)) {
+                throw new IOException(output + " became a symbolic link during the recording; refusing to replace it");
+            }
+            Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(output.toAbsolutePath().getParent());
+            return result;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private record Pending(long ts, long seq, WireEvent event) {}
+
+    @SuppressWarnings("unchecked")
+    private static Result write(Path journal, Path tmp) throws IOException {
+        Map<String, Object> start = null;
+        Map<String, Object> stop = null;
+        Map<String, Object> counters = null;
+        Map<String, Long> rowsByEvent = new LinkedHashMap<>();
+        for (EventType t : EventType.values()) {
+            rowsByEvent.put(t.tracepoint(), 0L);
+        }
+        long rows = 0;
+        long seq = 0;
+        boolean torn;
+        long tornBytes;
+        PriorityQueue<Pending> window = new PriorityQueue<>(
+                (a, b) -> a.ts != b.ts ? Long.compare(a.ts, b.ts) : Long.compare(a.seq, b.seq));
+        try (JournalReader reader = new JournalReader(journal); TraceWriter writer = new TraceWriter(tmp)) {
+            if (reader.wireRecordSize() != WireEvent.SIZE) {
+                throw new IOException(journal + " holds " + reader.wireRecordSize() + "-byte records; this tcprec reads "
+                        + WireEvent.SIZE + "-byte records");
+            }
+            RowMapper mapper = null;
+            long newest = Long.MIN_VALUE;
+            for (JournalReader.Chunk chunk = reader.next(); chunk != null; chunk = reader.next()) {
+                switch (chunk.kind()) {
+                    case START -> {
+                        start = (Map<String, Object>) Json.parse(text(chunk.payload()));
+                        Map<String, Object> clocks = (Map<String, Object>) start.get("clocks");
+                        mapper = new RowMapper(ClockSample.fromJson(clocks.get("start")));
+                    }
+                    case COUNTERS -> counters = (Map<String, Object>) Json.parse(text(chunk.payload()));
+                    case STOP -> stop = (Map<String, Object>) Json.parse(text(chunk.payload()));
+                    case EVENTS -> {
+                        if (mapper == null) {
+                            throw new IOException(journal + " has events before its start record");
+                        }
+                        ByteBuffer payload = chunk.payload();
+                        for (int at = 0; at + WireEvent.SIZE <= payload.limit(); at += WireEvent.SIZE) {
+                            WireEvent event = WireEvent.decode(payload, at);
+                            window.add(new Pending(event.tsBootNs(), seq++, event));
+                            newest = Math.max(newest, event.tsBootNs());
+                            while (!window.isEmpty() && newest - window.peek().ts > REORDER_WINDOW_NS) {
+                                rows += emit(writer, mapper, window.poll().event, rowsByEvent);
+                            }
+                        }
+                    }
+                }
+            }
+            while (!window.isEmpty()) {
+                rows += emit(writer, mapper, window.poll().event, rowsByEvent);
+            }
+            torn = reader.tornTail();
+            tornBytes = reader.unreadBytes();
+            if (start == null) {
+                throw new IOException(journal + " has no readable start record");
+            }
+            Map<String, Object> metadata = assemble(start, counters, stop, rowsByEvent, rows, torn, tornBytes);
+            writer.metadata(metadata);
+            writer.close();
+            return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata);
+        }
+    }
+
+    private static long emit(TraceWriter writer, RowMapper mapper, WireEvent event, Map<String, Long> rowsByEvent)
+            throws IOException {
+        writer.write(mapper.map(event));
+        String name = EventType.byId(event.type()).map(EventType::tracepoint).orElse("unknown");
+        rowsByEvent.merge(name, 1L, Long::sum);
+        return 1;
+    }
+
+    /** The footer metadata: what was known at start, the last counters, and what was known at stop. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> assemble(Map<String, Object> start, Map<String, Object> counters,
+            Map<String, Object> stop, Map<String, Long> rowsByEvent, long rows, boolean torn, long tornBytes) {
+        Map<String, Object> metadata = new LinkedHashMap<>(start);
+        if (stop != null) {
+            Map<String, Object> facts = (Map<String, Object>) stop.get("stop");
+            Map<String, Object> rest = new LinkedHashMap<>(stop);
+            rest.remove("stop");
+            metadata.putAll(rest);
+            Map<String, Object> clocks = new LinkedHashMap<>((Map<String, Object>) start.get("clocks"));
+            clocks.put("stop", facts.get("stop_clock"));
+            metadata.put("clocks", clocks);
+            Map<String, Object> recording = new LinkedHashMap<>((Map<String, Object>) start.get("recording"));
+            ClockSample stopClock = ClockSample.fromJson(facts.get("stop_clock"));
+            recording.put("stop", Instant.ofEpochSecond(0, stopClock.realtimeNs()).toString());
+            recording.put("duration_ns", facts.get("duration_ns"));
+            recording.put("stop_reason", facts.get("stop_reason"));
+            metadata.put("recording", recording);
+        } else if (counters != null) {
+            metadata.putAll(counters);
+        }
+        Map<String, Object> events = new LinkedHashMap<>(rowsByEvent);
+        metadata.put("events", events);
+        metadata.put("rows", rows);
+        Map<String, Object> recovery = new LinkedHashMap<>();
+        recovery.put("recovered", stop == null);
+        if (stop == null) {
+            List<String> notes = new ArrayList<>();
+            notes.add("the recorder did not stop cleanly; this trace was rebuilt from its journal");
+            notes.add("BPF counters (lost, sampled) are as of the last checkpoint before the interruption");
+            recovery.put("notes", notes);
+            recovery.put("torn_tail_bytes", tornBytes);
+        }
+        metadata.put("recovery", recovery);
+        return metadata;
+    }
+
+    private static String text(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the rename itself has happened.
+        }
+    }
+
+}

@@ -1,0 +1,255 @@
+package org.tcprec.recorder.bpf;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.NativeLongByReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A BPF object file opened with libbpf: set the read-only globals and map sizes, choose the
+ * programs, load, attach. Closing detaches everything and frees the kernel objects.
+ */
+public final class BpfObject implements AutoCloseable {
+    private static final LibBpf BPF = LibBpf.load();
+    private static final StringBuilder LIBBPF_LOG = new StringBuilder();
+    // Held in a field: JNA callbacks must stay reachable while native code may call them.
+    private static final LibBpf.PrintFn PRINT = (level, format, vaList) -> {
+        byte[] buffer = new byte[4096];
+        LibC.INSTANCE.vsnprintf(buffer, new NativeLong(buffer.length), format, vaList);
+        synchronized (LIBBPF_LOG) {
+            LIBBPF_LOG.append(Native.toString(buffer));
+            if (LIBBPF_LOG.length() > 1 << 20) {
+                LIBBPF_LOG.delete(0, LIBBPF_LOG.length() - (1 << 19));
+            }
+        }
+        return 0;
+    };
+
+    static {
+        BPF.libbpf_set_print(PRINT);
+    }
+
+    private final Memory image;
+    private final Pointer object;
+    private final Map<String, Integer> rodataOffsets = new HashMap<>();
+    private final List<Pointer> links = new ArrayList<>();
+    private Pointer rodata;
+    private long rodataSize;
+    private boolean loaded;
+
+    private BpfObject(Memory image, Pointer object) {
+        this.image = image;
+        this.object = object;
+    }
+
+    /** Opens an object file held in memory (tcprec embeds its object as a class-path resource). */
+    public static BpfObject open(byte[] elf) throws BpfException {
+        Memory image = new Memory(elf.length);
+        image.write(0, elf, 0, elf.length);
+        clearLog();
+        Pointer object = BPF.bpf_object__open_mem(image, new NativeLong(elf.length), null);
+        if (object == null) {
+            throw new BpfException("libbpf could not open the BPF object: " + errno() + lastLogLine());
+        }
+        BpfObject result = new BpfObject(image, object);
+        result.indexRodata();
+        return result;
+    }
+
+    public static int possibleCpus() {
+        return BPF.libbpf_num_possible_cpus();
+    }
+
+    private void indexRodata() throws BpfException {
+        for (Pointer map = BPF.bpf_object__next_map(object, null); map != null;
+                map = BPF.bpf_object__next_map(object, map)) {
+            if (BPF.bpf_map__name(map).endsWith(".rodata")) {
+                rodata = map;
+            }
+        }
+        if (rodata == null) {
+            return;
+        }
+        NativeLongByReference size = new NativeLongByReference();
+        Pointer data = BPF.bpf_map__initial_value(rodata, size);
+        rodataSize = size.getValue().longValue();
+        Pointer btf = BPF.bpf_object__btf(object);
+        int section = BPF.btf__find_by_name_kind(btf, ".rodata", LibBpf.BTF_KIND_DATASEC);
+        if (data == null || section < 0) {
+            throw new BpfException("the BPF object has no BTF for its .rodata section");
+        }
+        // struct btf_type { u32 name_off; u32 info; u32 size; } then vlen x struct btf_var_secinfo
+        // { u32 type; u32 offset; u32 size; }; vlen is the low 16 bits of info (linux/btf.h).
+        Pointer type = BPF.btf__type_by_id(btf, section);
+        int vlen = type.getInt(4) & 0xffff;
+        for (int i = 0; i < vlen; i++) {
+            long base = 12 + 12L * i;
+            int varType = type.getInt(base);
+            int offset = type.getInt(base + 4);
+            Pointer var = BPF.btf__type_by_id(btf, varType);
+            rodataOffsets.put(BPF.btf__name_by_offset(btf, var.getInt(0)), offset);
+        }
+    }
+
+    private Pointer rodataSlot(String name, int bytes) throws BpfException {
+        if (loaded) {
+            throw new IllegalStateException("globals are read-only once the object is loaded");
+        }
+        Integer offset = rodataOffsets.get(name);
+        if (offset == null || offset + bytes > rodataSize) {
+            throw new BpfException("the BPF object has no read-only global '" + name + "'");
+        }
+        NativeLongByReference size = new NativeLongByReference();
+        return BPF.bpf_map__initial_value(rodata, size).share(offset);
+    }
+
+    public void setU64(String name, long value) throws BpfException {
+        rodataSlot(name, 8).setLong(0, value);
+    }
+
+    public void setU32(String name, int value) throws BpfException {
+        rodataSlot(name, 4).setInt(0, value);
+    }
+
+    public void setU16(String name, int value) throws BpfException {
+        rodataSlot(name, 2).setShort(0, (short) value);
+    }
+
+    public void setU16Array(String name, int[] values) throws BpfException {
+        Pointer slot = rodataSlot(name, 2 * values.length);
+        for (int i = 0; i < values.length; i++) {
+            slot.setShort(2L * i, (short) values[i]);
+        }
+    }
+
+    public void setMapSize(String map, int maxEntries) throws BpfException {
+        int rc = BPF.bpf_map__set_max_entries(findMap(map), maxEntries);
+        if (rc != 0) {
+            throw new BpfException("cannot size BPF map " + map + " to " + maxEntries + ": " + strerror(-rc));
+        }
+    }
+
+    public void setAutoload(String program, boolean autoload) throws BpfException {
+        int rc = BPF.bpf_program__set_autoload(findProgram(program), autoload);
+        if (rc != 0) {
+            throw new BpfException("cannot change autoload of " + program + ": " + strerror(-rc));
+        }
+    }
+
+    public void load() throws BpfException {
+        clearLog();
+        int rc = BPF.bpf_object__load(object);
+        if (rc != 0) {
+            throw new BpfException("the kernel refused the BPF programs: " + strerror(-rc) + lastLogLine());
+        }
+        loaded = true;
+    }
+
+    public void attach(String program) throws BpfException {
+        clearLog();
+        Pointer link = BPF.bpf_program__attach(findProgram(program));
+        if (link == null) {
+            throw new BpfException("cannot attach " + program + ": " + errno() + lastLogLine());
+        }
+        links.add(link);
+    }
+
+    /** Detaches every attached program; the maps stay readable until {@link #close()}. */
+    public void detachAll() {
+        for (Pointer link : links) {
+            BPF.bpf_link__destroy(link);
+        }
+        links.clear();
+    }
+
+    public int mapFd(String map) throws BpfException {
+        int fd = BPF.bpf_map__fd(findMap(map));
+        if (fd < 0) {
+            throw new BpfException("BPF map " + map + " has no file descriptor (not loaded?)");
+        }
+        return fd;
+    }
+
+    /** Reads one u64 slot of a per-CPU array map: one value per possible CPU. */
+    public long[] lookupPerCpuU64(String map, int key) throws BpfException {
+        int cpus = possibleCpus();
+        Memory keyMemory = new Memory(4);
+        keyMemory.setInt(0, key);
+        Memory values = new Memory(8L * cpus);
+        int rc = BPF.bpf_map_lookup_elem(mapFd(map), keyMemory, values);
+        if (rc != 0) {
+            throw new BpfException("cannot read BPF map " + map + ": " + errno());
+        }
+        long[] out = new long[cpus];
+        for (int i = 0; i < cpus; i++) {
+            out[i] = values.getLong(8L * i);
+        }
+        return out;
+    }
+
+    private Pointer findMap(String name) throws BpfException {
+        Pointer map = BPF.bpf_object__find_map_by_name(object, name);
+        if (map == null) {
+            throw new BpfException("the BPF object has no map '" + name + "'");
+        }
+        return map;
+    }
+
+    private Pointer findProgram(String name) throws BpfException {
+        Pointer program = BPF.bpf_object__find_program_by_name(object, name);
+        if (program == null) {
+            throw new BpfException("the BPF object has no program '" + name + "'");
+        }
+        return program;
+    }
+
+    @Override
+    public void close() {
+        detachAll();
+        BPF.bpf_object__close(object);
+        image.close();
+    }
+
+
+    private static String errno() {
+        return strerror(Native.getLastError());
+    }
+
+    static String strerror(int errno) {
+        return LibC.INSTANCE.strerror(errno) + " (errno " + errno + ")";
+    }
+
+    private static void clearLog() {
+        synchronized (LIBBPF_LOG) {
+            LIBBPF_LOG.setLength(0);
+        }
+    }
+
+    /** The last libbpf line that names a failure, often the verifier's reason. */
+    private static String lastLogLine() {
+        String log;
+        synchronized (LIBBPF_LOG) {
+            log = LIBBPF_LOG.toString();
+        }
+        String[] lines = log.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].trim();
+            if (!line.isEmpty() && (line.contains("failed") || line.contains("error") || line.contains("invalid"))) {
+                return "; libbpf: " + line;
+            }
+        }
+        return "";
+    }
+
+    /** Everything libbpf printed since the last operation began (for --verbose). */
+    public static String libbpfLog() {
+        synchronized (LIBBPF_LOG) {
+            return LIBBPF_LOG.toString();
+        }
+    }
+}

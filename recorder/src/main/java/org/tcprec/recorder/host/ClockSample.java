@@ -1,0 +1,61 @@
+package org.tcprec.recorder.host;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tcprec.recorder.bpf.LibC;
+
+/**
+ * REALTIME, MONOTONIC and BOOTTIME read back to back. Events carry BOOTTIME; with a sample taken
+ * at start and one at stop, a reader maps event times to wall-clock time and can see whether the
+ * wall clock was stepped during the recording.
+ */
+public record ClockSample(long realtimeNs, long monotonicNs, long boottimeNs) {
+
+    /** Takes a few samples and keeps the tightest, so the three clocks are read as close as possible. */
+    public static ClockSample now() {
+        LibC c = LibC.INSTANCE;
+        LibC.TimeSpec ts = new LibC.TimeSpec();
+        ClockSample best = null;
+        long bestSpread = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            c.clock_gettime(LibC.CLOCK_BOOTTIME, ts);
+            ts.read();
+            long before = ts.toNanos();
+            c.clock_gettime(LibC.CLOCK_REALTIME, ts);
+            ts.read();
+            long real = ts.toNanos();
+            c.clock_gettime(LibC.CLOCK_MONOTONIC, ts);
+            ts.read();
+            long mono = ts.toNanos();
+            c.clock_gettime(LibC.CLOCK_BOOTTIME, ts);
+            ts.read();
+            long after = ts.toNanos();
+            if (after - before < bestSpread) {
+                bestSpread = after - before;
+                best = new ClockSample(real, mono, before + (after - before) / 2);
+            }
+        }
+        return best;
+    }
+
+    /** Wall-clock UTC nanoseconds of a BOOTTIME instant, by this sample. */
+    public long realtimeOf(long boottimeNs) {
+        return realtimeNs + (boottimeNs - this.boottimeNs);
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("realtime_ns", realtimeNs);
+        m.put("monotonic_ns", monotonicNs);
+        m.put("boottime_ns", boottimeNs);
+        return m;
+    }
+
+    public static ClockSample fromJson(Object json) {
+        if (!(json instanceof Map<?, ?> m)) {
+            return null;
+        }
+        return new ClockSample(((Number) m.get("realtime_ns")).longValue(), ((Number) m.get("monotonic_ns")).longValue(),
+                ((Number) m.get("boottime_ns")).longValue());
+    }
+}

@@ -1,0 +1,81 @@
+package org.tcprec.recorder.host;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tcprec.recorder.bpf.BpfObject;
+import org.tcprec.recorder.bpf.LibC;
+
+/** The facts about the recording host that a reader elsewhere needs to interpret a trace. */
+public final class HostFacts {
+    private static final Path PROC_SYS = Path.of("/proc/sys");
+    /** net.core.* settings that size socket buffers, and so shape TCP behaviour. */
+    private static final List<String> CORE_SYSCTLS = List.of("net.core.rmem_default", "net.core.rmem_max",
+            "net.core.wmem_default", "net.core.wmem_max", "net.core.optmem_max", "net.core.default_qdisc",
+            "net.core.somaxconn", "net.core.netdev_max_backlog", "net.ipv4.ip_local_port_range");
+
+    private HostFacts() {}
+
+    public static Map<String, Object> host() {
+        LibC.UtsName uts = new LibC.UtsName();
+        LibC.INSTANCE.uname(uts);
+        uts.read();
+        Map<String, Object> uname = new LinkedHashMap<>();
+        uname.put("sysname", LibC.UtsName.text(uts.sysname));
+        uname.put("release", LibC.UtsName.text(uts.release));
+        uname.put("version", LibC.UtsName.text(uts.version));
+        uname.put("machine", LibC.UtsName.text(uts.machine));
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("hostname", LibC.UtsName.text(uts.nodename));
+        host.put("boot_id", readTrimmed(Path.of("/proc/sys/kernel/random/boot_id")));
+        host.put("uname", uname);
+        Map<String, Object> cpus = new LinkedHashMap<>();
+        cpus.put("online", readTrimmed(Path.of("/sys/devices/system/cpu/online")));
+        cpus.put("possible", BpfObject.possibleCpus());
+        cpus.put("available_to_recorder", Runtime.getRuntime().availableProcessors());
+        host.put("cpus", cpus);
+        host.put("page_size", LibC.INSTANCE.getpagesize());
+        ZoneId zone = ZoneId.systemDefault();
+        host.put("timezone", zone.getId());
+        host.put("utc_offset_seconds", zone.getRules().getOffset(Instant.now()).getTotalSeconds());
+        return host;
+    }
+
+    /** net.ipv4.tcp_* (congestion control included) and the socket-buffer settings, as sysctl names. */
+    public static Map<String, Object> tcpSysctls() {
+        Map<String, Object> out = new TreeMap<>();
+        Path ipv4 = PROC_SYS.resolve("net/ipv4");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(ipv4, "tcp_*")) {
+            for (Path file : dir) {
+                String value = readTrimmed(file);
+                if (value != null) {
+                    out.put("net.ipv4." + file.getFileName(), value);
+                }
+            }
+        } catch (IOException e) {
+            // leave the map without them; the metadata then simply lacks these keys
+        }
+        for (String name : CORE_SYSCTLS) {
+            String value = readTrimmed(PROC_SYS.resolve(name.replace('.', '/')));
+            if (value != null) {
+                out.put(name, value.replace('\t', ' '));
+            }
+        }
+        return out;
+    }
+
+    static String readTrimmed(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+}
