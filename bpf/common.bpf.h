@@ -108,12 +108,22 @@ static __always_inline __u64 sock_cgroup_id(const struct sock *sk)
 	return BPF_CORE_READ(cgrp, kn, id);
 }
 
-/* The filters that need the socket or the task. */
-static __always_inline bool context_wanted(const struct sock *sk, __u32 tgid, __u32 type)
+/* The namespace of a packet that has no socket (an RST answering a segment to a closed port). */
+static __always_inline __u32 skb_netns(const struct sk_buff *skb)
+{
+	if (!skb)
+		return 0;
+	return BPF_CORE_READ(skb, dev, nd_net.net, ns.inum);
+}
+
+/* The filters that need the socket or the task. skb may be null; it names the namespace when
+ * there is no socket. */
+static __always_inline bool context_wanted(const struct sock *sk, const struct sk_buff *skb, __u32 tgid,
+					   __u32 type)
 {
 	__u64 key = (__u64)sk;
 
-	if (filter_netns && (!sk || sock_netns(sk) != filter_netns))
+	if (filter_netns && (sk ? sock_netns(sk) : skb_netns(skb)) != filter_netns)
 		return false;
 	if (filter_cgroup_id && (!sk || sock_cgroup_id(sk) != filter_cgroup_id))
 		return false;
@@ -154,7 +164,7 @@ static __always_inline struct tcprec_event *reserve(__u32 type)
 /* Fills the fields every record has. The record comes from the ring and holds stale bytes: every
  * field is written here or by the caller. */
 static __always_inline void fill_common(struct tcprec_event *e, __u32 type, const struct sock *sk,
-					__u64 pid_tgid)
+					const struct sk_buff *skb, __u64 pid_tgid)
 {
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
@@ -168,6 +178,10 @@ static __always_inline void fill_common(struct tcprec_event *e, __u32 type, cons
 		e->present |= TCPREC_HAS_SKADDR | TCPREC_HAS_SOCK_INFO;
 		e->netns = sock_netns(sk);
 		e->cgroup_id = sock_cgroup_id(sk);
+	} else if (skb) {
+		e->netns = skb_netns(skb);
+		if (e->netns)
+			e->present |= TCPREC_HAS_NETNS;
 	}
 }
 

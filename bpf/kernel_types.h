@@ -213,6 +213,14 @@ struct sock {
 	struct sock_cgroup_data sk_cgrp_data;
 } __attribute__((preserve_access_index));
 
+struct net_device {
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	struct net_device *dev;
+} __attribute__((preserve_access_index));
+
 struct tcp_sock {
 	u64 bytes_received;
 	u64 bytes_acked;

@@ -15,14 +15,14 @@ int handle_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 
 	if (BPF_CORE_READ(ctx, protocol) != IPPROTO_TCP)
 		return 0;
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
 	e = reserve(type);
 	if (!e)
 		return 0;
-	fill_common(e, type, sk, pid_tgid);
+	fill_common(e, type, sk, 0, pid_tgid);
 	e->family = family;
 	e->sport = sport;
 	e->dport = dport;
@@ -49,13 +49,13 @@ int handle_tcp_destroy_sock(struct trace_event_raw_tcp_event_sk *ctx)
 	__u16 dport = BPF_CORE_READ(ctx, dport);
 	struct tcprec_event *e;
 
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
 	e = reserve(type);
 	if (e) {
-		fill_common(e, type, sk, pid_tgid);
+		fill_common(e, type, sk, 0, pid_tgid);
 		e->family = family;
 		e->sport = sport;
 		e->dport = dport;

@@ -17,7 +17,7 @@ int handle_tcp_probe(struct trace_event_raw_tcp_probe *ctx)
 	struct tcprec_event *e;
 	__u16 unused_port, unused_family;
 
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
@@ -35,7 +35,7 @@ int handle_tcp_probe(struct trace_event_raw_tcp_probe *ctx)
 	e = reserve(type);
 	if (!e)
 		return 0;
-	fill_common(e, type, sk, pid_tgid);
+	fill_common(e, type, sk, 0, pid_tgid);
 	e->family = family;
 	e->sport = sport;
 	e->dport = dport;

@@ -15,33 +15,37 @@ int handle_tcp_send_reset(void *raw)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u8 saddr[16] = {}, daddr[16] = {};
 	__u16 family = 0, sport = 0, dport = 0, dfamily = 0;
+	const struct sk_buff *skb;
 	const struct sock *sk;
 	struct tcprec_event *e;
 
 	if (!own_class) {
 		sk = BPF_CORE_READ(old, skaddr);
+		skb = BPF_CORE_READ(old, skbaddr);
 		family = BPF_CORE_READ(old, family);
 		sport = BPF_CORE_READ(old, sport);
 		dport = BPF_CORE_READ(old, dport);
 	} else if (split_fields) {
 		sk = BPF_CORE_READ(mid, skaddr);
+		skb = BPF_CORE_READ(mid, skbaddr);
 		family = BPF_CORE_READ(mid, family);
 		sport = BPF_CORE_READ(mid, sport);
 		dport = BPF_CORE_READ(mid, dport);
 	} else {
 		/* The kernel stores the reply's tuple when there is no socket: saddr stays local. */
 		sk = BPF_CORE_READ(cur, skaddr);
+		skb = BPF_CORE_READ(cur, skbaddr);
 		read_sockaddr(cur->saddr, saddr, &sport, &family);
 		read_sockaddr(cur->daddr, daddr, &dport, &dfamily);
 	}
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, skb, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
 	e = reserve(type);
 	if (!e)
 		return 0;
-	fill_common(e, type, sk, pid_tgid);
+	fill_common(e, type, sk, skb, pid_tgid);
 	e->family = family;
 	e->sport = sport;
 	e->dport = dport;
@@ -78,14 +82,14 @@ int handle_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 	__u16 dport = BPF_CORE_READ(ctx, dport);
 	struct tcprec_event *e;
 
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
 	e = reserve(type);
 	if (!e)
 		return 0;
-	fill_common(e, type, sk, pid_tgid);
+	fill_common(e, type, sk, 0, pid_tgid);
 	e->family = family;
 	e->sport = sport;
 	e->dport = dport;

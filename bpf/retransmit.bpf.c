@@ -25,14 +25,14 @@ int handle_tcp_retransmit_skb(void *raw)
 		sport = BPF_CORE_READ(old, sport);
 		dport = BPF_CORE_READ(old, dport);
 	}
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
 	e = reserve(type);
 	if (!e)
 		return 0;
-	fill_common(e, type, sk, pid_tgid);
+	fill_common(e, type, sk, 0, pid_tgid);
 	e->family = family;
 	e->sport = sport;
 	e->dport = dport;
@@ -65,14 +65,14 @@ int handle_tcp_retransmit_synack(struct trace_event_raw_tcp_retransmit_synack *c
 	__u16 dport = BPF_CORE_READ(ctx, dport);
 	struct tcprec_event *e;
 
-	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, pid_tgid >> 32, type)) {
+	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;
 	}
 	e = reserve(type);
 	if (!e)
 		return 0;
-	fill_common(e, type, sk, pid_tgid);
+	fill_common(e, type, sk, 0, pid_tgid);
 	e->family = family;
 	e->sport = sport;
 	e->dport = dport;

@@ -33,6 +33,7 @@ enum tcprec_present {
 	TCPREC_HAS_SOCK_BYTES = 1 << 3,  /* bytes_acked / bytes_received read from the tcp_sock */
 	TCPREC_HAS_SKADDR = 1 << 4,      /* the tracepoint had a socket (send_reset may not) */
 	TCPREC_HAS_SOCK_INFO = 1 << 5,   /* netns and cgroup_id were read from the socket */
+	TCPREC_HAS_NETNS = 1 << 6,       /* no socket: netns was read from the packet's device */
 };
 
 /* Indices into the per-CPU counters map: TCPREC_EV_TYPE_COUNT slots each. */

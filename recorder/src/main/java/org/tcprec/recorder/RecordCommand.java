@@ -12,6 +12,7 @@ import org.tcprec.cli.support.ByteSizeConverter;
 import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,8 +84,11 @@ public final class RecordCommand implements Callable<Integer> {
     private List<String> commandLine() {
         List<String> args = new ArrayList<>();
         args.add("tcprec");
-        args.add("record");
-        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        CommandLine root = spec.commandLine();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        args.addAll(root.getParseResult().originalArgs());
         return args;
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,7 +55,7 @@ public final class Recorder {
     private static final int BATCHES = 16;
     private static final long FLUSH_INTERVAL_NS = 200_000_000L;
     private static final long CHECKPOINT_INTERVAL_NS = 1_000_000_000L;
-    private static final long RESERVE_BASE_BYTES = 8L << 20;
+    private static final long RESERVE_BASE_BYTES = 1L << 20;
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     /** What a finished recording reports. */
@@ -69,11 +70,21 @@ public final class Recorder {
     private final AtomicLong journalBytes = new AtomicLong();
     private final AtomicLong lostSoFar = new AtomicLong();
     private volatile Throwable writerFailure;
+    private volatile long stoppedAtNs;
+    private final CountDownLatch started = new CountDownLatch(1);
 
     public Recorder(RecordingConfig config, PrintStream status, boolean terminal) {
         this.config = config;
         this.status = status;
         this.terminal = terminal;
+    }
+
+    /**
+     * Waits until the programs are attached and events flow into the journal, or the recording
+     * failed to start. Returns false on timeout.
+     */
+    public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+        return started.await(timeout, unit);
     }
 
     /** Asks a running recording to stop (from a signal handler or another thread). */
@@ -82,6 +93,14 @@ public final class Recorder {
     }
 
     public Summary run() throws RecordingException {
+        try {
+            return record();
+        } finally {
+            started.countDown();
+        }
+    }
+
+    private Summary record() throws RecordingException {
         Path output = config.output().toAbsolutePath();
         Path journalPath = TraceFooter.journalFor(output);
         Path reservePath = output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve");
@@ -135,7 +154,7 @@ public final class Recorder {
                     writerFailure = writerFailure == null ? e : writerFailure;
                 }
             }
-            long durationNs = System.nanoTime() - startNs;
+            long durationNs = stoppedAtNs - startNs;
             if (terminal) {
                 status.print("\r\033[K");
             }
@@ -286,6 +305,7 @@ public final class Recorder {
         writer.setDaemon(true);
         consumer.start();
         writer.start();
+        started.countDown();
         long nextStatus = startNs + 1_000_000_000L;
         while (stopReason.get() == null) {
             long now = System.nanoTime();
@@ -307,6 +327,7 @@ public final class Recorder {
                 requestStop("interrupted");
             }
         }
+        stoppedAtNs = System.nanoTime();
         joinQuietly(consumer);
         joinQuietly(writer);
     }
@@ -429,7 +450,8 @@ public final class Recorder {
             ClockSample stopClock = ClockSample.now();
             stop.put("stop_clock", stopClock.toJson());
             stop.put("stop_reason", stopReason.get());
-            stop.put("duration_ns", System.nanoTime() - startNs);
+            long stoppedAt = stoppedAtNs != 0 ? stoppedAtNs : System.nanoTime();
+            stop.put("duration_ns", stoppedAt - startNs);
             reserve.release();
             checkpoint(bpf, journal, Journal.Kind.STOP, stop);
             journal.sync();

@@ -31,7 +31,7 @@ public final class RowMapper {
                 w.tgid(),
                 w.tid(),
                 w.comm(),
-                w.has(WireEvent.HAS_SOCK_INFO) ? w.netns() : null,
+                w.has(WireEvent.HAS_SOCK_INFO) || w.has(WireEvent.HAS_NETNS) ? w.netns() : null,
                 w.has(WireEvent.HAS_SOCK_INFO) ? w.cgroupId() : null,
                 w.has(WireEvent.HAS_SKADDR) ? w.skaddr() : null,
                 w.family(),

@@ -87,6 +87,7 @@ public record WireEvent(
     public static final int HAS_SOCK_BYTES = 1 << 3;
     public static final int HAS_SKADDR = 1 << 4;
     public static final int HAS_SOCK_INFO = 1 << 5;
+    public static final int HAS_NETNS = 1 << 6;
 
     public boolean has(int bit) {
         return (present & bit) != 0;
