@@ -1,0 +1,64 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.TraceFooter;
+
+/** A recording onto a file system that fills up stops with a clear message and a readable trace. */
+class DiskFullTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFullDiskStopsTheRecordingAndKeepsWhatWasRecorded() throws Exception {
+        KernelTestSupport.requireRoot();
+        Path mount = dir.resolve("small");
+        Files.createDirectory(mount);
+        TestNetns.run("mount", "-t", "tmpfs", "-o", "size=4m", "tcprec-test", mount.toString());
+        try (TestNetns ns = new TestNetns("tcprec-full")) {
+            Path trace = mount.resolve("full.parquet");
+            // Every tcp_probe kept: a bulk transfer then makes events fast enough to fill 4 MiB.
+            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0, 0,
+                    RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+            Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
+            ExecutorService runner = Executors.newSingleThreadExecutor();
+            Future<Recorder.Summary> running = runner.submit(recorder::run);
+            assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!running.isDone() && System.nanoTime() < deadline) {
+                EchoTraffic.run(ns, "127.0.0.1", new long[] {2_000_000});
+            }
+            try {
+                running.get(60, TimeUnit.SECONDS);
+                fail("the recording should have stopped on the full disk");
+            } catch (ExecutionException e) {
+                assertTrue(e.getCause() instanceof RecordingException, String.valueOf(e.getCause()));
+                assertTrue(e.getCause().getMessage().contains("the disk is full"), e.getCause().getMessage());
+            } finally {
+                runner.shutdownNow();
+            }
+            TraceFooter footer = TraceFooter.read(trace);
+            assertTrue(footer.rows() > 1000, "rows kept: " + footer.rows());
+            assertEquals(footer.rows(), TraceRows.count(trace, "true"));
+            assertEquals(footer.rows(), TraceRows.count(trace, "netns = ?", ns.inode));
+            assertFalse(Files.exists(TraceFooter.journalFor(trace)), "journal removed once the trace is written");
+        } finally {
+            TestNetns.run("umount", mount.toString());
+        }
+    }
+}
