@@ -1,0 +1,61 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.recorder.journal.Journal;
+import org.tcprec.recorder.journal.JournalReader;
+import org.tcprec.recorder.journal.JournalWriter;
+
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTornLastChunkIsDroppedAndEverythingBeforeItRead() throws Exception {
+        Path file = dir.resolve("j");
+        try (JournalWriter w = new JournalWriter(file, 184)) {
+            w.append(Journal.Kind.START, "{\"a\":1}");
+            w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(new byte[184 * 3]));
+            w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(new byte[184 * 5]));
+        }
+        // Cut the last chunk in the middle, as a kill during a write would.
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.truncate(c.size() - 100);
+        }
+        try (JournalReader r = new JournalReader(file)) {
+            assertEquals(184, r.wireRecordSize());
+            assertEquals(Journal.Kind.START, r.next().kind());
+            JournalReader.Chunk events = r.next();
+            assertEquals(Journal.Kind.EVENTS, events.kind());
+            assertEquals(184 * 3, events.payload().remaining());
+            assertNull(r.next());
+            assertTrue(r.tornTail());
+            assertEquals(16 + 184 * 5 - 100, r.unreadBytes());
+        }
+    }
+
+    @Test
+    void aCorruptedChunkFailsItsChecksum() throws Exception {
+        Path file = dir.resolve("j");
+        try (JournalWriter w = new JournalWriter(file, 184)) {
+            w.append(Journal.Kind.START, "{}");
+            w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(new byte[184]));
+        }
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap(new byte[] {7}), c.size() - 10);
+        }
+        try (JournalReader r = new JournalReader(file)) {
+            assertEquals(Journal.Kind.START, r.next().kind());
+            assertNull(r.next());
+            assertTrue(r.tornTail());
+        }
+    }
+}
