@@ -1,0 +1,127 @@
+package org.tcprec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Exit codes and messages of every subcommand, through CommandLine.execute as main uses it. */
+class CommandLineErrorsTest {
+    static final Path SAMPLE = Path.of("..", "sample-traces", "clean.parquet");
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.isEmpty() ? List.of() : Arrays.asList(err.split("\n"));
+        }
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** A failure: exit 1, one line naming the problem, no stack trace. */
+    static void assertFailure(Run r, String expectedText) {
+        assertEquals(1, r.exit(), r.err());
+        assertEquals(1, r.errLines().size(), "one line: " + r.err());
+        assertTrue(r.err().startsWith("tcprec: "), r.err());
+        assertTrue(r.err().contains(expectedText), r.err());
+    }
+
+    /** A usage error: exit 2, the problem and a pointer to --help. */
+    static void assertUsage(Run r, String expectedText) {
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(2, r.errLines().size(), r.err());
+        assertTrue(r.err().contains(expectedText), r.err());
+        assertTrue(r.errLines().get(1).contains("--help"), r.err());
+    }
+
+    @Test
+    void versionAndHelp() {
+        Run version = run("--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().startsWith("tcprec 0.1.0 (trace format 1.0)"), version.out());
+        for (String sub : new String[] {"record", "recover", "info"}) {
+            Run help = run(sub, "--help");
+            assertEquals(0, help.exit(), sub);
+            assertTrue(help.out().contains("Usage: tcprec " + sub), help.out());
+        }
+    }
+
+    @Test
+    void noOrUnknownSubcommandIsAUsageError() {
+        assertUsage(run(), "subcommand is required");
+        assertUsage(run("bogus"), "bogus");
+    }
+
+    @Test
+    void infoOnASampleTraceDescribesIt() {
+        Run r = run("info", SAMPLE.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("format:      tcprec trace 1.0"), r.out());
+        assertTrue(r.out().contains("lost events: 0"), r.out());
+        assertTrue(r.out().contains("inet_sock_set_state"), r.out());
+        Run json = run("info", "--json", SAMPLE.toString());
+        assertEquals(0, json.exit());
+        assertTrue(json.out().contains("\"boot_id\""), json.out());
+    }
+
+    @Test
+    void infoRejectsWhatIsNotATrace() throws Exception {
+        assertFailure(run("info", dir.resolve("missing.parquet").toString()), "no such file");
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello, not parquet\n");
+        assertFailure(run("info", text.toString()), "not a tcprec trace");
+        assertFailure(run("info", dir.toString()), "is a directory");
+        byte[] whole = Files.readAllBytes(SAMPLE);
+        Path truncated = Files.write(dir.resolve("truncated.parquet"), Arrays.copyOf(whole, whole.length - 100));
+        assertFailure(run("info", truncated.toString()), "not a tcprec trace");
+        Path plain = dir.resolve("plain.parquet");
+        try (var c = DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement()) {
+            s.execute("COPY (SELECT 1 AS x) TO '" + plain + "' (FORMAT parquet)");
+        }
+        assertFailure(run("info", plain.toString()), "not a tcprec trace");
+        assertUsage(run("info"), "FILE");
+    }
+
+    @Test
+    void recordRejectsBadOptionsBeforeTouchingTheKernel() throws Exception {
+        assertUsage(run("record", "-d", "soon"), "not a duration");
+        assertUsage(run("record", "-L", "99999"), "out of range");
+        assertUsage(run("record", "-D", "http"), "not a port");
+        assertUsage(run("record", "--ring-size", "lots"), "not a size");
+        assertFailure(run("record", "-4", "-6", "-o", dir.resolve("a.parquet").toString()), "exclude each other");
+        assertFailure(run("record", "--ring-size", "1000", "-o", dir.resolve("a.parquet").toString()), "power of two");
+        assertFailure(run("record", "-o", dir.resolve("no/such/dir/a.parquet").toString()), "does not exist");
+        assertFailure(run("record", "--netns", "/no/such/netns", "-o", dir.resolve("a.parquet").toString()), "--netns");
+        Path existing = Files.writeString(dir.resolve("existing.parquet"), "keep me");
+        assertFailure(run("record", "-o", existing.toString()), "--force");
+        assertEquals("keep me", Files.readString(existing));
+        Path link = Files.createSymbolicLink(dir.resolve("link.parquet"), existing);
+        assertFailure(run("record", "--force", "-o", link.toString()), "symbolic link");
+        assertEquals("keep me", Files.readString(existing));
+    }
+
+    @Test
+    void recoverWithoutAJournalSaysSo() {
+        assertFailure(run("recover", dir.resolve("x.parquet").toString()), "no journal");
+        assertFailure(run("recover", SAMPLE.toString()), "nothing to recover");
+    }
+}
