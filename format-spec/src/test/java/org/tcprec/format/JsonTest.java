@@ -1,0 +1,32 @@
+package org.tcprec.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void roundTripsWhatTheMetadataHolds() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", "tab\there \"quoted\" \\ newline\n \u0001 ünïcode");
+        m.put("long", Long.MIN_VALUE);
+        m.put("double", 0.25);
+        m.put("null", null);
+        m.put("bool", true);
+        m.put("list", Arrays.asList(1L, "two", List.of(), Map.of()));
+        assertEquals(m, Json.parse(Json.write(m)));
+        assertEquals(m, Json.parse(Json.writeCompact(m)));
+    }
+
+    @Test
+    void rejectsMalformedText() {
+        for (String bad : new String[] {"{", "{\"a\" 1}", "[1,]x", "\"unterminated", "tru", "{\"a\":1} 2", "-"}) {
+            assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+        }
+    }
+}
