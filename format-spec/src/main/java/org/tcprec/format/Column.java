@@ -49,6 +49,10 @@ public enum Column {
 
     enum Kind { PLAIN, STRING, UINT64, TIMESTAMP_NS }
 
+    /** Columns whose values rarely repeat within a page. */
+    static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME, TS_BOOT_NS, SKBADDR, SND_NXT,
+            SND_UNA, BYTES_ACKED, BYTES_RECEIVED);
+
     private final String columnName;
     private final PrimitiveTypeName physicalType;
     private final Kind kind;

@@ -31,7 +31,13 @@ public final class TraceWriter implements AutoCloseable {
 
     public TraceWriter(Path file) throws IOException {
         Supplier<Map<String, String>> footer = this::footer;
-        this.writer = new Builder(new LocalOutputFile(file), footer)
+        Builder builder = new Builder(new LocalOutputFile(file), footer);
+        for (Column column : Column.HIGH_CARDINALITY) {
+            // Nearly every value differs: a dictionary would be built, hashed into and dropped
+            // again for each page. Delta encoding suits these (sorted times, growing counters).
+            builder = builder.withDictionaryEncoding(column.columnName(), false);
+        }
+        this.writer = builder
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new ZstdCodecs())
                 .withCompressionCodec(CompressionCodecName.ZSTD)

@@ -11,10 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.host.ClockSample;
@@ -36,6 +36,8 @@ public final class TraceEncoder {
      * CPUs can swap by a few microseconds. Holding 100 ms of events sorts them with a wide margin.
      */
     static final long REORDER_WINDOW_NS = 100_000_000L;
+    private static final int SORT_BATCH = 1 << 16;
+    private static final Comparator<WireEvent> BY_TIME = Comparator.comparingLong(WireEvent::tsBootNs);
 
     /** What encoding produced. */
     public record Result(long rows, Map<String, Long> rowsByEvent, boolean complete, long tornBytes,
@@ -63,8 +65,6 @@ public final class TraceEncoder {
         }
     }
 
-    private record Pending(long ts, long seq, WireEvent event) {}
-
     @SuppressWarnings("unchecked")
     private static Result write(Path journal, Path tmp) throws IOException {
         Map<String, Object> start = null;
@@ -75,11 +75,10 @@ public final class TraceEncoder {
             rowsByEvent.put(t.tracepoint(), 0L);
         }
         long rows = 0;
-        long seq = 0;
         boolean torn;
         long tornBytes;
-        PriorityQueue<Pending> window = new PriorityQueue<>(
-                (a, b) -> a.ts != b.ts ? Long.compare(a.ts, b.ts) : Long.compare(a.seq, b.seq));
+        List<WireEvent> pending = new ArrayList<>();
+        WireEvent.Decoder decoder = new WireEvent.Decoder();
         try (JournalReader reader = new JournalReader(journal); TraceWriter writer = new TraceWriter(tmp)) {
             if (reader.wireRecordSize() != WireEvent.SIZE) {
                 throw new IOException(journal + " holds " + reader.wireRecordSize() + "-byte records; this tcprec reads "
@@ -102,19 +101,17 @@ public final class TraceEncoder {
                         }
                         ByteBuffer payload = chunk.payload();
                         for (int at = 0; at + WireEvent.SIZE <= payload.limit(); at += WireEvent.SIZE) {
-                            WireEvent event = WireEvent.decode(payload, at);
-                            window.add(new Pending(event.tsBootNs(), seq++, event));
+                            WireEvent event = decoder.decode(payload, at);
+                            pending.add(event);
                             newest = Math.max(newest, event.tsBootNs());
-                            while (!window.isEmpty() && newest - window.peek().ts > REORDER_WINDOW_NS) {
-                                rows += emit(writer, mapper, window.poll().event, rowsByEvent);
-                            }
+                        }
+                        if (pending.size() >= SORT_BATCH) {
+                            rows += emitSorted(writer, mapper, pending, newest - REORDER_WINDOW_NS, rowsByEvent);
                         }
                     }
                 }
             }
-            while (!window.isEmpty()) {
-                rows += emit(writer, mapper, window.poll().event, rowsByEvent);
-            }
+            rows += emitSorted(writer, mapper, pending, Long.MAX_VALUE, rowsByEvent);
             torn = reader.tornTail();
             tornBytes = reader.unreadBytes();
             if (start == null) {
@@ -127,12 +124,23 @@ public final class TraceEncoder {
         }
     }
 
-    private static long emit(TraceWriter writer, RowMapper mapper, WireEvent event, Map<String, Long> rowsByEvent)
-            throws IOException {
-        writer.write(mapper.map(event));
-        String name = EventType.byId(event.type()).map(EventType::tracepoint).orElse("unknown");
-        rowsByEvent.merge(name, 1L, Long::sum);
-        return 1;
+    /**
+     * Sorts the pending events (TimSort: nearly linear on nearly sorted input, and stable, so
+     * equal timestamps keep ring order) and writes those up to {@code upTo}; the rest wait for
+     * events that may still sort before them.
+     */
+    private static long emitSorted(TraceWriter writer, RowMapper mapper, List<WireEvent> pending, long upTo,
+            Map<String, Long> rowsByEvent) throws IOException {
+        pending.sort(BY_TIME);
+        int n = 0;
+        while (n < pending.size() && pending.get(n).tsBootNs() <= upTo) {
+            WireEvent event = pending.get(n++);
+            writer.write(mapper.map(event));
+            String name = EventType.byId(event.type()).map(EventType::tracepoint).orElse("unknown");
+            rowsByEvent.merge(name, 1L, Long::sum);
+        }
+        pending.subList(0, n).clear();
+        return n;
     }
 
     /** The footer metadata: what was known at start, the last counters, and what was known at stop. */

@@ -1,7 +1,6 @@
 package org.tcprec.recorder.wire;
 
 import org.tcprec.format.EventRow;
-import org.tcprec.format.IpAddresses;
 import org.tcprec.format.TcpStates;
 import org.tcprec.recorder.host.ClockSample;
 
@@ -35,9 +34,9 @@ public final class RowMapper {
                 w.has(WireEvent.HAS_SOCK_INFO) ? w.cgroupId() : null,
                 w.has(WireEvent.HAS_SKADDR) ? w.skaddr() : null,
                 w.family(),
-                IpAddresses.format(w.family(), w.saddr(), 0),
+                w.saddr(),
                 w.sport(),
-                IpAddresses.format(w.family(), w.daddr(), 0),
+                w.daddr(),
                 w.dport(),
                 setState ? TcpStates.name(w.oldstate()) : null,
                 setState ? TcpStates.name(w.newstate()) : null,

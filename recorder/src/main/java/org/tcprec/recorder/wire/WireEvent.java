@@ -1,12 +1,13 @@
 package org.tcprec.recorder.wire;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.tcprec.format.IpAddresses;
 
 /**
  * The Java mirror of struct tcprec_event (bpf/tcprec.h): one ring-buffer record, decoded.
- * Unsigned kernel values are widened (u32 to long) so they read as the kernel meant them.
+ * Unsigned kernel values are widened (u32 to long) so they read as the kernel meant them; the
+ * addresses are already in their text form (format-spec/README.md).
  */
 public record WireEvent(
         long tsBootNs,
@@ -23,8 +24,8 @@ public record WireEvent(
         int type,
         int present,
         String comm,
-        byte[] saddr,
-        byte[] daddr,
+        String saddr,
+        String daddr,
         int sport,
         int dport,
         int family,
@@ -93,47 +94,61 @@ public record WireEvent(
         return (present & bit) != 0;
     }
 
-    /** Decodes the record at {@code offset}; the buffer's byte order is ignored (records are host order). */
-    public static WireEvent decode(ByteBuffer buffer, int offset) {
-        ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
-        byte[] saddr = new byte[16];
-        byte[] daddr = new byte[16];
-        b.get(offset + OFF_SADDR, saddr);
-        b.get(offset + OFF_DADDR, daddr);
-        return new WireEvent(
-                b.getLong(offset + OFF_TS_BOOT_NS),
-                b.getLong(offset + OFF_SKADDR),
-                b.getLong(offset + OFF_SKBADDR),
-                b.getLong(offset + OFF_SOCK_COOKIE),
-                b.getLong(offset + OFF_CGROUP_ID),
-                b.getLong(offset + OFF_BYTES_ACKED),
-                b.getLong(offset + OFF_BYTES_RECEIVED),
-                u32(b, offset + OFF_NETNS),
-                b.getInt(offset + OFF_TGID),
-                b.getInt(offset + OFF_TID),
-                Short.toUnsignedInt(b.getShort(offset + OFF_CPU)),
-                Byte.toUnsignedInt(b.get(offset + OFF_TYPE)),
-                Byte.toUnsignedInt(b.get(offset + OFF_PRESENT)),
-                comm(b, offset + OFF_COMM),
-                saddr,
-                daddr,
-                Short.toUnsignedInt(b.getShort(offset + OFF_SPORT)),
-                Short.toUnsignedInt(b.getShort(offset + OFF_DPORT)),
-                Short.toUnsignedInt(b.getShort(offset + OFF_FAMILY)),
-                Short.toUnsignedInt(b.getShort(offset + OFF_PROTOCOL)),
-                b.getInt(offset + OFF_OLDSTATE),
-                b.getInt(offset + OFF_NEWSTATE),
-                b.getInt(offset + OFF_ERR),
-                b.getInt(offset + OFF_REASON),
-                u32(b, offset + OFF_MARK),
-                u32(b, offset + OFF_DATA_LEN),
-                u32(b, offset + OFF_SND_NXT),
-                u32(b, offset + OFF_SND_UNA),
-                u32(b, offset + OFF_SND_CWND),
-                u32(b, offset + OFF_SSTHRESH),
-                u32(b, offset + OFF_SND_WND),
-                u32(b, offset + OFF_SRTT_US),
-                u32(b, offset + OFF_RCV_WND));
+    /**
+     * Decodes records. Holds caches for the strings that repeat across records, so use one
+     * decoder per stream of records.
+     */
+    public static final class Decoder {
+        private final StringCache comms = new StringCache();
+        private final StringCache addresses = new StringCache();
+
+        /** Decodes the record at {@code offset}; {@code b} must be in native byte order. */
+        public WireEvent decode(ByteBuffer b, int offset) {
+            int family = Short.toUnsignedInt(b.getShort(offset + OFF_FAMILY));
+            return new WireEvent(
+                    b.getLong(offset + OFF_TS_BOOT_NS),
+                    b.getLong(offset + OFF_SKADDR),
+                    b.getLong(offset + OFF_SKBADDR),
+                    b.getLong(offset + OFF_SOCK_COOKIE),
+                    b.getLong(offset + OFF_CGROUP_ID),
+                    b.getLong(offset + OFF_BYTES_ACKED),
+                    b.getLong(offset + OFF_BYTES_RECEIVED),
+                    u32(b, offset + OFF_NETNS),
+                    b.getInt(offset + OFF_TGID),
+                    b.getInt(offset + OFF_TID),
+                    Short.toUnsignedInt(b.getShort(offset + OFF_CPU)),
+                    Byte.toUnsignedInt(b.get(offset + OFF_TYPE)),
+                    Byte.toUnsignedInt(b.get(offset + OFF_PRESENT)),
+                    comms.get(b.getLong(offset + OFF_COMM), b.getLong(offset + OFF_COMM + 8), 0,
+                            () -> comm(b, offset + OFF_COMM)),
+                    address(b, offset + OFF_SADDR, family),
+                    address(b, offset + OFF_DADDR, family),
+                    Short.toUnsignedInt(b.getShort(offset + OFF_SPORT)),
+                    Short.toUnsignedInt(b.getShort(offset + OFF_DPORT)),
+                    family,
+                    Short.toUnsignedInt(b.getShort(offset + OFF_PROTOCOL)),
+                    b.getInt(offset + OFF_OLDSTATE),
+                    b.getInt(offset + OFF_NEWSTATE),
+                    b.getInt(offset + OFF_ERR),
+                    b.getInt(offset + OFF_REASON),
+                    u32(b, offset + OFF_MARK),
+                    u32(b, offset + OFF_DATA_LEN),
+                    u32(b, offset + OFF_SND_NXT),
+                    u32(b, offset + OFF_SND_UNA),
+                    u32(b, offset + OFF_SND_CWND),
+                    u32(b, offset + OFF_SSTHRESH),
+                    u32(b, offset + OFF_SND_WND),
+                    u32(b, offset + OFF_SRTT_US),
+                    u32(b, offset + OFF_RCV_WND));
+        }
+
+        private String address(ByteBuffer b, int offset, int family) {
+            return addresses.get(b.getLong(offset), b.getLong(offset + 8), family, () -> {
+                byte[] raw = new byte[16];
+                b.get(offset, raw);
+                return IpAddresses.format(family, raw, 0);
+            });
+        }
     }
 
     private static long u32(ByteBuffer b, int offset) {
