@@ -40,7 +40,7 @@ final class InfoReport {
             line("recovered", "yes: rebuilt from the journal of an interrupted recording");
         }
         Map<String, Object> clock = map(m.get("clock"));
-        line("event clock", str(clock.get("event_clock")) + " (ts_boot_ns); time = " + str(clock.get("time_column")));
+        line("event clock", str(clock.get("event_clock")) + "; time = " + str(clock.get("time_column")));
         Map<String, Object> tracepoints = map(m.get("tracepoints"));
         line("attached", String.join(" ", strings(tracepoints.get("attached"))));
         List<String> missing = strings(tracepoints.get("missing"));

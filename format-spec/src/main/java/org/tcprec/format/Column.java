@@ -12,7 +12,6 @@ import org.apache.parquet.schema.Type.Repetition;
  */
 public enum Column {
     TIME("time", PrimitiveTypeName.INT64, Kind.TIMESTAMP_NS, true),
-    TS_BOOT_NS("ts_boot_ns", PrimitiveTypeName.INT64, Kind.PLAIN, true),
     EVENT("event", PrimitiveTypeName.BINARY, Kind.STRING, true),
     CPU("cpu", PrimitiveTypeName.INT32, Kind.PLAIN, true),
     TGID("tgid", PrimitiveTypeName.INT32, Kind.PLAIN, true),
@@ -50,7 +49,7 @@ public enum Column {
     enum Kind { PLAIN, STRING, UINT64, TIMESTAMP_NS }
 
     /** Columns whose values rarely repeat within a page. */
-    static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME, TS_BOOT_NS, SKBADDR, SND_NXT,
+    static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME, SKBADDR, SND_NXT,
             SND_UNA, BYTES_ACKED, BYTES_RECEIVED);
 
     private final String columnName;

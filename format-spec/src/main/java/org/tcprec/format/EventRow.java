@@ -6,7 +6,6 @@ package org.tcprec.format;
  */
 public record EventRow(
         long timeNs,
-        long tsBootNs,
         String event,
         int cpu,
         int tgid,

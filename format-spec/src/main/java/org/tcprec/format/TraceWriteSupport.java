@@ -46,7 +46,6 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
     public void write(EventRow r) {
         out.startMessage();
         putLong(Column.TIME, r.timeNs());
-        putLong(Column.TS_BOOT_NS, r.tsBootNs());
         putString(Column.EVENT, r.event());
         putInt(Column.CPU, r.cpu());
         putInt(Column.TGID, r.tgid());

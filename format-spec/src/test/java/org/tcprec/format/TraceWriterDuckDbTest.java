@@ -19,7 +19,7 @@ class TraceWriterDuckDbTest {
     Path dir;
 
     static EventRow setState(long timeNs, String raddr, int rport, int family, String oldstate, String newstate) {
-        return new EventRow(timeNs, 1000 + timeNs % 1000, "inet_sock_set_state", 1, 42, 43, "curl", 4026531840L,
+        return new EventRow(timeNs, "inet_sock_set_state", 1, 42, 43, "curl", 4026531840L,
                 1L, 0xffff888012345678L, family, family == 2 ? "127.0.0.1" : "::1", 40000, raddr, rport,
                 oldstate, newstate, null, 6, 10L, 20L, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null);

@@ -248,7 +248,8 @@ public final class Recorder {
         Map<String, Object> clockInfo = new LinkedHashMap<>();
         clockInfo.put("event_clock", "CLOCK_BOOTTIME");
         clockInfo.put("source", "bpf_ktime_get_boot_ns() in each BPF program");
-        clockInfo.put("time_column", "clocks.start.realtime_ns + (ts_boot_ns - clocks.start.boottime_ns)");
+        clockInfo.put("time_column", "clocks.start.realtime_ns + (boottime - clocks.start.boottime_ns)");
+        clockInfo.put("realtime_minus_boottime_ns", clock.realtimeNs() - clock.boottimeNs());
         m.put("clock", clockInfo);
         Map<String, Object> clocks = new LinkedHashMap<>();
         clocks.put("start", clock.toJson());

@@ -79,6 +79,38 @@ final class TestNetns implements AutoCloseable {
         return inside(() -> parseSnmp(Files.readString(Path.of("/proc/thread-self/net/snmp")), "Tcp"));
     }
 
+    /**
+     * Waits until every TCP socket in the namespace is in TIME_WAIT or gone, so no retransmission
+     * or reset can still happen and the counters read next are final.
+     */
+    void quiesce() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            boolean busy = inside(() -> {
+                for (String table : new String[] {"tcp", "tcp6"}) {
+                    List<String> lines = Files.readAllLines(Path.of("/proc/thread-self/net/" + table));
+                    for (String line : lines.subList(1, lines.size())) {
+                        String state = line.trim().split("\\s+")[3];
+                        if (!state.equals("06")) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+            if (!busy) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("sockets in " + name + " did not settle within 60 s");
+    }
+
+    /** The namespace's extended TCP counters (TcpExt: lines of /proc/net/netstat). */
+    Map<String, Long> tcpExtCounters() throws Exception {
+        return inside(() -> parseSnmp(Files.readString(Path.of("/proc/thread-self/net/netstat")), "TcpExt"));
+    }
+
     static Map<String, Long> parseSnmp(String snmp, String protocol) {
         String[] lines = snmp.split("\n");
         Map<String, Long> out = new HashMap<>();

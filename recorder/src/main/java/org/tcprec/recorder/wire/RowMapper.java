@@ -24,7 +24,6 @@ public final class RowMapper {
         boolean hasSkb = hasState || (probe && w.skbaddr() != 0);
         return new EventRow(
                 anchor.realtimeOf(w.tsBootNs()),
-                w.tsBootNs(),
                 type.tracepoint(),
                 w.cpu(),
                 w.tgid(),

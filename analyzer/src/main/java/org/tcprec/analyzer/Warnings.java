@@ -1,0 +1,30 @@
+package org.tcprec.analyzer;
+
+import java.io.PrintWriter;
+import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.format.TraceFooter;
+
+/** The lines every report prints (to stderr) when a trace is incomplete. */
+final class Warnings {
+    private Warnings() {}
+
+    static void print(TraceDatabase db, PrintWriter err) {
+        for (TraceFooter f : db.footers()) {
+            TraceMeta m = new TraceMeta(f);
+            if (m.lostEvents() > 0) {
+                err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full); counts and "
+                        + "connections below are incomplete%n", f.path(), m.lostEvents());
+            }
+            if (!m.missingTracepoints().isEmpty()) {
+                err.printf("WARNING: %s: the recording kernel lacked %s%n", f.path(),
+                        String.join(", ", m.missingTracepoints()));
+            }
+            if (m.recovered()) {
+                err.printf("WARNING: %s: recovered after the recorder was killed; the last second may be missing%n",
+                        f.path());
+            }
+        }
+        err.flush();
+    }
+}

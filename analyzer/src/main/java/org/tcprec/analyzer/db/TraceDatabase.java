@@ -1,0 +1,172 @@
+package org.tcprec.analyzer.db;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tcprec.cli.support.UserError;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
+import org.tcprec.format.TraceFormatException;
+
+/**
+ * One or more traces opened in an in-memory DuckDB: the raw table {@code events}, the tables
+ * {@code traces} and {@code meta} made from the footers, and the views every report is defined
+ * by (views.sql). The reports and `tcprec sql` query the same views, so they cannot disagree.
+ *
+ * <p>DuckDB because it reads Parquet natively with projection and predicate pushdown, runs the
+ * window functions the reports need over millions of rows on all cores, and gives users the SQL
+ * they already know.
+ */
+public final class TraceDatabase implements AutoCloseable {
+    private final Connection connection;
+    private final List<TraceFooter> footers;
+
+    private TraceDatabase(Connection connection, List<TraceFooter> footers) {
+        this.connection = connection;
+        this.footers = footers;
+    }
+
+    public static TraceDatabase open(List<Path> files) {
+        if (files.isEmpty()) {
+            throw new UserError("no trace file given");
+        }
+        List<TraceFooter> footers = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                footers.add(TraceFooter.read(file));
+            } catch (TraceFormatException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+        }
+        try {
+            Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+            TraceDatabase db = new TraceDatabase(connection, footers);
+            db.createTables();
+            return db;
+        } catch (SQLException e) {
+            throw new UserError("cannot open the traces in DuckDB: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public List<TraceFooter> footers() {
+        return footers;
+    }
+
+    private void createTables() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE traces (filename VARCHAR, hostname VARCHAR, kernel VARCHAR, kernel_version VARCHAR, "
+                    + "machine VARCHAR, boot_id VARCHAR, format_version VARCHAR, rows BIGINT, lost_events BIGINT, "
+                    + "recovered BOOLEAN, missing_tracepoints VARCHAR[], start_realtime_ns BIGINT, "
+                    + "start_boottime_ns BIGINT, duration_ns BIGINT, utc_offset_seconds INTEGER)");
+            s.execute("CREATE TABLE meta (filename VARCHAR, key VARCHAR, value VARCHAR)");
+        }
+        try (PreparedStatement traces = connection.prepareStatement(
+                        "INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?)");
+                PreparedStatement meta = connection.prepareStatement("INSERT INTO meta VALUES (?, ?, ?)")) {
+            for (TraceFooter f : footers) {
+                TraceMeta m = new TraceMeta(f);
+                String name = sqlPath(f.path());
+                traces.setString(1, name);
+                traces.setString(2, m.hostname());
+                traces.setString(3, m.kernelRelease());
+                traces.setString(4, m.kernelVersion());
+                traces.setString(5, m.machine());
+                traces.setString(6, m.bootId());
+                traces.setString(7, f.formatVersion());
+                traces.setLong(8, f.rows());
+                traces.setLong(9, m.lostEvents());
+                traces.setBoolean(10, m.recovered());
+                traces.setString(11, "[" + String.join(",", m.missingTracepoints()) + "]");
+                traces.setLong(12, m.startRealtimeNs());
+                traces.setLong(13, m.startBoottimeNs());
+                traces.setObject(14, m.durationNs());
+                traces.setInt(15, m.utcOffsetSeconds());
+                traces.addBatch();
+                flatten(meta, name, "", f.metadata());
+            }
+            traces.executeBatch();
+            meta.executeBatch();
+        }
+        try (Statement s = connection.createStatement()) {
+            StringBuilder list = new StringBuilder();
+            for (TraceFooter f : footers) {
+                list.append(list.length() > 0 ? ", " : "").append('\'').append(sqlPath(f.path()).replace("'", "''")).append('\'');
+            }
+            // union_by_name: traces of newer minor versions may have more columns.
+            s.execute("CREATE VIEW events AS SELECT * FROM read_parquet([" + list + "], filename = true, union_by_name = true)");
+            for (String statement : viewDefinitions()) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /** The path as DuckDB records it in the filename column. */
+    static String sqlPath(Path path) {
+        return path.toString();
+    }
+
+    private static void flatten(PreparedStatement meta, String file, String prefix, Object value) throws SQLException {
+        if (value instanceof Map<?, ?> map && !prefix.equals("tracepoints.formats.")) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                flatten(meta, file, prefix + e.getKey() + (e.getValue() instanceof Map<?, ?> ? "." : ""), e.getValue());
+            }
+            return;
+        }
+        meta.setString(1, file);
+        meta.setString(2, prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix);
+        meta.setString(3, value instanceof String s ? s : Json.writeCompact(value));
+        meta.addBatch();
+    }
+
+    static List<String> viewDefinitions() {
+        String text;
+        try (InputStream in = TraceDatabase.class.getResourceAsStream("/org/tcprec/analyzer/views.sql")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("views.sql is missing from the analyzer", e);
+        }
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (line.trim().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.trim().endsWith(";")) {
+                statements.add(current.toString());
+                current.setLength(0);
+            }
+        }
+        return statements;
+    }
+
+    public static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing left to do with an in-memory database
+        }
+    }
+}

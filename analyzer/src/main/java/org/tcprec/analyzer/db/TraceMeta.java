@@ -1,0 +1,85 @@
+package org.tcprec.analyzer.db;
+
+import java.util.List;
+import java.util.Map;
+import org.tcprec.format.TraceFooter;
+
+/** Typed access to the footer metadata the analyzer uses (format-spec/README.md). */
+public record TraceMeta(TraceFooter footer) {
+    public String hostname() {
+        return str(map(footer.metadata().get("host")).get("hostname"));
+    }
+
+    public String bootId() {
+        return str(map(footer.metadata().get("host")).get("boot_id"));
+    }
+
+    private Map<String, Object> uname() {
+        return map(map(footer.metadata().get("host")).get("uname"));
+    }
+
+    public String kernelRelease() {
+        return str(uname().get("release"));
+    }
+
+    public String kernelVersion() {
+        return str(uname().get("version"));
+    }
+
+    public String machine() {
+        return str(uname().get("machine"));
+    }
+
+    public int utcOffsetSeconds() {
+        Object v = map(footer.metadata().get("host")).get("utc_offset_seconds");
+        return v instanceof Number n ? n.intValue() : 0;
+    }
+
+    public long lostEvents() {
+        Object v = map(footer.metadata().get("lost_events")).get("total");
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    public boolean recovered() {
+        return Boolean.TRUE.equals(map(footer.metadata().get("recovery")).get("recovered"));
+    }
+
+    public List<String> missingTracepoints() {
+        Object v = map(footer.metadata().get("tracepoints")).get("missing");
+        return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    private Map<String, Object> startClock() {
+        return map(map(footer.metadata().get("clocks")).get("start"));
+    }
+
+    public long startRealtimeNs() {
+        Object v = startClock().get("realtime_ns");
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    public long startBoottimeNs() {
+        Object v = startClock().get("boottime_ns");
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    public Long durationNs() {
+        Object v = map(footer.metadata().get("recording")).get("duration_ns");
+        return v instanceof Number n ? n.longValue() : null;
+    }
+
+    /** The tcp_probe sampling interval, or 0 when every probe was recorded. */
+    public long probeIntervalNs() {
+        Object v = map(map(footer.metadata().get("sampling")).get("tcp_probe")).get("interval_ns");
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
+    }
+
+    static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+}
