@@ -1,6 +1,10 @@
 package org.tcprec.cli;
 
 import org.tcprec.analyzer.InfoCommand;
+import org.tcprec.analyzer.SqlCommand;
+import org.tcprec.analyzer.report.TcpLifeCommand;
+import org.tcprec.analyzer.report.TcpRetransCommand;
+import org.tcprec.analyzer.report.TcpStatesCommand;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.RecordCommand;
@@ -11,7 +15,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "tcprec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
-        subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class})
+        subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
+            TcpStatesCommand.class, TcpRetransCommand.class, SqlCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -105,8 +105,12 @@ public final class TraceDatabase implements AutoCloseable {
             for (TraceFooter f : footers) {
                 list.append(list.length() > 0 ? ", " : "").append('\'').append(sqlPath(f.path()).replace("'", "''")).append('\'');
             }
-            // union_by_name: traces of newer minor versions may have more columns.
-            s.execute("CREATE VIEW events AS SELECT * FROM read_parquet([" + list + "], filename = true, union_by_name = true)");
+            // union_by_name: traces of newer minor versions may have more columns. seq is the row's
+            // position in its file: rows are in time order, and seq orders equal times.
+            s.execute("CREATE VIEW raw_events AS SELECT * EXCLUDE (file_row_number), file_row_number AS seq FROM read_parquet(["
+                    + list + "], filename = true, file_row_number = true, union_by_name = true)");
+            s.execute("CREATE VIEW events AS SELECT e.*, t.hostname AS host, t.kernel, t.boot_id "
+                    + "FROM raw_events e JOIN traces t USING (filename)");
             for (String statement : viewDefinitions()) {
                 s.execute(statement);
             }

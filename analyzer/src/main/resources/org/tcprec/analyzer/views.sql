@@ -1,0 +1,102 @@
+-- The views every report is defined by. `tcprec sql` exposes the same views, so a report and a
+-- query over its view cannot disagree. Times are nanoseconds since the epoch (ts_ns) or the
+-- trace's `time` column; `seq` is the row's position in its file, which breaks ties in time.
+
+-- One row per TCP state change, with the socket's lifetime number (a socket address is reused
+-- once the socket is freed; each move to CLOSE ends one lifetime) and, as bcc's tcpstates
+-- computes it, the time spent in the old state: since the previous change of the same lifetime,
+-- 0 for the first change seen.
+CREATE VIEW state_changes AS
+WITH s AS (
+    SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, cpu, tgid, tid, comm, netns, cgroup_id,
+           family, laddr, lport, raddr, rport, oldstate, newstate, bytes_acked, bytes_received,
+           coalesce(sum(CASE WHEN newstate = 'CLOSE' THEN 1 ELSE 0 END) OVER (
+               PARTITION BY filename, skaddr ORDER BY time, seq
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS life
+    FROM events
+    WHERE event = 'inet_sock_set_state'
+)
+SELECT *,
+       coalesce(ts_ns - lag(ts_ns) OVER (PARTITION BY filename, skaddr, life ORDER BY time, seq), 0) AS ns_in_oldstate
+FROM s;
+
+-- One row per connection lifetime: tcplife's row and more. bcc's rules: the lifespan starts at
+-- the last move into ESTABLISHED, SYN_SENT or SYN_RECV and ends at CLOSE; the process is the
+-- one current at SYN_SENT (active open) or LAST_ACK (passive close), else the one at CLOSE;
+-- TX/RX are bytes_acked/bytes_received at CLOSE. `complete` is what bcc prints; the others were
+-- open when the recording began (no start seen) or when it ended (no CLOSE seen).
+CREATE VIEW connections AS
+WITH lives AS (
+    SELECT filename, skaddr, life,
+           max(ts_ns) FILTER (WHERE newstate IN ('ESTABLISHED', 'SYN_SENT', 'SYN_RECV')) AS start_ns,
+           max(ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_ns,
+           min(ts_ns) AS first_ns,
+           max(ts_ns) AS last_ns,
+           arg_min(oldstate, ts_ns) AS first_oldstate,
+           arg_max(newstate, ts_ns) AS last_state,
+           arg_max(tgid, ts_ns) FILTER (WHERE newstate IN ('SYN_SENT', 'LAST_ACK')) AS ident_pid,
+           arg_max(comm, ts_ns) FILTER (WHERE newstate IN ('SYN_SENT', 'LAST_ACK')) AS ident_comm,
+           arg_max(tgid, ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_pid,
+           arg_max(comm, ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_comm,
+           arg_max(tgid, ts_ns) FILTER (WHERE tgid <> 0) AS any_pid,
+           arg_max(comm, ts_ns) FILTER (WHERE tgid <> 0) AS any_comm,
+           max(ts_ns) FILTER (WHERE newstate = 'SYN_SENT') AS syn_sent_ns,
+           max(ts_ns) FILTER (WHERE oldstate = 'SYN_SENT' AND newstate = 'ESTABLISHED') AS connected_ns,
+           bool_or(newstate = 'SYN_SENT') AS active,
+           bool_or(oldstate = 'LISTEN' OR newstate = 'SYN_RECV') AS passive,
+           arg_max(family, ts_ns) AS family,
+           arg_max(laddr, ts_ns) AS laddr,
+           arg_max(lport, ts_ns) AS lport,
+           arg_max(raddr, ts_ns) AS raddr,
+           arg_max(rport, ts_ns) AS rport,
+           arg_max(bytes_acked, ts_ns) AS bytes_acked,
+           arg_max(bytes_received, ts_ns) AS bytes_received,
+           arg_max(netns, ts_ns) AS netns,
+           arg_max(cgroup_id, ts_ns) AS cgroup_id,
+           count(*) AS transitions
+    FROM state_changes
+    GROUP BY filename, skaddr, life
+)
+SELECT filename, skaddr, life,
+       coalesce(ident_pid, close_pid) AS pid,
+       coalesce(ident_comm, close_comm) AS comm,
+       coalesce(ident_pid, any_pid, close_pid) AS owner_pid,
+       coalesce(ident_comm, any_comm, close_comm) AS owner_comm,
+       family, laddr, lport, raddr, rport, bytes_acked AS tx_bytes, bytes_received AS rx_bytes,
+       start_ns, close_ns, first_ns, last_ns,
+       -- bcc truncates the span to microseconds before printing milliseconds
+       (close_ns - start_ns) // 1000 AS span_us,
+       start_ns IS NOT NULL AND close_ns IS NOT NULL AS complete,
+       start_ns IS NULL AND first_oldstate NOT IN ('CLOSE', 'LISTEN') AS open_at_start,
+       close_ns IS NULL AS open_at_stop,
+       active, passive, syn_sent_ns, connected_ns,
+       (connected_ns - syn_sent_ns) // 1000 AS connect_us,
+       first_oldstate, last_state, netns, cgroup_id, transitions
+FROM lives
+-- a listener's lifetime (CLOSE -> LISTEN -> CLOSE) is not a connection
+WHERE NOT (first_oldstate = 'CLOSE' AND last_state IN ('LISTEN', 'CLOSE') AND start_ns IS NULL
+           AND NOT coalesce(active, false));
+
+CREATE VIEW retransmits AS
+SELECT filename, seq, time, epoch_ns(time) AS ts_ns, event, skaddr, req, skbaddr, cpu, tgid, tid, comm, netns, cgroup_id,
+       family, laddr, lport, raddr, rport,
+       CASE WHEN event = 'tcp_retransmit_synack' THEN 'SYN_RECV' ELSE state END AS state,
+       err,
+       CASE WHEN event = 'tcp_retransmit_synack' THEN 'S' ELSE 'R' END AS kind
+FROM events
+WHERE event IN ('tcp_retransmit_skb', 'tcp_retransmit_synack');
+
+CREATE VIEW resets AS
+SELECT filename, seq, time, epoch_ns(time) AS ts_ns,
+       CASE WHEN event = 'tcp_send_reset' THEN 'sent' ELSE 'received' END AS direction,
+       skaddr, skbaddr, sock_cookie, cpu, tgid, tid, comm, netns, cgroup_id,
+       family, laddr, lport, raddr, rport, state, reason
+FROM events
+WHERE event IN ('tcp_send_reset', 'tcp_receive_reset');
+
+CREATE VIEW probes AS
+SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, sock_cookie, skbaddr, cpu, netns, cgroup_id,
+       family, laddr, lport, raddr, rport, mark, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh, snd_wnd,
+       srtt_us, rcv_wnd
+FROM events
+WHERE event = 'tcp_probe';

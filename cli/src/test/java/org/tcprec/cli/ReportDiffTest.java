@@ -1,0 +1,51 @@
+package org.tcprec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import picocli.CommandLine;
+
+/**
+ * Diff tests: each line of sample-traces/expected/cases.txt names an expected output file and the
+ * tcprec command that must print it, byte for byte, from the committed sample traces. The
+ * expected files were written from the workload each trace records (sample-traces/*.workload.txt)
+ * and the bcc tools' formats, not pasted from tcprec's output.
+ */
+class ReportDiffTest {
+    static final Path SAMPLES = Path.of("..", "sample-traces");
+
+    @TestFactory
+    Stream<DynamicTest> everyCaseMatchesItsExpectedOutput() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String line : Files.readAllLines(SAMPLES.resolve("expected/cases.txt"))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.trim().split("\\s+");
+            String expectedFile = fields[0];
+            String[] args = Arrays.copyOfRange(fields, 1, fields.length);
+            tests.add(DynamicTest.dynamicTest(expectedFile + ": tcprec " + String.join(" ", args), () -> {
+                String[] resolved = Arrays.stream(args)
+                        .map(a -> a.endsWith(".parquet") ? SAMPLES.resolve(a).toString() : a)
+                        .toArray(String[]::new);
+                CommandLine cl = Main.commandLine();
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                cl.setOut(new PrintWriter(out, true));
+                cl.setErr(new PrintWriter(err, true));
+                assertEquals(0, cl.execute(resolved), err.toString());
+                assertEquals(Files.readString(SAMPLES.resolve("expected").resolve(expectedFile)), out.toString());
+            }));
+        }
+        return tests.stream();
+    }
+}
