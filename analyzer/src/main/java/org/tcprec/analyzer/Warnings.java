@@ -6,10 +6,10 @@ import org.tcprec.analyzer.db.TraceMeta;
 import org.tcprec.format.TraceFooter;
 
 /** The lines every report prints (to stderr) when a trace is incomplete. */
-final class Warnings {
+public final class Warnings {
     private Warnings() {}
 
-    static void print(TraceDatabase db, PrintWriter err) {
+    public static void print(TraceDatabase db, PrintWriter err) {
         for (TraceFooter f : db.footers()) {
             TraceMeta m = new TraceMeta(f);
             if (m.lostEvents() > 0) {

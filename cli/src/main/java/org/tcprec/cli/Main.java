@@ -2,7 +2,13 @@ package org.tcprec.cli;
 
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
+import org.tcprec.analyzer.report.PrintCommand;
+import org.tcprec.analyzer.report.TcpAcceptCommand;
+import org.tcprec.analyzer.report.TcpConnLatCommand;
+import org.tcprec.analyzer.report.TcpConnectCommand;
 import org.tcprec.analyzer.report.TcpLifeCommand;
+import org.tcprec.analyzer.report.TcpResetCommand;
+import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpRetransCommand;
 import org.tcprec.analyzer.report.TcpStatesCommand;
 import org.tcprec.cli.support.Errors;
@@ -16,7 +22,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tcprec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
         subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
-            TcpStatesCommand.class, TcpRetransCommand.class, SqlCommand.class})
+            TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
+            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,7 +47,8 @@ public final class TraceDatabase implements AutoCloseable {
             }
         }
         try {
-            Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+            // The driver directly: in a shaded jar, DriverManager's service lookup can miss it.
+            Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
             TraceDatabase db = new TraceDatabase(connection, footers);
             db.createTables();
             return db;

@@ -62,7 +62,7 @@ public final class TcpLifeCommand extends ReplayCommand {
         if (options.timestamp) {
             h.append(String.format("%-9s ", "TIME(s)"));
         }
-        h.append(String.format("%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s %-s", "PID", "COMM",
+        h.append(String.format("%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s %s", "PID", "COMM",
                 "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB", "MS"));
         if (options.extended) {
             h = new StringBuilder(h.substring(0, h.length() - 2)).append(String.format("%-10s %-10s %s", "MS", "NETNS", "CGROUP"));

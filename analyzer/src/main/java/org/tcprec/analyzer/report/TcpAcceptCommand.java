@@ -1,0 +1,48 @@
+package org.tcprec.analyzer.report;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.tcprec.analyzer.db.TraceDatabase;
+import picocli.CommandLine.Command;
+
+@Command(name = "tcpaccept", mixinStandardHelpOptions = true,
+        description = {"Passive TCP opens, as libbpf-tools' tcpaccept prints them, from the state changes "
+                + "LISTEN -> SYN_RECV -> ESTABLISHED (one line per connection, at ESTABLISHED).",
+            "accept() has no tracepoint: PID/COMM are those of the process that closed the socket (close() runs in "
+                + "its context), or '-' while it was open when the recording ended."})
+public final class TcpAcceptCommand extends ReplayCommand {
+    private static final String QUERY = "SELECT * FROM connections WHERE passive AND accepted_ns IS NOT NULL AND "
+            + ReportOptions.FILTER_SQL + " ORDER BY accepted_ns, filename, skaddr";
+
+    @Override
+    protected void report(TraceDatabase db) {
+        if (!options.json) {
+            StringBuilder h = new StringBuilder();
+            if (options.time) {
+                h.append(String.format("%-8s ", "TIME(s)"));
+            }
+            h.append(String.format("%-7s %-16s %-2s %-16s %-5s %-16s %-5s", "PID", "COMM", "IP", "RADDR", "RPORT", "LADDR",
+                    "LPORT"));
+            out.println(h);
+        }
+        Rows.query(db, QUERY, options.filterParameters(), rs -> {
+            if (options.json) {
+                printJson(rs);
+            } else {
+                printRow(rs);
+            }
+        });
+    }
+
+    private void printRow(ResultSet rs) throws SQLException {
+        StringBuilder line = new StringBuilder();
+        if (options.time) {
+            line.append(String.format("%8s ", clock.hms(rs.getLong("accepted_ns"))));
+        }
+        Object pid = rs.getObject("closer_pid");
+        line.append(String.format("%-7s %-16s %-2d %-16s %-5d %-16s %-5d", pid == null ? "-" : pid.toString(),
+                pid == null ? "-" : rs.getString("closer_comm"), rs.getInt("family") == 10 ? 6 : 4, rs.getString("raddr"),
+                rs.getInt("rport"), rs.getString("laddr"), rs.getInt("lport")));
+        out.println(line);
+    }
+}
