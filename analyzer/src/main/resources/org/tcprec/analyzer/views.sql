@@ -96,7 +96,9 @@ CREATE VIEW resets AS
 SELECT filename, seq, time, epoch_ns(time) AS ts_ns,
        CASE WHEN event = 'tcp_send_reset' THEN 'sent' ELSE 'received' END AS direction,
        skaddr, skbaddr, sock_cookie, cpu, tgid, tid, comm, netns, cgroup_id,
-       family, laddr, lport, raddr, rport, state, reason
+       family, laddr, lport, raddr, rport,
+       -- without a socket there is no state (the kernel stores 0)
+       CASE WHEN skaddr IS NULL THEN NULL ELSE state END AS state, reason
 FROM events
 WHERE event IN ('tcp_send_reset', 'tcp_receive_reset');
 

@@ -61,8 +61,7 @@ public final class TcpResetCommand extends ReplayCommand {
             Object text = formats.get("tcp:tcp_send_reset");
             if (text != null) {
                 String format = text.toString();
-                int at = format.indexOf("REC->reason");
-                int table = at < 0 ? -1 : format.indexOf("__print_symbolic(REC->reason", at);
+                int table = format.indexOf("__print_symbolic(REC->reason");
                 if (table >= 0) {
                     Matcher m = SYMBOL.matcher(format.substring(table));
                     while (m.find()) {

@@ -39,7 +39,8 @@ public final class RowMapper {
                 w.dport(),
                 setState ? TcpStates.name(w.oldstate()) : null,
                 setState ? TcpStates.name(w.newstate()) : null,
-                hasState ? TcpStates.name(w.oldstate()) : null,
+                // a reset sent without a socket has no state (the tracepoint stores 0)
+                hasState && w.has(WireEvent.HAS_SKADDR) ? TcpStates.name(w.oldstate()) : null,
                 setState ? w.protocol() : null,
                 w.has(WireEvent.HAS_SOCK_BYTES) ? w.bytesAcked() : null,
                 w.has(WireEvent.HAS_SOCK_BYTES) ? w.bytesReceived() : null,
