@@ -2,22 +2,23 @@
 -- query over its view cannot disagree. Times are nanoseconds since the epoch (ts_ns) or the
 -- trace's `time` column; `seq` is the row's position in its file, which breaks ties in time.
 
--- One row per TCP state change, with the socket's lifetime number (a socket address is reused
--- once the socket is freed; each move to CLOSE ends one lifetime) and, as bcc's tcpstates
--- computes it, the time spent in the old state: since the previous change of the same lifetime,
--- 0 for the first change seen.
+-- One row per TCP state change with, as bcc's tcpstates computes it, the time spent in the old
+-- state: since the previous change of the same socket, 0 for the first change seen and after a
+-- move to CLOSE (a socket address is reused once the socket is freed).
 CREATE VIEW state_changes AS
 WITH s AS (
     SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, cpu, tgid, tid, comm, netns, cgroup_id,
            family, laddr, lport, raddr, rport, oldstate, newstate, bytes_acked, bytes_received,
-           coalesce(sum(CASE WHEN newstate = 'CLOSE' THEN 1 ELSE 0 END) OVER (
-               PARTITION BY filename, skaddr ORDER BY time, seq
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS life
+           lag(epoch_ns(time)) OVER w AS previous_ns,
+           lag(newstate) OVER w AS previous_newstate
     FROM events
     WHERE event = 'inet_sock_set_state'
+    WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq)
 )
-SELECT *,
-       coalesce(ts_ns - lag(ts_ns) OVER (PARTITION BY filename, skaddr, life ORDER BY time, seq), 0) AS ns_in_oldstate
+SELECT * EXCLUDE (previous_ns, previous_newstate),
+       -- bcc forgets a socket's timestamp when it moves to CLOSE: a reused address starts again
+       CASE WHEN previous_ns IS NULL OR previous_newstate = 'CLOSE' THEN 0 ELSE ts_ns - previous_ns END AS ns_in_oldstate,
+       previous_ns IS NULL OR previous_newstate = 'CLOSE' AS starts_life
 FROM s;
 
 -- One row per connection lifetime: tcplife's row and more. bcc's rules: the lifespan starts at
@@ -26,7 +27,13 @@ FROM s;
 -- TX/RX are bytes_acked/bytes_received at CLOSE. `complete` is what bcc prints; the others were
 -- open when the recording began (no start seen) or when it ended (no CLOSE seen).
 CREATE VIEW connections AS
-WITH lives AS (
+WITH numbered AS (
+    -- each socket address's lifetimes, numbered: a new one starts after every move to CLOSE
+    SELECT *, sum(CASE WHEN starts_life THEN 1 ELSE 0 END) OVER (
+               PARTITION BY filename, skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING) AS life
+    FROM state_changes
+),
+lives AS (
     SELECT filename, skaddr, life,
            max(ts_ns) FILTER (WHERE newstate IN ('ESTABLISHED', 'SYN_SENT', 'SYN_RECV')) AS start_ns,
            max(ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_ns,
@@ -59,7 +66,7 @@ WITH lives AS (
            arg_max(netns, ts_ns) AS netns,
            arg_max(cgroup_id, ts_ns) AS cgroup_id,
            count(*) AS transitions
-    FROM state_changes
+    FROM numbered
     GROUP BY filename, skaddr, life
 )
 SELECT filename, skaddr, life,

@@ -14,6 +14,7 @@ import org.tcprec.format.TraceFooter;
 public final class Clock {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final ZoneId zone;
+    private final Instant startInstant;
 
     public Clock(TraceFooter footer) {
         ZoneId z;
@@ -24,6 +25,12 @@ public final class Clock {
             z = ZoneOffset.ofTotalSeconds(new TraceMeta(footer).utcOffsetSeconds());
         }
         this.zone = z;
+        this.startInstant = Instant.ofEpochSecond(0, new TraceMeta(footer).startRealtimeNs());
+    }
+
+    /** The zone's offset at the recording's start, for formatting in SQL. */
+    public int offsetSeconds() {
+        return zone.getRules().getOffset(startInstant).getTotalSeconds();
     }
 
     public String hms(long epochNs) {

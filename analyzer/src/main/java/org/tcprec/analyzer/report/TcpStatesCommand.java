@@ -1,8 +1,5 @@
 package org.tcprec.analyzer.report;
 
-import java.math.BigInteger;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import org.tcprec.analyzer.db.TraceDatabase;
 import picocli.CommandLine.Command;
 
@@ -11,24 +8,36 @@ import picocli.CommandLine.Command;
             "Columns and widths follow libbpf-tools' tcpstates; -t and -s (which only bcc's Python tcpstates has) "
                 + "follow the Python tool."})
 public final class TcpStatesCommand extends ReplayCommand {
-    private static final String QUERY = "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL
-            + " ORDER BY time, filename, seq";
+    private static final String ORDER = " ORDER BY time, filename, seq";
+    /** bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0 with three decimals. */
+    private static final String MS = "(ns_in_oldstate // 1000) / 1000.0";
+    private static final String IP = "CASE WHEN family = 10 THEN 6 ELSE 4 END";
+    private static final String EXTENDED = " || printf(' %-10s %s', coalesce(CAST(netns AS VARCHAR), '-'), "
+            + "coalesce(CAST(cgroup_id AS VARCHAR), '-'))";
 
     @Override
     protected void report(TraceDatabase db) {
         boolean wide = options.wide || options.extended;
-        if (!options.json) {
-            printHeader(wide);
+        if (options.json) {
+            Rows.query(db, "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL + ORDER,
+                    options.filterParameters(), this::printJson);
+            return;
         }
-        Rows.query(db, QUERY, options.filterParameters(), rs -> {
-            if (options.json) {
-                printJson(rs);
-            } else if (options.csv) {
-                printCsv(rs);
-            } else {
-                printRow(rs, wide);
-            }
-        });
+        printHeader(wide);
+        String line;
+        if (options.csv) {
+            line = timePrefixSql("time", "ts_ns", ",") + " || printf('%x,%d,%s,%s,%s,%d,%s,%d,%s,%s,%.3f', skaddr, tgid, "
+                    + "comm, CAST(" + IP + " AS VARCHAR), laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")";
+        } else if (wide) {
+            line = timePrefixSql("time", "ts_ns", " ") + " || printf('%-16x %-7d %-16s %-2d %-39s %-5d %-39s %-5d %-11s -> "
+                    + "%-11s %.3f', skaddr, tgid, comm, " + IP + ", laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")"
+                    + (options.extended ? EXTENDED : "");
+        } else {
+            line = timePrefixSql("time", "ts_ns", " ") + " || printf('%-16x %-7d %-10.10s %-15s %-5d %-15s %-5d %-11s -> "
+                    + "%-11s %.3f', skaddr, tgid, comm, laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")";
+        }
+        streamLines(db, "SELECT " + line + " FROM state_changes WHERE " + ReportOptions.FILTER_SQL + ORDER,
+                options.filterParameters());
     }
 
     private void printHeader(boolean wide) {
@@ -60,57 +69,5 @@ public final class TcpStatesCommand extends ReplayCommand {
             h.append(String.format(" %-10s %s", "NETNS", "CGROUP"));
         }
         out.println(h);
-    }
-
-    /** bcc: delta_us = ns / 1000 (integer), printed as delta_us / 1000.0 with three decimals. */
-    private static String ms(ResultSet rs) throws SQLException {
-        return CFormat.fixed((rs.getLong("ns_in_oldstate") / 1000) / 1000.0, 3);
-    }
-
-    private static long skaddr(ResultSet rs) throws SQLException {
-        Object v = rs.getObject("skaddr");
-        return v instanceof BigInteger b ? b.longValue() : v == null ? 0 : ((Number) v).longValue();
-    }
-
-    private void printRow(ResultSet rs, boolean wide) throws SQLException {
-        StringBuilder line = new StringBuilder();
-        long ts = rs.getLong("ts_ns");
-        if (options.time) {
-            line.append(String.format("%8s ", clock.hms(ts)));
-        }
-        if (options.timestamp) {
-            line.append(String.format("%-9s ", secondsSinceFirst(ts)));
-        }
-        if (wide) {
-            line.append(String.format("%-16s %-7d %-16s %-2d %-39s %-5d %-39s %-5d %-11s -> %-11s %s", hex(skaddr(rs)),
-                    rs.getInt("tgid"), rs.getString("comm"), rs.getInt("family") == 10 ? 6 : 4, rs.getString("laddr"),
-                    rs.getInt("lport"), rs.getString("raddr"), rs.getInt("rport"), rs.getString("oldstate"),
-                    rs.getString("newstate"), ms(rs)));
-        } else {
-            line.append(String.format("%-16s %-7d %-10.10s %-15s %-5d %-15s %-5d %-11s -> %-11s %s", hex(skaddr(rs)),
-                    rs.getInt("tgid"), rs.getString("comm"), rs.getString("laddr"), rs.getInt("lport"),
-                    rs.getString("raddr"), rs.getInt("rport"), rs.getString("oldstate"), rs.getString("newstate"),
-                    ms(rs)));
-        }
-        if (options.extended) {
-            line.append(String.format(" %-10s %s", TcpLifeCommand.nullable(rs, "netns"),
-                    TcpLifeCommand.nullable(rs, "cgroup_id")));
-        }
-        out.println(line);
-    }
-
-    private void printCsv(ResultSet rs) throws SQLException {
-        StringBuilder line = new StringBuilder();
-        long ts = rs.getLong("ts_ns");
-        if (options.time) {
-            line.append(clock.hms(ts)).append(',');
-        }
-        if (options.timestamp) {
-            line.append(secondsSinceFirst(ts)).append(',');
-        }
-        line.append(String.format("%s,%d,%s,%s,%s,%d,%s,%d,%s,%s,%s", hex(skaddr(rs)), rs.getInt("tgid"),
-                rs.getString("comm"), rs.getInt("family") == 10 ? "6" : "4", rs.getString("laddr"), rs.getInt("lport"),
-                rs.getString("raddr"), rs.getInt("rport"), rs.getString("oldstate"), rs.getString("newstate"), ms(rs)));
-        out.println(line);
     }
 }
