@@ -105,7 +105,10 @@ public final class Json {
         out.append('"');
     }
 
-    /** Parses a JSON text; objects become LinkedHashMaps, integers Longs, other numbers Doubles. */
+    /**
+     * Parses a JSON text; objects become LinkedHashMaps, integers Longs (BigIntegers beyond a
+     * long's range), other numbers Doubles.
+     */
     public static Object parse(String text) {
         Parser p = new Parser(text);
         p.skipSpace();
@@ -263,7 +266,15 @@ public final class Json {
             }
             String text = s.substring(start, pos);
             try {
-                return integral ? (Object) Long.parseLong(text) : (Object) Double.parseDouble(text);
+                if (!integral) {
+                    return Double.parseDouble(text);
+                }
+                // kernel addresses are unsigned 64-bit: beyond a long, keep them exact
+                try {
+                    return Long.parseLong(text);
+                } catch (NumberFormatException tooLarge) {
+                    return new java.math.BigInteger(text);
+                }
             } catch (NumberFormatException e) {
                 throw error("bad number " + text);
             }

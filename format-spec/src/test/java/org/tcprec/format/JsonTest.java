@@ -21,6 +21,8 @@ class JsonTest {
         m.put("list", Arrays.asList(1L, "two", List.of(), Map.of()));
         assertEquals(m, Json.parse(Json.write(m)));
         assertEquals(m, Json.parse(Json.writeCompact(m)));
+        assertEquals(new java.math.BigInteger("18446612682383660664"), Json.parse("18446612682383660664"));
+        assertEquals(123L, Json.parse("123"));
     }
 
     @Test

@@ -1,0 +1,127 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.cli.Main;
+import org.tcprec.format.Json;
+import picocli.CommandLine;
+
+/**
+ * Record known traffic on the real kernel, replay it with tcplife and tcpstates, and find every
+ * connection the test made, with its ports, bytes, process, states and a lifespan no longer
+ * than the test itself measured around it.
+ */
+class RecordReplayRoundTripTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run tcprec(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyConnectionTheTestMadeIsReplayed() throws Exception {
+        KernelTestSupport.requireRoot();
+        Path trace = dir.resolve("roundtrip.parquet");
+        List<EchoTraffic.Connection> connections = new ArrayList<>();
+        long[] wallNs = new long[2];
+        try (TestNetns ns = new TestNetns("tcprec-rt")) {
+            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
+                    RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+            Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
+            ExecutorService runner = Executors.newSingleThreadExecutor();
+            Future<Recorder.Summary> running = runner.submit(recorder::run);
+            try {
+                assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS));
+                long before = System.nanoTime();
+                connections.addAll(EchoTraffic.run(ns, "127.0.0.1", new long[] {100, 5000, 70_000, 1_000_000}));
+                connections.addAll(EchoTraffic.run(ns, "::1", new long[] {300, 40_000}));
+                wallNs[0] = System.nanoTime() - before;
+                ns.quiesce();
+            } finally {
+                recorder.requestStop("test done");
+                running.get(120, TimeUnit.SECONDS);
+                runner.shutdown();
+            }
+        }
+
+        Run json = tcprec("tcplife", "--json", trace.toString());
+        assertEquals(0, json.exit(), json.err());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String line : json.out().split("\n")) {
+            rows.add((Map<String, Object>) Json.parse(line));
+        }
+        // each echo connection: a client row and a server row, nothing else
+        assertEquals(2 * connections.size(), rows.size(), json.out());
+        long pid = ProcessHandle.current().pid();
+        for (EchoTraffic.Connection c : connections) {
+            Map<String, Object> client = find(rows, c.clientPort(), c.serverPort());
+            Map<String, Object> server = find(rows, c.serverPort(), c.clientPort());
+            assertEquals(c.address(), client.get("raddr"));
+            assertEquals(c.clientSent() + 2, number(client, "tx_bytes"), "client TX of " + c);
+            assertEquals(c.clientReceived() + 1, number(client, "rx_bytes"), "client RX of " + c);
+            assertEquals(c.serverSent() + 1, number(server, "tx_bytes"), "server TX of " + c);
+            assertEquals(c.serverReceived() + 1, number(server, "rx_bytes"), "server RX of " + c);
+            // the client's connect and the server's close both ran in this JVM
+            assertEquals(pid, number(client, "pid"));
+            assertEquals(pid, number(server, "pid"));
+            long spanUs = number(client, "span_us");
+            assertTrue(spanUs > 0 && spanUs * 1000 <= wallNs[0], "lifespan " + spanUs + " us within the test's "
+                    + wallNs[0] / 1000 + " us");
+        }
+
+        Run text = tcprec("tcplife", "-w", trace.toString());
+        assertEquals(0, text.exit(), text.err());
+        for (EchoTraffic.Connection c : connections) {
+            String expectedTx = String.format("%.2f", (c.clientSent() + 2) / 1024.0);
+            assertTrue(text.out().lines().anyMatch(l -> l.contains(" " + c.clientPort() + " ") && l.contains(expectedTx)),
+                    "tcplife line for client port " + c.clientPort() + " with TX " + expectedTx + ":\n" + text.out());
+        }
+
+        Run states = tcprec("tcpstates", "-s", trace.toString());
+        assertEquals(0, states.exit(), states.err());
+        for (EchoTraffic.Connection c : connections) {
+            // CSV: SKADDR,C-PID,C-COMM,IP,LADDR,LPORT,RADDR,RPORT,OLDSTATE,NEWSTATE,MS. The client's
+            // CLOSE -> SYN_SENT happens before its port is bound, so it shows LPORT 0.
+            List<String> client = states.out().lines().map(l -> l.split(","))
+                    .filter(f -> f[5].equals(String.valueOf(c.clientPort())) && f[7].equals(String.valueOf(c.serverPort())))
+                    .map(f -> f[8] + ">" + f[9]).toList();
+            assertEquals(List.of("SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE"),
+                    client, "client transitions of " + c);
+        }
+    }
+
+    private static Map<String, Object> find(List<Map<String, Object>> rows, int lport, int rport) {
+        List<Map<String, Object>> matches = rows.stream()
+                .filter(r -> number(r, "lport") == lport && number(r, "rport") == rport).toList();
+        assertEquals(1, matches.size(), "one tcplife row for " + lport + " -> " + rport);
+        return matches.get(0);
+    }
+
+    private static long number(Map<String, Object> row, String key) {
+        return ((Number) row.get(key)).longValue();
+    }
+}
