@@ -11,7 +11,7 @@ WITH s AS (
            family, laddr, lport, raddr, rport, oldstate, newstate, bytes_acked, bytes_received,
            lag(epoch_ns(time)) OVER w AS previous_ns,
            lag(newstate) OVER w AS previous_newstate
-    FROM events
+    FROM raw_events
     WHERE event = 'inet_sock_set_state'
     WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq)
 )
@@ -96,7 +96,7 @@ SELECT filename, seq, time, epoch_ns(time) AS ts_ns, event, skaddr, req, skbaddr
        CASE WHEN event = 'tcp_retransmit_synack' THEN 'SYN_RECV' ELSE state END AS state,
        err,
        CASE WHEN event = 'tcp_retransmit_synack' THEN 'S' ELSE 'R' END AS kind
-FROM events
+FROM raw_events
 WHERE event IN ('tcp_retransmit_skb', 'tcp_retransmit_synack');
 
 CREATE VIEW resets AS
@@ -106,12 +106,12 @@ SELECT filename, seq, time, epoch_ns(time) AS ts_ns,
        family, laddr, lport, raddr, rport,
        -- without a socket there is no state (the kernel stores 0)
        CASE WHEN skaddr IS NULL THEN NULL ELSE state END AS state, reason
-FROM events
+FROM raw_events
 WHERE event IN ('tcp_send_reset', 'tcp_receive_reset');
 
 CREATE VIEW probes AS
 SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, sock_cookie, skbaddr, cpu, netns, cgroup_id,
        family, laddr, lport, raddr, rport, mark, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh, snd_wnd,
        srtt_us, rcv_wnd
-FROM events
+FROM raw_events
 WHERE event = 'tcp_probe';
