@@ -77,7 +77,7 @@ public final class RecordCommand implements Callable<Integer> {
         } catch (RecordingException e) {
             throw new UserError(e.getMessage(), e);
         }
-        printSummary(err, summary);
+        printSummary(err, summary, terminal);
         return ExitCodes.OK;
     }
 
@@ -98,7 +98,7 @@ public final class RecordCommand implements Callable<Integer> {
                 + ".parquet";
     }
 
-    static void printSummary(PrintStream out, Recorder.Summary s) {
+    static void printSummary(PrintStream out, Recorder.Summary s, boolean terminal) {
         double seconds = s.durationNs() / 1e9;
         double perEvent = s.rows() == 0 ? 0 : (double) s.fileBytes() / s.rows();
         out.printf("tcprec: recorded %,d events in %.1f s (%,.0f/s) to %s: %s, %.1f B/event; lost %,d; "
@@ -110,10 +110,12 @@ public final class RecordCommand implements Callable<Integer> {
             out.printf("tcprec: warning: %,d events were lost (the ring buffer was full); see 'tcprec info %s'%n",
                     s.lost(), s.output());
         }
-        StringBuilder perType = new StringBuilder("tcprec: events:");
-        for (Map.Entry<String, Long> e : s.rowsByEvent().entrySet()) {
-            perType.append(' ').append(e.getKey()).append('=').append(e.getValue());
+        if (terminal) {
+            StringBuilder perType = new StringBuilder("tcprec: events:");
+            for (Map.Entry<String, Long> e : s.rowsByEvent().entrySet()) {
+                perType.append(' ').append(e.getKey()).append('=').append(e.getValue());
+            }
+            out.println(perType);
         }
-        out.println(perType);
     }
 }

@@ -156,10 +156,17 @@ public final class Recorder {
             }
             long durationNs = stoppedAtNs - startNs;
             if (terminal) {
-                status.print("\r\033[K");
+                status.printf("\r\033[Ktcprec: writing %s (%,d events)...", output.getFileName(), consumed.get());
             }
             status.flush();
-            return finish(output, journalPath, reservePath, attached, missing, durationNs);
+            try {
+                return finish(output, journalPath, reservePath, attached, missing, durationNs);
+            } finally {
+                if (terminal) {
+                    status.print("\r\033[K");
+                    status.flush();
+                }
+            }
         } catch (BpfException e) {
             throw new RecordingException(e.getMessage());
         } catch (UncheckedRecordingException e) {

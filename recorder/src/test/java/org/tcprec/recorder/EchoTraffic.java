@@ -27,8 +27,16 @@ final class EchoTraffic {
 
     private EchoTraffic() {}
 
+    /** A server port for tests that must know it before the traffic starts (namespaces are private). */
+    static final int FIXED_PORT = 4711;
+
     /** Runs {@code sizes.length} sequential echo connections to a fresh server on {@code address}. */
     static List<Connection> run(TestNetns ns, String address, long[] sizes) throws Exception {
+        return run(ns, address, 0, sizes);
+    }
+
+    /** The same with the server on {@code port} (0: any free port). */
+    static List<Connection> run(TestNetns ns, String address, int port, long[] sizes) throws Exception {
         return ns.inside(() -> {
             InetAddress host = InetAddress.getByName(address);
             // Explicit families: Java's default sockets are dual-stack IPv6 ones, which would turn
@@ -36,7 +44,7 @@ final class EchoTraffic {
             ProtocolFamily family = host instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
             List<Connection> done = new ArrayList<>();
             try (ServerSocketChannel server = ServerSocketChannel.open(family)) {
-                server.bind(new InetSocketAddress(host, 0));
+                server.bind(new InetSocketAddress(host, port));
                 int serverPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
                 for (long size : sizes) {
                     Future<long[]> serverSide = ns.submit(() -> serveOne(server));

@@ -26,7 +26,6 @@ public abstract class ReplayCommand implements Callable<Integer> {
 
     protected PrintWriter out;
     protected Clock clock;
-    /** -t: seconds since the first row printed, as bcc's Python tools count them. */
     private long firstPrintedNs = -1;
 
     @Override
@@ -61,6 +60,27 @@ public abstract class ReplayCommand implements Callable<Integer> {
         out.write(chunk.toString());
     }
 
+    /** The header's -T and -t columns (libbpf-tools labels its HH:MM:SS column "TIME(s)"). */
+    protected String headerTimePrefix() {
+        StringBuilder h = new StringBuilder();
+        if (options.csv) {
+            if (options.time) {
+                h.append("TIME,");
+            }
+            if (options.timestamp) {
+                h.append("TIME(s),");
+            }
+            return h.toString();
+        }
+        if (options.time) {
+            h.append(String.format("%-8s ", "TIME(s)"));
+        }
+        if (options.timestamp) {
+            h.append(String.format("%-9s ", "TIME(s)"));
+        }
+        return h.toString();
+    }
+
     /** SQL for the -T and -t prefixes of a line, given the row's time column and epoch-ns column. */
     protected String timePrefixSql(String timeColumn, String nsColumn, String separator) {
         StringBuilder sql = new StringBuilder("''");
@@ -76,11 +96,12 @@ public abstract class ReplayCommand implements Callable<Integer> {
         return sql.toString();
     }
 
-    protected String secondsSinceFirst(long ts) {
+    /** -t as bcc counts it: whole microseconds since the first line printed, in seconds. */
+    protected double secondsSinceFirst(long ts) {
         if (firstPrintedNs < 0) {
             firstPrintedNs = ts;
         }
-        return CFormat.fixed((ts - firstPrintedNs) / 1e9, 6);
+        return (ts / 1000 - firstPrintedNs / 1000) / 1e6;
     }
 
     /** --json: the row's columns as they come from the view. */

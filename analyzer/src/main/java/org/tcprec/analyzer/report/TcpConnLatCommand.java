@@ -50,7 +50,7 @@ public final class TcpConnLatCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.timestamp) {
-            line.append(String.format("%-9s ", CFormat.fixed(Double.parseDouble(secondsSinceFirst(rs.getLong("connected_ns"))), 3)));
+            line.append(String.format("%-9s ", CFormat.fixed(secondsSinceFirst(rs.getLong("connected_ns")), 3)));
         }
         String latency = CFormat.fixed(rs.getLong("connect_us") / 1000.0, 2);
         int ip = rs.getInt("family") == 10 ? 6 : 4;

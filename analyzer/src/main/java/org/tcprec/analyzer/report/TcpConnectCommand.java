@@ -54,7 +54,7 @@ public final class TcpConnectCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.timestamp) {
-            line.append(String.format("%-9s", CFormat.fixed(Double.parseDouble(secondsSinceFirst(rs.getLong("syn_sent_ns"))), 3)));
+            line.append(String.format("%-9s", CFormat.fixed(secondsSinceFirst(rs.getLong("syn_sent_ns")), 3)));
         }
         line.append(String.format("%-6d %-16.16s %-2d %-16s %-16s", rs.getInt("connect_pid"), rs.getString("connect_comm"),
                 rs.getInt("family") == 10 ? 6 : 4, rs.getString("laddr"), rs.getString("raddr")));

@@ -63,23 +63,10 @@ public final class TcpLifeCommand extends ReplayCommand {
 
     private void printHeader(int width) {
         if (options.csv) {
-            StringBuilder h = new StringBuilder();
-            if (options.time) {
-                h.append("TIME,");
-            }
-            if (options.timestamp) {
-                h.append("TIME(s),");
-            }
-            out.println(h + "PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS" + (partial ? ",NOTE" : ""));
+            out.println(headerTimePrefix() + "PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS" + (partial ? ",NOTE" : ""));
             return;
         }
-        StringBuilder h = new StringBuilder();
-        if (options.time) {
-            h.append(String.format("%-8s ", "TIME(s)")); // sic: libbpf-tools labels its HH:MM:SS column so
-        }
-        if (options.timestamp) {
-            h.append(String.format("%-9s ", "TIME(s)"));
-        }
+        StringBuilder h = new StringBuilder(headerTimePrefix());
         h.append(String.format("%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s ", "PID", "COMM",
                 "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB"));
         h.append(options.extended ? String.format("%-10s %-10s %s", "MS", "NETNS", "CGROUP") : "MS");

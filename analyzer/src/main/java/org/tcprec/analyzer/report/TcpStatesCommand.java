@@ -41,23 +41,11 @@ public final class TcpStatesCommand extends ReplayCommand {
     }
 
     private void printHeader(boolean wide) {
-        StringBuilder h = new StringBuilder();
         if (options.csv) {
-            if (options.time) {
-                h.append("TIME,");
-            }
-            if (options.timestamp) {
-                h.append("TIME(s),");
-            }
-            out.println(h + "SKADDR,C-PID,C-COMM,IP,LADDR,LPORT,RADDR,RPORT,OLDSTATE,NEWSTATE,MS");
+            out.println(headerTimePrefix() + "SKADDR,C-PID,C-COMM,IP,LADDR,LPORT,RADDR,RPORT,OLDSTATE,NEWSTATE,MS");
             return;
         }
-        if (options.time) {
-            h.append(String.format("%-8s ", "TIME(s)")); // sic: libbpf-tools' label for its HH:MM:SS column
-        }
-        if (options.timestamp) {
-            h.append(String.format("%-9s ", "TIME(s)"));
-        }
+        StringBuilder h = new StringBuilder(headerTimePrefix());
         if (wide) {
             h.append(String.format("%-16s %-7s %-16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s", "SKADDR", "PID",
                     "COMM", "IP", "LADDR", "LPORT", "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS"));

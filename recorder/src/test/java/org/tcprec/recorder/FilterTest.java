@@ -1,0 +1,81 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.TraceFooter;
+
+/** The bcc-style filters are applied in BPF: what they exclude is counted, never recorded. */
+class FilterTest {
+    @TempDir
+    Path dir;
+
+    private Path record(TestNetns ns, String name, int family, List<Integer> localPorts, List<Integer> remotePorts,
+            TrafficPlan plan) throws Exception {
+        Path trace = dir.resolve(name);
+        RecordingConfig config = new RecordingConfig(trace, false, 0, 0, family, localPorts, remotePorts, ns.inode, 0,
+                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+        Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        Future<Recorder.Summary> running = runner.submit(recorder::run);
+        try {
+            assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS));
+            plan.run();
+            ns.quiesce();
+        } finally {
+            recorder.requestStop("test done");
+            running.get(120, TimeUnit.SECONDS);
+            runner.shutdown();
+        }
+        return trace;
+    }
+
+    interface TrafficPlan {
+        void run() throws Exception;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void familyAndPortFiltersKeepOnlyWhatTheyName() throws Exception {
+        KernelTestSupport.requireRoot();
+        try (TestNetns ns = new TestNetns("tcprec-filter")) {
+            List<EchoTraffic.Connection>[] v4 = new List[1];
+            List<EchoTraffic.Connection>[] v6 = new List[1];
+            Path only6 = record(ns, "only6.parquet", 10, List.of(), List.of(), () -> {
+                v4[0] = EchoTraffic.run(ns, "127.0.0.1", new long[] {1000, 2000});
+                v6[0] = EchoTraffic.run(ns, "::1", new long[] {3000});
+            });
+            assertTrue(TraceRows.count(only6, "true") > 0);
+            assertEquals(0, TraceRows.count(only6, "family <> 10"));
+            assertEquals(1, TraceRows.count(only6, "event = 'inet_sock_set_state' AND newstate = 'CLOSE' AND lport = ?",
+                    v6[0].get(0).clientPort()));
+            TraceFooter footer = TraceFooter.read(only6);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> filtered = (java.util.Map<String, Object>) ((java.util.Map<String, Object>)
+                    footer.metadata().get("bpf_counters")).get("filtered");
+            assertTrue(((Number) filtered.get("inet_sock_set_state")).longValue() > 0, "IPv4 state changes were counted as filtered");
+
+            // Filtered to the server's local port: the server side only.
+            Path serverSide = record(ns, "server.parquet", 0, List.of(EchoTraffic.FIXED_PORT), List.of(), () -> {
+                EchoTraffic.run(ns, "127.0.0.1", EchoTraffic.FIXED_PORT, new long[] {1000, 5000});
+            });
+            assertTrue(TraceRows.count(serverSide, "true") > 0);
+            assertEquals(0, TraceRows.count(serverSide, "lport <> ?", EchoTraffic.FIXED_PORT));
+            Path clientSide = record(ns, "client.parquet", 0, List.of(), List.of(EchoTraffic.FIXED_PORT), () -> {
+                EchoTraffic.run(ns, "127.0.0.1", EchoTraffic.FIXED_PORT, new long[] {1000});
+            });
+            assertEquals(1, TraceRows.count(clientSide, "event = 'inet_sock_set_state' AND oldstate = 'FIN_WAIT2'"));
+            assertEquals(0, TraceRows.count(clientSide, "rport <> ?", EchoTraffic.FIXED_PORT));
+        }
+    }
+}

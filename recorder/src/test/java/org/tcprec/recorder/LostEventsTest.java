@@ -1,0 +1,72 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.TraceFooter;
+
+/**
+ * Lost events are never silent: a recorder that cannot keep up (here: stopped with SIGSTOP while
+ * traffic runs, with a small ring) loses events, and BPF counts every one, per CPU and per type,
+ * into the trace and the summary.
+ */
+class LostEventsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eventsLostWhileTheRecorderStalledAreCountedAndReported() throws Exception {
+        KernelTestSupport.requireRoot();
+        try (TestNetns ns = new TestNetns("tcprec-lost")) {
+            Path trace = dir.resolve("lossy.parquet");
+            Path log = dir.resolve("record.log");
+            Process p = RecorderProcess.start(log, Map.of(), "record", "-o", trace.toString(), "--netns",
+                    String.valueOf(ns.inode), "--ring-size", "64K", "--every-probe");
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.exists(TraceFooter.journalFor(trace)) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(500);
+                TestNetns.run("kill", "-STOP", String.valueOf(p.pid()));
+                try {
+                    // a few MB in small writes: thousands of tcp_probe events for a 64 KiB ring
+                    EchoTraffic.run(ns, "127.0.0.1", new long[] {4_000_000});
+                } finally {
+                    TestNetns.run("kill", "-CONT", String.valueOf(p.pid()));
+                }
+                p.destroy();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), Files.readString(log));
+            } finally {
+                p.destroyForcibly();
+            }
+            TraceFooter footer = TraceFooter.read(trace);
+            Map<String, Object> lost = (Map<String, Object>) footer.metadata().get("lost_events");
+            long total = ((Number) lost.get("total")).longValue();
+            assertTrue(total > 0, "the stalled recorder must have lost events");
+            long byCpu = ((List<Object>) lost.get("by_cpu")).stream().mapToLong(v -> ((Number) v).longValue()).sum();
+            assertEquals(total, byCpu);
+            long byType = ((Map<String, Object>) lost.get("by_type")).values().stream()
+                    .mapToLong(v -> ((Number) v).longValue()).sum();
+            assertEquals(total, byType);
+            assertTrue(((Number) ((Map<String, Object>) lost.get("by_type")).get("tcp_probe")).longValue() > 0);
+            // what BPF did submit all reached the file: the only losses are the counted ones
+            Map<String, Object> emitted = (Map<String, Object>) ((Map<String, Object>) footer.metadata().get("bpf_counters"))
+                    .get("emitted");
+            long submitted = emitted.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
+            assertEquals(submitted, footer.rows());
+            String summary = Files.readString(log);
+            assertTrue(summary.contains("lost " + String.format("%,d", total)), summary);
+            assertTrue(summary.contains("warning: " + String.format("%,d", total) + " events were lost"), summary);
+        }
+    }
+}
