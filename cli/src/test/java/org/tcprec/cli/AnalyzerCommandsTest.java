@@ -32,20 +32,20 @@ class AnalyzerCommandsTest {
 
     @Test
     void sqlAnswersFromTheViewsWithParametersOfItsOwn() {
-        CommandLineErrorsTest.Run r = run("sql", CLEAN, "SELECT count(*) AS n FROM connections WHERE complete");
+        TcprecRun r = run("sql", CLEAN, "SELECT count(*) AS n FROM connections WHERE complete");
         assertEquals(0, r.exit(), r.err());
         // 5 echo connections, each seen from both ends
         assertEquals(List.of("n", "10"), r.out().lines().map(String::trim).toList());
-        CommandLineErrorsTest.Run csv = run("sql", "--csv", CLEAN, "SELECT rport, count(*) AS c FROM connections "
+        TcprecRun csv = run("sql", "--csv", CLEAN, "SELECT rport, count(*) AS c FROM connections "
                 + "WHERE lport = 46613 GROUP BY 1 ORDER BY 1");
         assertEquals("rport,c\n42938,1\n42940,1\n42956,1\n42966,1\n42980,1\n", csv.out());
-        CommandLineErrorsTest.Run json = run("sql", "--json", CLEAN, "SELECT key, value FROM meta WHERE key = 'host.uname.machine'");
+        TcprecRun json = run("sql", "--json", CLEAN, "SELECT key, value FROM meta WHERE key = 'host.uname.machine'");
         assertEquals("{\"key\":\"host.uname.machine\",\"value\":\"x86_64\"}\n", json.out());
     }
 
     @Test
     void sqlOverSeveralTracesKnowsWhereEachRowCameFrom() {
-        CommandLineErrorsTest.Run r = run("sql", "--csv", SAMPLES.resolve("*.parquet").toString(),
+        TcprecRun r = run("sql", "--csv", SAMPLES.resolve("*.parquet").toString(),
                 "SELECT regexp_extract(filename, '[^/]+$') AS f, count(DISTINCT host) AS hosts, count(DISTINCT boot_id) AS boots, "
                         + "count(*) AS events FROM events GROUP BY 1 ORDER BY 1");
         assertEquals(0, r.exit(), r.err());
@@ -77,11 +77,11 @@ class AnalyzerCommandsTest {
     @Test
     void anEmptyTracePrintsHeadersOnly() throws Exception {
         Path empty = emptyTrace("empty.parquet", 0);
-        CommandLineErrorsTest.Run r = run("tcplife", empty.toString());
+        TcprecRun r = run("tcplife", empty.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(1, r.out().lines().count(), r.out());
         assertEquals("", r.err());
-        CommandLineErrorsTest.Run count = run("tcpretrans", "-c", empty.toString());
+        TcprecRun count = run("tcpretrans", "-c", empty.toString());
         assertEquals(0, count.exit(), count.err());
     }
 
@@ -89,7 +89,7 @@ class AnalyzerCommandsTest {
     void lostEventsAreWarnedAboutByEveryReport() throws Exception {
         Path lossy = emptyTrace("lossy.parquet", 1234);
         for (String report : new String[] {"tcplife", "tcpstates", "tcpretrans", "sql"}) {
-            CommandLineErrorsTest.Run r = report.equals("sql") ? run("sql", lossy.toString(), "SELECT 1")
+            TcprecRun r = report.equals("sql") ? run("sql", lossy.toString(), "SELECT 1")
                     : run(report, lossy.toString());
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.err().startsWith("WARNING: ") && r.err().contains("1,234 events were lost"), report + ": " + r.err());

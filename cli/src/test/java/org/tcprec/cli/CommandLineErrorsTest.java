@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Exit codes and messages of every subcommand, through CommandLine.execute as main uses it. */
 class CommandLineErrorsTest {
@@ -22,24 +18,12 @@ class CommandLineErrorsTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-        List<String> errLines() {
-            return err.isEmpty() ? List.of() : Arrays.asList(err.split("\n"));
-        }
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static TcprecRun run(String... args) {
+        return TcprecRun.of(args);
     }
 
     /** A failure: exit 1, one line naming the problem, no stack trace. */
-    static void assertFailure(Run r, String expectedText) {
+    static void assertFailure(TcprecRun r, String expectedText) {
         assertEquals(1, r.exit(), r.err());
         assertEquals(1, r.errLines().size(), "one line: " + r.err());
         assertTrue(r.err().startsWith("tcprec: "), r.err());
@@ -47,7 +31,7 @@ class CommandLineErrorsTest {
     }
 
     /** A usage error: exit 2, the problem and a pointer to --help. */
-    static void assertUsage(Run r, String expectedText) {
+    static void assertUsage(TcprecRun r, String expectedText) {
         assertEquals(2, r.exit(), r.err());
         assertEquals(2, r.errLines().size(), r.err());
         assertTrue(r.err().contains(expectedText), r.err());
@@ -56,11 +40,11 @@ class CommandLineErrorsTest {
 
     @Test
     void versionAndHelp() {
-        Run version = run("--version");
+        TcprecRun version = run("--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().startsWith("tcprec 0.1.0 (trace format 1.0)"), version.out());
         for (String sub : new String[] {"record", "recover", "info"}) {
-            Run help = run(sub, "--help");
+            TcprecRun help = run(sub, "--help");
             assertEquals(0, help.exit(), sub);
             assertTrue(help.out().contains("Usage: tcprec " + sub), help.out());
         }
@@ -74,12 +58,12 @@ class CommandLineErrorsTest {
 
     @Test
     void infoOnASampleTraceDescribesIt() {
-        Run r = run("info", SAMPLE.toString());
+        TcprecRun r = run("info", SAMPLE.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("format:      tcprec trace 1.0"), r.out());
         assertTrue(r.out().contains("lost events: 0"), r.out());
         assertTrue(r.out().contains("inet_sock_set_state"), r.out());
-        Run json = run("info", "--json", SAMPLE.toString());
+        TcprecRun json = run("info", "--json", SAMPLE.toString());
         assertEquals(0, json.exit());
         assertTrue(json.out().contains("\"boot_id\""), json.out());
     }

@@ -2,8 +2,6 @@ package org.tcprec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +10,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import picocli.CommandLine;
 
 /**
  * Diff tests: each line of sample-traces/expected/cases.txt names an expected output file and the
@@ -37,13 +34,9 @@ class ReportDiffTest {
                 String[] resolved = Arrays.stream(args)
                         .map(a -> a.endsWith(".parquet") ? SAMPLES.resolve(a).toString() : a)
                         .toArray(String[]::new);
-                CommandLine cl = Main.commandLine();
-                StringWriter out = new StringWriter();
-                StringWriter err = new StringWriter();
-                cl.setOut(new PrintWriter(out, true));
-                cl.setErr(new PrintWriter(err, true));
-                assertEquals(0, cl.execute(resolved), err.toString());
-                assertEquals(Files.readString(SAMPLES.resolve("expected").resolve(expectedFile)), out.toString());
+                TcprecRun run = TcprecRun.of(resolved);
+                assertEquals(0, run.exit(), run.err());
+                assertEquals(Files.readString(SAMPLES.resolve("expected").resolve(expectedFile)), run.out());
             }));
         }
         return tests.stream();

@@ -3,23 +3,14 @@ package org.tcprec.recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tcprec.cli.Main;
+import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.Json;
-import picocli.CommandLine;
 
 /**
  * Record known traffic on the real kernel, replay it with tcplife and tcpstates, and find every
@@ -30,15 +21,8 @@ class RecordReplayRoundTripTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    static Run tcprec(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
+    static TcprecRun tcprec(String... args) {
+        return TcprecRun.of(args);
     }
 
     @Test
@@ -49,26 +33,17 @@ class RecordReplayRoundTripTest {
         List<EchoTraffic.Connection> connections = new ArrayList<>();
         long[] wallNs = new long[2];
         try (TestNetns ns = new TestNetns("tcprec-rt")) {
-            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
-                    RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
-            Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
-            ExecutorService runner = Executors.newSingleThreadExecutor();
-            Future<Recorder.Summary> running = runner.submit(recorder::run);
-            try {
-                assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS));
+            try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
                 long before = System.nanoTime();
                 connections.addAll(EchoTraffic.run(ns, "127.0.0.1", new long[] {100, 5000, 70_000, 1_000_000}));
                 connections.addAll(EchoTraffic.run(ns, "::1", new long[] {300, 40_000}));
                 wallNs[0] = System.nanoTime() - before;
                 ns.quiesce();
-            } finally {
-                recorder.requestStop("test done");
-                running.get(120, TimeUnit.SECONDS);
-                runner.shutdown();
+                recording.stop();
             }
         }
 
-        Run json = tcprec("tcplife", "--json", trace.toString());
+        TcprecRun json = tcprec("tcplife", "--json", trace.toString());
         assertEquals(0, json.exit(), json.err());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String line : json.out().split("\n")) {
@@ -93,7 +68,7 @@ class RecordReplayRoundTripTest {
                     + wallNs[0] / 1000 + " us");
         }
 
-        Run text = tcprec("tcplife", "-w", trace.toString());
+        TcprecRun text = tcprec("tcplife", "-w", trace.toString());
         assertEquals(0, text.exit(), text.err());
         for (EchoTraffic.Connection c : connections) {
             String expectedTx = String.format("%.2f", (c.clientSent() + 2) / 1024.0);
@@ -101,7 +76,7 @@ class RecordReplayRoundTripTest {
                     "tcplife line for client port " + c.clientPort() + " with TX " + expectedTx + ":\n" + text.out());
         }
 
-        Run states = tcprec("tcpstates", "-s", trace.toString());
+        TcprecRun states = tcprec("tcpstates", "-s", trace.toString());
         assertEquals(0, states.exit(), states.err());
         for (EchoTraffic.Connection c : connections) {
             // CSV: SKADDR,C-PID,C-COMM,IP,LADDR,LPORT,RADDR,RPORT,OLDSTATE,NEWSTATE,MS. The client's

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,10 +31,8 @@ class DiskFullTest {
             // Every tcp_probe kept: a bulk transfer then makes events fast enough to fill 4 MiB.
             RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0, 0,
                     RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
-            Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
-            ExecutorService runner = Executors.newSingleThreadExecutor();
-            Future<Recorder.Summary> running = runner.submit(recorder::run);
-            assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS));
+            BackgroundRecording recording = BackgroundRecording.start(config);
+            Future<Recorder.Summary> running = recording.future();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!running.isDone() && System.nanoTime() < deadline) {
                 EchoTraffic.run(ns, "127.0.0.1", new long[] {2_000_000});
@@ -50,7 +44,7 @@ class DiskFullTest {
                 assertTrue(e.getCause() instanceof RecordingException, String.valueOf(e.getCause()));
                 assertTrue(e.getCause().getMessage().contains("the disk is full"), e.getCause().getMessage());
             } finally {
-                runner.shutdownNow();
+                recording.close();
             }
             TraceFooter footer = TraceFooter.read(trace);
             assertTrue(footer.rows() > 1000, "rows kept: " + footer.rows());

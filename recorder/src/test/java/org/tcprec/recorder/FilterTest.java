@@ -3,14 +3,8 @@ package org.tcprec.recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
@@ -25,17 +19,10 @@ class FilterTest {
         Path trace = dir.resolve(name);
         RecordingConfig config = new RecordingConfig(trace, false, 0, 0, family, localPorts, remotePorts, ns.inode, 0,
                 RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
-        Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
-        ExecutorService runner = Executors.newSingleThreadExecutor();
-        Future<Recorder.Summary> running = runner.submit(recorder::run);
-        try {
-            assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS));
+        try (BackgroundRecording recording = BackgroundRecording.start(config)) {
             plan.run();
             ns.quiesce();
-        } finally {
-            recorder.requestStop("test done");
-            running.get(120, TimeUnit.SECONDS);
-            runner.shutdown();
+            recording.stop();
         }
         return trace;
     }

@@ -3,16 +3,10 @@ package org.tcprec.recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,14 +41,7 @@ class RecordLoopbackTrafficTest {
         ns = new TestNetns("tcprec-rec");
         trace = Path.of(System.getProperty("tcprec.test.keep", dir.toString())).resolve("loopback.parquet");
         java.nio.file.Files.deleteIfExists(trace);
-        RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
-                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES,
-                List.of("test"));
-        Recorder recorder = new Recorder(config, new PrintStream(new ByteArrayOutputStream()), false);
-        ExecutorService runner = Executors.newSingleThreadExecutor();
-        Future<Recorder.Summary> running = runner.submit(recorder::run);
-        try {
-            assertTrue(recorder.awaitStarted(60, TimeUnit.SECONDS), "recorder did not start");
+        try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
             before = ns.tcpCounters();
             extBefore = ns.tcpExtCounters();
             ipv4 = EchoTraffic.run(ns, "127.0.0.1", new long[] {1, 1000, 4096, 10_000, 65_536, 100_000, 250_000, 3, 77, 1_000_000});
@@ -75,10 +62,7 @@ class RecordLoopbackTrafficTest {
             extAfter = ns.tcpExtCounters();
             // Let the last transitions (e.g. the final close after LAST_ACK) reach the ring.
             Thread.sleep(300);
-        } finally {
-            recorder.requestStop("test done");
-            summary = running.get(120, TimeUnit.SECONDS);
-            runner.shutdown();
+            summary = recording.stop();
         }
     }
 

@@ -59,11 +59,7 @@ public final class PrintCommand extends ReplayCommand {
             out.printf("%-14s %-7s %-7s %-16s %-3s %-22s %s%n", options.time ? "TIME" : "TIME(s)", "PID", "TID", "COMM",
                     "CPU", "EVENT", "FIELDS");
         }
-        Rows.query(db, QUERY, parameters, rs -> {
-            if (options.json) {
-                printJson(rs);
-                return;
-            }
+        printRows(db, QUERY, parameters, rs -> {
             String time = options.time ? clock.hms(rs.getLong("ts_ns")) + "." + String.format("%06d", (rs.getLong("ts_ns") % 1_000_000_000L) / 1000)
                     : CFormat.fixed(rs.getLong("since_ns") / 1e9, 6);
             out.printf("%-14s %-7d %-7d %-16s %-3d %-22s %s%n", time, rs.getInt("tgid"), rs.getInt("tid"), rs.getString("comm"),

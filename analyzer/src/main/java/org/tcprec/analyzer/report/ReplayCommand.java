@@ -104,6 +104,22 @@ public abstract class ReplayCommand implements Callable<Integer> {
         return (ts / 1000 - firstPrintedNs / 1000) / 1e6;
     }
 
+    /** Prints one row of a report in its text form. */
+    protected interface TextRow {
+        void print(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs the report's query and prints each row, as text or, with --json, as the view's columns. */
+    protected void printRows(TraceDatabase db, String sql, Object[] parameters, TextRow text) {
+        Rows.query(db, sql, parameters, rs -> {
+            if (options.json) {
+                printJson(rs);
+            } else {
+                text.print(rs);
+            }
+        });
+    }
+
     /** --json: the row's columns as they come from the view. */
     protected void printJson(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();

@@ -25,13 +25,7 @@ public final class TcpAcceptCommand extends ReplayCommand {
                     "LPORT"));
             out.println(h);
         }
-        Rows.query(db, QUERY, options.filterParameters(), rs -> {
-            if (options.json) {
-                printJson(rs);
-            } else {
-                printRow(rs);
-            }
-        });
+        printRows(db, QUERY, options.filterParameters(), this::printRow);
     }
 
     private void printRow(ResultSet rs) throws SQLException {

@@ -38,13 +38,7 @@ public final class TcpConnLatCommand extends ReplayCommand {
             out.println(h);
         }
         Object[] parameters = Rows.concat(new Object[] {(long) (minMs * 1000)}, options.filterParameters());
-        Rows.query(db, QUERY, parameters, rs -> {
-            if (options.json) {
-                printJson(rs);
-            } else {
-                printRow(rs);
-            }
-        });
+        printRows(db, QUERY, parameters, this::printRow);
     }
 
     private void printRow(ResultSet rs) throws SQLException {

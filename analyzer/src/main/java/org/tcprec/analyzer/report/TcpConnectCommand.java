@@ -42,13 +42,7 @@ public final class TcpConnectCommand extends ReplayCommand {
             }
             out.println(h);
         }
-        Rows.query(db, QUERY, Rows.concat(new Object[] {failedOnly}, options.filterParameters()), rs -> {
-            if (options.json) {
-                printJson(rs);
-            } else {
-                printRow(rs);
-            }
-        });
+        printRows(db, QUERY, Rows.concat(new Object[] {failedOnly}, options.filterParameters()), this::printRow);
     }
 
     private void printRow(ResultSet rs) throws SQLException {

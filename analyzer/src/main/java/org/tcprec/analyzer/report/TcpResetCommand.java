@@ -29,13 +29,7 @@ public final class TcpResetCommand extends ReplayCommand {
             out.printf("%-8s %-7s %-16s %-2s %-25s %1s %-25s %-11s %s%n", "TIME", "PID", "COMM", "IP", "LADDR:LPORT", "T",
                     "RADDR:RPORT", "STATE", "REASON");
         }
-        Rows.query(db, QUERY, options.filterParameters(), rs -> {
-            if (options.json) {
-                printJson(rs);
-            } else {
-                printRow(rs, reasons);
-            }
-        });
+        printRows(db, QUERY, options.filterParameters(), rs -> printRow(rs, reasons));
     }
 
     private void printRow(ResultSet rs, Map<Integer, String> reasons) throws SQLException {

@@ -31,11 +31,7 @@ public final class TcpRetransCommand extends ReplayCommand {
             if (!options.json) {
                 out.printf("%n%-25s %-25s %-10s%n", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
             }
-            Rows.query(db, COUNTS, parameters, rs -> {
-                if (options.json) {
-                    printJson(rs);
-                    return;
-                }
+            printRows(db, COUNTS, parameters, rs -> {
                 String local = "[" + rs.getString("laddr") + "]#" + rs.getInt("lport");
                 String remote = "[" + rs.getString("raddr") + "]#" + rs.getInt("rport");
                 out.printf("%-20s <-> %-20s %10d%n", local, remote, rs.getLong("retransmits"));
@@ -46,13 +42,7 @@ public final class TcpRetransCommand extends ReplayCommand {
             out.printf("%-8s %-7s %-2s %-20s %1s> %-20s %-4s%n", "TIME", "PID", "IP", "LADDR:LPORT", "T", "RADDR:RPORT",
                     "STATE");
         }
-        Rows.query(db, EVENTS, parameters, rs -> {
-            if (options.json) {
-                printJson(rs);
-                return;
-            }
-            printRow(rs);
-        });
+        printRows(db, EVENTS, parameters, this::printRow);
     }
 
     private void printRow(ResultSet rs) throws SQLException {

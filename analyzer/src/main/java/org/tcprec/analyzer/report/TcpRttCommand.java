@@ -128,13 +128,7 @@ public final class TcpRttCommand extends ReplayCommand {
             out.printf("%-30s %-30s %8s %10s %10s %10s%n", "LADDR:LPORT", "RADDR:RPORT", "SAMPLES", "MIN(us)", "AVG(us)",
                     "MAX(us)");
         }
-        Rows.query(db, PER_CONNECTION, options.filterParameters(), rs -> {
-            if (options.json) {
-                printJson(rs);
-                return;
-            }
-            printConnection(rs);
-        });
+        printRows(db, PER_CONNECTION, options.filterParameters(), this::printConnection);
     }
 
     private void printConnection(ResultSet rs) throws SQLException {

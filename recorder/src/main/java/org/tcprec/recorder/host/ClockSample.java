@@ -13,29 +13,26 @@ public record ClockSample(long realtimeNs, long monotonicNs, long boottimeNs) {
 
     /** Takes a few samples and keeps the tightest, so the three clocks are read as close as possible. */
     public static ClockSample now() {
-        LibC c = LibC.INSTANCE;
         LibC.TimeSpec ts = new LibC.TimeSpec();
         ClockSample best = null;
         long bestSpread = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
-            c.clock_gettime(LibC.CLOCK_BOOTTIME, ts);
-            ts.read();
-            long before = ts.toNanos();
-            c.clock_gettime(LibC.CLOCK_REALTIME, ts);
-            ts.read();
-            long real = ts.toNanos();
-            c.clock_gettime(LibC.CLOCK_MONOTONIC, ts);
-            ts.read();
-            long mono = ts.toNanos();
-            c.clock_gettime(LibC.CLOCK_BOOTTIME, ts);
-            ts.read();
-            long after = ts.toNanos();
+            long before = read(LibC.CLOCK_BOOTTIME, ts);
+            long real = read(LibC.CLOCK_REALTIME, ts);
+            long mono = read(LibC.CLOCK_MONOTONIC, ts);
+            long after = read(LibC.CLOCK_BOOTTIME, ts);
             if (after - before < bestSpread) {
                 bestSpread = after - before;
                 best = new ClockSample(real, mono, before + (after - before) / 2);
             }
         }
         return best;
+    }
+
+    private static long read(int clock, LibC.TimeSpec ts) {
+        LibC.INSTANCE.clock_gettime(clock, ts);
+        ts.read();
+        return ts.toNanos();
     }
 
     /** Wall-clock UTC nanoseconds of a BOOTTIME instant, by this sample. */
