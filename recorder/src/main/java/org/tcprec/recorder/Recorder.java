@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -105,9 +106,10 @@ public final class Recorder {
         Path journalPath = TraceFooter.journalFor(output);
         Path reservePath = output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve");
         checkOutput(output, journalPath);
-        Capabilities.missingForRecording().ifPresent(message -> {
-            throw new UncheckedRecordingException(message);
-        });
+        Optional<String> missingCapability = Capabilities.missingForRecording();
+        if (missingCapability.isPresent()) {
+            throw new RecordingException(missingCapability.get());
+        }
         TraceFs traceFs;
         try {
             traceFs = TraceFs.mountIfNeeded();
@@ -169,14 +171,6 @@ public final class Recorder {
             }
         } catch (BpfException e) {
             throw new RecordingException(e.getMessage());
-        } catch (UncheckedRecordingException e) {
-            throw new RecordingException(e.getMessage());
-        }
-    }
-
-    private static final class UncheckedRecordingException extends RuntimeException {
-        UncheckedRecordingException(String message) {
-            super(message);
         }
     }
 

@@ -11,7 +11,12 @@ final class RecorderProcess {
     private RecorderProcess() {}
 
     static Process start(Path log, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(log, env, List.of(), args);
+    }
+
+    /** The same, run through {@code prefix} (e.g. setpriv, to drop capabilities). */
+    static Process start(Path log, Map<String, String> env, List<String> prefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
