@@ -1,6 +1,5 @@
 package org.tcprec.analyzer;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.format.TraceFooter;
@@ -121,9 +120,5 @@ final class InfoReport {
 
     static String str(Object o) {
         return o == null ? "-" : String.valueOf(o);
-    }
-
-    static String iso(long ns) {
-        return Instant.ofEpochSecond(0, ns).toString();
     }
 }

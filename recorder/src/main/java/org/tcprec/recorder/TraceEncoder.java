@@ -18,7 +18,6 @@ import java.util.Map;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.host.ClockSample;
-import org.tcprec.recorder.journal.Journal;
 import org.tcprec.recorder.journal.JournalReader;
 import org.tcprec.recorder.wire.EventType;
 import org.tcprec.recorder.wire.RowMapper;
