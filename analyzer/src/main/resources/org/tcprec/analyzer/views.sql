@@ -1,6 +1,8 @@
 -- The views every report is defined by. `tcprec sql` exposes the same views, so a report and a
 -- query over its view cannot disagree. Times are nanoseconds since the epoch (ts_ns) or the
 -- trace's `time` column; `seq` is the row's position in its file, which breaks ties in time.
+-- {by_file} is "filename, " when several traces are open and empty for one: a socket address
+-- belongs to one boot, and partitioning on a constant string costs half the window's time.
 
 -- One row per TCP state change with, as bcc's tcpstates computes it, the time spent in the old
 -- state: since the previous change of the same socket, 0 for the first change seen and after a
@@ -13,7 +15,7 @@ WITH s AS (
            lag(newstate) OVER w AS previous_newstate
     FROM raw_events
     WHERE event = 'inet_sock_set_state'
-    WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq)
+    WINDOW w AS (PARTITION BY {by_file}skaddr ORDER BY time, seq)
 )
 SELECT * EXCLUDE (previous_ns, previous_newstate),
        -- bcc forgets a socket's timestamp when it moves to CLOSE: a reused address starts again
@@ -30,11 +32,11 @@ CREATE VIEW connections AS
 WITH numbered AS (
     -- each socket address's lifetimes, numbered: a new one starts after every move to CLOSE
     SELECT *, sum(CASE WHEN starts_life THEN 1 ELSE 0 END) OVER (
-               PARTITION BY filename, skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING) AS life
+               PARTITION BY {by_file}skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING) AS life
     FROM state_changes
 ),
 lives AS (
-    SELECT filename, skaddr, life,
+    SELECT first(filename) AS filename, skaddr, life,
            max(ts_ns) FILTER (WHERE newstate IN ('ESTABLISHED', 'SYN_SENT', 'SYN_RECV')) AS start_ns,
            max(ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_ns,
            min(ts_ns) AS first_ns,
@@ -67,7 +69,7 @@ lives AS (
            arg_max(cgroup_id, ts_ns) AS cgroup_id,
            count(*) AS transitions
     FROM numbered
-    GROUP BY filename, skaddr, life
+    GROUP BY {by_file}skaddr, life
 )
 SELECT filename, skaddr, life,
        coalesce(ident_pid, close_pid) AS pid,

@@ -112,9 +112,17 @@ public final class TraceDatabase implements AutoCloseable {
             s.execute("CREATE VIEW events AS SELECT e.*, t.hostname AS host, t.kernel, t.boot_id "
                     + "FROM raw_events e JOIN traces t USING (filename)");
             for (String statement : viewDefinitions()) {
-                s.execute(statement);
+                s.execute(statement.replace("{by_file}", byFile()));
             }
         }
+    }
+
+    /**
+     * "filename, " to lead a partition or sort key when several traces are open, "" for one: with
+     * a single file the key would be a constant string, which costs without ordering anything.
+     */
+    public String byFile() {
+        return footers.size() > 1 ? "filename, " : "";
     }
 
     /** The path as DuckDB records it in the filename column. */

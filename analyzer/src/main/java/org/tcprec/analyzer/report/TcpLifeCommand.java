@@ -28,7 +28,6 @@ public final class TcpLifeCommand extends ReplayCommand {
             + "WHEN open_at_stop THEN 'open-at-stop' WHEN complete THEN '-' ELSE 'no-start-seen' END AS note "
             + "FROM connections c WHERE (complete OR ?) AND " + ReportOptions.FILTER_SQL
             + " AND (? = 0 OR (CASE WHEN ? THEN owner_pid ELSE pid END) = ?)";
-    private static final String ORDER = " ORDER BY event_ns, first_ns, filename, skaddr";
 
     @Override
     protected void report(TraceDatabase db) {
@@ -36,7 +35,7 @@ public final class TcpLifeCommand extends ReplayCommand {
         Object[] parameters = Rows.concat(new Object[] {partial}, options.filterParameters());
         parameters = Rows.concat(parameters, pid, options.extended, pid);
         if (options.json) {
-            Rows.query(db, QUERY + ORDER, parameters, this::printJson);
+            Rows.query(db, QUERY + order(db), parameters, this::printJson);
             return;
         }
         printHeader(width);
@@ -58,7 +57,11 @@ public final class TcpLifeCommand extends ReplayCommand {
                             : " || printf('%.2f', " + ms + ")")
                     + (partial ? " || ' ' || note" : "");
         }
-        streamLines(db, "SELECT " + line + " FROM (" + QUERY + ")" + ORDER, parameters);
+        streamLines(db, "SELECT " + line + " FROM (" + QUERY + ")" + order(db), parameters);
+    }
+
+    private static String order(TraceDatabase db) {
+        return " ORDER BY event_ns, first_ns, " + db.byFile() + "skaddr";
     }
 
     private void printHeader(int width) {

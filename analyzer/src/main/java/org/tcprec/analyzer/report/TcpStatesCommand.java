@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
             "Columns and widths follow libbpf-tools' tcpstates; -t and -s (which only bcc's Python tcpstates has) "
                 + "follow the Python tool."})
 public final class TcpStatesCommand extends ReplayCommand {
-    private static final String ORDER = " ORDER BY time, filename, seq";
     /** bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0 with three decimals. */
     private static final String MS = "(ns_in_oldstate // 1000) / 1000.0";
     private static final String IP = "CASE WHEN family = 10 THEN 6 ELSE 4 END";
@@ -19,7 +18,7 @@ public final class TcpStatesCommand extends ReplayCommand {
     protected void report(TraceDatabase db) {
         boolean wide = options.wide || options.extended;
         if (options.json) {
-            Rows.query(db, "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL + ORDER,
+            Rows.query(db, "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db),
                     options.filterParameters(), this::printJson);
             return;
         }
@@ -36,8 +35,12 @@ public final class TcpStatesCommand extends ReplayCommand {
             line = timePrefixSql("time", "ts_ns", " ") + " || printf('%-16x %-7d %-10.10s %-15s %-5d %-15s %-5d %-11s -> "
                     + "%-11s %.3f', skaddr, tgid, comm, laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")";
         }
-        streamLines(db, "SELECT " + line + " FROM state_changes WHERE " + ReportOptions.FILTER_SQL + ORDER,
+        streamLines(db, "SELECT " + line + " FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db),
                 options.filterParameters());
+    }
+
+    private static String order(TraceDatabase db) {
+        return " ORDER BY time, " + db.byFile() + "seq";
     }
 
     private void printHeader(boolean wide) {
