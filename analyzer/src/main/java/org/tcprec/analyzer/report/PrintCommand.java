@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.UserError;
@@ -40,8 +41,11 @@ public final class PrintCommand extends ReplayCommand {
             + "AND (? < 0 OR since_ns >= ?) AND (? < 0 OR since_ns <= ?) AND " + ReportOptions.FILTER_SQL
             + " ORDER BY time, filename, seq";
 
+    private Map<Integer, String> reasons = Map.of();
+
     @Override
     protected void report(TraceDatabase db) {
+        reasons = TcpResetCommand.reasonNames(db.footers().get(0));
         List<String> names = new ArrayList<>();
         for (String e : events) {
             String name = e.contains(":") ? e.substring(e.indexOf(':') + 1) : e;
@@ -71,7 +75,7 @@ public final class PrintCommand extends ReplayCommand {
         return family == 10 ? "[" + address + "]:" + port : address + ":" + port;
     }
 
-    private static String fields(ResultSet rs) throws SQLException {
+    private String fields(ResultSet rs) throws SQLException {
         int family = rs.getInt("family");
         StringBuilder f = new StringBuilder();
         f.append(endpoint(rs.getString("laddr"), rs.getInt("lport"), family)).append(" > ")
@@ -88,9 +92,12 @@ public final class PrintCommand extends ReplayCommand {
             }
             case "tcp_retransmit_synack" -> f.append(" SYN/ACK");
             case "tcp_send_reset" -> {
-                f.append(" state=").append(rs.getObject("state") == null ? "-" : rs.getString("state"));
+                // without a socket there is no state (the kernel stores 0)
+                boolean socket = rs.getObject("skaddr") != null && rs.getObject("state") != null;
+                f.append(" state=").append(socket ? rs.getString("state") : "-");
                 if (rs.getObject("reason") != null) {
-                    f.append(" reason=").append(rs.getInt("reason"));
+                    int reason = rs.getInt("reason");
+                    f.append(" reason=").append(reasons.getOrDefault(reason, String.valueOf(reason)));
                 }
             }
             case "tcp_probe" -> f.append(" len=").append(rs.getLong("data_len")).append(" snd_nxt=")
