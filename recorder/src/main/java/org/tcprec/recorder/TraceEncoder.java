@@ -15,6 +15,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.tcprec.format.EventRow;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.host.ClockSample;
@@ -78,7 +81,7 @@ public final class TraceEncoder {
         long tornBytes;
         List<WireEvent> pending = new ArrayList<>();
         WireEvent.Decoder decoder = new WireEvent.Decoder();
-        try (JournalReader reader = new JournalReader(journal); TraceWriter writer = new TraceWriter(tmp)) {
+        try (JournalReader reader = new JournalReader(journal); BackgroundWriter writer = new BackgroundWriter(tmp)) {
             if (reader.wireRecordSize() != WireEvent.SIZE) {
                 throw new IOException(journal + " holds " + reader.wireRecordSize() + "-byte records; this tcprec reads "
                         + WireEvent.SIZE + "-byte records");
@@ -117,8 +120,7 @@ public final class TraceEncoder {
                 throw new IOException(journal + " has no readable start record");
             }
             Map<String, Object> metadata = assemble(start, counters, stop, rowsByEvent, rows, torn, tornBytes);
-            writer.metadata(metadata);
-            writer.close();
+            writer.finish(metadata);
             return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata);
         }
     }
@@ -128,7 +130,7 @@ public final class TraceEncoder {
      * equal timestamps keep ring order) and writes those up to {@code upTo}; the rest wait for
      * events that may still sort before them.
      */
-    private static long emitSorted(TraceWriter writer, RowMapper mapper, List<WireEvent> pending, long upTo,
+    private static long emitSorted(BackgroundWriter writer, RowMapper mapper, List<WireEvent> pending, long upTo,
             Map<String, Long> rowsByEvent) throws IOException {
         pending.sort(BY_TIME);
         int n = 0;
@@ -178,6 +180,116 @@ public final class TraceEncoder {
         }
         metadata.put("recovery", recovery);
         return metadata;
+    }
+
+    /**
+     * Parquet encoding on a thread of its own, fed batches of rows, so that decoding and sorting
+     * the journal overlap with it: encoding is most of the work, and a recording's end waits for it.
+     */
+    private static final class BackgroundWriter implements AutoCloseable {
+        private static final int BATCH = 8192;
+        private static final List<EventRow> END = List.of();
+
+        private final TraceWriter writer;
+        private final BlockingQueue<List<EventRow>> queue = new ArrayBlockingQueue<>(8);
+        private final Thread thread;
+        private volatile IOException failure;
+        private List<EventRow> batch = new ArrayList<>(BATCH);
+        private boolean ended;
+
+        BackgroundWriter(Path file) throws IOException {
+            this.writer = new TraceWriter(file);
+            this.thread = new Thread(this::drain, "tcprec-parquet-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void drain() {
+            while (true) {
+                List<EventRow> rows;
+                try {
+                    rows = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (rows == END) {
+                    return;
+                }
+                if (failure == null) {
+                    try {
+                        for (EventRow row : rows) {
+                            writer.write(row);
+                        }
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+            }
+        }
+
+        void write(EventRow row) throws IOException {
+            batch.add(row);
+            if (batch.size() >= BATCH) {
+                hand(batch);
+                batch = new ArrayList<>(BATCH);
+            }
+        }
+
+        private void hand(List<EventRow> rows) throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            try {
+                queue.put(rows);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing the trace", e);
+            }
+        }
+
+        /** Writes what is left, then the footer with this metadata. */
+        void finish(Map<String, Object> metadata) throws IOException {
+            hand(batch);
+            end();
+            if (failure != null) {
+                throw failure;
+            }
+            writer.metadata(metadata);
+            writer.close();
+        }
+
+        private void end() throws IOException {
+            if (!ended) {
+                ended = true;
+                try {
+                    queue.put(END);
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing the trace", e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!ended) {
+                // an error before finish(): stop the thread; the temporary file is discarded
+                thread.interrupt();
+                ended = true;
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                try {
+                    writer.metadata(Map.of());
+                    writer.close();
+                } catch (IOException | RuntimeException e) {
+                    // the file is incomplete either way
+                }
+            }
+        }
     }
 
     private static String text(ByteBuffer payload) {
