@@ -1,6 +1,7 @@
 #!/bin/bash
-# Re-records the sample traces: each in a network namespace of its own, filtered to it, so the
-# traces hold only the workload's events. Needs root. Prints what the workload did to *.workload.txt.
+# Re-records the sample traces (all, or those named): each in a network namespace of its own,
+# filtered to it, so the traces hold only the workload's events. Needs root. What each workload
+# did goes to NAME.workload.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tcprec="$here/../tcprec"
@@ -39,6 +40,35 @@ NFT
     wait "$recorder"
 }
 
-record clean clean
-record ipv6 ipv6
-record retransmits-resets lossy refused
+# Connections open across the recording's start and end (tcplife --partial).
+record_partial() {
+    cleanup
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    local markers; markers=$(mktemp -d)
+    ip netns exec "$ns" python3 "$here/workload.py" partial "$markers" > "$here/partial.workload.txt" &
+    local workload=$!
+    while [ ! -e "$markers/ready" ]; do sleep 0.05; done
+    "$tcprec" record -o "$here/partial.parquet" --force --netns "/run/netns/$ns" &
+    local recorder=$!
+    while [ ! -e "$here/.partial.parquet.tcprec-journal" ]; do sleep 0.1; done
+    sleep 0.5
+    touch "$markers/go"
+    while [ ! -e "$markers/done" ]; do sleep 0.05; done
+    sleep 0.5
+    kill -TERM "$recorder"  # background jobs of a script ignore SIGINT
+    wait "$recorder"
+    kill "$workload"; wait "$workload" 2>/dev/null || true
+    rm -rf "$markers"
+}
+
+# record-samples.sh [NAME...]: the named samples, or all of them
+for sample in ${*:-clean ipv6 retransmits-resets partial}; do
+    case $sample in
+    clean) record clean clean ;;
+    ipv6) record ipv6 ipv6 ;;
+    retransmits-resets) record retransmits-resets lossy refused ;;
+    partial) record_partial ;;
+    *) echo "unknown sample $sample" >&2; exit 2 ;;
+    esac
+done

@@ -62,6 +62,39 @@ def refused(host, count):
             s.close()
 
 
+def partial(marker_dir):
+    """Connection A opens before the recording and closes during it; B opens during it and is still
+    open when it stops. marker files: ready (A open), go (recording runs), done (B open)."""
+    import os
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    a = socket.create_connection(("127.0.0.1", port))
+    a_server, _ = listener.accept()
+    a.sendall(b"a" * 1000)
+    a_server.sendall(a_server.recv(65536))
+    a.recv(65536)
+    print(f"open-before port={a.getsockname()[1]} server_port={port} bytes=1000", flush=True)
+    open(os.path.join(marker_dir, "ready"), "w").close()
+    while not os.path.exists(os.path.join(marker_dir, "go")):
+        time.sleep(0.05)
+    a.close()
+    a_server.recv(1)  # the client's FIN
+    a_server.close()
+    print("closed open-before", flush=True)
+    time.sleep(0.05)
+    b = socket.create_connection(("127.0.0.1", port))
+    b_server, _ = listener.accept()
+    b.sendall(b"b" * 2000)
+    got = 0
+    while got < 2000:
+        got += len(b_server.recv(65536))
+    print(f"open-after port={b.getsockname()[1]} server_port={port} bytes=2000", flush=True)
+    open(os.path.join(marker_dir, "done"), "w").close()
+    time.sleep(3600)
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "clean":
@@ -72,5 +105,7 @@ if __name__ == "__main__":
         echo(socket.AF_INET, "127.0.0.1", [300000, 300000, 300000])
     elif mode == "refused":
         refused("127.0.0.1", 3)
+    elif mode == "partial":
+        partial(sys.argv[2])
     else:
-        sys.exit("usage: workload.py clean|ipv6|lossy|refused")
+        sys.exit("usage: workload.py clean|ipv6|lossy|refused|partial DIR")

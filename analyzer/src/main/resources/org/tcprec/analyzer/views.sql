@@ -71,9 +71,10 @@ lives AS (
     FROM numbered
     GROUP BY {by_file}skaddr, life
 )
-SELECT filename, skaddr, life,
-       coalesce(ident_pid, close_pid) AS pid,
-       coalesce(ident_comm, close_comm) AS comm,
+SELECT l.filename, skaddr, life,
+       -- still open at the end: no CLOSE task either, so any task seen with the socket
+       coalesce(ident_pid, close_pid, any_pid) AS pid,
+       coalesce(ident_comm, close_comm, any_comm) AS comm,
        coalesce(ident_pid, any_pid, close_pid) AS owner_pid,
        coalesce(ident_comm, any_comm, close_comm) AS owner_comm,
        family, laddr, lport, raddr, rport, bytes_acked AS tx_bytes, bytes_received AS rx_bytes,
@@ -86,8 +87,9 @@ SELECT filename, skaddr, life,
        active, passive, syn_sent_ns, connected_ns, accepted_ns,
        connect_pid, connect_comm, closer_pid, closer_comm,
        (connected_ns - syn_sent_ns) // 1000 AS connect_us,
-       first_oldstate, last_state, netns, cgroup_id, transitions
-FROM lives
+       first_oldstate, last_state, netns, cgroup_id, transitions,
+       t.end_ns AS recording_end_ns
+FROM lives l LEFT JOIN traces t ON t.filename = l.filename
 -- a listener's lifetime (CLOSE -> LISTEN -> CLOSE) is not a connection
 WHERE NOT (first_oldstate = 'CLOSE' AND last_state IN ('LISTEN', 'CLOSE') AND start_ns IS NULL
            AND NOT coalesce(active, false));

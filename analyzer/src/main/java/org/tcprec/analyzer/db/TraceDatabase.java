@@ -70,11 +70,11 @@ public final class TraceDatabase implements AutoCloseable {
             s.execute("CREATE TABLE traces (filename VARCHAR, hostname VARCHAR, kernel VARCHAR, kernel_version VARCHAR, "
                     + "machine VARCHAR, boot_id VARCHAR, format_version VARCHAR, rows BIGINT, lost_events BIGINT, "
                     + "recovered BOOLEAN, missing_tracepoints VARCHAR[], start_realtime_ns BIGINT, "
-                    + "start_boottime_ns BIGINT, duration_ns BIGINT, utc_offset_seconds INTEGER)");
+                    + "start_boottime_ns BIGINT, duration_ns BIGINT, utc_offset_seconds INTEGER, end_ns BIGINT)");
             s.execute("CREATE TABLE meta (filename VARCHAR, key VARCHAR, value VARCHAR)");
         }
         try (PreparedStatement traces = connection.prepareStatement(
-                        "INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?)");
+                        "INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?, ?)");
                 PreparedStatement meta = connection.prepareStatement("INSERT INTO meta VALUES (?, ?, ?)")) {
             for (TraceFooter f : footers) {
                 TraceMeta m = new TraceMeta(f);
@@ -94,6 +94,7 @@ public final class TraceDatabase implements AutoCloseable {
                 traces.setLong(13, m.startBoottimeNs());
                 traces.setObject(14, m.durationNs());
                 traces.setInt(15, m.utcOffsetSeconds());
+                traces.setObject(16, m.endRealtimeNs());
                 traces.addBatch();
                 flatten(meta, name, "", f.metadata());
             }

@@ -68,6 +68,19 @@ public record TraceMeta(TraceFooter footer) {
         return v instanceof Number n ? n.longValue() : null;
     }
 
+    /**
+     * When the recording ended (UTC ns): the stop clock, else start plus duration; null when
+     * neither is known (a recovered trace).
+     */
+    public Long endRealtimeNs() {
+        Object stop = map(map(footer.metadata().get("clocks")).get("stop")).get("realtime_ns");
+        if (stop instanceof Number n) {
+            return n.longValue();
+        }
+        Long duration = durationNs();
+        return duration == null || startRealtimeNs() == 0 ? null : startRealtimeNs() + duration;
+    }
+
     /** The tcp_probe sampling interval, or 0 when every probe was recorded. */
     public long probeIntervalNs() {
         Object v = map(map(footer.metadata().get("sampling")).get("tcp_probe")).get("interval_ns");

@@ -20,10 +20,13 @@ public final class TcpLifeCommand extends ReplayCommand {
                     + "(bcc cannot see those), marked in a NOTE column.")
     boolean partial;
 
-    private static final String QUERY = "SELECT c.*, coalesce(close_ns, last_ns) AS event_ns, "
-            + "make_timestamp_ns(coalesce(close_ns, last_ns)) AS event_time, "
-            // bcc: span_us truncated to whole microseconds; partial rows: the part the recording saw
-            + "coalesce(span_us, (coalesce(close_ns, last_ns) - coalesce(start_ns, first_ns)) // 1000) AS shown_us, "
+    // A connection still open at the end is shown at the recording's end; one open at the start
+    // from the first change seen: the part of the lifespan the recording saw. bcc truncates the
+    // span to whole microseconds.
+    private static final String QUERY = "SELECT c.*, coalesce(close_ns, recording_end_ns, last_ns) AS event_ns, "
+            + "make_timestamp_ns(coalesce(close_ns, recording_end_ns, last_ns)) AS event_time, "
+            + "coalesce(span_us, (coalesce(close_ns, recording_end_ns, last_ns) - coalesce(start_ns, first_ns)) // 1000) "
+            + "AS shown_us, "
             + "CASE WHEN open_at_start AND open_at_stop THEN 'open-throughout' WHEN open_at_start THEN 'open-at-start' "
             + "WHEN open_at_stop THEN 'open-at-stop' WHEN complete THEN '-' ELSE 'no-start-seen' END AS note "
             + "FROM connections c WHERE (complete OR ?) AND " + ReportOptions.FILTER_SQL
