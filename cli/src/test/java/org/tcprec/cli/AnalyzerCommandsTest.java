@@ -51,7 +51,7 @@ class AnalyzerCommandsTest {
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("f,hosts,boots,events", lines.get(0));
-        assertEquals(4, lines.size(), r.out());
+        assertEquals(1 + 4, lines.size(), r.out()); // header and the four sample traces
         assertTrue(lines.get(1).startsWith("clean.parquet,1,1,"), r.out());
     }
 
