@@ -9,11 +9,11 @@ int handle_tcp_probe(struct trace_event_raw_tcp_probe *ctx)
 {
 	const __u32 type = TCPREC_EV_TCP_PROBE;
 	bool has_skaddr = bpf_core_field_exists(ctx->skaddr);
-	const struct sock *sk = has_skaddr ? BPF_CORE_READ(ctx, skaddr) : 0;
+	const struct sock *sk = has_skaddr ? ctx->skaddr : 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u16 family = BPF_CORE_READ(ctx, family);
-	__u16 sport = BPF_CORE_READ(ctx, sport);
-	__u16 dport = BPF_CORE_READ(ctx, dport);
+	__u16 family = ctx->family;
+	__u16 sport = ctx->sport;
+	__u16 dport = ctx->dport;
 	struct tcprec_event *e;
 	__u16 unused_port, unused_family;
 
@@ -41,21 +41,21 @@ int handle_tcp_probe(struct trace_event_raw_tcp_probe *ctx)
 	e->dport = dport;
 	read_sockaddr(ctx->saddr, e->saddr, &unused_port, &unused_family);
 	read_sockaddr(ctx->daddr, e->daddr, &unused_port, &unused_family);
-	e->mark = BPF_CORE_READ(ctx, mark);
-	e->data_len = BPF_CORE_READ(ctx, data_len);
-	e->snd_nxt = BPF_CORE_READ(ctx, snd_nxt);
-	e->snd_una = BPF_CORE_READ(ctx, snd_una);
-	e->snd_cwnd = BPF_CORE_READ(ctx, snd_cwnd);
-	e->ssthresh = BPF_CORE_READ(ctx, ssthresh);
-	e->snd_wnd = BPF_CORE_READ(ctx, snd_wnd);
-	e->srtt_us = BPF_CORE_READ(ctx, srtt);
-	e->rcv_wnd = BPF_CORE_READ(ctx, rcv_wnd);
+	e->mark = ctx->mark;
+	e->data_len = ctx->data_len;
+	e->snd_nxt = ctx->snd_nxt;
+	e->snd_una = ctx->snd_una;
+	e->snd_cwnd = ctx->snd_cwnd;
+	e->ssthresh = ctx->ssthresh;
+	e->snd_wnd = ctx->snd_wnd;
+	e->srtt_us = ctx->srtt;
+	e->rcv_wnd = ctx->rcv_wnd;
 	if (bpf_core_field_exists(ctx->sock_cookie)) {
-		e->sock_cookie = BPF_CORE_READ(ctx, sock_cookie);
+		e->sock_cookie = ctx->sock_cookie;
 		e->present |= TCPREC_HAS_COOKIE;
 	}
 	if (bpf_core_field_exists(ctx->skbaddr))
-		e->skbaddr = (__u64)BPF_CORE_READ(ctx, skbaddr);
+		e->skbaddr = (__u64)ctx->skbaddr;
 	submit(e, type);
 	return 0;
 }
