@@ -2,6 +2,7 @@ package org.tcprec.cli;
 
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
+import org.tcprec.analyzer.diff.DiffCommand;
 import org.tcprec.analyzer.report.PrintCommand;
 import org.tcprec.analyzer.report.TcpAcceptCommand;
 import org.tcprec.analyzer.report.TcpConnLatCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
         subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
             TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
-            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class})
+            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class, DiffCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
