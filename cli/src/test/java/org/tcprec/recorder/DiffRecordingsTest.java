@@ -3,6 +3,7 @@ package org.tcprec.recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,5 +194,80 @@ class DiffRecordingsTest {
         // the clients' connections all go to the server's port: that group holds the regression
         assertTrue(byPort.out().lines().anyMatch(l -> l.equals("rport = " + EchoTraffic.FIXED_PORT + " (200 vs 200 connections)")), byPort.out());
         assertEquals(3, byPort.out().lines().filter(l -> l.startsWith("rport = ")).count(), byPort.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void congestionControlCubicVersusBbrShowsInTheSysctlsAndInTheWindow() throws Exception {
+        Path cubic = dir.resolve("cubic.parquet");
+        Path bbr = dir.resolve("bbr.parquet");
+        recordBulk("cubic", cubic);
+        recordBulk("bbr", bbr);
+
+        Map<String, Object> d = diff(cubic, bbr);
+        Map<String, Object> cc = null;
+        for (Object row : (List<Object>) d.get("context")) {
+            Map<String, Object> r = (Map<String, Object>) row;
+            if (r.get("name").equals("net.ipv4.tcp_congestion_control")) {
+                cc = r;
+            }
+        }
+        assertEquals(Map.of("name", "net.ipv4.tcp_congestion_control", "before", "cubic", "after", "bbr", "differs", true),
+                cc);
+        Map<String, Object> cwnd = metric(d, "cwnd_p50");
+        Map<String, Object> srtt = metric(d, "srtt_p50");
+        // 12 echo connections: each side of each sends 4 MB, so 24 connections with data in flight
+        assertTrue(number(cwnd, "n_before") >= 20 && number(cwnd, "n_after") >= 20, cwnd.toString());
+        assertTrue(number(srtt, "n_before") >= 20 && number(srtt, "n_after") >= 20, srtt.toString());
+        // cubic and bbr size the window by different rules (loss-based growth against a model of
+        // bandwidth and delay); which is larger depends on the workload, that they differ does not
+        assertTrue(Boolean.TRUE.equals(cwnd.get("significant"))
+                || Boolean.TRUE.equals(metric(d, "cwnd_p90").get("significant")), () -> text(cubic, bbr));
+    }
+
+    /** Bulk echo transfers in a fresh namespace whose default congestion control is {@code algorithm}. */
+    private static void recordBulk(String algorithm, Path trace) throws Exception {
+        try (TestNetns ns = new TestNetns("tcprec-cc")) {
+            // an Ethernet-sized MTU: with loopback's 64 KiB one the window never needs to grow
+            TestNetns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500");
+            setCongestionControl(ns, algorithm);
+            assertEquals(algorithm, ns.inside(() -> Files.readString(SYSCTL).trim()));
+            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
+                    0, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+            try (BackgroundRecording recording = BackgroundRecording.start(config)) {
+                long[] sizes = new long[12];
+                java.util.Arrays.fill(sizes, 4_000_000);
+                EchoTraffic.run(ns, "127.0.0.1", sizes);
+                ns.quiesce();
+                Thread.sleep(200);
+                recording.stop();
+            }
+        }
+        Map<String, Object> meta = (Map<String, Object>) org.tcprec.format.TraceFooter.read(trace).metadata();
+        assertEquals(algorithm, ((Map<String, Object>) meta.get("sysctls")).get("net.ipv4.tcp_congestion_control"),
+                "the trace records the namespace's sysctls, not the host's");
+    }
+
+    private static final Path SYSCTL = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
+    private static final Path ALLOWED = Path.of("/proc/sys/net/ipv4/tcp_allowed_congestion_control");
+
+    /**
+     * A namespace may only default to an algorithm the host allows unprivileged sockets; for the
+     * moment of the write the host's list is widened, then restored exactly.
+     */
+    private static void setCongestionControl(TestNetns ns, String algorithm) throws Exception {
+        String allowed = Files.readString(ALLOWED).trim();
+        boolean widen = !List.of(allowed.split(" ")).contains(algorithm);
+        if (widen) {
+            Files.writeString(ALLOWED, allowed + " " + algorithm);
+        }
+        try {
+            ns.inside(() -> Files.writeString(SYSCTL, algorithm));
+        } finally {
+            if (widen) {
+                Files.writeString(ALLOWED, allowed);
+            }
+        }
+        assertEquals(allowed, Files.readString(ALLOWED).trim());
     }
 }
