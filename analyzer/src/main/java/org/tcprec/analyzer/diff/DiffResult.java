@@ -38,7 +38,7 @@ record DiffResult(List<ContextRow> context, List<Change> metrics, String by, Lis
         for (Change c : metrics) {
             if (c.spec().name().equals(t.metric())) {
                 if (t.fires(c)) {
-                    return "FIRED";
+                    return c.tested() ? "FIRED" : "FIRED (" + c.test() + ": on the observed change alone)";
                 }
                 return t.passed(c) ? "passed its limit, but within noise" : "ok";
             }
