@@ -1,5 +1,11 @@
 package org.tcprec.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
 import org.tcprec.analyzer.diff.DiffCommand;
@@ -13,6 +19,7 @@ import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpRetransCommand;
 import org.tcprec.analyzer.report.TcpStatesCommand;
 import org.tcprec.cli.support.Errors;
+import org.tcprec.cli.support.RawOutput;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.RecordCommand;
 import org.tcprec.recorder.Recorder;
@@ -30,7 +37,15 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        // Standard output as bytes too, for the reports that print millions of lines (RawOutput)
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        RawOutput.register(out, stdout);
+        cl.setOut(out);
+        int exit = cl.execute(args);
+        out.flush();
+        System.exit(exit);
     }
 
     /** The configured command line, also what the tests execute. */

@@ -56,7 +56,11 @@ public final class TraceDatabase implements AutoCloseable {
         }
         try {
             // The driver directly: in a shaded jar, DriverManager's service lookup can miss it.
-            Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+            java.util.Properties properties = new java.util.Properties();
+            // Rows stream out as DuckDB produces them instead of being collected first: the
+            // reports print while the query runs, and memory does not grow with the result.
+            properties.setProperty("jdbc_stream_results", "true");
+            Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", properties);
             TraceDatabase db = new TraceDatabase(connection, footers, deriveLifetimes);
             db.createTables();
             return db;
@@ -159,6 +163,14 @@ public final class TraceDatabase implements AutoCloseable {
             + "FROM (SELECT * EXCLUDE (file_row_number{stored}), file_row_number AS seq FROM read_parquet([{files}], "
             + "filename = true, file_row_number = true, union_by_name = true)) "
             + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))";
+
+    /**
+     * Whether a plain scan of raw_events comes out in time order: one file, read as stored (the
+     * window that derives a 1.0 file's lifetimes reorders rows).
+     */
+    public boolean scansInTimeOrder() {
+        return footers.size() == 1 && footers.get(0).columns().contains("life") && !deriveLifetimes;
+    }
 
     /**
      * "filename, " to lead a partition or sort key when several traces are open, "" for one: with

@@ -1,6 +1,7 @@
 package org.tcprec.analyzer.report;
 
 import java.io.PrintWriter;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -8,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
+import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -94,6 +97,60 @@ public abstract class ReplayCommand implements Callable<Integer> {
                     .append(nsColumn).append(" // 1000) OVER ()) / 1000000.0)");
         }
         return sql.toString();
+    }
+
+    /** Handles one batch of a query's rows, read as columns (ColumnBatches). */
+    protected interface BatchHandler {
+        void batch(ColumnBatches batch);
+    }
+
+    /** Runs the query with its parameters bound and hands each batch of rows to the handler. */
+    protected void eachBatch(TraceDatabase db, String sql, Object[] parameters, BatchHandler handler) {
+        try (PreparedStatement s = db.connection().prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery(); ColumnBatches batches = ColumnBatches.of(rs, BATCH_ROWS)) {
+                while (batches.next()) {
+                    handler.batch(batches);
+                }
+            }
+        } catch (SQLException e) {
+            throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static final long BATCH_ROWS = 1 << 16;
+
+    /**
+     * The -T and -t prefixes of a line: the event's wall-clock time in the recording host's zone
+     * (its offset at the recording's start), and bcc's seconds since the first line printed.
+     */
+    protected void timePrefix(LineBuffer line, long ns, char separator) {
+        if (options.time) {
+            long seconds = Math.floorMod(Math.floorDiv(ns, 1_000_000_000L) + clock.offsetSeconds(), 86_400L);
+            line.number(seconds / 3600, 2, false).ch(':');
+            two(line, seconds / 60 % 60).ch(':');
+            two(line, seconds % 60).ch(separator);
+        }
+        if (options.timestamp) {
+            if (firstPrintedNs < 0) {
+                firstPrintedNs = ns;
+            }
+            line.fixed(ns / 1000 - firstPrintedNs / 1000, 6, separator == ' ' ? 9 : 0, true).ch(separator);
+        }
+    }
+
+    private static LineBuffer two(LineBuffer line, long v) {
+        return line.ch((char) ('0' + v / 10)).ch((char) ('0' + v % 10));
+    }
+
+    protected static LineBuffer nullableNumber(LineBuffer line, ColumnBatches.Column column, int row, int width) {
+        return column.isNull(row) ? line.text("-", width) : line.number(column.getLong(row), width, true);
+    }
+
+    protected static LineBuffer nullableUnsigned(LineBuffer line, ColumnBatches.Column column, int row) {
+        return column.isNull(row) ? line.ch('-') : line.utf8(Long.toUnsignedString(column.getLong(row)));
     }
 
     /** -t as bcc counts it: whole microseconds since the first line printed, in seconds. */

@@ -3,6 +3,7 @@ package org.tcprec.analyzer.report;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,24 +44,58 @@ public final class TcpLifeCommand extends ReplayCommand {
         }
         printHeader(width);
         String p = options.extended ? "owner_" : "";
-        String ms = "(shown_us / 1000)::DOUBLE";
-        String line;
-        if (options.csv) {
-            // bcc's Python tcplife: whole KB (Python's %d of a float truncates), an IP column
-            line = timePrefixSql("event_time", "event_ns", ",") + " || printf('%d,%s,%s,%s,%d,%s,%d,%d,%d,%.2f', " + p
-                    + "pid, " + p + "comm, CASE WHEN family = 10 THEN '6' ELSE '4' END, laddr, lport, raddr, rport, "
-                    + "tx_bytes // 1024, rx_bytes // 1024, " + ms + ")" + (partial ? " || ',' || note" : "");
-        } else {
-            line = timePrefixSql("event_time", "event_ns", " ") + " || printf('%-7d %-16s %-" + width + "s %-5d %-" + width
-                    + "s %-5d %-6.2f %-6.2f ', " + p + "pid, " + p + "comm, laddr, lport, raddr, rport, "
-                    + "(tx_bytes / 1024)::DOUBLE, (rx_bytes / 1024)::DOUBLE)"
-                    + (options.extended
-                            ? " || printf('%-10.2f %-10s %s', " + ms + ", coalesce(CAST(netns AS VARCHAR), '-'), "
-                                    + "coalesce(CAST(cgroup_id AS VARCHAR), '-'))"
-                            : " || printf('%.2f', " + ms + ")")
-                    + (partial ? " || ' ' || note" : "");
-        }
-        streamLines(db, "SELECT " + line + " FROM (" + QUERY + ")" + order(db), parameters);
+        String columns = "SELECT event_ns, " + p + "pid::BIGINT, " + p + "comm, family::BIGINT, laddr, lport::BIGINT, "
+                + "raddr, rport::BIGINT, tx_bytes, rx_bytes, shown_us, netns, cgroup_id, note FROM (" + QUERY + ")";
+        LineBuffer line = new LineBuffer(out);
+        char separator = options.csv ? ',' : ' ';
+        eachBatch(db, columns + order(db), parameters, batch -> {
+            ColumnBatches.Column ts = batch.column(0);
+            ColumnBatches.Column owner = batch.column(1);
+            ColumnBatches.Column comm = batch.column(2);
+            ColumnBatches.Column family = batch.column(3);
+            ColumnBatches.Column laddr = batch.column(4);
+            ColumnBatches.Column lport = batch.column(5);
+            ColumnBatches.Column raddr = batch.column(6);
+            ColumnBatches.Column rport = batch.column(7);
+            ColumnBatches.Column tx = batch.column(8);
+            ColumnBatches.Column rx = batch.column(9);
+            ColumnBatches.Column shown = batch.column(10);
+            ColumnBatches.Column note = batch.column(13);
+            for (int i = 0; i < batch.rows(); i++) {
+                timePrefix(line, ts.getLong(i), separator);
+                // bcc prints the span as us / 1000.0 with two decimals, rounded as C rounds the double
+                long ms = LineBuffer.roundedQuotient(shown.getLong(i), 1000, 2);
+                if (options.csv) {
+                    // bcc's Python tcplife: whole KB (Python's %d of a float truncates), an IP column
+                    line.number(owner.getLong(i), 0, true).ch(',').text(comm, i, 0, -1).ch(',')
+                            .ch(family.getLong(i) == 10 ? '6' : '4').ch(',').text(laddr, i, 0, -1).ch(',')
+                            .number(lport.getLong(i), 0, true).ch(',').text(raddr, i, 0, -1).ch(',')
+                            .number(rport.getLong(i), 0, true).ch(',').number(tx.getLong(i) / 1024, 0, true).ch(',')
+                            .number(rx.getLong(i) / 1024, 0, true).ch(',').fixed(ms, 2, 0, true);
+                    if (partial) {
+                        line.ch(',').text(note, i, 0, -1);
+                    }
+                } else {
+                    line.number(owner.getLong(i), 7, true).ch(' ').text(comm, i, 16, -1).ch(' ')
+                            .text(laddr, i, width, -1).ch(' ').number(lport.getLong(i), 5, true).ch(' ')
+                            .text(raddr, i, width, -1).ch(' ').number(rport.getLong(i), 5, true).ch(' ')
+                            .fixed(LineBuffer.roundedBinaryQuotient(tx.getLong(i), 10, 2), 2, 6, true).ch(' ')
+                            .fixed(LineBuffer.roundedBinaryQuotient(rx.getLong(i), 10, 2), 2, 6, true).ch(' ');
+                    if (options.extended) {
+                        line.fixed(ms, 2, 10, true).ch(' ');
+                        nullableNumber(line, batch.column(11), i, 10).ch(' ');
+                        nullableUnsigned(line, batch.column(12), i);
+                    } else {
+                        line.fixed(ms, 2, 0, true);
+                    }
+                    if (partial) {
+                        line.ch(' ').text(note, i, 0, -1);
+                    }
+                }
+                line.endLine();
+            }
+        });
+        line.finish();
     }
 
     private static String order(TraceDatabase db) {

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import picocli.CommandLine.Command;
 
@@ -8,11 +9,8 @@ import picocli.CommandLine.Command;
             "Columns and widths follow libbpf-tools' tcpstates; -t and -s (which only bcc's Python tcpstates has) "
                 + "follow the Python tool."})
 public final class TcpStatesCommand extends ReplayCommand {
-    /** bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0 with three decimals. */
-    private static final String MS = "(ns_in_oldstate // 1000) / 1000.0";
-    private static final String IP = "CASE WHEN family = 10 THEN 6 ELSE 4 END";
-    private static final String EXTENDED = " || printf(' %-10s %s', coalesce(CAST(netns AS VARCHAR), '-'), "
-            + "coalesce(CAST(cgroup_id AS VARCHAR), '-'))";
+    private static final String COLUMNS = "SELECT ts_ns, skaddr, tgid::BIGINT, comm, family::BIGINT, laddr, lport::BIGINT, "
+            + "raddr, rport::BIGINT, oldstate, newstate, ns_in_oldstate, netns, cgroup_id FROM state_changes WHERE ";
 
     @Override
     protected void report(TraceDatabase db) {
@@ -23,24 +21,57 @@ public final class TcpStatesCommand extends ReplayCommand {
             return;
         }
         printHeader(wide);
-        String line;
-        if (options.csv) {
-            line = timePrefixSql("time", "ts_ns", ",") + " || printf('%x,%d,%s,%s,%s,%d,%s,%d,%s,%s,%.3f', skaddr, tgid, "
-                    + "comm, CAST(" + IP + " AS VARCHAR), laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")";
-        } else if (wide) {
-            line = timePrefixSql("time", "ts_ns", " ") + " || printf('%-16x %-7d %-16s %-2d %-39s %-5d %-39s %-5d %-11s -> "
-                    + "%-11s %.3f', skaddr, tgid, comm, " + IP + ", laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")"
-                    + (options.extended ? EXTENDED : "");
-        } else {
-            line = timePrefixSql("time", "ts_ns", " ") + " || printf('%-16x %-7d %-10.10s %-15s %-5d %-15s %-5d %-11s -> "
-                    + "%-11s %.3f', skaddr, tgid, comm, laddr, lport, raddr, rport, oldstate, newstate, " + MS + ")";
-        }
-        streamLines(db, "SELECT " + line + " FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db),
-                options.filterParameters());
+        LineBuffer line = new LineBuffer(out);
+        int text = wide ? 16 : 10;
+        int address = wide ? 39 : 15;
+        eachBatch(db, COLUMNS + ReportOptions.FILTER_SQL + order(db), options.filterParameters(), batch -> {
+            ColumnBatches.Column ts = batch.column(0);
+            ColumnBatches.Column skaddr = batch.column(1);
+            ColumnBatches.Column pid = batch.column(2);
+            ColumnBatches.Column comm = batch.column(3);
+            ColumnBatches.Column family = batch.column(4);
+            ColumnBatches.Column laddr = batch.column(5);
+            ColumnBatches.Column lport = batch.column(6);
+            ColumnBatches.Column raddr = batch.column(7);
+            ColumnBatches.Column rport = batch.column(8);
+            ColumnBatches.Column oldstate = batch.column(9);
+            ColumnBatches.Column newstate = batch.column(10);
+            ColumnBatches.Column ns = batch.column(11);
+            for (int i = 0; i < batch.rows(); i++) {
+                timePrefix(line, ts.getLong(i), options.csv ? ',' : ' ');
+                // bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0
+                long us = ns.getLong(i) / 1000;
+                if (options.csv) {
+                    line.hex(skaddr.getLong(i), 0).ch(',').number(pid.getLong(i), 0, true).ch(',')
+                            .text(comm, i, 0, -1).ch(',').ch(family.getLong(i) == 10 ? '6' : '4').ch(',')
+                            .text(laddr, i, 0, -1).ch(',').number(lport.getLong(i), 0, true).ch(',')
+                            .text(raddr, i, 0, -1).ch(',').number(rport.getLong(i), 0, true).ch(',')
+                            .text(oldstate, i, 0, -1).ch(',').text(newstate, i, 0, -1).ch(',').fixed(us, 3, 0, true);
+                } else {
+                    line.hex(skaddr.getLong(i), 16).ch(' ').number(pid.getLong(i), 7, true).ch(' ')
+                            .text(comm, i, text, wide ? -1 : text).ch(' ');
+                    if (wide) {
+                        line.number(family.getLong(i) == 10 ? 6 : 4, 2, true).ch(' ');
+                    }
+                    line.text(laddr, i, address, -1).ch(' ').number(lport.getLong(i), 5, true).ch(' ')
+                            .text(raddr, i, address, -1).ch(' ').number(rport.getLong(i), 5, true).ch(' ')
+                            .text(oldstate, i, 11, -1).ascii(" -> ").text(newstate, i, 11, -1).ch(' ')
+                            .fixed(us, 3, 0, true);
+                    if (options.extended) {
+                        line.ch(' ');
+                        nullableNumber(line, batch.column(12), i, 10).ch(' ');
+                        nullableUnsigned(line, batch.column(13), i);
+                    }
+                }
+                line.endLine();
+            }
+        });
+        line.finish();
     }
 
+    /** Time order: a trace is stored in it and DuckDB keeps a plain scan in file order. */
     private static String order(TraceDatabase db) {
-        return " ORDER BY time, " + db.byFile() + "seq";
+        return db.scansInTimeOrder() ? "" : " ORDER BY time, filename, seq";
     }
 
     private void printHeader(boolean wide) {

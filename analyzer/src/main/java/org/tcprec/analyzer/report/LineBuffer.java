@@ -1,0 +1,260 @@
+package org.tcprec.analyzer.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.tcprec.analyzer.db.ColumnBatches;
+import org.tcprec.cli.support.RawOutput;
+
+/**
+ * Report lines built as bytes, with the few printf conversions the bcc tools use, exactly as C
+ * prints them: left- and right-justified fields, %x, and fixed decimals computed from integers
+ * so that no binary rounding can creep in. A line costs no Java object.
+ */
+final class LineBuffer {
+    private static final int FLUSH_AT = 1 << 16;
+
+    private final OutputStream raw;
+    private final PrintWriter writer;
+    private byte[] buffer = new byte[FLUSH_AT + 4096];
+    private int length;
+    private int lineStart;
+
+    LineBuffer(PrintWriter writer) {
+        this.writer = writer;
+        this.raw = RawOutput.of(writer);
+        writer.flush();
+    }
+
+    private void room(int bytes) {
+        if (length + bytes > buffer.length) {
+            byte[] bigger = new byte[Math.max(buffer.length * 2, length + bytes)];
+            System.arraycopy(buffer, 0, bigger, 0, length);
+            buffer = bigger;
+        }
+    }
+
+    LineBuffer ascii(String s) {
+        room(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buffer[length++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    LineBuffer utf8(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        room(b.length);
+        System.arraycopy(b, 0, buffer, length, b.length);
+        length += b.length;
+        return this;
+    }
+
+    LineBuffer ch(char c) {
+        room(1);
+        buffer[length++] = (byte) c;
+        return this;
+    }
+
+    private LineBuffer spaces(int n) {
+        room(Math.max(n, 0));
+        for (int i = 0; i < n; i++) {
+            buffer[length++] = ' ';
+        }
+        return this;
+    }
+
+    /** %-WIDTH.MAXs of a VARCHAR value (max < 0: no truncation); bytes, as C counts them. */
+    LineBuffer text(ColumnBatches.Column column, int row, int width, int max) {
+        int n = column.length(row);
+        if (max >= 0 && n > max) {
+            n = max;
+        }
+        room(n + width);
+        ByteBuffer data = column.data();
+        data.get(column.start(row), buffer, length, n);
+        length += n;
+        return spaces(width - n);
+    }
+
+    /** %-WIDTHs of a Java string (headers, constants). */
+    LineBuffer text(String s, int width) {
+        int before = length;
+        utf8(s);
+        return spaces(width - (length - before));
+    }
+
+    /** %-WIDTHd (left) or %WIDTHd (right). */
+    LineBuffer number(long v, int width, boolean left) {
+        int start = length;
+        appendDecimal(v);
+        return justify(start, width, left);
+    }
+
+    /** %-WIDTHx of an unsigned 64-bit value. */
+    LineBuffer hex(long v, int width) {
+        int start = length;
+        int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
+        room(digits);
+        for (int i = digits - 1; i >= 0; i--) {
+            buffer[length++] = (byte) Character.forDigit((int) ((v >>> (i * 4)) & 0xf), 16);
+        }
+        return justify(start, width, true);
+    }
+
+    /**
+     * A non-negative value given in units of 10^-decimals, printed with that many decimals:
+     * %.3f of microseconds / 1000.0 is fixed(us, 3), which is exact.
+     */
+    LineBuffer fixed(long scaled, int decimals, int width, boolean left) {
+        int start = length;
+        long unit = 1;
+        for (int i = 0; i < decimals; i++) {
+            unit *= 10;
+        }
+        if (scaled < 0) {
+            ch('-');
+            scaled = -scaled;
+        }
+        appendDecimal(scaled / unit);
+        if (decimals > 0) {
+            ch('.');
+            long fraction = scaled % unit;
+            for (long u = unit / 10; u > 0; u /= 10) {
+                ch((char) ('0' + fraction / u % 10));
+            }
+        }
+        return justify(start, width, left);
+    }
+
+    private void appendDecimal(long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii(Long.toString(v));
+            return;
+        }
+        if (v < 0) {
+            ch('-');
+            v = -v;
+        }
+        room(20);
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        for (int i = digits - 1; i >= 0; i--) {
+            buffer[length + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length += digits;
+    }
+
+    private LineBuffer justify(int start, int width, boolean left) {
+        int n = length - start;
+        if (n >= width) {
+            return this;
+        }
+        if (left) {
+            return spaces(width - n);
+        }
+        room(width - n);
+        System.arraycopy(buffer, start, buffer, start + width - n, n);
+        for (int i = start; i < start + width - n; i++) {
+            buffer[i] = ' ';
+        }
+        length += width - n;
+        return this;
+    }
+
+    void endLine() {
+        ch('\n');
+        lineStart = length;
+        if (length >= FLUSH_AT) {
+            flush();
+        }
+    }
+
+    void flush() {
+        if (lineStart == 0) {
+            return;
+        }
+        if (raw != null) {
+            try {
+                raw.write(buffer, 0, lineStart);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            writer.write(new String(buffer, 0, lineStart, StandardCharsets.UTF_8));
+        }
+        System.arraycopy(buffer, lineStart, buffer, 0, length - lineStart);
+        length -= lineStart;
+        lineStart = 0;
+    }
+
+    /** Writes what is complete and leaves the stream ready for the Writer again. */
+    void finish() {
+        flush();
+        try {
+            if (raw != null) {
+                raw.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writer.flush();
+    }
+
+    /**
+     * C's rounding of a double to {@code decimals} places, for values that reports compute as
+     * integer / 10^k in floating point (tcplife's MS: span_us / 1000.0 with %.2f): the exact
+     * integer result, except at a decimal tie, where the double lies just above or below the tie
+     * and C rounds accordingly (305 us prints 0.30 because 0.305 is stored as 0.30499...).
+     * Returns the value in units of 10^-decimals.
+     */
+    static long roundedQuotient(long numerator, long denominatorPowerOfTen, int decimals) {
+        long unit = 1;
+        for (int i = 0; i < decimals; i++) {
+            unit *= 10;
+        }
+        // numerator / denominator to `decimals` places = numerator * unit / denominator
+        long divisor = denominatorPowerOfTen / unit;
+        if (divisor <= 1) {
+            return numerator * (unit / denominatorPowerOfTen);
+        }
+        long q = numerator / divisor;
+        long r = numerator % divisor;
+        if (2 * r < divisor) {
+            return q;
+        }
+        if (2 * r > divisor) {
+            return q + 1;
+        }
+        // a tie in decimal: which side of it the double landed on, or, when the double is the tie
+        // itself (36.875 is 36 + 7/8), glibc's round-half-to-even
+        double d = (double) numerator / denominatorPowerOfTen;
+        double side = Math.fma(d, denominatorPowerOfTen, -numerator);
+        if (side == 0) {
+            return (q & 1) == 0 ? q : q + 1;
+        }
+        return side > 0 ? q + 1 : q;
+    }
+
+    /** glibc's %.Nf of an exact binary fraction numerator / 2^k (tcplife's KB = bytes / 1024): ties to even. */
+    static long roundedBinaryQuotient(long numerator, int shift, int decimals) {
+        long unit = 1;
+        for (int i = 0; i < decimals; i++) {
+            unit *= 10;
+        }
+        long scaled = numerator * unit;
+        long divisor = 1L << shift;
+        long q = scaled >> shift;
+        long r = scaled & (divisor - 1);
+        if (2 * r > divisor || 2 * r == divisor && (q & 1) == 1) {
+            return q + 1;
+        }
+        return q;
+    }
+}
