@@ -21,6 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,9 +46,10 @@ import org.tcprec.recorder.wire.WireEvent;
  * One recording: loads the BPF programs, moves ring-buffer records into the journal while the
  * recording runs, and encodes the trace at stop.
  *
- * <p>Three threads. The consumer copies records out of the ring into batches and does nothing
- * else, so the ring drains at memory speed. The journal writer appends batches to the journal,
- * checkpoints the BPF counters and syncs about once a second. The caller's thread waits for the
+ * <p>Four threads. The consumer copies records out of the ring into batches and does nothing
+ * else, so the ring drains at memory speed. The journal writer appends batches to the journal
+ * and checkpoints the BPF counters about once a second, and a sync thread then fsyncs the
+ * journal while appends go on. The caller's thread waits for the
  * duration or a stop request and draws the status line. Parquet encoding happens once, at stop,
  * off the recording's hot path entirely.
  */
@@ -410,6 +414,15 @@ public final class Recorder {
     private void writeJournal(BpfObject bpf, JournalWriter journal, Path reservePath, BlockingQueue<ByteBuffer> free,
             BlockingQueue<ByteBuffer> full, long startNs, ClockSample startClock) {
         long nextCheckpoint = System.nanoTime() + CHECKPOINT_INTERVAL_NS;
+        // fsync runs beside the appends: at -e rates a second's journal is tens of MB, and a sync
+        // that blocked this thread for a few hundred ms would back up through the batches into
+        // the ring, which then drops events
+        ExecutorService syncer = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "tcprec-journal-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?> pendingSync = null;
         Reserve reserve = new Reserve(reservePath);
         try {
             reserve.ensure(RESERVE_BASE_BYTES);
@@ -442,7 +455,13 @@ public final class Recorder {
                 try {
                     checkpoint(bpf, journal, Journal.Kind.COUNTERS, null);
                     reserve.ensure(RESERVE_BASE_BYTES + journal.bytes() / 8);
-                    journal.sync();
+                    if (pendingSync == null || pendingSync.isDone()) {
+                        finishSync(pendingSync);
+                        pendingSync = syncer.submit(() -> {
+                            journal.sync();
+                            return null;
+                        });
+                    }
                 } catch (IOException | BpfException e) {
                     fail(e);
                 }
@@ -458,9 +477,30 @@ public final class Recorder {
             stop.put("duration_ns", stoppedAt - startNs);
             reserve.release();
             checkpoint(bpf, journal, Journal.Kind.STOP, stop);
+            finishSync(pendingSync);
             journal.sync();
         } catch (IOException | BpfException e) {
             fail(e);
+        } finally {
+            syncer.shutdown();
+        }
+    }
+
+    /** Waits for a background sync and records its failure as the writer's. */
+    private void finishSync(Future<?> sync) {
+        if (sync == null) {
+            return;
+        }
+        while (true) {
+            try {
+                sync.get();
+                return;
+            } catch (InterruptedException e) {
+                // the journal must be synced before the recording can end
+            } catch (java.util.concurrent.ExecutionException e) {
+                fail(e.getCause());
+                return;
+            }
         }
     }
 
