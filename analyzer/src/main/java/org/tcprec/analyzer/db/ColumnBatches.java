@@ -63,12 +63,19 @@ public final class ColumnBatches implements AutoCloseable {
         }
     }
 
+    /** Batches fetched ahead: DuckDB fills the next while the caller formats this one. */
+    private static final int AHEAD = 3;
+    private static final Memory END = new Memory(ARRAY_SIZE);
+
     private final Pointer stream;
-    private final Memory array = new Memory(ARRAY_SIZE);
     private final char[] formats;
     private final Column[] columns;
+    private final java.util.concurrent.BlockingQueue<Object> fetched = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
+    private final Thread fetcher;
+    private volatile boolean closing;
+    private Memory array;
     private int rows;
-    private boolean holding;
+    private boolean ended;
 
     private ColumnBatches(Pointer stream, char[] formats) {
         this.stream = stream;
@@ -76,6 +83,37 @@ public final class ColumnBatches implements AutoCloseable {
         this.columns = new Column[formats.length];
         for (int i = 0; i < formats.length; i++) {
             columns[i] = new Column();
+        }
+        fetcher = new Thread(this::fetch, "tcprec-result-fetch");
+        fetcher.setDaemon(true);
+        fetcher.start();
+    }
+
+    /** The fetch thread: the stream's batches into the queue, then END (or the failure). */
+    private void fetch() {
+        try {
+            while (!closing) {
+                Memory next = new Memory(ARRAY_SIZE);
+                next.clear();
+                check(stream, call(stream, STREAM_GET_NEXT, next));
+                if (Pointer.nativeValue(next.getPointer(ARRAY_RELEASE)) == 0) {
+                    break;
+                }
+                fetched.put(next);
+            }
+            fetched.put(END);
+        } catch (RuntimeException e) {
+            putQuietly(e);
+        } catch (InterruptedException e) {
+            putQuietly(END);
+        }
+    }
+
+    private void putQuietly(Object item) {
+        try {
+            fetched.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -111,12 +149,25 @@ public final class ColumnBatches implements AutoCloseable {
     /** Loads the next batch, releasing the current one; false at the end. */
     public boolean next() {
         releaseBatch();
-        array.clear();
-        check(stream, call(stream, STREAM_GET_NEXT, array));
-        if (Pointer.nativeValue(array.getPointer(ARRAY_RELEASE)) == 0) {
+        if (ended) {
             return false;
         }
-        holding = true;
+        Object item;
+        try {
+            item = fetched.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while reading the query's rows");
+        }
+        if (item instanceof RuntimeException e) {
+            ended = true;
+            throw e;
+        }
+        if (item == END) {
+            ended = true;
+            return false;
+        }
+        array = (Memory) item;
         rows = (int) array.getLong(ARRAY_LENGTH);
         long parentOffset = array.getLong(ARRAY_OFFSET);
         Pointer children = array.getPointer(ARRAY_CHILDREN);
@@ -138,15 +189,30 @@ public final class ColumnBatches implements AutoCloseable {
     }
 
     private void releaseBatch() {
-        if (holding) {
+        if (array != null) {
             release(array, ARRAY_RELEASE);
-            holding = false;
+            array = null;
         }
     }
 
     @Override
     public void close() {
         releaseBatch();
+        closing = true;
+        // let the fetch thread finish, releasing what it fetched and nobody will read
+        while (fetcher.isAlive() || !fetched.isEmpty()) {
+            Object item = fetched.poll();
+            if (item instanceof Memory m && m != END) {
+                release(m, ARRAY_RELEASE);
+            } else if (item == null) {
+                try {
+                    fetcher.join(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         release(stream, STREAM_RELEASE);
     }
 
