@@ -19,10 +19,9 @@ workload=$here/../../../../sample-traces/workload.py
 ns=tcprec-vm-$$
 recorder=
 cleanup() {
-    [ -n "$recorder" ] && kill "$recorder" 2>/dev/null
-    ip netns exec "$ns" nft delete table inet tcprec_loss 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-    return 0
+    if [ -n "$recorder" ]; then kill "$recorder" 2>/dev/null || true; fi
+    # the namespace takes its nftables table with it
+    ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

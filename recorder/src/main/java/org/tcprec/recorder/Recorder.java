@@ -52,6 +52,8 @@ import org.tcprec.recorder.wire.WireEvent;
 public final class Recorder {
     public static final String VERSION = "0.1.0";
     static final String BPF_OBJECT_RESOURCE = "/org/tcprec/bpf/tcprec.bpf.o";
+    /** Gives tcp_probe its socket on kernels whose tracepoint has no skaddr (bpf/probe.bpf.c). */
+    static final String PROBE_SOCKET_PROGRAM = "remember_probe_socket";
     private static final int BATCH_RECORDS = 4096;
     private static final int BATCHES = 16;
     private static final long FLUSH_INTERVAL_NS = 200_000_000L;
@@ -127,9 +129,14 @@ public final class Recorder {
                 missing.add(t.qualifiedName());
             }
         }
+        boolean probeNeedsSocket = probeLacksSocket(formats);
         try (BpfObject bpf = BpfObject.open(bpfObjectBytes())) {
             configure(bpf, missing);
+            bpf.setAutoload(PROBE_SOCKET_PROGRAM, probeNeedsSocket);
             bpf.load();
+            if (probeNeedsSocket) {
+                bpf.attach(PROBE_SOCKET_PROGRAM);
+            }
             for (EventType t : EventType.values()) {
                 if (!missing.contains(t.qualifiedName())) {
                     bpf.attach(t.programName());
@@ -194,6 +201,12 @@ public final class Recorder {
             throw new RecordingException("an interrupted recording left " + journal + ": run 'tcprec recover "
                     + output + "' first (or delete the journal)");
         }
+    }
+
+    /** True when this kernel has tcp_probe but its format has no skaddr field (before 6.x; 6.1 has none). */
+    static boolean probeLacksSocket(Map<String, Object> formats) {
+        return formats.get(EventType.TCP_PROBE.qualifiedName()) instanceof String format
+                && !format.matches("(?s).*\\bskaddr;.*");
     }
 
     static byte[] bpfObjectBytes() throws RecordingException {
