@@ -45,10 +45,10 @@ say "recording"
 ip netns exec "$ns" cat /proc/net/snmp > "$out/snmp.before"
 ip netns exec "$ns" cat /proc/net/netstat > "$out/netstat.before"
 : > "$out/workload.txt"
-for mode in clean ipv6 refused; do
+for mode in clean ipv6 refused abort; do
     ip netns exec "$ns" python3 "$workload" "$mode" >> "$out/workload.txt"
 done
-say "clean, ipv6, refused done"
+say "clean, ipv6, refused, abort done"
 # Retransmissions: every other SYN and 10% of all TCP packets dropped on input, so each sender's
 # transmit succeeds (kernels before 6.4 trace only successful retransmits) and the loss is seen
 # by the kernel's counters the same way on both kernels.

@@ -29,6 +29,7 @@ import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
+import org.tcprec.recorder.bpf.KernelLayout;
 import org.tcprec.recorder.bpf.RingBufferReader;
 import org.tcprec.recorder.host.Capabilities;
 import org.tcprec.recorder.host.ClockSample;
@@ -277,6 +278,7 @@ public final class Recorder {
         tracepoints.put("missing", missing);
         tracepoints.put("formats", formats);
         m.put("tracepoints", tracepoints);
+        m.put("btf", KernelLayout.describe(attached));
         m.put("sysctls", HostFacts.tcpSysctls());
         Map<String, Object> filters = new LinkedHashMap<>();
         filters.put("pid", config.pid() == 0 ? null : config.pid());
