@@ -39,10 +39,9 @@ fi
 
 qemu=$(command -v qemu-system-x86_64 || true)
 [ -n "$qemu" ] || cannot "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+# The initramfs has no libraries: busybox must be the static build (ldd fails on one).
 busybox=$(command -v busybox || true)
-[ -n "$busybox" ] && file -L "$busybox" 2>/dev/null | grep -q 'statically linked' \
-    || { [ -x /bin/busybox ] && busybox=/bin/busybox; } \
-    || cannot "no static busybox (apt-get install busybox-static)"
+[ -n "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || cannot "no static busybox (apt-get install busybox-static)"
 command -v apt-get >/dev/null && command -v dpkg >/dev/null || cannot "not a Debian system: no apt-get/dpkg to fetch the 6.1 kernel"
 
 # The newest 6.1 kernel Debian's lists name (bookworm's linux-image-amd64 points at it), unless set.
