@@ -51,8 +51,11 @@ class AnalyzerCommandsTest {
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("f,hosts,boots,events", lines.get(0));
-        assertEquals(1 + 4, lines.size(), r.out()); // header and the four sample traces
+        assertEquals(1 + 6, lines.size(), r.out()); // header and the six sample traces
         assertTrue(lines.get(1).startsWith("clean.parquet,1,1,"), r.out());
+        // the second-kernel workload on 6.1 (a VM of its own boot) and on 6.18
+        assertEquals("kernel-6.1.parquet,1,1,250", lines.get(3));
+        assertEquals("kernel-6.18.parquet,1,1,232", lines.get(4));
     }
 
     @Test
