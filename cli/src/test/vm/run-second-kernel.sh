@@ -37,8 +37,8 @@ if $host_mode; then
     exit 0
 fi
 
-qemu=$(command -v qemu-system-x86_64 || true)
-[ -n "$qemu" ] || cannot "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+qemu=${QEMU:-$(command -v qemu-system-x86_64 || true)}
+[ -n "$qemu" ] && [ -x "$qemu" ] || cannot "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
 # The initramfs has no libraries: busybox must be the static build (ldd fails on one).
 busybox=$(command -v busybox || true)
 [ -n "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || cannot "no static busybox (apt-get install busybox-static)"
@@ -128,7 +128,12 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
     fi
     sleep 1
 done
-wait "$qemu_pid" || cannot "qemu failed: $(tail -1 "$out/guest/qemu.log")"
+qemu_rc=0
+wait "$qemu_pid" || qemu_rc=$?
+if [ $qemu_rc != 0 ]; then
+    last=$(tail -1 "$out/guest/qemu.log")
+    cannot "qemu failed (exit $qemu_rc)${last:+: $last}"
+fi
 qemu_pid=
 cp -r "$share/result/." "$out/guest/"
 [ -f "$out/guest/exit-code" ] || die "the guest stopped before the workload finished (console: $out/guest/console.log)"
