@@ -59,8 +59,13 @@ class SecondKernelIT {
         KernelTestSupport.requireRoot();
         out = Path.of(System.getProperty("tcprec.vm.out", "target/second-kernel")).toAbsolutePath();
         Files.createDirectories(out);
-        harness("guest");
-        harness("host", "--host");
+        // -Dtcprec.vm.reuse=true checks the results of the previous run again (when changing checks).
+        boolean reuse = Boolean.getBoolean("tcprec.vm.reuse") && Files.exists(out.resolve("guest/guest.parquet"))
+                && Files.exists(out.resolve("host/host.parquet"));
+        if (!reuse) {
+            harness("guest");
+            harness("host", "--host");
+        }
         for (String label : List.of("guest", "host")) {
             Path dir = out.resolve(label);
             Path trace = dir.resolve(label + ".parquet");
@@ -302,16 +307,22 @@ class SecondKernelIT {
         assertEquals(abortPorts, resetFrom);
         assertEquals(refused + aborted, k.count("event = 'tcp_receive_reset'"));
         // The loss is on input, so every retransmission goes out (6.1 traces only those that do):
-        // none fails, SYN retransmits are exactly the traced ones, and RetransSegs is the traced
-        // segments plus tail loss probes, which have no tracepoint.
+        // none fails, SYN retransmits are exactly the traced ones, and from 6.4 on RetransSegs is
+        // the traced segments plus tail loss probes, which have no tracepoint there.
         long traced = k.count("event IN ('tcp_retransmit_skb', 'tcp_retransmit_synack')");
         long syn = k.count("(event = 'tcp_retransmit_skb' AND state = 'SYN_SENT') OR event = 'tcp_retransmit_synack'");
         assertTrue(syn > 0, "every other SYN was dropped");
         assertEquals(0L, k.tcpExt().get("TCPRetransFail"));
         assertEquals(k.tcpExt().get("TCPSynRetrans"), syn);
         long retransSegs = k.tcp().get("RetransSegs");
-        assertTrue(retransSegs >= traced && retransSegs <= traced + k.tcpExt().get("TCPLossProbes"),
-                "RetransSegs " + retransSegs + ", traced " + traced + ", loss probes " + k.tcpExt().get("TCPLossProbes"));
+        if (k.file("formats/tcp:tcp_retransmit_skb").contains(" err;")) {
+            assertTrue(retransSegs >= traced && retransSegs <= traced + k.tcpExt().get("TCPLossProbes"),
+                    "RetransSegs " + retransSegs + ", traced " + traced + ", loss probes " + k.tcpExt().get("TCPLossProbes"));
+        } else {
+            // Before 6.4 the tracepoint sat in __tcp_retransmit_skb, which tail loss probes call
+            // too: every segment RetransSegs counts is an event.
+            assertEquals(retransSegs, traced);
+        }
     }
 
     @ParameterizedTest
