@@ -194,6 +194,8 @@ typedef struct {
 
 struct sock_common {
 	possible_net_t skc_net;
+	__be16 skc_dport;
+	__u16 skc_num;
 } __attribute__((preserve_access_index));
 
 struct kernfs_node {

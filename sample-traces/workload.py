@@ -62,6 +62,34 @@ def refused(host, count):
             s.close()
 
 
+def abort(host, count, size=100):
+    """The client sends SIZE bytes, waits for the server to read them, then closes with SO_LINGER 0:
+    an RST sent on an established socket (tcp_send_reset with a socket), received by the server."""
+    import struct
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind((host, 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    for _ in range(count):
+        client = socket.create_connection((host, port))
+        server, _ = listener.accept()
+        cport = client.getsockname()[1]
+        client.sendall(b"r" * size)
+        got = 0
+        while got < size:
+            got += len(server.recv(65536))
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+        try:
+            server.recv(1)
+        except ConnectionResetError:
+            pass
+        server.close()
+        print(f"abort {host} server_port={port} client_port={cport} bytes={size}", flush=True)
+        time.sleep(0.05)
+    listener.close()
+
+
 def partial(marker_dir):
     """Connection A opens before the recording and closes during it; B opens during it and is still
     open when it stops. marker files: ready (A open), go (recording runs), done (B open)."""
@@ -108,7 +136,9 @@ if __name__ == "__main__":
         echo(socket.AF_INET, "127.0.0.1", [2000] * 40, pause=0.02)
     elif mode == "refused":
         refused("127.0.0.1", 3)
+    elif mode == "abort":
+        abort("127.0.0.1", 2)
     elif mode == "partial":
         partial(sys.argv[2])
     else:
-        sys.exit("usage: workload.py clean|ipv6|lossy|batch|refused|partial DIR")
+        sys.exit("usage: workload.py clean|ipv6|lossy|batch|refused|abort|partial DIR")

@@ -58,6 +58,9 @@ class AnalyzerCommandsTest {
         assertTrue(traces >= 4);
         assertEquals(1 + traces, lines.size(), r.out()); // a header and a line per sample trace
         assertTrue(lines.get(1).startsWith("clean.parquet,1,1,"), r.out());
+        // the second-kernel workload on 6.1 (a VM of its own boot) and on 6.18
+        assertTrue(lines.contains("kernel-6.1.parquet,1,1,250"), r.out());
+        assertTrue(lines.contains("kernel-6.18.parquet,1,1,232"), r.out());
     }
 
     @Test

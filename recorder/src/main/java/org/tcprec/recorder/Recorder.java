@@ -32,6 +32,7 @@ import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
+import org.tcprec.recorder.bpf.KernelLayout;
 import org.tcprec.recorder.bpf.RingBufferReader;
 import org.tcprec.recorder.host.Capabilities;
 import org.tcprec.recorder.host.ClockSample;
@@ -56,6 +57,8 @@ import org.tcprec.recorder.wire.WireEvent;
 public final class Recorder {
     public static final String VERSION = "0.1.0";
     static final String BPF_OBJECT_RESOURCE = "/org/tcprec/bpf/tcprec.bpf.o";
+    /** Gives tcp_probe its socket on kernels whose tracepoint has no skaddr (bpf/probe.bpf.c). */
+    static final String PROBE_SOCKET_PROGRAM = "remember_probe_socket";
     private static final int BATCH_RECORDS = 4096;
     private static final int BATCHES = 16;
     private static final long FLUSH_INTERVAL_NS = 200_000_000L;
@@ -131,9 +134,14 @@ public final class Recorder {
                 missing.add(t.qualifiedName());
             }
         }
+        boolean probeNeedsSocket = probeLacksSocket(formats);
         try (BpfObject bpf = BpfObject.open(bpfObjectBytes())) {
             configure(bpf, missing);
+            bpf.setAutoload(PROBE_SOCKET_PROGRAM, probeNeedsSocket);
             bpf.load();
+            if (probeNeedsSocket) {
+                bpf.attach(PROBE_SOCKET_PROGRAM);
+            }
             for (EventType t : EventType.values()) {
                 if (!missing.contains(t.qualifiedName())) {
                     bpf.attach(t.programName());
@@ -198,6 +206,12 @@ public final class Recorder {
             throw new RecordingException("an interrupted recording left " + journal + ": run 'tcprec recover "
                     + output + "' first (or delete the journal)");
         }
+    }
+
+    /** True when this kernel has tcp_probe but its format has no skaddr field (before 6.x; 6.1 has none). */
+    static boolean probeLacksSocket(Map<String, Object> formats) {
+        return formats.get(EventType.TCP_PROBE.qualifiedName()) instanceof String format
+                && !format.matches("(?s).*\\bskaddr;.*");
     }
 
     static byte[] bpfObjectBytes() throws RecordingException {
@@ -268,6 +282,7 @@ public final class Recorder {
         tracepoints.put("missing", missing);
         tracepoints.put("formats", formats);
         m.put("tracepoints", tracepoints);
+        m.put("btf", KernelLayout.describe(attached));
         Map<String, Object> sysctls = HostFacts.tcpSysctlsFor(config.netns());
         m.put("sysctls", sysctls.get("values"));
         m.put("sysctls_netns", sysctls.get("netns"));

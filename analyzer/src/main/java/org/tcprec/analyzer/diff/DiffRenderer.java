@@ -112,7 +112,8 @@ final class DiffRenderer {
         lines.add("  rates (/s, /conn, /MB): the two counts compared as Poisson rates over their exposure (seconds of "
                 + "recording, connections, MB acked); exact binomial test up to 2000 events, normal approximation above.");
         lines.add("  quantiles: bootstrap interval of the difference (" + Statistics.BOOTSTRAP_RESAMPLES
-                + " resamples of each side, at most " + Measurement.SAMPLE_LIMIT + " values per side, seeded).");
+                + " resamples of each side in blocks of sqrt(n) neighbours in time, at most " + Measurement.SAMPLE_LIMIT
+                + " values per side, seeded).");
         lines.add("  per-connection values: srtt and cwnd are each connection's median over its tcp_probe samples taken with data in flight; "
                 + "maxima have no test.");
         lines.add("  beyond noise = " + floorText() + ". Each metric is tested on its own: with many metrics, an "

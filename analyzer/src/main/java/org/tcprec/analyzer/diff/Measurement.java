@@ -139,7 +139,7 @@ final class Measurement {
         String group = by == null ? "NULL::VARCHAR" : by.expression;
         return "CREATE TEMP TABLE diff_connections AS "
                 + "WITH c AS (SELECT skaddr, life, " + group + " AS grp, complete, active, passive, connected_ns, "
-                + "accepted_ns, close_ns, span_us, connect_us, tx_bytes, rx_bytes FROM connections), "
+                + "accepted_ns, close_ns, span_us, connect_us, tx_bytes, rx_bytes, first_ns FROM connections), "
                 + "r AS (SELECT skaddr, life, count(*) AS retransmits FROM retransmits WHERE kind = 'R' GROUP BY ALL), "
                 // only samples with data in flight: a receiver's cwnd never moves and says nothing
                 + "p AS (SELECT skaddr, life, median(srtt_us) AS srtt_us, median(snd_cwnd) AS cwnd FROM probes "
@@ -172,7 +172,7 @@ final class Measurement {
             }
         }
         for (String state : states) {
-            distribution("state_" + state, "SELECT ns_in_oldstate / 1e6 AS x, hash(skaddr, seq) AS h FROM state_changes "
+            distribution("state_" + state, "SELECT ns_in_oldstate / 1e6 AS x, ts_ns AS h FROM state_changes "
                     + "WHERE NOT starts_life AND oldstate = ?", new Object[] {state}, new double[] {0.5, 0.99}, totals);
         }
         orderLike(totals);
@@ -209,13 +209,13 @@ final class Measurement {
             }
         }
         String from = " FROM diff_connections WHERE " + where;
-        distribution("lifespan", "SELECT span_us / 1000.0 AS x, hash(skaddr, life) AS h" + from + " AND complete",
+        distribution("lifespan", "SELECT span_us / 1000.0 AS x, first_ns AS h" + from + " AND complete",
                 parameters, withMax(), out);
-        distribution("connect", "SELECT connect_us / 1000.0 AS x, hash(skaddr, life) AS h" + from, parameters, withMax(), out);
-        distribution("bytes_per_conn", "SELECT (tx_bytes + rx_bytes)::DOUBLE AS x, hash(skaddr, life) AS h" + from
+        distribution("connect", "SELECT connect_us / 1000.0 AS x, first_ns AS h" + from, parameters, withMax(), out);
+        distribution("bytes_per_conn", "SELECT (tx_bytes + rx_bytes)::DOUBLE AS x, first_ns AS h" + from
                 + " AND complete", parameters, QUANTILES, out);
-        distribution("srtt", "SELECT srtt_us::DOUBLE AS x, hash(skaddr, life) AS h" + from, parameters, QUANTILES, out);
-        distribution("cwnd", "SELECT cwnd::DOUBLE AS x, hash(skaddr, life) AS h" + from, parameters, QUANTILES, out);
+        distribution("srtt", "SELECT srtt_us::DOUBLE AS x, first_ns AS h" + from, parameters, QUANTILES, out);
+        distribution("cwnd", "SELECT cwnd::DOUBLE AS x, first_ns AS h" + from, parameters, QUANTILES, out);
     }
 
     private static double[] withMax() {
@@ -223,9 +223,9 @@ final class Measurement {
     }
 
     /**
-     * The quantiles of x over the rows of the query (columns x and h, h a hash that orders rows
-     * pseudo-randomly but reproducibly), computed over every row, plus the first SAMPLE_LIMIT rows
-     * in h order as the sample to resample.
+     * The quantiles of x over the rows of the query (columns x and h, h the row's time), computed
+     * over every row, plus at most SAMPLE_LIMIT of them in time order (every k-th) as the sample
+     * to resample: time order, because the bootstrap resamples blocks of neighbours.
      */
     private void distribution(String base, String rows, Object[] parameters, double[] quantiles,
             Map<String, Observation> out) throws SQLException {
@@ -246,17 +246,21 @@ final class Measurement {
             }
         }
         double[] sample = new double[(int) Math.min(n, SAMPLE_LIMIT)];
+        int taken = 0;
         if (n > 0) {
-            try (PreparedStatement s = db.connection().prepareStatement("SELECT x FROM (" + rows
-                    + ") WHERE x IS NOT NULL ORDER BY h, x LIMIT " + SAMPLE_LIMIT)) {
+            long every = (n + SAMPLE_LIMIT - 1) / SAMPLE_LIMIT;
+            try (PreparedStatement s = db.connection().prepareStatement("SELECT x FROM (SELECT x, h, row_number() OVER "
+                    + "(ORDER BY h, x) AS k FROM (" + rows + ") WHERE x IS NOT NULL) WHERE k % " + every + " = 0 "
+                    + "ORDER BY h, x")) {
                 bind(s, parameters);
                 try (ResultSet rs = s.executeQuery()) {
-                    for (int i = 0; rs.next() && i < sample.length; i++) {
-                        sample[i] = rs.getDouble(1);
+                    while (rs.next() && taken < sample.length) {
+                        sample[taken++] = rs.getDouble(1);
                     }
                 }
             }
         }
+        sample = java.util.Arrays.copyOf(sample, taken);
         for (int i = 0; i < quantiles.length; i++) {
             out.put(base + "_" + label(quantiles[i]), new Observation.Quantile(quantiles[i], values[i], n, sample));
         }

@@ -22,8 +22,13 @@ final class Statistics {
 
     /**
      * Bootstrap percentile interval for the difference of a quantile between two samples: each
-     * side is resampled with replacement, the quantile taken, and the differences' tails cut at
-     * (1 − confidence) / 2. Returns null when either side is empty.
+     * side is resampled, the quantile taken, and the differences' tails cut at (1 − confidence)
+     * / 2. Returns null when either side is empty.
+     *
+     * <p>The samples are in time order and are resampled in blocks of consecutive values (a
+     * circular block bootstrap, blocks of √n): connections close in time share what the host was
+     * doing then, and a burst of slow ones from one busy moment is one piece of evidence, not
+     * many. Resampling single values would treat it as many and call a busy moment a change.
      */
     static Interval bootstrapQuantileDifference(double[] before, double[] after, double q, double confidence) {
         if (before.length == 0 || after.length == 0) {
@@ -44,9 +49,18 @@ final class Statistics {
     }
 
     private static void resample(double[] from, double[] into, SplittableRandom random) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] = from[random.nextInt(from.length)];
+        int n = from.length;
+        int block = blockLength(n);
+        for (int i = 0; i < into.length; ) {
+            int start = random.nextInt(n);
+            for (int k = 0; k < block && i < into.length; k++) {
+                into[i++] = from[(start + k) % n];
+            }
         }
+    }
+
+    static int blockLength(int n) {
+        return Math.max(1, (int) Math.round(Math.sqrt(n)));
     }
 
     /** The q-quantile with linear interpolation between order statistics (DuckDB's quantile_cont). */

@@ -61,6 +61,10 @@ public final class BpfObject implements AutoCloseable {
         return result;
     }
 
+    static LibBpf libbpf() {
+        return BPF;
+    }
+
     public static int possibleCpus() {
         return BPF.libbpf_num_possible_cpus();
     }

@@ -15,6 +15,9 @@ import com.sun.jna.ptr.NativeLongByReference;
 public interface LibBpf extends Library {
     /** BTF_KIND_DATASEC, from linux/btf.h. */
     int BTF_KIND_DATASEC = 15;
+    /** BTF_KIND_STRUCT and BTF_KIND_UNION, from linux/btf.h. */
+    int BTF_KIND_STRUCT = 4;
+    int BTF_KIND_UNION = 5;
 
     static LibBpf load() {
         return Native.load("libbpf.so.1", LibBpf.class);
@@ -57,6 +60,12 @@ public interface LibBpf extends Library {
     int bpf_link__destroy(Pointer link);
 
     int btf__find_by_name_kind(Pointer btf, String name, int kind);
+
+    Pointer btf__load_vmlinux_btf();
+
+    void btf__free(Pointer btf);
+
+    long btf__resolve_size(Pointer btf, int typeId);
 
     Pointer btf__type_by_id(Pointer btf, int id);
 

@@ -1,6 +1,8 @@
 package org.tcprec.recorder.host;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +140,7 @@ public final class HostFacts {
             for (Path file : dir) {
                 String value = readTrimmed(file);
                 if (value != null) {
-                    out.put("net.ipv4." + file.getFileName(), value);
+                    out.put("net.ipv4." + file.getFileName(), value.replace('\t', ' '));
                 }
             }
         } catch (IOException e) {
@@ -153,9 +155,14 @@ public final class HostFacts {
         return out;
     }
 
+    /**
+     * One read into a large buffer: an integer sysctl answers only a read from offset 0, so the
+     * small first read and the one-byte probe of Files.readString (procfs reports size 0) would
+     * leave just the first character ("tcp_mem=2").
+     */
     static String readTrimmed(Path file) {
-        try {
-            return Files.readString(file).trim();
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8).trim();
         } catch (IOException | SecurityException e) {
             return null;
         }

@@ -1,0 +1,373 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tcprec.cli.TcprecRun;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
+import org.tcprec.recorder.wire.EventType;
+
+/**
+ * The recorder on a second, older kernel. {@code src/test/vm/run-second-kernel.sh} boots Debian's
+ * 6.1 kernel under qemu with this machine's root shared read-only, records the workload of
+ * {@code record-workload.sh} inside it with the jar built here, and then records the same workload
+ * on this machine's kernel. Each trace is checked against what the workload did and against what
+ * its own kernel said: the tracefs format files, /proc/net/snmp and /proc/net/netstat of the
+ * workload's namespace, uname, boot id, uptime, sysctls and BTF, all read by the harness beside the
+ * recorder. Runs with {@code mvn -Pvm verify}; it fails, never skips, when the VM cannot run.
+ */
+class SecondKernelIT {
+    static final Path VM = Path.of("src", "test", "vm").toAbsolutePath();
+    static Path out;
+    static final Map<String, Kernel> KERNELS = new HashMap<>();
+
+    /** What one kernel's run left: the trace, its footer, and the kernel's own view of the same time. */
+    record Kernel(String label, Path dir, Path trace, Map<String, Object> meta, Map<String, Long> tcp,
+            Map<String, Long> tcpExt, List<String> workload) {
+        String file(String name) throws IOException {
+            return Files.readString(dir.resolve(name));
+        }
+
+        long count(String where, Object... params) throws Exception {
+            return TraceRows.count(trace, where, params);
+        }
+    }
+
+    @BeforeAll
+    static void recordOnBothKernels() throws Exception {
+        KernelTestSupport.requireRoot();
+        out = Path.of(System.getProperty("tcprec.vm.out", "target/second-kernel")).toAbsolutePath();
+        Files.createDirectories(out);
+        // -Dtcprec.vm.reuse=true checks the results of the previous run again (when changing checks).
+        boolean reuse = Boolean.getBoolean("tcprec.vm.reuse") && Files.exists(out.resolve("guest/guest.parquet"))
+                && Files.exists(out.resolve("host/host.parquet"));
+        if (!reuse) {
+            harness("guest");
+            harness("host", "--host");
+        }
+        for (String label : List.of("guest", "host")) {
+            Path dir = out.resolve(label);
+            Path trace = dir.resolve(label + ".parquet");
+            Map<String, Object> meta = TraceFooter.read(trace).metadata();
+            KERNELS.put(label, new Kernel(label, dir, trace, meta, delta(dir, "snmp", "Tcp"), delta(dir, "netstat", "TcpExt"),
+                    Files.readAllLines(dir.resolve("workload.txt"))));
+        }
+    }
+
+    private static void harness(String label, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(VM.resolve("run-second-kernel.sh").toString()));
+        command.addAll(List.of(args));
+        command.add(out.toString());
+        Path log = out.resolve("harness-" + label + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("TCPREC_JAR", System.getProperty("tcprec.jar", "target/tcprec.jar"));
+        int exit = pb.start().waitFor();
+        String text = Files.readString(log);
+        System.out.print(text);
+        if (exit != 0) {
+            List<String> lines = text.lines().toList();
+            fail("run-second-kernel.sh " + String.join(" ", args) + " exited " + exit + ": "
+                    + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+        }
+    }
+
+    /** after - before of one /proc/net/{snmp,netstat} section, read by the harness in the namespace. */
+    private static Map<String, Long> delta(Path dir, String file, String section) throws IOException {
+        Map<String, Long> before = TestNetns.parseSnmp(Files.readString(dir.resolve(file + ".before")), section);
+        Map<String, Long> after = TestNetns.parseSnmp(Files.readString(dir.resolve(file + ".after")), section);
+        Map<String, Long> d = new HashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T at(Map<String, Object> json, String... path) {
+        Object o = json;
+        for (String key : path) {
+            o = ((Map<String, Object>) o).get(key);
+        }
+        return (T) o;
+    }
+
+    private static long asLong(Object o) {
+        return o instanceof java.math.BigInteger b ? b.longValue() : ((Number) o).longValue();
+    }
+
+    /** tracefs format file: field name to {offset, size}, without the common_ fields. */
+    static Map<String, List<Long>> formatFields(String format) {
+        Map<String, List<Long>> fields = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("field:[^;]*?(\\w+)(?:\\[\\d*\\])?;\\s*offset:(\\d+);\\s*size:(\\d+);").matcher(format);
+        while (m.find()) {
+            if (!m.group(1).startsWith("common_")) {
+                fields.put(m.group(1), List.of(Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+            }
+        }
+        return fields;
+    }
+
+    @Test
+    void theGuestRanDebians61KernelAndTheHostItsOwn() throws Exception {
+        Kernel guest = KERNELS.get("guest");
+        Kernel host = KERNELS.get("host");
+        assertTrue(guest.file("uname-r").startsWith("6.1."), guest.file("uname-r"));
+        assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(), host.file("uname-r").trim());
+        assertNotEquals(guest.file("boot_id"), host.file("boot_id"));
+        TcprecRun info = TcprecRun.of("info", guest.trace().toString());
+        assertEquals(0, info.exit(), info.err());
+        assertTrue(info.out().lines().anyMatch(l -> l.matches("kernel:\\s+Linux 6\\.1\\.0-\\d+-amd64 .*")), info.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void theTraceNamesItsKernelBootAndClocks(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        assertEquals(k.file("uname-r").trim(), at(k.meta(), "host", "uname", "release"));
+        assertEquals(k.file("boot_id").trim(), at(k.meta(), "host", "boot_id"));
+        // BOOTTIME at the recording's stop is before the uptime the harness read after it, and
+        // every event lies between the start and stop clock readings.
+        long startBoot = asLong(at(k.meta(), "clocks", "start", "boottime_ns"));
+        long stopBoot = asLong(at(k.meta(), "clocks", "stop", "boottime_ns"));
+        double uptime = Double.parseDouble(k.file("uptime").split(" ")[0]);
+        assertTrue(startBoot < stopBoot && stopBoot <= (long) ((uptime + 0.01) * 1e9), startBoot + " " + stopBoot + " " + uptime);
+        long startReal = asLong(at(k.meta(), "clocks", "start", "realtime_ns"));
+        long stopReal = asLong(at(k.meta(), "clocks", "stop", "realtime_ns"));
+        assertEquals(0, k.count("epoch_ns(time) < ? OR epoch_ns(time) > ?", startReal, stopReal));
+        if (label.equals("guest")) {
+            assertTrue(uptime < 900, "the guest booted for this run: uptime " + uptime);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void everyTracepointTheKernelHasIsAttachedWithItsOwnFormat(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        TreeSet<String> present = new TreeSet<>();
+        try (var files = Files.list(k.dir().resolve("formats"))) {
+            files.forEach(f -> present.add(f.getFileName().toString()));
+        }
+        TreeSet<String> known = new TreeSet<>();
+        for (EventType t : EventType.values()) {
+            known.add(t.qualifiedName());
+        }
+        assertEquals(known, present, "both kernels have all seven tracepoints (tracefs: " + k.file("tcp-events") + ")");
+        List<String> attached = at(k.meta(), "tracepoints", "attached");
+        assertEquals(present, new TreeSet<>(attached));
+        assertEquals(List.of(), at(k.meta(), "tracepoints", "missing"));
+        for (String tp : present) {
+            assertEquals(k.file("formats/" + tp), at(k.meta(), "tracepoints", "formats", tp), "format of " + tp);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void theBtfLayoutIsTheKernelsAndAgreesWithTracefs(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        byte[] btf = Files.readAllBytes(k.dir().resolve("vmlinux.btf"));
+        assertEquals((long) btf.length, asLong(at(k.meta(), "btf", "bytes")));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(btf)), at(k.meta(), "btf", "sha256"));
+        Map<String, Object> layouts = at(k.meta(), "btf", "tracepoints");
+        assertEquals(7, layouts.size());
+        for (Map.Entry<String, Object> e : layouts.entrySet()) {
+            Map<String, List<Long>> tracefs = formatFields(k.file("formats/" + e.getKey()));
+            Map<String, List<Long>> fromBtf = new LinkedHashMap<>();
+            Map<String, Object> fields = at(k.meta(), "btf", "tracepoints", e.getKey(), "fields");
+            fields.forEach((name, f) -> {
+                if (!name.equals("ent") && !name.equals("__data")) {
+                    fromBtf.put(name, List.of(asLong(at(f(f), "offset")), asLong(at(f(f), "size"))));
+                }
+            });
+            assertEquals(tracefs, fromBtf, "BTF and tracefs layouts of " + e.getKey());
+        }
+        // 6.4 gave tcp_retransmit_skb a class of its own (with err); 6.10 did so for tcp_send_reset.
+        boolean old = label.equals("guest");
+        assertEquals(old ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_retransmit_skb",
+                at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
+        assertEquals(old ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
+                at(k.meta(), "btf", "tracepoints", "tcp:tcp_send_reset", "struct"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> f(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void theSysctlsAreTheKernels(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        Map<String, String> expected = new TreeMap<>();
+        for (String line : k.file("sysctls").split("\n")) {
+            int eq = line.indexOf('=');
+            expected.put(line.substring(0, eq), line.substring(eq + 1).trim());
+        }
+        Map<String, Object> sysctls = at(k.meta(), "sysctls");
+        Map<String, String> recorded = new TreeMap<>();
+        sysctls.forEach((name, v) -> {
+            if (name.startsWith("net.ipv4.tcp_")) {
+                recorded.put(name, v.toString());
+            }
+        });
+        // A sysctl the harness could not read (write-only) is one the recorder leaves out too.
+        expected.values().removeIf(String::isEmpty);
+        assertTrue(expected.size() > 50, expected.toString());
+        assertEquals(expected, recorded);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void fieldsTheKernelLacksAreNullAndTheOthersAreNot(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        String retransmit = k.file("formats/tcp:tcp_retransmit_skb");
+        String reset = k.file("formats/tcp:tcp_send_reset");
+        String probe = k.file("formats/tcp:tcp_probe");
+        long retransmits = k.count("event = 'tcp_retransmit_skb'");
+        long resets = k.count("event = 'tcp_send_reset'");
+        long probes = k.count("event = 'tcp_probe'");
+        assertTrue(retransmits > 0 && resets > 0 && probes > 0, retransmits + " " + resets + " " + probes);
+        assertEquals(retransmit.contains(" err;") ? retransmits : 0, k.count("event = 'tcp_retransmit_skb' AND err IS NOT NULL"));
+        assertEquals(reset.contains(" reason;") ? resets : 0, k.count("event = 'tcp_send_reset' AND reason IS NOT NULL"));
+        assertEquals(probe.contains(" skbaddr;") ? probes : 0, k.count("event = 'tcp_probe' AND skbaddr IS NOT NULL"));
+        assertEquals(probe.contains(" sock_cookie;") ? probes : 0, k.count("event = 'tcp_probe' AND sock_cookie IS NOT NULL"));
+        if (label.equals("guest")) {
+            assertTrue(!retransmit.contains(" err;") && !reset.contains(" reason;") && !probe.contains(" skaddr;"),
+                    "6.1's tracepoints lack err, reason and tcp_probe's skaddr");
+        }
+        // Fields both kernels have are never null where the event carries them.
+        assertEquals(0, k.count("event = 'tcp_retransmit_skb' AND (state IS NULL OR skbaddr IS NULL OR skaddr IS NULL)"));
+        assertEquals(0, k.count("event = 'inet_sock_set_state' AND (bytes_acked IS NULL OR oldstate IS NULL)"));
+        assertEquals(0, k.count("event IN ('tcp_destroy_sock', 'tcp_receive_reset') AND sock_cookie IS NULL"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void everyEventBelongsToTheWorkloadsNamespace(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        long netns = asLong(at(k.meta(), "filters", "netns"));
+        assertEquals(0, k.count("netns IS DISTINCT FROM ?", netns));
+        // tcp_probe on 6.1 has no skaddr: its socket, and so its namespace, comes from
+        // tcp_rcv_established. In the guest nothing runs outside the workload's namespace, so
+        // nothing may have been filtered out.
+        assertEquals(0, k.count("event = 'tcp_probe' AND skaddr IS NULL"));
+        if (label.equals("guest")) {
+            Map<String, Object> filtered = at(k.meta(), "bpf_counters", "filtered");
+            filtered.forEach((event, n) -> assertEquals(0L, asLong(n), "filtered " + event));
+        }
+        assertEquals(0L, asLong(at(k.meta(), "lost_events", "total")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    void eventCountsAgreeWithTheKernelsCounters(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        assertEquals(k.tcp().get("ActiveOpens"), k.count("event = 'inet_sock_set_state' AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT'"));
+        assertEquals(k.tcp().get("PassiveOpens"), k.count("event = 'inet_sock_set_state' AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV'"));
+        // RSTs: the aborted connections send theirs from a socket; the refused connects' come
+        // from no socket, which 6.1's tracepoint (it dereferences the socket) is not called for.
+        long refused = k.workload().stream().filter(l -> l.startsWith("refused ")).count();
+        long aborted = k.workload().stream().filter(l -> l.startsWith("abort ")).count();
+        boolean tracesSocketless = k.file("formats/tcp:tcp_send_reset").contains(" reason;");
+        assertEquals(k.tcp().get("OutRsts") - refused, k.count("event = 'tcp_send_reset' AND skaddr IS NOT NULL"));
+        assertEquals(tracesSocketless ? refused : 0, k.count("event = 'tcp_send_reset' AND skaddr IS NULL"));
+        // close() with SO_LINGER 0 moves the socket to CLOSE, then sends the RST from it.
+        TreeSet<Long> abortPorts = new TreeSet<>();
+        for (String line : k.workload()) {
+            Matcher m = Pattern.compile("abort \\S+ server_port=\\d+ client_port=(\\d+) .*").matcher(line);
+            if (m.matches()) {
+                abortPorts.add(Long.parseLong(m.group(1)));
+            }
+        }
+        assertEquals(aborted, abortPorts.size());
+        TreeSet<Long> resetFrom = new TreeSet<>();
+        for (Map<String, Object> r : TraceRows.query(k.trace(), "SELECT lport FROM {t} WHERE event = 'tcp_send_reset' "
+                + "AND skaddr IS NOT NULL AND state = 'CLOSE'")) {
+            resetFrom.add(asLong(r.get("lport")));
+        }
+        assertEquals(abortPorts, resetFrom);
+        assertEquals(refused + aborted, k.count("event = 'tcp_receive_reset'"));
+        // The loss is on input, so every retransmission goes out (6.1 traces only those that do):
+        // none fails, SYN retransmits are exactly the traced ones, and from 6.4 on RetransSegs is
+        // the traced segments plus tail loss probes, which have no tracepoint there.
+        long traced = k.count("event IN ('tcp_retransmit_skb', 'tcp_retransmit_synack')");
+        long syn = k.count("(event = 'tcp_retransmit_skb' AND state = 'SYN_SENT') OR event = 'tcp_retransmit_synack'");
+        assertTrue(syn > 0, "every other SYN was dropped");
+        assertEquals(0L, k.tcpExt().get("TCPRetransFail"));
+        assertEquals(k.tcpExt().get("TCPSynRetrans"), syn);
+        long retransSegs = k.tcp().get("RetransSegs");
+        if (k.file("formats/tcp:tcp_retransmit_skb").contains(" err;")) {
+            assertTrue(retransSegs >= traced && retransSegs <= traced + k.tcpExt().get("TCPLossProbes"),
+                    "RetransSegs " + retransSegs + ", traced " + traced + ", loss probes " + k.tcpExt().get("TCPLossProbes"));
+        } else {
+            // Before 6.4 the tracepoint sat in __tcp_retransmit_skb, which tail loss probes call
+            // too: every segment RetransSegs counts is an event.
+            assertEquals(retransSegs, traced);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"guest", "host"})
+    @SuppressWarnings("unchecked")
+    void theReportsReplayTheWorkload(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        TcprecRun life = TcprecRun.of("tcplife", "--json", k.trace().toString());
+        assertEquals(0, life.exit(), life.err());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        life.out().lines().forEach(l -> rows.add((Map<String, Object>) Json.parse(l)));
+        Pattern echo = Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
+        int echoes = 0;
+        for (String line : k.workload()) {
+            Matcher m = echo.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            echoes++;
+            int server = Integer.parseInt(m.group(2));
+            int client = Integer.parseInt(m.group(3));
+            long bytes = Long.parseLong(m.group(4));
+            Map<String, Object> c = one(rows, client, server);
+            Map<String, Object> s = one(rows, server, client);
+            // bytes_acked counts the client's SYN and each FIN; see RecordLoopbackTrafficTest
+            assertEquals(bytes + 2, asLong(c.get("tx_bytes")), line);
+            assertEquals(bytes + 1, asLong(c.get("rx_bytes")), line);
+            assertEquals(bytes + 1, asLong(s.get("tx_bytes")), line);
+            assertEquals(bytes + 1, asLong(s.get("rx_bytes")), line);
+            assertTrue(m.group(1).equals(c.get("raddr")) || ("::ffff:" + m.group(1)).equals(c.get("raddr")), line);
+        }
+        assertEquals(11, echoes, "clean (5), ipv6 (3) and lossy (3) echo connections");
+
+        TcprecRun retrans = TcprecRun.of("tcpretrans", "--json", k.trace().toString());
+        assertEquals(0, retrans.exit(), retrans.err());
+        assertEquals(k.count("event = 'tcp_retransmit_skb'"), retrans.out().lines().count());
+        TcprecRun states = TcprecRun.of("tcpstates", "--json", k.trace().toString());
+        assertEquals(0, states.exit(), states.err());
+        assertEquals(k.count("event = 'inet_sock_set_state'"), states.out().lines().count());
+    }
+
+    private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
+        List<Map<String, Object>> m = rows.stream()
+                .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport).toList();
+        assertEquals(1, m.size(), "one tcplife row for " + lport + " -> " + rport);
+        return m.get(0);
+    }
+}
