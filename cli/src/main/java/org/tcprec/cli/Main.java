@@ -11,6 +11,7 @@ import org.tcprec.analyzer.report.TcpResetCommand;
 import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpRetransCommand;
 import org.tcprec.analyzer.report.TcpStatesCommand;
+import org.tcprec.analyzer.scrub.ScrubCommand;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.RecordCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
         description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
         subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
             TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
-            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class})
+            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,
+            ScrubCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
