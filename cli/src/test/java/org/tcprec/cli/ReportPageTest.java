@@ -145,6 +145,18 @@ class ReportPageTest {
     }
 
     @Test
+    void theConsoleCheckSeesAScriptError() throws Exception {
+        // the check in open() relies on the browser's log reaching the test: a page that fails must show
+        Path broken = Files.writeString(dir.resolve("broken.html"),
+                "<!DOCTYPE html><html><body><script>console.error('drawn badly'); noSuchFunction();</script></body></html>");
+        browser.consoleLog();
+        browser.open(broken);
+        List<Map<String, Object>> log = browser.consoleLog();
+        assertTrue(log.stream().anyMatch(e -> "SEVERE".equals(e.get("level")) && String.valueOf(e.get("message")).contains("drawn badly")), log.toString());
+        assertTrue(log.stream().anyMatch(e -> String.valueOf(e.get("message")).contains("noSuchFunction")), log.toString());
+    }
+
+    @Test
     void tablesSortAndFilter() throws Exception {
         Path page = report(SAMPLES.resolve("clean.parquet"), "clean-tables");
         open(page, "clean-tables");

@@ -421,6 +421,35 @@ class ScrubTest {
     }
 
     @Test
+    void whatThisVersionDoesNotKnowIsDropped() throws Exception {
+        // a later format version's trace: an extra column and an extra metadata key, both private
+        Path original = SAMPLES.resolve("clean.parquet");
+        Map<String, Object> meta = new java.util.LinkedHashMap<>(TraceFooter.read(original).metadata());
+        meta.put("site", Map.of("datacenter", "secret-dc-name-7"));
+        Path later = dir.resolve("later.parquet");
+        String json = Json.writeCompact(meta).replace("'", "''");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT *, 'secret-rack-label-9' AS rack FROM read_parquet('" + original + "')) TO '" + later
+                    + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'tcprec.format_version': '1.0', 'tcprec.metadata': '" + json + "'})");
+        }
+        assertTrue(contains(everything(later), "secret-rack-label-9".getBytes(StandardCharsets.UTF_8)));
+        Path out = dir.resolve("later-scrubbed.parquet");
+        TcprecRun r = run("scrub", later.toString(), "-o", out.toString(), "--key-file",
+                key("k", "a key of more than sixteen bytes").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("dropped what this version cannot vouch for: site, columns rack"), r.err());
+        byte[] bytes = everything(out);
+        for (String secret : List.of("secret-rack-label-9", "secret-dc-name-7")) {
+            assertFalse(contains(bytes, secret.getBytes(StandardCharsets.UTF_8)), secret);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> scrub = (Map<String, Object>) TraceFooter.read(out).metadata().get("scrub");
+        assertEquals(List.of("site"), scrub.get("dropped_metadata"));
+        assertEquals(List.of("rack"), scrub.get("dropped_columns"));
+        assertFalse(TraceFooter.read(out).columns().contains("rack"));
+    }
+
+    @Test
     void keepCommKeepsNames() throws Exception {
         Path scrubbed = scrub("clean", key("k", "a key of more than sixteen bytes"), "--keep-comm");
         List<Map<String, String>> a = rows(SAMPLES.resolve("clean.parquet"));
