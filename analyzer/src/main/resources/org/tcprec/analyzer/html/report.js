@@ -113,8 +113,9 @@
     item('recorded', (rec.start || '?') + ' → ' + (rec.stop || '?') + (c.timezone ? ' (host time zone ' + c.timezone + ')' : ''));
     item('duration', rec.duration_ns != null ? fmtDuration(rec.duration_ns / 1e6) + (rec.stop_reason ? ', stopped by ' + rec.stop_reason : '') : '-');
     var events = c.events || {};
-    item('events', fmtCount(c.rows) + ' rows: ' + Object.keys(events).filter(function (k) { return events[k] > 0; })
-      .map(function (k) { return k + ' ' + fmtCount(events[k]); }).join(', '));
+    var byType = Object.keys(events).filter(function (k) { return events[k] > 0; })
+      .map(function (k) { return k + ' ' + fmtCount(events[k]); });
+    item('events', fmtCount(c.rows) + ' rows' + (byType.length ? ': ' + byType.join(', ') : ''));
     var lost = Number(c.lost_events || 0);
     item('lost events', lost > 0 ? fmtCount(lost) + ' lost (the ring buffer was full): counts below are incomplete' : '0', lost > 0 ? 'bad' : null);
     var samp = c.sampling || {};
