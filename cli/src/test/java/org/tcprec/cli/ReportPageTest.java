@@ -172,6 +172,13 @@ class ReportPageTest {
                 + "ths[i].click(); return document.querySelector('#table-connections tbody tr').children[i].textContent;");
         // the 250000-byte echo: its client has data + SYN + FIN acked
         assertEquals("250002", firstTx);
+        // hovering a bar names its connection (every one in clean.parquet involves the listener's port 46613)
+        String tip = String.valueOf(browser.execute("var bars = document.querySelectorAll('#fig-timeline g.conn');"
+                + "var g = Array.prototype.find.call(bars, function (b) { var r = b.getBoundingClientRect(); return r.width > 0; });"
+                + "var r = g.getBoundingClientRect();"
+                + "g.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + 1, clientY: r.top + 1, bubbles: true}));"
+                + "var t = document.getElementById('tooltip'); return t.hidden ? 'hidden' : t.textContent;"));
+        assertTrue(tip.contains(":46613") && tip.contains("ESTABLISHED") && tip.contains("pid 12072"), tip);
         // the timeline zooms: a 4x zoom-in leaves the bars but narrows the visible span
         String before = String.valueOf(browser.execute("return document.querySelector('#fig-timeline .toolbar .hint:last-child').textContent"));
         browser.execute("var b = document.querySelectorAll('#fig-timeline button'); b[0].click(); b[0].click(); return 0;");

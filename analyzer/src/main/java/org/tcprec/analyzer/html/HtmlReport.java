@@ -98,8 +98,7 @@ public final class HtmlReport {
         figures.put("srtt", histogram("Smoothed RTT (tcp_probe samples)", "srtt_us", "µs",
                 "SELECT srtt_us AS v FROM probes WHERE srtt_us IS NOT NULL"));
         long bin = Math.max(1, (window[1] - window[0] + TIME_BINS - 1) / TIME_BINS);
-        Map<String, Object> overTime = table("Retransmits and RSTs over time (" + TIME_BINS + " bins of " + bin / 1_000_000.0
-                + " ms)", "WITH e AS (\n"
+        Map<String, Object> overTime = table("Retransmits and RSTs over time", "WITH e AS (\n"
                 + "  SELECT ts_ns, CASE kind WHEN 'R' THEN 'retransmit' ELSE 'synack_retransmit' END AS what FROM retransmits\n"
                 + "  UNION ALL SELECT ts_ns, 'rst_' || direction FROM resets)\n"
                 + "SELECT greatest(0, least(" + (TIME_BINS - 1) + ", (ts_ns - " + window[0] + ") // " + bin + ")) AS bin,\n"

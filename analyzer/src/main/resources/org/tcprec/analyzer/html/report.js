@@ -285,6 +285,19 @@
   }
 
   // ---- distributions -------------------------------------------------------------------------
+  // horizontal grid lines at 0, half and the maximum count, without repeating a rounded label
+  function yTicks(axis, maxN, W, H, left, bottom, top) {
+    var done = {};
+    [0, 0.5, 1].forEach(function (f) {
+      var v = Math.round(f * maxN);
+      if (done[v]) { return; }
+      done[v] = true;
+      var y = H - bottom - v / maxN * (H - bottom - top);
+      axis.appendChild(sv('line', { 'class': 'grid', x1: left, x2: W - 8, y1: y, y2: y }));
+      axis.appendChild(sv('text', { x: left - 4, y: y + 4, 'text-anchor': 'end', text: fmtCount(v) }));
+    });
+  }
+
   function bucketLabel(b) {
     if (b === 0) { return '< 1 µs'; }
     return '≥ ' + fmtDuration(Math.pow(2, b - 1) / 1000);
@@ -314,11 +327,7 @@
     var axis = sv('g', { 'class': 'axis' });
     svg.appendChild(axis);
     axis.appendChild(sv('line', { x1: left, x2: W - 8, y1: H - bottom, y2: H - bottom }));
-    [0, 0.5, 1].forEach(function (f) {
-      var y = H - bottom - f * (H - bottom - top);
-      axis.appendChild(sv('line', { 'class': 'grid', x1: left, x2: W - 8, y1: y, y2: y }));
-      axis.appendChild(sv('text', { x: left - 4, y: y + 4, 'text-anchor': 'end', text: fmtCount(Math.round(f * maxN)) }));
-    });
+    yTicks(axis, maxN, W, H, left, bottom, top);
     var drawn = 0;
     for (var b = lo; b <= hi; b++) {
       var n = counts[b] || 0;
@@ -349,7 +358,7 @@
   // ---- over time -----------------------------------------------------------------------------
   function renderOverTime() {
     var fig = data.figures.over_time;
-    var s = section('over_time', fig.title);
+    var s = section('over_time', fig.title, fig.bins + ' bins of ' + fmtDuration(fig.bin_ns / 1e6) + ' from the start of the recording; stacked.');
     var series = [['retransmits', '#e03131'], ['synack_retransmits', '#f08c00'], ['resets_sent', '#7048e8'], ['resets_received', '#1c7ed6']];
     var bins = [];
     for (var i = 0; i < fig.bins; i++) { bins.push({ bin: i }); }
@@ -368,11 +377,7 @@
     var axis = sv('g', { 'class': 'axis' });
     svg.appendChild(axis);
     axis.appendChild(sv('line', { x1: left, x2: W - 8, y1: H - bottom, y2: H - bottom }));
-    [0, 0.5, 1].forEach(function (f) {
-      var y = H - bottom - f * (H - bottom - top);
-      axis.appendChild(sv('line', { 'class': 'grid', x1: left, x2: W - 8, y1: y, y2: y }));
-      axis.appendChild(sv('text', { x: left - 4, y: y + 4, 'text-anchor': 'end', text: fmtCount(Math.round(f * maxN)) }));
-    });
+    yTicks(axis, maxN, W, H, left, bottom, top);
     var binMs = fig.bin_ns / 1e6;
     for (var k = 0; k <= fig.bins; k += 10) {
       axis.appendChild(sv('text', { x: left + k * bw, y: H - 6, 'text-anchor': 'middle', text: fmtDuration(k * binMs) }));
@@ -433,7 +438,7 @@
     rows.forEach(function (r) {
       var a = pos[r.oldstate], b = pos[r.newstate];
       var g = sv('g', { 'class': 'edge', 'data-from': r.oldstate, 'data-to': r.newstate, 'data-count': r.transitions });
-      var width = 1 + 3 * Math.log10(1 + r.transitions) / Math.log10(1 + maxN) * 1.5;
+      var width = 1.2 + 2.8 * Math.log(1 + r.transitions) / Math.log(1 + maxN);
       var d, lx, ly;
       if (r.oldstate === r.newstate) {
         d = 'M' + (a[0] + boxW / 2) + ',' + (a[1] - 6) + ' c 40,-30 40,30 0,14';
