@@ -220,6 +220,20 @@ class ReportPageTest {
             checked++;
         }
         assertEquals(8, checked);
+        // the figures drawn from several statements: each statement runs on its own
+        for (String id : List.of("lifespan", "connect_latency", "srtt")) {
+            String[] statements = String.valueOf(figures.get(id).get("sql")).split(";\n\n");
+            assertEquals(2, statements.length, id);
+            TcprecRun buckets = run("sql", "--json", trace.toString(), statements[0]);
+            assertEquals(0, buckets.exit(), id + ": " + buckets.err());
+            assertEquals(((List<?>) figures.get(id).get("rows")).size(), buckets.out().lines().count(), id);
+            TcprecRun stats = run("sql", "--json", trace.toString(), statements[1]);
+            assertEquals(0, stats.exit(), id + ": " + stats.err());
+        }
+        Map<String, Object> timeline = figures.get("timeline");
+        TcprecRun bars = run("sql", "--json", trace.toString(), String.valueOf(timeline.get("sql")));
+        assertEquals(0, bars.exit(), bars.err());
+        assertEquals(((List<?>) timeline.get("bars")).size(), bars.out().lines().count());
     }
 
     @SuppressWarnings("unchecked")
