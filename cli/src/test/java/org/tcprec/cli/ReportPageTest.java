@@ -309,6 +309,19 @@ class ReportPageTest {
     }
 
     @Test
+    void anEmptyTraceGivesAPageThatSaysSo() throws Exception {
+        Path empty = dir.resolve("empty.parquet");
+        try (TraceWriter w = new TraceWriter(empty)) {
+            w.metadata(Map.of("lost_events", Map.of("total", 0L), "tracepoints", Map.of("missing", List.of())));
+        }
+        open(report(empty, "empty"), "empty");
+        assertEquals(0, count("#fig-timeline g.conn"));
+        assertTrue(String.valueOf(browser.execute("return document.getElementById('fig-timeline').textContent"))
+                .contains("No connections"));
+        assertEquals(0, count("#table-connections tbody tr"));
+    }
+
+    @Test
     void badInputIsOneLine() throws Exception {
         String clean = SAMPLES.resolve("clean.parquet").toString();
         Path out = dir.resolve("bad-out.html");

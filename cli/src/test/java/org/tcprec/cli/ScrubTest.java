@@ -451,6 +451,19 @@ class ScrubTest {
     }
 
     @Test
+    void anEmptyTraceScrubsToAnEmptyTrace() throws Exception {
+        Path empty = dir.resolve("empty.parquet");
+        try (org.tcprec.format.TraceWriter w = new org.tcprec.format.TraceWriter(empty)) {
+            w.metadata(Map.of("lost_events", Map.of("total", 0L), "host", Map.of("hostname", "empty-host")));
+        }
+        Path out = dir.resolve("empty-scrubbed.parquet");
+        TcprecRun r = run("scrub", empty.toString(), "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(0, TraceFooter.read(out).rows());
+        assertFalse(contains(Files.readAllBytes(out), "empty-host".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void keepCommKeepsNames() throws Exception {
         Path scrubbed = scrub("clean", key("k", "a key of more than sixteen bytes"), "--keep-comm");
         List<Map<String, String>> a = rows(SAMPLES.resolve("clean.parquet"));
