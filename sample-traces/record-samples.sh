@@ -20,7 +20,8 @@ record() { # name, workload modes...
     sleep 0.5
     : > "$here/$name.workload.txt"
     for mode in "$@"; do
-        if [ "$mode" = lossy ]; then
+        # MODE-lossy: the workload MODE with 10% of TCP packets dropped
+        if [ "$mode" = lossy ] || [ "${mode%-lossy}" != "$mode" ]; then
             ip netns exec "$ns" nft -f - <<'NFT'
 table inet tcprec_loss {
   chain out {
@@ -30,8 +31,8 @@ table inet tcprec_loss {
 }
 NFT
         fi
-        ip netns exec "$ns" python3 "$here/workload.py" "$mode" >> "$here/$name.workload.txt"
-        if [ "$mode" = lossy ]; then
+        ip netns exec "$ns" python3 "$here/workload.py" "${mode%-lossy}" >> "$here/$name.workload.txt"
+        if [ "$mode" = lossy ] || [ "${mode%-lossy}" != "$mode" ]; then
             ip netns exec "$ns" nft delete table inet tcprec_loss
         fi
     done
@@ -63,12 +64,14 @@ record_partial() {
 }
 
 # record-samples.sh [NAME...]: the named samples, or all of them
-for sample in ${*:-clean ipv6 retransmits-resets partial}; do
+for sample in ${*:-clean ipv6 retransmits-resets partial diff-before diff-after}; do
     case $sample in
     clean) record clean clean ;;
     ipv6) record ipv6 ipv6 ;;
     retransmits-resets) record retransmits-resets lossy refused ;;
     partial) record_partial ;;
+    diff-before) record diff-before batch ;;
+    diff-after) record diff-after batch-lossy ;;
     *) echo "unknown sample $sample" >&2; exit 2 ;;
     esac
 done

@@ -103,9 +103,12 @@ if __name__ == "__main__":
         echo(socket.AF_INET6, "::1", [2000, 30000, 400000])
     elif mode == "lossy":
         echo(socket.AF_INET, "127.0.0.1", [300000, 300000, 300000])
+    elif mode == "batch":
+        # many small connections: enough per trace for tcprec diff's tests
+        echo(socket.AF_INET, "127.0.0.1", [2000] * 40, pause=0.02)
     elif mode == "refused":
         refused("127.0.0.1", 3)
     elif mode == "partial":
         partial(sys.argv[2])
     else:
-        sys.exit("usage: workload.py clean|ipv6|lossy|refused|partial DIR")
+        sys.exit("usage: workload.py clean|ipv6|lossy|batch|refused|partial DIR")

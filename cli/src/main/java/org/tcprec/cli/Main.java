@@ -2,6 +2,7 @@ package org.tcprec.cli;
 
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
+import org.tcprec.analyzer.diff.DiffCommand;
 import org.tcprec.analyzer.html.ReportCommand;
 import org.tcprec.analyzer.report.PrintCommand;
 import org.tcprec.analyzer.report.TcpAcceptCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
         subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
             TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
             TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,
-            ScrubCommand.class, ReportCommand.class})
+            DiffCommand.class, ScrubCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

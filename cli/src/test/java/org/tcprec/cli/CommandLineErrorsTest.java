@@ -107,4 +107,37 @@ class CommandLineErrorsTest {
         assertFailure(run("recover", dir.resolve("x.parquet").toString()), "no journal");
         assertFailure(run("recover", SAMPLE.toString()), "nothing to recover");
     }
+
+    @Test
+    void diffRejectsBadInputInOneLine() throws Exception {
+        String clean = SAMPLE.toString();
+        assertFailure(run("diff", clean, dir.resolve("missing.parquet").toString()), "no such file");
+        assertUsage(run("diff", clean), "AFTER");
+        assertUsage(run("diff", clean, clean, "--fail-on", "retransmits>>3"), "--fail-on: cannot parse 'retransmits>>3'");
+        assertUsage(run("diff", clean, clean, "--fail-on", "latency>+5ms"), "--fail-on: unknown metric 'latency'");
+        assertUsage(run("diff", clean, clean, "--fail-on", "cwnd_p50>+5ms"), "is not a time");
+        assertUsage(run("diff", clean, clean, "--by", "cpu"), "--by takes rport, raddr or comm");
+        assertUsage(run("diff", clean, clean, "--json", "--markdown"), "exclude each other");
+
+        // the same events under a later minor version of the format: readable, but not comparable
+        Path newer = dir.resolve("newer.parquet");
+        String metadata = org.tcprec.format.Json.writeCompact(org.tcprec.format.TraceFooter.read(SAMPLE).metadata());
+        try (var c = DriverManager.getConnection("jdbc:duckdb:");
+                var s = c.prepareStatement("COPY (SELECT * FROM read_parquet(?)) TO '" + newer
+                        + "' (FORMAT parquet, KV_METADATA {'tcprec.format_version': '1.1', 'tcprec.metadata': ?})")) {
+            s.setString(1, clean);
+            s.setString(2, metadata);
+            s.execute();
+        }
+        assertEquals(0, run("info", newer.toString()).exit(), "a 1.1 trace is readable here");
+        assertFailure(run("diff", clean, newer.toString()), "cannot compare traces of different format versions");
+    }
+
+    @Test
+    void diffOfATraceWithItselfFindsNothingAndPassesItsGate() {
+        TcprecRun r = run("diff", SAMPLE.toString(), SAMPLE.toString(), "--fail-on", "connect_max>+0%,lifespan_p50>0");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().lines().noneMatch(l -> l.startsWith("*")), r.out());
+        assertTrue(r.out().contains("connect_max>+0%: ok"), r.out());
+    }
 }

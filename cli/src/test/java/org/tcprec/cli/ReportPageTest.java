@@ -112,8 +112,9 @@ class ReportPageTest {
     void samplePagesDrawWhatTheTracesHold() throws Exception {
         // connections per trace from each workload (sample-traces/README.md): every echo
         // connection has two ends; the refused connects of retransmits-resets are one each;
-        // partial's A and B have two ends each, neither complete
-        Object[][] samples = {{"clean", 10, 10}, {"ipv6", 6, 6}, {"retransmits-resets", 9, 9}, {"partial", 4, 0}};
+        // partial's A and B have two ends each, neither complete; diff-after is 40 echo connections under loss
+        Object[][] samples = {{"clean", 10, 10}, {"ipv6", 6, 6}, {"retransmits-resets", 9, 9}, {"partial", 4, 0},
+            {"diff-after", 80, 80}};
         for (Object[] sample : samples) {
             String name = (String) sample[0];
             int connections = (Integer) sample[1];

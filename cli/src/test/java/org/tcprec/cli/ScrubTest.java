@@ -206,7 +206,7 @@ class ScrubTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"clean", "ipv6", "retransmits-resets", "partial"})
+    @ValueSource(strings = {"clean", "ipv6", "retransmits-resets", "partial", "diff-before", "diff-after"})
     void noOriginalValueSurvivesAnywhereInTheFile(String sample) throws Exception {
         Path original = SAMPLES.resolve(sample + ".parquet");
         Path scrubbed = scrub(sample, key("k", "a key of more than sixteen bytes"));
@@ -227,7 +227,7 @@ class ScrubTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"clean", "ipv6", "retransmits-resets", "partial"})
+    @ValueSource(strings = {"clean", "ipv6", "retransmits-resets", "partial", "diff-before", "diff-after"})
     void everyOtherValueIsKeptAndTheMappingIsOneToOne(String sample) throws Exception {
         Path original = SAMPLES.resolve(sample + ".parquet");
         Path scrubbed = scrub(sample, key("k", "a key of more than sixteen bytes"));
@@ -306,6 +306,93 @@ class ScrubTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> host(Path trace) throws Exception {
         return (Map<String, Object>) TraceFooter.read(trace).metadata().get("host");
+    }
+
+    @Test
+    void diffOfTwoScrubbedTracesAgreesWithTheOriginals() throws Exception {
+        Path key = key("k", "a key of more than sixteen bytes");
+        Map<String, String> byValue = new HashMap<>();
+        String[] originals = new String[2];
+        String[] scrubbed = new String[2];
+        String[] names = {"diff-before", "diff-after"};
+        for (int i = 0; i < 2; i++) {
+            Path original = SAMPLES.resolve(names[i] + ".parquet");
+            Path copy = scrub(names[i], key);
+            mapping(rows(original), rows(copy)).forEach((k, v) -> byValue.put(k.substring(k.indexOf(':') + 1), v));
+            for (String field : List.of("hostname", "boot_id")) {
+                byValue.put(String.valueOf(host(original).get(field)), String.valueOf(host(copy).get(field)));
+            }
+            byValue.put(original.toString(), copy.toString());
+            originals[i] = original.toString();
+            scrubbed[i] = copy.toString();
+        }
+        for (List<String> options : List.of(List.<String>of(), List.of("--by", "comm"), List.of("--by", "raddr"),
+                List.of("--by", "rport"))) {
+            List<String> a = new ArrayList<>(List.of("diff"));
+            a.addAll(options);
+            List<String> b = new ArrayList<>(a);
+            a.addAll(List.of(originals));
+            b.addAll(List.of(scrubbed));
+            TcprecRun ra = run(a.toArray(String[]::new));
+            TcprecRun rb = run(b.toArray(String[]::new));
+            assertEquals(0, ra.exit(), ra.err());
+            assertEquals(0, rb.exit(), rb.err());
+            List<String> la = ra.out().lines().toList();
+            List<String> lb = rb.out().lines().toList();
+            assertEquals(la.size(), lb.size(), "diff " + options);
+            assertTrue(la.size() > 30, "diff " + options + " prints its metrics");
+            for (int i = 0; i < la.size(); i++) {
+                assertTokensAgree(bootstrapFree(la.get(i)), bootstrapFree(lb.get(i)), byValue, "diff " + options + " line " + i);
+            }
+            a.add(1, "--json");
+            b.add(1, "--json");
+            assertJsonTreeAgrees(Json.parse(run(a.toArray(String[]::new)).out()), Json.parse(run(b.toArray(String[]::new)).out()),
+                    byValue, "diff --json " + options);
+        }
+    }
+
+    /**
+     * diff resamples each side's values in an order that follows a hash of the socket address;
+     * scrubbed addresses give another order, so the bootstrap interval's bounds move a little
+     * (everything else, the estimates and the verdicts included, must not).
+     */
+    static String bootstrapFree(String line) {
+        return line.contains("bootstrap") ? line.replaceAll("\\[[^\\]]*\\]", "[interval]") : line;
+    }
+
+    static void assertJsonTreeAgrees(Object a, Object b, Map<String, String> byValue, String where) {
+        if (a instanceof Map<?, ?> ma && String.valueOf(ma.get("test")).startsWith("bootstrap")) {
+            Map<String, Object> ca = new java.util.LinkedHashMap<>();
+            Map<String, Object> cb = new java.util.LinkedHashMap<>();
+            ((Map<?, ?>) a).forEach((k, v) -> ca.put(String.valueOf(k), v));
+            ((Map<?, ?>) b).forEach((k, v) -> cb.put(String.valueOf(k), v));
+            for (String interval : List.of("ci_low", "ci_high", "test")) {
+                ca.remove(interval);
+                cb.remove(interval);
+            }
+            a = ca;
+            b = cb;
+        }
+        if (a instanceof Map<?, ?> ma) {
+            assertTrue(b instanceof Map<?, ?>, where);
+            Map<?, ?> mb = (Map<?, ?>) b;
+            assertEquals(ma.keySet().stream().map(k -> byValue.getOrDefault(String.valueOf(k), String.valueOf(k))).toList(),
+                    mb.keySet().stream().map(String::valueOf).toList(), where);
+            for (Object k : ma.keySet()) {
+                assertJsonTreeAgrees(ma.get(k), mb.get(byValue.getOrDefault(String.valueOf(k), String.valueOf(k))), byValue,
+                        where + "." + k);
+            }
+        } else if (a instanceof List<?> la) {
+            List<?> lb = (List<?>) b;
+            assertEquals(la.size(), lb.size(), where);
+            for (int i = 0; i < la.size(); i++) {
+                assertJsonTreeAgrees(la.get(i), lb.get(i), byValue, where + "[" + i + "]");
+            }
+        } else if (a instanceof String sa) {
+            assertEquals(byValue.getOrDefault(sa, sa), b, where);
+        } else {
+            assertEquals(a, b, where);
+        }
     }
 
     static String[] with(List<String> args, String trace) {

@@ -264,7 +264,9 @@ public final class Recorder {
         tracepoints.put("missing", missing);
         tracepoints.put("formats", formats);
         m.put("tracepoints", tracepoints);
-        m.put("sysctls", HostFacts.tcpSysctls());
+        Map<String, Object> sysctls = HostFacts.tcpSysctlsFor(config.netns());
+        m.put("sysctls", sysctls.get("values"));
+        m.put("sysctls_netns", sysctls.get("netns"));
         Map<String, Object> filters = new LinkedHashMap<>();
         filters.put("pid", config.pid() == 0 ? null : config.pid());
         filters.put("family", config.family() == 0 ? null : config.family() == 2 ? "ipv4" : "ipv6");

@@ -7,6 +7,8 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** The command line was wrong (picocli's own usage-error code). */
     public static final int USAGE = 2;
+    /** `tcprec diff --fail-on`: the command ran, and a condition fired (a regression gate). */
+    public static final int THRESHOLD = 3;
 
     private ExitCodes() {}
 }

@@ -36,6 +36,17 @@ public interface LibC extends Library {
 
     int getpagesize();
 
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
+    int CLONE_NEWNET = 0x40000000;
+
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    /** Moves the calling thread (only it) into the namespace that fd refers to. */
+    int setns(int fd, int nstype);
+
     String strerror(int errno);
 
     @Structure.FieldOrder({"seconds", "nanos"})

@@ -48,6 +48,88 @@ public final class HostFacts {
         return host;
     }
 
+    /**
+     * The TCP sysctls as the sockets being recorded see them: most net.* settings are per network
+     * namespace, so with a namespace filter they are read on a thread that has entered that
+     * namespace, and otherwise in the recorder's own. Returns the values and where they came from.
+     */
+    public static Map<String, Object> tcpSysctlsFor(long netnsInode) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        Path ns = netnsInode == 0 ? null : findNetns(netnsInode);
+        if (ns == null) {
+            result.put("values", tcpSysctls());
+            result.put("netns", netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)");
+            return result;
+        }
+        Map<String, Object>[] values = new Map[1];
+        String[] failure = new String[1];
+        Thread reader = new Thread(() -> {
+            int fd = LibC.INSTANCE.open(ns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+            if (fd < 0) {
+                failure[0] = "cannot open " + ns;
+                return;
+            }
+            try {
+                if (LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET) != 0) {
+                    failure[0] = "cannot enter " + ns;
+                    return;
+                }
+            } finally {
+                LibC.INSTANCE.close(fd);
+            }
+            // /proc/sys/net resolves against the namespace of the task that opens the file
+            values[0] = tcpSysctls();
+        }, "tcprec-netns-sysctls");
+        reader.start();
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (values[0] == null) {
+            result.put("values", tcpSysctls());
+            result.put("netns", "recorder (" + failure[0] + ")");
+        } else {
+            result.put("values", values[0]);
+            result.put("netns", netnsInode);
+        }
+        return result;
+    }
+
+    /** A path that refers to the namespace with this inode: a named one, else some process's. */
+    static Path findNetns(long inode) {
+        for (Path dir : List.of(Path.of("/run/netns"), Path.of("/var/run/netns"))) {
+            try (DirectoryStream<Path> names = Files.newDirectoryStream(dir)) {
+                for (Path p : names) {
+                    if (inodeOf(p) == inode) {
+                        return p;
+                    }
+                }
+            } catch (IOException e) {
+                // no named namespaces here
+            }
+        }
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                Path ns = p.resolve("ns/net");
+                if (inodeOf(ns) == inode) {
+                    return ns;
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: nothing to find
+        }
+        return null;
+    }
+
+    private static long inodeOf(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return -1;
+        }
+    }
+
     /** net.ipv4.tcp_* (congestion control included) and the socket-buffer settings, as sysctl names. */
     public static Map<String, Object> tcpSysctls() {
         Map<String, Object> out = new TreeMap<>();

@@ -1,0 +1,187 @@
+package org.tcprec.analyzer.diff;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.tcprec.analyzer.Warnings;
+import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.cli.support.DurationConverter;
+import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "diff", mixinStandardHelpOptions = true,
+        description = {"Compare two recordings (two kernels, two configurations, before and after a change): "
+                + "their context side by side, and TCP metrics normalised per second, per connection and per MB, "
+                + "each with a test that tells a change from noise.",
+            "Exit code 3 when a --fail-on condition fires, for use as a CI gate."})
+public final class DiffCommand implements Callable<Integer> {
+    /** Groups measured for --by before the biggest changes are picked from them. */
+    private static final int GROUP_CANDIDATES = 50;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BEFORE", description = "The reference trace.")
+    Path before;
+
+    @Parameters(index = "1", paramLabel = "AFTER", description = "The trace compared with it.")
+    Path after;
+
+    @Option(names = "--by", paramLabel = "rport|raddr|comm",
+            description = "Also break the connection metrics down by remote port, remote address or command; "
+                    + "the groups with the biggest changes first.")
+    String by;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Groups shown with --by (default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--json", description = "One JSON document instead of text.")
+    boolean json;
+
+    @Option(names = "--markdown", description = "Markdown tables, to paste into a bug report.")
+    boolean markdown;
+
+    @Option(names = "--fail-on", paramLabel = "CONDITIONS",
+            description = "Comma-separated METRIC>CHANGE or METRIC<CHANGE, e.g. 'retransmits_per_conn>+20%,"
+                    + "connect_p99>+5ms'. Exit 3 when one fires: its change passes the limit and is beyond noise.")
+    String failOn;
+
+    @Option(names = "--min-change", paramLabel = "PERCENT", defaultValue = "10",
+            description = "Smallest relative change reported as beyond noise, in percent (default ${DEFAULT-VALUE}).")
+    double minChangePercent;
+
+    @Option(names = "--min-time-change", paramLabel = "DURATION", defaultValue = "1ms",
+            converter = DurationConverter.class,
+            description = "Smallest change of a time metric reported as beyond noise (default ${DEFAULT-VALUE}).")
+    long minTimeChangeNs;
+
+    @Option(names = "--confidence", paramLabel = "PERCENT", defaultValue = "99",
+            description = "Confidence of the tests, in percent (default ${DEFAULT-VALUE}).")
+    double confidencePercent;
+
+    @Override
+    public Integer call() {
+        if (json && markdown) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --markdown exclude each other");
+        }
+        Measurement.Dimension dimension = dimension();
+        List<Threshold> thresholds = thresholds();
+        if (top < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1");
+        }
+        if (!(confidencePercent > 50 && confidencePercent < 100) || minChangePercent < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--confidence must be between 50 and 100 (exclusive), --min-change at least 0");
+        }
+        NoiseFloor floor = new NoiseFloor(confidencePercent / 100, minChangePercent / 100, minTimeChangeNs);
+        try (TraceDatabase a = TraceDatabase.open(List.of(before)); TraceDatabase b = TraceDatabase.open(List.of(after))) {
+            String va = a.footers().get(0).formatVersion();
+            String vb = b.footers().get(0).formatVersion();
+            if (!va.equals(vb)) {
+                throw new UserError("cannot compare traces of different format versions: " + before + " is " + va
+                        + ", " + after + " is " + vb);
+            }
+            Warnings.print(a, spec.commandLine().getErr());
+            Warnings.print(b, spec.commandLine().getErr());
+            Measurement ma = Measurement.of(a, dimension);
+            Measurement mb = Measurement.of(b, dimension);
+            DiffResult result = new DiffResult(ContextRow.compare(ma, mb), compareAll(ma.totals, mb.totals, floor),
+                    dimension == null ? null : dimension.name().toLowerCase(java.util.Locale.ROOT),
+                    dimension == null ? List.of() : groups(ma, mb, floor), floor, thresholds);
+            DiffRenderer renderer = new DiffRenderer(result, spec.commandLine().getOut());
+            if (json) {
+                renderer.json();
+            } else if (markdown) {
+                renderer.markdown();
+            } else {
+                renderer.text();
+            }
+            List<String> fired = result.fired();
+            if (!fired.isEmpty()) {
+                spec.commandLine().getErr().println("tcprec: diff: " + fired.size() + " of " + thresholds.size()
+                        + " --fail-on conditions fired: " + String.join("; ", fired));
+                spec.commandLine().getErr().flush();
+                return ExitCodes.THRESHOLD;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private Measurement.Dimension dimension() {
+        if (by == null) {
+            return null;
+        }
+        try {
+            return Measurement.Dimension.valueOf(by.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--by takes rport, raddr or comm, not '" + by + "'");
+        }
+    }
+
+    private List<Threshold> thresholds() {
+        if (failOn == null) {
+            return List.of();
+        }
+        try {
+            return Threshold.parseAll(failOn);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--fail-on: " + e.getMessage());
+        }
+    }
+
+    static List<Change> compareAll(Map<String, Observation> before, Map<String, Observation> after, NoiseFloor floor) {
+        Set<String> names = new LinkedHashSet<>(before.keySet());
+        names.addAll(after.keySet());
+        List<Change> changes = new ArrayList<>();
+        for (String name : names) {
+            Observation ob = before.get(name);
+            Observation oa = after.get(name);
+            // a state seen in one trace only: the other side is an empty distribution
+            if (ob == null) {
+                ob = empty(oa);
+            }
+            if (oa == null) {
+                oa = empty(ob);
+            }
+            changes.add(Change.compare(Measurement.specOf(name), ob, oa, floor));
+        }
+        return changes;
+    }
+
+    private static Observation empty(Observation like) {
+        return like instanceof Observation.Quantile q ? new Observation.Quantile(q.q(), Double.NaN, 0, new double[0])
+                : new Observation.Rate(0, 0, ((Observation.Rate) like).exposureUnit());
+    }
+
+    /** The --by groups with the biggest changes beyond noise first, then the biggest groups. */
+    private List<DiffResult.Group> groups(Measurement ma, Measurement mb, NoiseFloor floor) {
+        Map<String, Long> size = new LinkedHashMap<>();
+        ma.groupConnections.forEach((k, v) -> size.merge(k, v, Math::max));
+        mb.groupConnections.forEach((k, v) -> size.merge(k, v, Math::max));
+        List<String> candidates = size.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(GROUP_CANDIDATES).map(Map.Entry::getKey).toList();
+        List<DiffResult.Group> groups = new ArrayList<>();
+        for (String key : candidates) {
+            List<Change> changes = compareAll(ma.group(key), mb.group(key), floor);
+            groups.add(new DiffResult.Group(key, ma.groupConnections.getOrDefault(key, 0L),
+                    mb.groupConnections.getOrDefault(key, 0L), changes));
+        }
+        groups.sort(Comparator.comparingDouble(DiffResult.Group::biggestChange).reversed()
+                .thenComparing(Comparator.comparingLong(DiffResult.Group::size).reversed())
+                .thenComparing(DiffResult.Group::key));
+        return groups.subList(0, Math.min(top, groups.size()));
+    }
+}

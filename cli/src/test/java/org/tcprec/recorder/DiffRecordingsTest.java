@@ -1,0 +1,273 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.cli.TcprecRun;
+import org.tcprec.format.Json;
+
+/**
+ * tcprec diff on recordings made here, on the real kernel, of workloads whose difference the
+ * test controls: the same workload twice (no change beyond noise), with packets dropped by
+ * nftables (retransmits and connect latency up), for twice as long (rates unchanged), and with
+ * cubic versus bbr as the namespace's congestion control (the sysctl and cwnd/srtt differ).
+ */
+class DiffRecordingsTest {
+    private static final int RATE = 100;
+    private static final int BYTES = 3000;
+
+    @TempDir
+    static Path dir;
+
+    static Path baseline;
+    static Path repeat;
+    static Path longer;
+    static Path lossy;
+    static long lossyRetransSegs;
+    static long lossySynRetrans;
+
+    @BeforeAll
+    static void record() throws Exception {
+        KernelTestSupport.requireRoot();
+        baseline = dir.resolve("baseline.parquet");
+        repeat = dir.resolve("repeat.parquet");
+        longer = dir.resolve("longer.parquet");
+        lossy = dir.resolve("lossy.parquet");
+        try (TestNetns ns = new TestNetns("tcprec-diff")) {
+            // unrecorded: the first run of the workload also warms up this JVM's compiler, which
+            // would otherwise make the first recording's connections slower than the rest
+            PacedEchoWorkload.run(ns, RATE, 2, BYTES);
+            ns.quiesce();
+            recordPaced(ns, baseline, 2);
+            recordPaced(ns, repeat, 2);
+            recordPaced(ns, longer, 4);
+            Map<String, Long> before = ns.tcpCounters();
+            Map<String, Long> extBefore = ns.tcpExtCounters();
+            // 3% of all TCP packets, SYNs included, in both directions
+            ns.nft("table inet tcprec_loss {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
+                    + "  meta l4proto tcp numgen random mod 100 < 3 drop\n }\n}\n");
+            try {
+                recordPaced(ns, lossy, 2);
+            } finally {
+                ns.nft("delete table inet tcprec_loss\n");
+            }
+            lossyRetransSegs = ns.tcpCounters().get("RetransSegs") - before.get("RetransSegs");
+            lossySynRetrans = ns.tcpExtCounters().get("TCPSynRetrans") - extBefore.get("TCPSynRetrans");
+        }
+    }
+
+    private static void recordPaced(TestNetns ns, Path trace, double seconds) throws Exception {
+        try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
+            assertEquals((int) (RATE * seconds), PacedEchoWorkload.run(ns, RATE, seconds, BYTES));
+            ns.quiesce();
+            Thread.sleep(200);
+            recording.stop();
+        }
+    }
+
+    static Map<String, Object> diff(Path before, Path after, String... extra) {
+        return diff(0, before, after, extra);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> diff(int exit, Path before, Path after, String... extra) {
+        List<String> args = new ArrayList<>(List.of("diff", "--json", before.toString(), after.toString()));
+        args.addAll(List.of(extra));
+        TcprecRun run = TcprecRun.of(args.toArray(new String[0]));
+        assertEquals(exit, run.exit(), run.err());
+        return (Map<String, Object>) Json.parse(run.out());
+    }
+
+    /** The text form, for failure messages a reader can act on. */
+    static String text(Path before, Path after) {
+        return TcprecRun.of("diff", before.toString(), after.toString()).out();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> metric(Map<String, Object> diff, String name) {
+        for (Object m : (List<Object>) diff.get("metrics")) {
+            Map<String, Object> metric = (Map<String, Object>) m;
+            if (metric.get("name").equals(name)) {
+                return metric;
+            }
+        }
+        throw new AssertionError("no metric " + name + " in " + diff.get("metrics"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> significant(Map<String, Object> diff) {
+        List<String> names = new ArrayList<>();
+        for (Object m : (List<Object>) diff.get("metrics")) {
+            Map<String, Object> metric = (Map<String, Object>) m;
+            if (Boolean.TRUE.equals(metric.get("significant"))) {
+                names.add(metric.get("name") + " " + metric.get("test"));
+            }
+        }
+        return names;
+    }
+
+    static double number(Map<String, Object> metric, String key) {
+        return ((Number) metric.get(key)).doubleValue();
+    }
+
+    @Test
+    void theSameWorkloadTwiceShowsNoChangeBeyondNoise() {
+        Map<String, Object> d = diff(baseline, repeat);
+        assertEquals(List.of(), significant(d), () -> text(baseline, repeat));
+        Map<String, Object> connects = metric(d, "connects_per_s");
+        assertEquals(2.0 * RATE, number(connects, "n_before"));
+        assertEquals(2.0 * RATE, number(connects, "n_after"));
+        assertEquals(Boolean.FALSE, d.get("failed"));
+    }
+
+    @Test
+    void droppedPacketsShowAsSignificantRetransmitAndLatencyRegressions() {
+        Map<String, Object> d = diff(3, baseline, lossy, "--fail-on", "retransmits_per_conn>+20%");
+        Map<String, Object> retransmits = metric(d, "retransmits_per_conn");
+        assertEquals(Boolean.TRUE, retransmits.get("significant"), retransmits.toString());
+        assertEquals(0.0, number(retransmits, "n_before"), "no loss, no retransmits in the baseline");
+        // every retransmit the diff counts is one the namespace's kernel counted (it also counts
+        // tail-loss probes and retransmits after a socket's last transition, which a lifetime misses)
+        double counted = number(retransmits, "n_after");
+        assertTrue(counted > 0 && counted <= lossyRetransSegs, counted + " vs RetransSegs " + lossyRetransSegs);
+        // the recording's own totals: every retransmit event, as the kernel's RetransSegs counts them
+        Map<String, Object> perSecond = metric(d, "retransmits_per_s");
+        assertTrue(number(perSecond, "n_after") <= lossyRetransSegs && number(perSecond, "n_after") >= counted);
+        assertTrue(lossySynRetrans > 0, "3% loss over 600+ SYNs dropped none");
+        // a lost SYN or SYN/ACK costs a one-second timeout: the connect latency's upper quantile jumps
+        Map<String, Object> connectP99 = metric(d, "connect_p99");
+        assertTrue(number(connectP99, "after") >= 900, connectP99.toString());
+        assertTrue(Boolean.TRUE.equals(connectP99.get("significant"))
+                || Boolean.TRUE.equals(metric(d, "connect_p90").get("significant")), "connect latency: " + connectP99);
+        assertTrue(number(connectP99, "change") > 0, "latency went up, not down");
+        assertEquals(Boolean.TRUE, d.get("failed"));
+
+        TcprecRun gate = TcprecRun.of("diff", baseline.toString(), lossy.toString(), "--fail-on",
+                "retransmits_per_conn>+20%,connect_p99>+5ms");
+        assertEquals(3, gate.exit(), gate.err());
+        assertTrue(gate.err().contains("retransmits_per_conn>+20%"), gate.err());
+        TcprecRun noGate = TcprecRun.of("diff", baseline.toString(), repeat.toString(), "--fail-on",
+                "retransmits_per_conn>+20%,connect_p99>+5ms");
+        assertEquals(0, noGate.exit(), noGate.err());
+    }
+
+    @Test
+    void recordingsOfDifferentLengthsCompareBySecondNotByCount() {
+        Map<String, Object> d = diff(baseline, longer);
+        Map<String, Object> connects = metric(d, "connects_per_s");
+        assertEquals(2.0 * RATE, number(connects, "n_before"));
+        assertEquals(4.0 * RATE, number(connects, "n_after"));
+        // twice the connections over twice the time: the same rate, within the recorder's start and stop
+        assertTrue(Math.abs(number(connects, "relative_change")) < 0.15, connects.toString());
+        assertEquals(Boolean.FALSE, connects.get("significant"));
+        assertEquals(List.of(), significant(d), () -> text(baseline, longer));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theMarkdownAndTextFormsCarryTheJsonVerdicts() {
+        Map<String, Object> d = diff(baseline, lossy);
+        TcprecRun md = TcprecRun.of("diff", "--markdown", baseline.toString(), lossy.toString());
+        assertEquals(0, md.exit(), md.err());
+        TcprecRun text = TcprecRun.of("diff", baseline.toString(), lossy.toString());
+        assertEquals(0, text.exit(), text.err());
+        int significant = 0;
+        for (Object m : (List<Object>) d.get("metrics")) {
+            Map<String, Object> metric = (Map<String, Object>) m;
+            String name = (String) metric.get("name");
+            boolean marked = Boolean.TRUE.equals(metric.get("significant"));
+            significant += marked ? 1 : 0;
+            assertEquals(marked, text.out().lines().anyMatch(l -> l.matches("\\* " + name + " .*")), name + "\n" + text.out());
+            assertEquals(marked, md.out().contains("| **" + name + "** |"), name + "\n" + md.out());
+        }
+        assertTrue(significant > 0);
+        TcprecRun byPort = TcprecRun.of("diff", baseline.toString(), lossy.toString(), "--by", "rport", "--top", "3");
+        assertEquals(0, byPort.exit(), byPort.err());
+        // the clients' connections all go to the server's port: that group holds the regression
+        assertTrue(byPort.out().lines().anyMatch(l -> l.equals("rport = " + EchoTraffic.FIXED_PORT + " (200 vs 200 connections)")), byPort.out());
+        assertEquals(3, byPort.out().lines().filter(l -> l.startsWith("rport = ")).count(), byPort.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void congestionControlCubicVersusBbrShowsInTheSysctlsAndInTheWindow() throws Exception {
+        Path cubic = dir.resolve("cubic.parquet");
+        Path bbr = dir.resolve("bbr.parquet");
+        recordBulk("cubic", cubic);
+        recordBulk("bbr", bbr);
+
+        Map<String, Object> d = diff(cubic, bbr);
+        Map<String, Object> cc = null;
+        for (Object row : (List<Object>) d.get("context")) {
+            Map<String, Object> r = (Map<String, Object>) row;
+            if (r.get("name").equals("net.ipv4.tcp_congestion_control")) {
+                cc = r;
+            }
+        }
+        assertEquals(Map.of("name", "net.ipv4.tcp_congestion_control", "before", "cubic", "after", "bbr", "differs", true),
+                cc);
+        Map<String, Object> cwnd = metric(d, "cwnd_p50");
+        Map<String, Object> srtt = metric(d, "srtt_p50");
+        // 12 echo connections: each side of each sends 4 MB, so 24 connections with data in flight
+        assertTrue(number(cwnd, "n_before") >= 20 && number(cwnd, "n_after") >= 20, cwnd.toString());
+        assertTrue(number(srtt, "n_before") >= 20 && number(srtt, "n_after") >= 20, srtt.toString());
+        // cubic and bbr size the window by different rules (loss-based growth against a model of
+        // bandwidth and delay); which is larger depends on the workload, that they differ does not
+        assertTrue(Boolean.TRUE.equals(cwnd.get("significant"))
+                || Boolean.TRUE.equals(metric(d, "cwnd_p90").get("significant")), () -> text(cubic, bbr));
+    }
+
+    /** Bulk echo transfers in a fresh namespace whose default congestion control is {@code algorithm}. */
+    private static void recordBulk(String algorithm, Path trace) throws Exception {
+        try (TestNetns ns = new TestNetns("tcprec-cc")) {
+            // an Ethernet-sized MTU: with loopback's 64 KiB one the window never needs to grow
+            TestNetns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500");
+            setCongestionControl(ns, algorithm);
+            assertEquals(algorithm, ns.inside(() -> Files.readString(SYSCTL).trim()));
+            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
+                    0, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+            try (BackgroundRecording recording = BackgroundRecording.start(config)) {
+                long[] sizes = new long[12];
+                java.util.Arrays.fill(sizes, 4_000_000);
+                EchoTraffic.run(ns, "127.0.0.1", sizes);
+                ns.quiesce();
+                Thread.sleep(200);
+                recording.stop();
+            }
+        }
+        Map<String, Object> meta = (Map<String, Object>) org.tcprec.format.TraceFooter.read(trace).metadata();
+        assertEquals(algorithm, ((Map<String, Object>) meta.get("sysctls")).get("net.ipv4.tcp_congestion_control"),
+                "the trace records the namespace's sysctls, not the host's");
+    }
+
+    private static final Path SYSCTL = Path.of("/proc/sys/net/ipv4/tcp_congestion_control");
+    private static final Path ALLOWED = Path.of("/proc/sys/net/ipv4/tcp_allowed_congestion_control");
+
+    /**
+     * A namespace may only default to an algorithm the host allows unprivileged sockets; for the
+     * moment of the write the host's list is widened, then restored exactly.
+     */
+    private static void setCongestionControl(TestNetns ns, String algorithm) throws Exception {
+        String allowed = Files.readString(ALLOWED).trim();
+        boolean widen = !List.of(allowed.split(" ")).contains(algorithm);
+        if (widen) {
+            Files.writeString(ALLOWED, allowed + " " + algorithm);
+        }
+        try {
+            ns.inside(() -> Files.writeString(SYSCTL, algorithm));
+        } finally {
+            if (widen) {
+                Files.writeString(ALLOWED, allowed);
+            }
+        }
+        assertEquals(allowed, Files.readString(ALLOWED).trim());
+    }
+}
