@@ -5,23 +5,16 @@
 -- belongs to one boot, and partitioning on a constant string costs half the window's time.
 
 -- One row per TCP state change with, as bcc's tcpstates computes it, the time spent in the old
--- state: since the previous change of the same socket, 0 for the first change seen and after a
--- move to CLOSE (a socket address is reused once the socket is freed).
+-- state: since the same lifetime's previous change, 0 for the first change seen of a lifetime
+-- (a socket address is reused once the socket is freed). The trace stores both (life and
+-- ns_in_oldstate, format-spec/README.md), so this is one pass in file order.
 CREATE VIEW state_changes AS
-WITH s AS (
-    SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, cpu, tgid, tid, comm, netns, cgroup_id,
-           family, laddr, lport, raddr, rport, oldstate, newstate, bytes_acked, bytes_received,
-           lag(epoch_ns(time)) OVER w AS previous_ns,
-           lag(newstate) OVER w AS previous_newstate
-    FROM raw_events
-    WHERE event = 'inet_sock_set_state'
-    WINDOW w AS (PARTITION BY {by_file}skaddr ORDER BY time, seq)
-)
-SELECT * EXCLUDE (previous_ns, previous_newstate),
-       -- bcc forgets a socket's timestamp when it moves to CLOSE: a reused address starts again
-       CASE WHEN previous_ns IS NULL OR previous_newstate = 'CLOSE' THEN 0 ELSE ts_ns - previous_ns END AS ns_in_oldstate,
-       previous_ns IS NULL OR previous_newstate = 'CLOSE' AS starts_life
-FROM s;
+SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, life, cpu, tgid, tid, comm, netns, cgroup_id,
+       family, laddr, lport, raddr, rport, oldstate, newstate, bytes_acked, bytes_received,
+       coalesce(ns_in_oldstate, 0) AS ns_in_oldstate,
+       ns_in_oldstate IS NULL AS starts_life
+FROM raw_events
+WHERE event = 'inet_sock_set_state';
 
 -- One row per connection lifetime: tcplife's row and more. bcc's rules: the lifespan starts at
 -- the last move into ESTABLISHED, SYN_SENT or SYN_RECV and ends at CLOSE; the process is the
@@ -29,13 +22,7 @@ FROM s;
 -- TX/RX are bytes_acked/bytes_received at CLOSE. `complete` is what bcc prints; the others were
 -- open when the recording began (no start seen) or when it ended (no CLOSE seen).
 CREATE VIEW connections AS
-WITH numbered AS (
-    -- each socket address's lifetimes, numbered: a new one starts after every move to CLOSE
-    SELECT *, sum(CASE WHEN starts_life THEN 1 ELSE 0 END) OVER (
-               PARTITION BY {by_file}skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING) AS life
-    FROM state_changes
-),
-lives AS (
+WITH lives AS (
     SELECT first(filename) AS filename, skaddr, life,
            max(ts_ns) FILTER (WHERE newstate IN ('ESTABLISHED', 'SYN_SENT', 'SYN_RECV')) AS start_ns,
            max(ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_ns,
@@ -68,7 +55,7 @@ lives AS (
            arg_max(netns, ts_ns) AS netns,
            arg_max(cgroup_id, ts_ns) AS cgroup_id,
            count(*) AS transitions
-    FROM numbered
+    FROM state_changes
     GROUP BY {by_file}skaddr, life
 )
 SELECT l.filename, skaddr, life,
@@ -95,7 +82,7 @@ WHERE NOT (first_oldstate = 'CLOSE' AND last_state IN ('LISTEN', 'CLOSE') AND st
            AND NOT coalesce(active, false));
 
 CREATE VIEW retransmits AS
-SELECT filename, seq, time, epoch_ns(time) AS ts_ns, event, skaddr, req, skbaddr, cpu, tgid, tid, comm, netns, cgroup_id,
+SELECT filename, seq, time, epoch_ns(time) AS ts_ns, event, skaddr, life, req, skbaddr, cpu, tgid, tid, comm, netns, cgroup_id,
        family, laddr, lport, raddr, rport,
        CASE WHEN event = 'tcp_retransmit_synack' THEN 'SYN_RECV' ELSE state END AS state,
        err,
@@ -106,7 +93,7 @@ WHERE event IN ('tcp_retransmit_skb', 'tcp_retransmit_synack');
 CREATE VIEW resets AS
 SELECT filename, seq, time, epoch_ns(time) AS ts_ns,
        CASE WHEN event = 'tcp_send_reset' THEN 'sent' ELSE 'received' END AS direction,
-       skaddr, skbaddr, sock_cookie, cpu, tgid, tid, comm, netns, cgroup_id,
+       skaddr, life, skbaddr, sock_cookie, cpu, tgid, tid, comm, netns, cgroup_id,
        family, laddr, lport, raddr, rport,
        -- without a socket there is no state (the kernel stores 0)
        CASE WHEN skaddr IS NULL THEN NULL ELSE state END AS state, reason
@@ -114,7 +101,7 @@ FROM raw_events
 WHERE event IN ('tcp_send_reset', 'tcp_receive_reset');
 
 CREATE VIEW probes AS
-SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, sock_cookie, skbaddr, cpu, netns, cgroup_id,
+SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, life, sock_cookie, skbaddr, cpu, netns, cgroup_id,
        family, laddr, lport, raddr, rport, mark, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh, snd_wnd,
        srtt_us, rcv_wnd
 FROM raw_events

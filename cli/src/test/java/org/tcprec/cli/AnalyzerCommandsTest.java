@@ -44,14 +44,19 @@ class AnalyzerCommandsTest {
     }
 
     @Test
-    void sqlOverSeveralTracesKnowsWhereEachRowCameFrom() {
+    void sqlOverSeveralTracesKnowsWhereEachRowCameFrom() throws Exception {
         TcprecRun r = run("sql", "--csv", SAMPLES.resolve("*.parquet").toString(),
                 "SELECT regexp_extract(filename, '[^/]+$') AS f, count(DISTINCT host) AS hosts, count(DISTINCT boot_id) AS boots, "
                         + "count(*) AS events FROM events GROUP BY 1 ORDER BY 1");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("f,hosts,boots,events", lines.get(0));
-        assertEquals(1 + 4, lines.size(), r.out()); // header and the four sample traces
+        long traces;
+        try (var files = Files.list(SAMPLES)) {
+            traces = files.filter(p -> p.toString().endsWith(".parquet")).count();
+        }
+        assertTrue(traces >= 4);
+        assertEquals(1 + traces, lines.size(), r.out()); // a header and a line per sample trace
         assertTrue(lines.get(1).startsWith("clean.parquet,1,1,"), r.out());
     }
 

@@ -41,7 +41,7 @@ class CommandLineErrorsTest {
     void versionAndHelp() {
         TcprecRun version = run("--version");
         assertEquals(0, version.exit());
-        assertTrue(version.out().startsWith("tcprec 0.1.0 (trace format 1.0)"), version.out());
+        assertTrue(version.out().startsWith("tcprec 0.1.0 (trace format " + org.tcprec.format.TraceSchema.VERSION + ")"), version.out());
         for (String sub : new String[] {"record", "recover", "info", "scrub", "report"}) {
             TcprecRun help = run(sub, "--help");
             assertEquals(0, help.exit(), sub);

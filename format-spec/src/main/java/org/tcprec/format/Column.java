@@ -5,7 +5,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 
 /**
- * The columns of a version 1 trace, in file order. One row per recorded tracepoint event.
+ * The columns of a version 1 trace, in file order; a minor version only appends columns. One row per recorded tracepoint event.
  *
  * <p>format-spec/README.md documents each column; FormatSpecDocumentationTest fails when a column
  * here is missing there.
@@ -44,7 +44,10 @@ public enum Column {
     SSTHRESH("ssthresh", PrimitiveTypeName.INT64, Kind.PLAIN, false),
     SND_WND("snd_wnd", PrimitiveTypeName.INT64, Kind.PLAIN, false),
     SRTT_US("srtt_us", PrimitiveTypeName.INT64, Kind.PLAIN, false),
-    RCV_WND("rcv_wnd", PrimitiveTypeName.INT64, Kind.PLAIN, false);
+    RCV_WND("rcv_wnd", PrimitiveTypeName.INT64, Kind.PLAIN, false),
+    // Since 1.1, derived by the writer from the rows before (see SocketLifetimes)
+    LIFE("life", PrimitiveTypeName.INT32, Kind.PLAIN, false),
+    NS_IN_OLDSTATE("ns_in_oldstate", PrimitiveTypeName.INT64, Kind.PLAIN, false);
 
     enum Kind { PLAIN, STRING, UINT64, TIMESTAMP_NS }
 

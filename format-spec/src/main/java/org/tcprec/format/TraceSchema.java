@@ -13,7 +13,7 @@ public final class TraceSchema {
     /** Footer key holding the recording's metadata as one JSON object (see format-spec/README.md). */
     public static final String METADATA_KEY = "tcprec.metadata";
     public static final int MAJOR = 1;
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
     public static final String VERSION = MAJOR + "." + MINOR;
 
     private static final MessageType SCHEMA = build();

@@ -16,6 +16,7 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
 
     private final Supplier<Map<String, String>> footer;
     private final Map<String, Binary> binaries = new HashMap<>();
+    private final SocketLifetimes lifetimes = new SocketLifetimes();
     private RecordConsumer out;
 
     TraceWriteSupport(Supplier<Map<String, String>> footer) {
@@ -79,6 +80,10 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
         putLong(Column.SND_WND, r.sndWnd());
         putLong(Column.SRTT_US, r.srttUs());
         putLong(Column.RCV_WND, r.rcvWnd());
+        if (lifetimes.next(r)) {
+            putInt(Column.LIFE, lifetimes.life());
+            putLong(Column.NS_IN_OLDSTATE, lifetimes.nsInOldstate());
+        }
         out.endMessage();
     }
 

@@ -29,12 +29,20 @@ public final class TraceDatabase implements AutoCloseable {
     private final Connection connection;
     private final List<TraceFooter> footers;
 
-    private TraceDatabase(Connection connection, List<TraceFooter> footers) {
+    private final boolean deriveLifetimes;
+
+    private TraceDatabase(Connection connection, List<TraceFooter> footers, boolean deriveLifetimes) {
         this.connection = connection;
         this.footers = footers;
+        this.deriveLifetimes = deriveLifetimes;
     }
 
     public static TraceDatabase open(List<Path> files) {
+        return open(files, false);
+    }
+
+    /** With deriveLifetimes, every file is read as a 1.0 file would be: for the test that holds the two rule sets together. */
+    static TraceDatabase open(List<Path> files, boolean deriveLifetimes) {
         if (files.isEmpty()) {
             throw new UserError("no trace file given");
         }
@@ -49,7 +57,7 @@ public final class TraceDatabase implements AutoCloseable {
         try {
             // The driver directly: in a shaded jar, DriverManager's service lookup can miss it.
             Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
-            TraceDatabase db = new TraceDatabase(connection, footers);
+            TraceDatabase db = new TraceDatabase(connection, footers, deriveLifetimes);
             db.createTables();
             return db;
         } catch (SQLException e) {
@@ -102,14 +110,7 @@ public final class TraceDatabase implements AutoCloseable {
             meta.executeBatch();
         }
         try (Statement s = connection.createStatement()) {
-            StringBuilder list = new StringBuilder();
-            for (TraceFooter f : footers) {
-                list.append(list.length() > 0 ? ", " : "").append('\'').append(sqlPath(f.path()).replace("'", "''")).append('\'');
-            }
-            // union_by_name: traces of newer minor versions may have more columns. seq is the row's
-            // position in its file: rows are in time order, and seq orders equal times.
-            s.execute("CREATE VIEW raw_events AS SELECT * EXCLUDE (file_row_number), file_row_number AS seq FROM read_parquet(["
-                    + list + "], filename = true, file_row_number = true, union_by_name = true)");
+            s.execute("CREATE VIEW raw_events AS " + rawEvents());
             s.execute("CREATE VIEW events AS SELECT e.*, t.hostname AS host, t.kernel, t.boot_id "
                     + "FROM raw_events e JOIN traces t USING (filename)");
             for (String statement : viewDefinitions()) {
@@ -117,6 +118,47 @@ public final class TraceDatabase implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Every file's rows, with seq (the row's position in its file: rows are in time order, and
+     * seq orders equal times) and the socket-lifetime columns. union_by_name: traces of newer
+     * minor versions may have more columns. A 1.0 file lacks life and ns_in_oldstate; they are
+     * derived here with the rules the writer applies (format-spec/README.md), over a window per
+     * socket that a 1.1 file spares its readers.
+     */
+    private String rawEvents() {
+        List<String> current = new ArrayList<>();
+        List<String> derived = new ArrayList<>();
+        for (TraceFooter f : footers) {
+            String quoted = "'" + sqlPath(f.path()).replace("'", "''") + "'";
+            (f.columns().contains("life") && !deriveLifetimes ? current : derived).add(quoted);
+        }
+        List<String> parts = new ArrayList<>();
+        if (!current.isEmpty()) {
+            parts.add("SELECT * EXCLUDE (file_row_number), file_row_number AS seq FROM read_parquet(["
+                    + String.join(", ", current) + "], filename = true, file_row_number = true, union_by_name = true)");
+        }
+        if (!derived.isEmpty()) {
+            parts.add(LIFETIMES_SQL.replace("{files}", String.join(", ", derived))
+                    .replace("{stored}", deriveLifetimes ? ", life, ns_in_oldstate" : ""));
+        }
+        return String.join(" UNION ALL BY NAME ", parts);
+    }
+
+    /** format-spec/README.md, columns life and ns_in_oldstate, for files written before 1.1. */
+    private static final String LIFETIMES_SQL = "SELECT * EXCLUDE (previous_newstate, previous_change_ns), "
+            + "CASE WHEN skaddr IS NULL THEN NULL ELSE (1 + sum(CASE WHEN event = 'inet_sock_set_state' "
+            + "AND previous_newstate = 'CLOSE' THEN 1 ELSE 0 END) OVER (PARTITION BY filename, skaddr ORDER BY time, seq "
+            + "ROWS UNBOUNDED PRECEDING))::INTEGER END AS life, "
+            + "CASE WHEN event = 'inet_sock_set_state' AND previous_change_ns IS NOT NULL AND previous_newstate <> 'CLOSE' "
+            + "THEN epoch_ns(time) - previous_change_ns END AS ns_in_oldstate "
+            + "FROM (SELECT *, "
+            + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN newstate END IGNORE NULLS) OVER w AS previous_newstate, "
+            + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN epoch_ns(time) END IGNORE NULLS) OVER w "
+            + "AS previous_change_ns "
+            + "FROM (SELECT * EXCLUDE (file_row_number{stored}), file_row_number AS seq FROM read_parquet([{files}], "
+            + "filename = true, file_row_number = true, union_by_name = true)) "
+            + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))";
 
     /**
      * "filename, " to lead a partition or sort key when several traces are open, "" for one: with

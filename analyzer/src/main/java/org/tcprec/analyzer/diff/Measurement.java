@@ -132,23 +132,18 @@ final class Measurement {
     }
 
     /**
-     * One row per connection lifetime with what the metrics need: its retransmits and tcp_probe
-     * medians come from the events on its socket address between its first transition (or the
-     * recording's start, if it was already open) and its CLOSE (or the end).
+     * One row per connection lifetime with what the metrics need: the retransmits and tcp_probe
+     * samples of the same socket lifetime (skaddr, life).
      */
     private static String perConnectionTable(Dimension by) {
         String group = by == null ? "NULL::VARCHAR" : by.expression;
         return "CREATE TEMP TABLE diff_connections AS "
                 + "WITH c AS (SELECT skaddr, life, " + group + " AS grp, complete, active, passive, connected_ns, "
-                + "accepted_ns, close_ns, span_us, connect_us, tx_bytes, rx_bytes, "
-                + "CASE WHEN open_at_start THEN -9223372036854775807 ELSE first_ns END AS from_ns, "
-                + "coalesce(close_ns, 9223372036854775807) AS to_ns FROM connections), "
-                + "r AS (SELECT c.skaddr, c.life, count(*) AS retransmits FROM c JOIN retransmits x "
-                + "ON x.skaddr = c.skaddr AND x.kind = 'R' AND x.ts_ns BETWEEN c.from_ns AND c.to_ns GROUP BY ALL), "
-                + "p AS (SELECT c.skaddr, c.life, median(x.srtt_us) AS srtt_us, median(x.snd_cwnd) AS cwnd "
-                + "FROM c JOIN probes x ON x.skaddr = c.skaddr AND x.ts_ns BETWEEN c.from_ns AND c.to_ns "
+                + "accepted_ns, close_ns, span_us, connect_us, tx_bytes, rx_bytes FROM connections), "
+                + "r AS (SELECT skaddr, life, count(*) AS retransmits FROM retransmits WHERE kind = 'R' GROUP BY ALL), "
                 // only samples with data in flight: a receiver's cwnd never moves and says nothing
-                + "AND x.snd_nxt <> x.snd_una GROUP BY ALL) "
+                + "p AS (SELECT skaddr, life, median(srtt_us) AS srtt_us, median(snd_cwnd) AS cwnd FROM probes "
+                + "WHERE snd_nxt <> snd_una GROUP BY ALL) "
                 + "SELECT c.*, coalesce(r.retransmits, 0) AS retransmits, p.srtt_us, p.cwnd "
                 + "FROM c LEFT JOIN r USING (skaddr, life) LEFT JOIN p USING (skaddr, life)";
     }

@@ -39,16 +39,13 @@ public final class HtmlReport {
     private static final int TIME_BINS = 60;
 
     /**
-     * Each connection with its retransmits and resets (those of its socket address during its
-     * lifetime): the base of the per-connection figures, inlined in each figure's SQL so that
+     * Each connection with its retransmits and resets (the rows of its socket lifetime): the base of the per-connection figures, inlined in each figure's SQL so that
      * each runs on its own.
      */
     static final String CONN = "WITH conn AS (\n"
             + "  SELECT c.*, coalesce(c.close_ns, c.recording_end_ns, c.last_ns) AS end_ns,\n"
-            + "    (SELECT count(*) FROM retransmits r WHERE r.skaddr = c.skaddr\n"
-            + "       AND r.ts_ns BETWEEN c.first_ns AND coalesce(c.close_ns, c.recording_end_ns, c.last_ns)) AS retransmits,\n"
-            + "    (SELECT count(*) FROM resets x WHERE x.skaddr = c.skaddr\n"
-            + "       AND x.ts_ns BETWEEN c.first_ns AND coalesce(c.close_ns, c.recording_end_ns, c.last_ns)) AS resets\n"
+            + "    (SELECT count(*) FROM retransmits r WHERE r.skaddr = c.skaddr AND r.life = c.life) AS retransmits,\n"
+            + "    (SELECT count(*) FROM resets x WHERE x.skaddr = c.skaddr AND x.life = c.life) AS resets\n"
             + "  FROM connections c)\n";
 
     private final TraceDatabase db;
@@ -207,7 +204,7 @@ public final class HtmlReport {
                 + "  list((s.ts_ns - " + start + ") / 1e6 ORDER BY s.time, s.seq) AS state_ms,\n"
                 + "  list(s.newstate ORDER BY s.time, s.seq) AS state_names,\n"
                 + "  arg_min(s.oldstate, s.ts_ns) AS first_oldstate\n"
-                + "FROM shown c JOIN state_changes s ON s.skaddr = c.skaddr AND s.ts_ns BETWEEN c.first_ns AND c.last_ns\n"
+                + "FROM shown c JOIN state_changes s ON s.skaddr = c.skaddr AND s.life = c.life\n"
                 + "GROUP BY ALL ORDER BY c.n";
         List<Map<String, Object>> bars = new ArrayList<>();
         query(sql, rs -> {

@@ -17,6 +17,7 @@ import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Column;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.TraceSchema;
 import org.tcprec.format.TraceWriter;
 
 /**
@@ -37,6 +38,12 @@ public final class TraceScrubber {
 
     /** Columns whose values are kernel addresses: one mapping for all, so equal pointers stay equal. */
     private static final Set<Column> KERNEL_ADDRESSES = Set.of(Column.SKADDR, Column.SKBADDR, Column.REQ);
+
+    /**
+     * Columns TraceWriter derives from the rows before (format 1.1): written anew from the scrubbed
+     * rows, and the same, since the kernel-address mapping keeps equal addresses equal.
+     */
+    private static final Set<Column> DERIVED = Set.of(Column.LIFE, Column.NS_IN_OLDSTATE);
 
     private final ScrubKey key;
     private final Options options;
@@ -60,6 +67,9 @@ public final class TraceScrubber {
             StringBuilder select = new StringBuilder();
             for (Column c : Column.values()) {
                 droppedColumns.remove(c.columnName());
+                if (DERIVED.contains(c)) {
+                    continue;
+                }
                 select.append(select.length() > 0 ? ", " : "");
                 if (!present.contains(c.columnName())) {
                     select.append("NULL AS ").append(c.columnName());
@@ -71,6 +81,8 @@ public final class TraceScrubber {
             }
             MetadataScrubber meta = new MetadataScrubber(pseudonyms, options.scrubPorts);
             Map<String, Object> metadata = meta.scrub(footer.metadata());
+            // the copy is written in the newest format this version writes, whatever the original's
+            metadata.put("format_version", TraceSchema.VERSION);
             long rows = 0;
             try (TraceWriter writer = new TraceWriter(output);
                     Statement s = db.connection().createStatement();
@@ -123,6 +135,7 @@ public final class TraceScrubber {
                 Map<String, Object> record = new LinkedHashMap<>();
                 record.put("scrubbed", true);
                 record.put("method_version", METHOD_VERSION);
+                record.put("source_format_version", footer.formatVersion());
                 record.put("addresses", "prefix-preserving keyed mapping (Crypto-PAn construction, HMAC-SHA256); "
                         + "special-purpose ranges map into themselves, public addresses to public addresses; "
                         + "IPv4-mapped and NAT64 IPv6 addresses embed the IPv4 address's mapping");

@@ -537,7 +537,7 @@
 
   function renderTop() {
     var s = section('top', 'Top remote endpoints, processes and local ports',
-      'By connections; bytes are bytes_acked / bytes_received at the end of each connection; retransmits and RSTs are those of each connection\'s socket during its lifetime.');
+      'By connections; bytes are bytes_acked / bytes_received at the end of each connection; retransmits and RSTs are those of each connection\'s socket lifetime.');
     [['top_remote', 'Remote endpoints'], ['top_process', 'Processes'], ['top_local_port', 'Local ports']].forEach(function (t) {
       guarded(t[0], function () {
         s.appendChild(el('h3', { text: t[1] }));

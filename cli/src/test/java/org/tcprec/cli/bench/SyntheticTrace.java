@@ -61,7 +61,7 @@ public final class SyntheticTrace {
                 }
             }
             Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("format_version", "1.0");
+            meta.put("format_version", org.tcprec.format.TraceSchema.VERSION);
             meta.put("tool", Map.of("name", "tcprec-synthetic", "version", "bench"));
             meta.put("host", Map.of("hostname", "synthetic", "boot_id", "00000000-0000-0000-0000-000000000000",
                     "uname", Map.of("sysname", "Linux", "release", "6.18.0-synthetic", "version", "#1", "machine", "x86_64"),

@@ -1,0 +1,230 @@
+package org.tcprec.analyzer.db;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.tcprec.cli.support.UserError;
+
+/**
+ * A DuckDB result read as column batches through the Arrow C data interface, without a Java
+ * object per value. Reports that print millions of lines spend most of their time moving
+ * values out of DuckDB: through JDBC getters each string becomes a Java String (about 2 µs a
+ * row for a tcpstates line here); through Arrow batches the bytes are copied straight into the
+ * output. The batches are read with JNA and direct ByteBuffers, so no Arrow Java library (and
+ * none of its sun.misc.Unsafe use, which newer JDKs warn about) is needed.
+ *
+ * <p>Columns must be BIGINT or UBIGINT (Arrow formats "l", "L": read as the same 64 bits) or
+ * VARCHAR ("u"); queries cast to those.
+ * DuckDB exposes the stream only to Arrow Java, so the native export call is reached by
+ * reflection; the pinned DuckDB version and the analyzer's tests keep that honest.
+ */
+public final class ColumnBatches implements AutoCloseable {
+    // struct ArrowArrayStream { get_schema, get_next, get_last_error, release, private_data }
+    private static final int STREAM_GET_SCHEMA = 0;
+    private static final int STREAM_GET_NEXT = 8;
+    private static final int STREAM_GET_LAST_ERROR = 16;
+    private static final int STREAM_RELEASE = 24;
+    // struct ArrowArray { length, null_count, offset, n_buffers, n_children, buffers, children,
+    //                     dictionary, release, private_data }: 80 bytes
+    private static final int ARRAY_SIZE = 80;
+    private static final int ARRAY_LENGTH = 0;
+    private static final int ARRAY_NULL_COUNT = 8;
+    private static final int ARRAY_OFFSET = 16;
+    private static final int ARRAY_N_CHILDREN = 32;
+    private static final int ARRAY_BUFFERS = 40;
+    private static final int ARRAY_CHILDREN = 48;
+    private static final int ARRAY_RELEASE = 64;
+    // struct ArrowSchema { format, name, metadata, flags, n_children, children, dictionary,
+    //                      release, private_data }: 72 bytes
+    private static final int SCHEMA_SIZE = 72;
+    private static final int SCHEMA_FORMAT = 0;
+    private static final int SCHEMA_N_CHILDREN = 32;
+    private static final int SCHEMA_CHILDREN = 40;
+    private static final int SCHEMA_RELEASE = 56;
+
+    private static final Field RESULT_REF;
+    private static final Method ARROW_STREAM;
+
+    static {
+        try {
+            RESULT_REF = org.duckdb.DuckDBResultSet.class.getDeclaredField("resultRef");
+            RESULT_REF.setAccessible(true);
+            ARROW_STREAM = Class.forName("org.duckdb.DuckDBNative")
+                    .getDeclaredMethod("duckdb_jdbc_arrow_stream", ByteBuffer.class, long.class);
+            ARROW_STREAM.setAccessible(true);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Pointer stream;
+    private final Memory array = new Memory(ARRAY_SIZE);
+    private final char[] formats;
+    private final Column[] columns;
+    private int rows;
+    private boolean holding;
+
+    private ColumnBatches(Pointer stream, char[] formats) {
+        this.stream = stream;
+        this.formats = formats;
+        this.columns = new Column[formats.length];
+        for (int i = 0; i < formats.length; i++) {
+            columns[i] = new Column();
+        }
+    }
+
+    /** Takes over the result set's rows; the result set must not be read otherwise. */
+    public static ColumnBatches of(ResultSet rs, long batchRows) {
+        Pointer stream;
+        try {
+            Object ref = RESULT_REF.get(rs.unwrap(org.duckdb.DuckDBResultSet.class));
+            stream = new Pointer((Long) ARROW_STREAM.invoke(null, ref, batchRows));
+        } catch (ReflectiveOperationException | SQLException e) {
+            throw new IllegalStateException("DuckDB did not export the result as Arrow", e);
+        }
+        Memory schema = new Memory(SCHEMA_SIZE);
+        schema.clear();
+        check(stream, call(stream, STREAM_GET_SCHEMA, schema));
+        int n = (int) schema.getLong(SCHEMA_N_CHILDREN);
+        char[] formats = new char[n];
+        Pointer children = schema.getPointer(SCHEMA_CHILDREN);
+        for (int i = 0; i < n; i++) {
+            String format = children.getPointer((long) i * Long.BYTES).getPointer(SCHEMA_FORMAT).getString(0, "UTF-8");
+            if (!format.equals("l") && !format.equals("L") && !format.equals("u")) {
+                release(schema, SCHEMA_RELEASE);
+                release(stream, STREAM_RELEASE);
+                throw new IllegalArgumentException("column " + i + " has Arrow format '" + format
+                        + "'; cast it to BIGINT, UBIGINT or VARCHAR");
+            }
+            formats[i] = format.charAt(0);
+        }
+        release(schema, SCHEMA_RELEASE);
+        return new ColumnBatches(stream, formats);
+    }
+
+    /** Loads the next batch, releasing the current one; false at the end. */
+    public boolean next() {
+        releaseBatch();
+        array.clear();
+        check(stream, call(stream, STREAM_GET_NEXT, array));
+        if (Pointer.nativeValue(array.getPointer(ARRAY_RELEASE)) == 0) {
+            return false;
+        }
+        holding = true;
+        rows = (int) array.getLong(ARRAY_LENGTH);
+        long parentOffset = array.getLong(ARRAY_OFFSET);
+        Pointer children = array.getPointer(ARRAY_CHILDREN);
+        if (array.getLong(ARRAY_N_CHILDREN) != columns.length) {
+            throw new IllegalStateException("Arrow batch has " + array.getLong(ARRAY_N_CHILDREN) + " columns");
+        }
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].load(children.getPointer((long) i * Long.BYTES), parentOffset, rows, formats[i]);
+        }
+        return true;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public Column column(int index) {
+        return columns[index];
+    }
+
+    private void releaseBatch() {
+        if (holding) {
+            release(array, ARRAY_RELEASE);
+            holding = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        releaseBatch();
+        release(stream, STREAM_RELEASE);
+    }
+
+    /** One column of the current batch. */
+    public static final class Column {
+        private ByteBuffer validity;
+        private ByteBuffer values;
+        private ByteBuffer data;
+        private long offset;
+
+        private void load(Pointer child, long parentOffset, int rows, char format) {
+            offset = child.getLong(ARRAY_OFFSET) + parentOffset;
+            long count = offset + rows;
+            Pointer buffers = child.getPointer(ARRAY_BUFFERS);
+            Pointer bitmap = buffers.getPointer(0);
+            validity = child.getLong(ARRAY_NULL_COUNT) == 0 || bitmap == null ? null
+                    : bitmap.getByteBuffer(0, (count + 7) / 8);
+            Pointer v = buffers.getPointer(Long.BYTES);
+            if (format != 'u') {
+                values = v.getByteBuffer(0, count * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                data = null;
+            } else {
+                values = v.getByteBuffer(0, (count + 1) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                int end = values.getInt((int) count * Integer.BYTES);
+                Pointer d = buffers.getPointer(2L * Long.BYTES);
+                data = end == 0 || d == null ? ByteBuffer.allocate(0) : d.getByteBuffer(0, end);
+            }
+        }
+
+        public boolean isNull(int row) {
+            if (validity == null) {
+                return false;
+            }
+            long i = offset + row;
+            return (validity.get((int) (i >>> 3)) & (1 << (i & 7))) == 0;
+        }
+
+        public long getLong(int row) {
+            return values.getLong((int) (offset + row) * Long.BYTES);
+        }
+
+        /** A VARCHAR value's bytes: start in {@link #data()}, and length. */
+        public int start(int row) {
+            return values.getInt((int) (offset + row) * Integer.BYTES);
+        }
+
+        public int length(int row) {
+            int i = (int) (offset + row) * Integer.BYTES;
+            return values.getInt(i + Integer.BYTES) - values.getInt(i);
+        }
+
+        public ByteBuffer data() {
+            return data;
+        }
+
+        public String getString(int row) {
+            byte[] bytes = new byte[length(row)];
+            data.get(start(row), bytes);
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int call(Pointer struct, int slot, Pointer argument) {
+        return Function.getFunction(struct.getPointer(slot)).invokeInt(new Object[] {struct, argument});
+    }
+
+    private static void release(Pointer struct, int slot) {
+        Pointer release = struct.getPointer(slot);
+        if (release != null) {
+            Function.getFunction(release).invokeVoid(new Object[] {struct});
+        }
+    }
+
+    private static void check(Pointer stream, int errno) {
+        if (errno != 0) {
+            Pointer message = Function.getFunction(stream.getPointer(STREAM_GET_LAST_ERROR))
+                    .invokePointer(new Object[] {stream});
+            throw new UserError("query failed: " + (message == null ? "errno " + errno : message.getString(0, "UTF-8")));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.tcprec.analyzer.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.EventRow;
+import org.tcprec.format.TraceWriter;
+
+/**
+ * The columns life and ns_in_oldstate as the writer stores them (format 1.1) and as the
+ * analyzer derives them for a 1.0 file are the same, and are what the rules say for a timeline
+ * worked out by hand: a socket address used twice, a destroy after CLOSE, a probe before the
+ * first state change seen, a reset without a socket, and two events at the same time.
+ */
+class SocketLifetimesTest {
+    @TempDir
+    Path dir;
+
+    private static final long A = 0xffff8880_0000_1000L;
+    private static final long B = 0xffff8880_0000_2000L;
+
+    private static EventRow change(long t, long sk, String oldstate, String newstate) {
+        return row(t, "inet_sock_set_state", sk, oldstate, newstate);
+    }
+
+    private static EventRow row(long t, String event, Long sk, String oldstate, String newstate) {
+        return new EventRow(t, event, 0, 1, 1, "app", 4026531840L, null, sk, 2, "127.0.0.1", 1000, "127.0.0.1", 80,
+                oldstate, newstate, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null);
+    }
+
+    /** time, skaddr, expected life, expected ns_in_oldstate, for each row in order. */
+    private static final Object[][] TIMELINE = {
+        // B: already open when recording began, first seen in a probe, then closes
+        {row(100, "tcp_probe", B, null, null), 1, null},
+        // A: first lifetime, an active open and close
+        {change(1_000, A, "CLOSE", "SYN_SENT"), 1, null},
+        {change(1_500, A, "SYN_SENT", "ESTABLISHED"), 1, 500L},
+        {change(2_000, B, "ESTABLISHED", "FIN_WAIT1"), 1, null},
+        {change(2_000, B, "FIN_WAIT1", "FIN_WAIT2"), 1, 0L},
+        {change(9_000, A, "ESTABLISHED", "CLOSE"), 1, 7_500L},
+        {row(9_100, "tcp_destroy_sock", A, null, null), 1, null},
+        // no socket: no lifetime
+        {row(9_200, "tcp_send_reset", null, null, null), null, null},
+        // A reused: the second lifetime starts from 0
+        {change(10_000, A, "CLOSE", "LISTEN"), 2, null},
+        {row(10_500, "tcp_retransmit_skb", A, null, null), 2, null},
+        {change(12_000, A, "LISTEN", "CLOSE"), 2, 2_000L},
+        {change(13_000, B, "FIN_WAIT2", "CLOSE"), 1, 11_000L},
+    };
+
+    @Test
+    void storedAndDerivedLifetimesAgreeWithTheRules() throws Exception {
+        Path trace = dir.resolve("lifetimes.parquet");
+        try (TraceWriter w = new TraceWriter(trace)) {
+            for (Object[] step : TIMELINE) {
+                w.write((EventRow) step[0]);
+            }
+            w.metadata(Map.of("host", Map.of("hostname", "test")));
+        }
+        List<Object[]> expected = new ArrayList<>();
+        for (int i = 0; i < TIMELINE.length; i++) {
+            expected.add(new Object[] {(long) i, TIMELINE[i][1], TIMELINE[i][2]});
+        }
+        assertRows(expected, columns(TraceDatabase.open(List.of(trace), false)), "as stored");
+        assertRows(expected, columns(TraceDatabase.open(List.of(trace), true)), "as derived for a 1.0 file");
+    }
+
+    private static List<Object[]> columns(TraceDatabase db) throws Exception {
+        List<Object[]> out = new ArrayList<>();
+        try (db; Statement s = db.connection().createStatement();
+                ResultSet rs = s.executeQuery("SELECT seq, life, ns_in_oldstate FROM raw_events ORDER BY seq")) {
+            while (rs.next()) {
+                Object life = rs.getObject(2);
+                Object ns = rs.getObject(3);
+                out.add(new Object[] {rs.getLong(1), life == null ? null : ((Number) life).intValue(),
+                    ns == null ? null : ((Number) ns).longValue()});
+            }
+        }
+        return out;
+    }
+
+    private static void assertRows(List<Object[]> expected, List<Object[]> actual, String how) {
+        assertEquals(expected.size(), actual.size(), how);
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(java.util.Arrays.toString(expected.get(i)), java.util.Arrays.toString(actual.get(i)), how + ", row " + i);
+        }
+    }
+}

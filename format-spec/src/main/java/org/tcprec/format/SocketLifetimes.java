@@ -1,0 +1,79 @@
+package org.tcprec.format;
+
+import java.util.Map;
+
+/**
+ * The two columns a writer derives from the rows before each one (format 1.1), so that readers
+ * need no per-socket window over the whole trace to replay tcpstates and tcplife:
+ *
+ * <ul>
+ *   <li>{@code life}: which lifetime of its socket address a row belongs to, from 1. A socket
+ *       address is reused once its socket is freed, so a state change out of a CLOSE that was
+ *       seen starts the next lifetime; other events (tcp_destroy_sock after the CLOSE) stay with
+ *       the lifetime they end.
+ *   <li>{@code ns_in_oldstate}: on a state change, the time since the same lifetime's previous
+ *       state change, as bcc's tcpstates computes it; null for a lifetime's first change seen.
+ * </ul>
+ *
+ * Rows must come in time order, as a trace stores them. The same rules, as SQL over a 1.0 trace,
+ * are in the analyzer's TraceDatabase, and a test holds the two together.
+ */
+final class SocketLifetimes {
+    private static final String STATE_CHANGE = "inet_sock_set_state";
+
+    private static final class Socket {
+        int life = 1;
+        long lastChangeNs = -1;
+        boolean closed;
+    }
+
+    /**
+     * The kernel reuses socket memory, so the addresses seen stay few, but a bound keeps a
+     * pathological trace from exhausting the heap: past this many addresses, the one unused
+     * longest is forgotten, and should it come back its lifetimes are numbered from 1 again.
+     */
+    private static final int MAX_SOCKETS = 1 << 20;
+
+    private final Map<Long, Socket> sockets = new java.util.LinkedHashMap<>(1 << 12, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Socket> eldest) {
+            return size() > MAX_SOCKETS;
+        }
+    };
+    private int life;
+    private Long nsInOldstate;
+
+    /** Derives the columns for this row; false when it has no socket (they are then null). */
+    boolean next(EventRow row) {
+        Long skaddr = row.skaddr();
+        if (skaddr == null) {
+            return false;
+        }
+        Socket s = sockets.get(skaddr);
+        boolean change = STATE_CHANGE.equals(row.event());
+        nsInOldstate = null;
+        if (s == null) {
+            s = new Socket();
+            sockets.put(skaddr, s);
+        } else if (change && s.closed) {
+            s.life++;
+            s.lastChangeNs = -1;
+        } else if (change && s.lastChangeNs >= 0) {
+            nsInOldstate = row.timeNs() - s.lastChangeNs;
+        }
+        if (change) {
+            s.lastChangeNs = row.timeNs();
+            s.closed = "CLOSE".equals(row.newstate());
+        }
+        life = s.life;
+        return true;
+    }
+
+    int life() {
+        return life;
+    }
+
+    Long nsInOldstate() {
+        return nsInOldstate;
+    }
+}
