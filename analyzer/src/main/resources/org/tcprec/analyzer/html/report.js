@@ -4,6 +4,7 @@
 (function () {
   'use strict';
   var SVGNS = 'http://www.w3.org/2000/svg';
+  var started = performance.now();
   var state = window.tcprecReport = { rendered: false, failed: [], figures: {} };
   var data = JSON.parse(document.getElementById('tcprec-data').textContent);
   var root = document.getElementById('report');
@@ -571,6 +572,7 @@
   guarded('states', renderStates);
   guarded('top', renderTop);
   guarded('connections', renderConnections);
+  state.renderMs = performance.now() - started;
   state.rendered = state.failed.length === 0;
   document.body.setAttribute('data-rendered', state.rendered ? 'yes' : 'failed');
 })();
