@@ -575,4 +575,5 @@
   state.renderMs = performance.now() - started;
   state.rendered = state.failed.length === 0;
   document.body.setAttribute('data-rendered', state.rendered ? 'yes' : 'failed');
+  document.body.setAttribute('data-render-ms', String(Math.round(state.renderMs)));
 })();
