@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
 import org.tcprec.analyzer.diff.DiffCommand;
+import org.tcprec.analyzer.html.ReportCommand;
 import org.tcprec.analyzer.report.PrintCommand;
 import org.tcprec.analyzer.report.TcpAcceptCommand;
 import org.tcprec.analyzer.report.TcpConnLatCommand;
@@ -18,6 +19,7 @@ import org.tcprec.analyzer.report.TcpResetCommand;
 import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpRetransCommand;
 import org.tcprec.analyzer.report.TcpStatesCommand;
+import org.tcprec.analyzer.scrub.ScrubCommand;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.cli.support.RawOutput;
 import org.tcprec.format.TraceSchema;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Command;
         description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
         subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
             TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
-            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class, DiffCommand.class})
+            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,
+            DiffCommand.class, ScrubCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -42,7 +42,7 @@ class CommandLineErrorsTest {
         TcprecRun version = run("--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().startsWith("tcprec 0.1.0 (trace format " + org.tcprec.format.TraceSchema.VERSION + ")"), version.out());
-        for (String sub : new String[] {"record", "recover", "info"}) {
+        for (String sub : new String[] {"record", "recover", "info", "scrub", "report"}) {
             TcprecRun help = run(sub, "--help");
             assertEquals(0, help.exit(), sub);
             assertTrue(help.out().contains("Usage: tcprec " + sub), help.out());

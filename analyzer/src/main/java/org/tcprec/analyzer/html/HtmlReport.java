@@ -1,0 +1,408 @@
+package org.tcprec.analyzer.html;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.cli.support.UserError;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
+
+/**
+ * A self-contained HTML page about one trace: the data of every figure is computed here, with
+ * SQL over the analyzer's views, and embedded as JSON beside a small script that draws it as SVG.
+ * Nothing is fetched when the page opens. Each figure carries the SQL text that produced it, and
+ * that text runs as is in `tcprec sql TRACE "..."`.
+ *
+ * <p>Aggregation happens here, not in the browser: a page must open quickly from a trace of
+ * millions of events, so the per-row figures (the timeline, the connection table) are capped and
+ * the page says so.
+ */
+public final class HtmlReport {
+    public record Caps(int timelineConnections, int tableRows) {}
+
+    public static final Caps DEFAULT_CAPS = new Caps(2000, 1000);
+
+    /** Buckets of the over-time figures. */
+    private static final int TIME_BINS = 60;
+
+    /**
+     * Each connection with its retransmits and resets (the rows of its socket lifetime): the base of the per-connection figures, inlined in each figure's SQL so that
+     * each runs on its own.
+     */
+    static final String CONN = "WITH conn AS (\n"
+            + "  SELECT c.*, coalesce(c.close_ns, c.recording_end_ns, c.last_ns) AS end_ns,\n"
+            + "    (SELECT count(*) FROM retransmits r WHERE r.skaddr = c.skaddr AND r.life = c.life) AS retransmits,\n"
+            + "    (SELECT count(*) FROM resets x WHERE x.skaddr = c.skaddr AND x.life = c.life) AS resets\n"
+            + "  FROM connections c)\n";
+
+    private final TraceDatabase db;
+    private final Caps caps;
+    private final List<Map<String, Object>> capped = new ArrayList<>();
+
+    public HtmlReport(TraceDatabase db, Caps caps) {
+        this.db = db;
+        this.caps = caps;
+    }
+
+    /** The complete page. */
+    public String render() {
+        Map<String, Object> data = data();
+        String template = resource("report.html");
+        return template
+                .replace("/*STYLE*/", resource("report.css"))
+                .replace("/*SCRIPT*/", resource("report.js"))
+                .replace("/*DATA*/", scriptSafeJson(data));
+    }
+
+    Map<String, Object> data() {
+        TraceFooter footer = db.footers().get(0);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("generator", "tcprec report");
+        data.put("context", context(footer));
+        long[] window = window();
+        data.put("window", Map.of("start_ns", window[0], "end_ns", window[1]));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("counts", table("Counts", "SELECT\n"
+                + "  (SELECT count(*) FROM connections) AS connections,\n"
+                + "  (SELECT count(*) FROM connections WHERE complete) AS complete,\n"
+                + "  (SELECT count(*) FROM connections WHERE NOT complete) AS partial,\n"
+                + "  (SELECT count(*) FROM connections WHERE active) AS active_opens,\n"
+                + "  (SELECT count(*) FROM connections WHERE passive) AS passive_opens,\n"
+                + "  (SELECT count(*) FROM state_changes) AS state_changes,\n"
+                + "  (SELECT count(*) FROM retransmits WHERE kind = 'R') AS retransmits,\n"
+                + "  (SELECT count(*) FROM retransmits WHERE kind = 'S') AS synack_retransmits,\n"
+                + "  (SELECT count(*) FROM resets WHERE direction = 'sent') AS resets_sent,\n"
+                + "  (SELECT count(*) FROM resets WHERE direction = 'received') AS resets_received,\n"
+                + "  (SELECT count(*) FROM probes) AS probes", Integer.MAX_VALUE));
+        figures.put("timeline", timeline(window[0]));
+        figures.put("lifespan", histogram("Connection lifespan (complete connections)", "span_us", "µs",
+                "SELECT span_us AS v FROM connections WHERE complete AND span_us IS NOT NULL"));
+        figures.put("connect_latency", histogram("Connect latency (SYN_SENT → ESTABLISHED)", "connect_us", "µs",
+                "SELECT connect_us AS v FROM connections WHERE connect_us IS NOT NULL"));
+        figures.put("srtt", histogram("Smoothed RTT (tcp_probe samples)", "srtt_us", "µs",
+                "SELECT srtt_us AS v FROM probes WHERE srtt_us IS NOT NULL"));
+        long bin = Math.max(1, (window[1] - window[0] + TIME_BINS - 1) / TIME_BINS);
+        Map<String, Object> overTime = table("Retransmits and RSTs over time", "WITH e AS (\n"
+                + "  SELECT ts_ns, CASE kind WHEN 'R' THEN 'retransmit' ELSE 'synack_retransmit' END AS what FROM retransmits\n"
+                + "  UNION ALL SELECT ts_ns, 'rst_' || direction FROM resets)\n"
+                + "SELECT greatest(0, least(" + (TIME_BINS - 1) + ", (ts_ns - " + window[0] + ") // " + bin + ")) AS bin,\n"
+                + "  count(*) FILTER (WHERE what = 'retransmit') AS retransmits,\n"
+                + "  count(*) FILTER (WHERE what = 'synack_retransmit') AS synack_retransmits,\n"
+                + "  count(*) FILTER (WHERE what = 'rst_sent') AS resets_sent,\n"
+                + "  count(*) FILTER (WHERE what = 'rst_received') AS resets_received\n"
+                + "FROM e GROUP BY 1 ORDER BY 1", Integer.MAX_VALUE);
+        overTime.put("bins", TIME_BINS);
+        overTime.put("bin_ns", bin);
+        figures.put("over_time", overTime);
+        figures.put("transitions", table("State transitions", "SELECT oldstate, newstate, count(*) AS transitions\n"
+                + "FROM state_changes GROUP BY ALL ORDER BY transitions DESC, oldstate, newstate", Integer.MAX_VALUE));
+        figures.put("time_in_state", table("Time in each state (from the move into it to the move out)",
+                "SELECT oldstate AS state, count(*) AS stays, sum(ns_in_oldstate) / 1e6 AS total_ms,\n"
+                        + "  median(ns_in_oldstate) / 1e6 AS median_ms, max(ns_in_oldstate) / 1e6 AS max_ms\n"
+                        + "FROM state_changes WHERE NOT starts_life GROUP BY ALL ORDER BY total_ms DESC", Integer.MAX_VALUE));
+        figures.put("top_remote", table("Top remote endpoints", CONN
+                + "SELECT raddr, count(*) AS connections, count(DISTINCT rport) AS remote_ports,\n"
+                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
+                + "FROM conn GROUP BY raddr ORDER BY connections DESC, tx_bytes DESC, raddr", caps.tableRows));
+        figures.put("top_process", table("Top processes", CONN
+                + "SELECT comm, count(DISTINCT pid) AS pids, min(pid) AS first_pid, count(*) AS connections,\n"
+                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
+                + "FROM conn GROUP BY comm ORDER BY connections DESC, tx_bytes DESC, comm", caps.tableRows));
+        figures.put("top_local_port", table("Top local ports", CONN
+                + "SELECT lport, count(*) AS connections, count(*) FILTER (WHERE passive) AS accepted,\n"
+                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits\n"
+                + "FROM conn GROUP BY lport ORDER BY connections DESC, lport", caps.tableRows));
+        figures.put("connections", table("Connections", CONN
+                + "SELECT (coalesce(start_ns, first_ns) - " + window[0] + ") / 1e6 AS start_ms, span_us / 1e3 AS span_ms,\n"
+                + "  pid, comm, laddr, lport, raddr, rport, tx_bytes, rx_bytes, connect_us, retransmits, resets,\n"
+                + "  last_state, CASE WHEN complete THEN '' WHEN open_at_start AND open_at_stop THEN 'open throughout'\n"
+                + "    WHEN open_at_start THEN 'open at start' WHEN open_at_stop THEN 'open at stop' ELSE 'no start seen' END AS note\n"
+                + "FROM conn ORDER BY coalesce(start_ns, first_ns), skaddr, life", caps.tableRows));
+        data.put("figures", figures);
+        data.put("caps", capped);
+        return data;
+    }
+
+    private Map<String, Object> context(TraceFooter footer) {
+        TraceMeta m = new TraceMeta(footer);
+        Map<String, Object> meta = footer.metadata();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("file", footer.path().getFileName().toString());
+        c.put("file_bytes", footer.fileBytes());
+        c.put("hostname", m.hostname());
+        c.put("boot_id", m.bootId());
+        c.put("kernel", m.kernelRelease());
+        c.put("kernel_version", m.kernelVersion());
+        c.put("machine", m.machine());
+        c.put("timezone", map(meta.get("host")).get("timezone"));
+        c.put("recording", meta.get("recording"));
+        c.put("rows", footer.rows());
+        c.put("events", meta.get("events"));
+        c.put("lost_events", map(meta.get("lost_events")).get("total"));
+        c.put("lost_by_type", map(meta.get("lost_events")).get("by_type"));
+        c.put("sampling", map(meta.get("sampling")).get("tcp_probe"));
+        c.put("sampled_out", map(meta.get("bpf_counters")).get("sampled_out"));
+        c.put("filters", meta.get("filters"));
+        c.put("missing_tracepoints", m.missingTracepoints());
+        c.put("recovered", m.recovered());
+        c.put("tool", meta.get("tool"));
+        Map<String, Object> scrub = map(meta.get("scrub"));
+        c.put("scrubbed", !scrub.isEmpty());
+        c.put("congestion_control", map(meta.get("sysctls")).get("net.ipv4.tcp_congestion_control"));
+        return c;
+    }
+
+    /** The recording's start and end (UTC ns), else the first and last event's. */
+    private long[] window() {
+        long[] w = new long[2];
+        query("SELECT coalesce(nullif(t.start_realtime_ns, 0), (SELECT min(epoch_ns(time)) FROM raw_events)),\n"
+                + "  coalesce(t.end_ns, (SELECT max(epoch_ns(time)) FROM raw_events))\n"
+                + "FROM traces t", rs -> {
+                    w[0] = rs.getLong(1);
+                    w[1] = rs.getLong(2);
+                });
+        if (w[0] == 0 && w[1] == 0) {
+            long now = System.currentTimeMillis() * 1_000_000L;
+            w[0] = now;
+            w[1] = now;
+        }
+        // events may fall just outside the stated window (clock reads bracket the recording)
+        query("SELECT min(epoch_ns(time)), max(epoch_ns(time)) FROM raw_events", rs -> {
+            if (rs.getObject(1) != null) {
+                w[0] = Math.min(w[0], rs.getLong(1));
+                w[1] = Math.max(w[1], rs.getLong(2));
+            }
+        });
+        return w;
+    }
+
+    /**
+     * Connections as bars, each split into the states it went through, packed into lanes so that
+     * bars that do not overlap in time share a line.
+     */
+    private Map<String, Object> timeline(long start) {
+        String sql = "WITH shown AS (\n"
+                + "  SELECT row_number() OVER (ORDER BY first_ns, skaddr, life) AS n, *,\n"
+                + "    coalesce(close_ns, recording_end_ns, last_ns) AS end_ns FROM connections\n"
+                + "  ORDER BY first_ns, skaddr, life LIMIT " + caps.timelineConnections + ")\n"
+                + "SELECT c.n, (c.first_ns - " + start + ") / 1e6 AS from_ms, (c.end_ns - " + start + ") / 1e6 AS to_ms,\n"
+                + "  c.pid, c.comm, c.laddr, c.lport, c.raddr, c.rport, c.tx_bytes, c.rx_bytes, c.complete, c.open_at_start,\n"
+                + "  c.open_at_stop,\n"
+                + "  list((s.ts_ns - " + start + ") / 1e6 ORDER BY s.time, s.seq) AS state_ms,\n"
+                + "  list(s.newstate ORDER BY s.time, s.seq) AS state_names,\n"
+                + "  arg_min(s.oldstate, s.ts_ns) AS first_oldstate\n"
+                + "FROM shown c JOIN state_changes s ON s.skaddr = c.skaddr AND s.life = c.life\n"
+                + "GROUP BY ALL ORDER BY c.n";
+        List<Map<String, Object>> bars = new ArrayList<>();
+        query(sql, rs -> {
+            Map<String, Object> bar = new LinkedHashMap<>();
+            bar.put("from", rs.getDouble("from_ms"));
+            bar.put("to", rs.getDouble("to_ms"));
+            bar.put("pid", rs.getObject("pid"));
+            bar.put("comm", rs.getString("comm"));
+            bar.put("local", endpoint(rs.getString("laddr"), rs.getInt("lport")));
+            bar.put("remote", endpoint(rs.getString("raddr"), rs.getInt("rport")));
+            bar.put("tx", json(rs.getObject("tx_bytes")));
+            bar.put("rx", json(rs.getObject("rx_bytes")));
+            bar.put("note", rs.getBoolean("complete") ? "" : rs.getBoolean("open_at_start") ? "open at start"
+                    : rs.getBoolean("open_at_stop") ? "open at stop" : "no start seen");
+            List<Object> states = new ArrayList<>();
+            states.add(List.of(rs.getDouble("from_ms"), String.valueOf(rs.getString("first_oldstate"))));
+            List<Object> times = listOf(rs.getObject("state_ms"));
+            List<Object> names = listOf(rs.getObject("state_names"));
+            for (int i = 0; i < times.size(); i++) {
+                states.add(List.of(((Number) times.get(i)).doubleValue(), String.valueOf(names.get(i))));
+            }
+            bar.put("states", states);
+            bars.add(bar);
+        });
+        // lanes: a bar takes the lowest-numbered lane free at its start (bars come in start order)
+        PriorityQueue<double[]> busy = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
+        PriorityQueue<Integer> free = new PriorityQueue<>();
+        int lanes = 0;
+        for (Map<String, Object> bar : bars) {
+            double from = (Double) bar.get("from");
+            while (!busy.isEmpty() && busy.peek()[0] < from) {
+                free.add((int) busy.poll()[1]);
+            }
+            int lane = free.isEmpty() ? lanes++ : free.poll();
+            bar.put("lane", lane);
+            busy.add(new double[] {(Double) bar.get("to"), lane});
+        }
+        long[] total = new long[1];
+        query("SELECT count(*) FROM connections", rs -> total[0] = rs.getLong(1));
+        Map<String, Object> figure = new LinkedHashMap<>();
+        figure.put("title", "Connections over time");
+        figure.put("sql", sql);
+        figure.put("bars", bars);
+        figure.put("lanes", lanes);
+        figure.put("total", total[0]);
+        if (total[0] > bars.size()) {
+            capped.add(Map.of("figure", "timeline", "shown", bars.size(), "total", total[0],
+                    "how", "the first " + bars.size() + " connections by their first state change"));
+        }
+        return figure;
+    }
+
+    private static String endpoint(String address, int port) {
+        return (address != null && address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** Power-of-two buckets of a positive quantity, and its percentiles. */
+    private Map<String, Object> histogram(String title, String column, String unit, String values) {
+        String sql = "WITH v AS (" + values + ")\n"
+                + "SELECT CASE WHEN v < 1 THEN 0 ELSE floor(log2(v))::INTEGER + 1 END AS bucket, count(*) AS n\n"
+                + "FROM v GROUP BY 1 ORDER BY 1";
+        String stats = "WITH v AS (" + values + ")\n"
+                + "SELECT count(*) AS n, min(v) AS min, quantile_cont(v, 0.5) AS p50, quantile_cont(v, 0.9) AS p90,\n"
+                + "  quantile_cont(v, 0.99) AS p99, max(v) AS max FROM v";
+        Map<String, Object> figure = table(title, sql, Integer.MAX_VALUE);
+        Map<String, Object> summary = table(title, stats, 1);
+        figure.put("sql", sql + ";\n\n" + stats);
+        figure.put("stats", summary.get("rows"));
+        figure.put("stats_columns", summary.get("columns"));
+        figure.put("column", column);
+        figure.put("unit", unit);
+        return figure;
+    }
+
+    /** A figure made of one query's result: columns, rows (at most {@code cap}), the total and the SQL. */
+    private Map<String, Object> table(String title, String sql, int cap) {
+        List<String> columns = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
+        long[] total = new long[1];
+        query(sql, rs -> {
+            if (columns.isEmpty()) {
+                ResultSetMetaData md = rs.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    columns.add(md.getColumnLabel(i));
+                }
+            }
+            total[0]++;
+            if (rows.size() < cap) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns.size(); i++) {
+                    row.add(json(rs.getObject(i)));
+                }
+                rows.add(row);
+            }
+        });
+        Map<String, Object> figure = new LinkedHashMap<>();
+        figure.put("title", title);
+        figure.put("sql", sql);
+        figure.put("columns", columns);
+        figure.put("rows", rows);
+        figure.put("total", total[0]);
+        if (total[0] > rows.size()) {
+            capped.add(Map.of("figure", title, "shown", rows.size(), "total", total[0], "how", "the first "
+                    + rows.size() + " rows in the query's order"));
+        }
+        return figure;
+    }
+
+    /** A value as JSON can carry it: integers beyond 2^53 (kernel addresses) as text, as JavaScript would round them. */
+    static Object json(Object v) {
+        if (v == null || v instanceof Boolean || v instanceof String) {
+            return v;
+        }
+        if (v instanceof BigInteger b) {
+            return b.bitLength() <= 53 ? (Object) b.longValue() : b.toString();
+        }
+        if (v instanceof BigDecimal d) {
+            return d.doubleValue();
+        }
+        if (v instanceof Long l) {
+            return Math.abs(l) < (1L << 53) ? l : String.valueOf(l);
+        }
+        if (v instanceof Double d) {
+            return d.isNaN() || d.isInfinite() ? null : d;
+        }
+        if (v instanceof Number n) {
+            return n;
+        }
+        return String.valueOf(v);
+    }
+
+    private static List<Object> listOf(Object value) {
+        try {
+            if (value instanceof java.sql.Array a) {
+                return List.of((Object[]) a.getArray());
+            }
+        } catch (SQLException e) {
+            throw new UserError("cannot read a list from DuckDB: " + TraceDatabase.firstLine(e.getMessage()), e);
+        }
+        if (value instanceof List<?> l) {
+            return new ArrayList<>(l);
+        }
+        if (value instanceof Object[] a) {
+            return List.of(a);
+        }
+        return List.of();
+    }
+
+    private interface Row {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, Row row) {
+        try (Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                row.accept(rs);
+            }
+        } catch (SQLException e) {
+            throw new UserError("report query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * JSON that can sit inside a script element: "<" and ">" only occur inside JSON strings, so
+     * escaping them there keeps "</script>" or "<!--" in a process or host name from ending the
+     * element; "&" likewise for good measure. U+2028/2029 are legal in JSON but not in older
+     * JavaScript source.
+     */
+    static String scriptSafeJson(Object data) {
+        String json = Json.writeCompact(data);
+        StringBuilder out = new StringBuilder(json.length() + 64);
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            switch (c) {
+                case '<' -> out.append("\\u003c");
+                case '>' -> out.append("\\u003e");
+                case '&' -> out.append("\\u0026");
+                case '\u2028' -> out.append("\\u2028");
+                case '\u2029' -> out.append("\\u2029");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HtmlReport.class.getResourceAsStream("/org/tcprec/analyzer/html/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the analyzer");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(name + " is unreadable", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
+    }
+}

@@ -1,0 +1,71 @@
+package org.tcprec.analyzer.html;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.tcprec.analyzer.Warnings;
+import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.output.OutputFile;
+import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write one self-contained HTML page about a trace, to attach to a ticket: the recording's "
+                + "context, a timeline of connections coloured by state, distributions of lifespan, connect latency "
+                + "and srtt, retransmits and RSTs over time, the state transitions, the top endpoints and processes, "
+                + "and sortable tables. Scripts, styles and data are inline: the page fetches nothing.",
+            "Every figure shows the SQL that made it, which `tcprec sql TRACE` runs as is."})
+public final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TRACE", description = "The trace file.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The HTML file to write.")
+    Path output;
+
+    @Option(names = "--force", description = "Overwrite the output file if it exists.")
+    boolean force;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "At most this many connections in the timeline (default ${DEFAULT-VALUE}).")
+    int maxConnections = HtmlReport.DEFAULT_CAPS.timelineConnections();
+
+    @Option(names = "--max-rows", paramLabel = "N", description = "At most this many rows per table (default ${DEFAULT-VALUE}).")
+    int maxRows = HtmlReport.DEFAULT_CAPS.tableRows();
+
+    @Override
+    public Integer call() {
+        if (maxConnections < 1 || maxRows < 1) {
+            throw new UserError("--max-connections and --max-rows must be at least 1");
+        }
+        if (!Files.exists(input)) {
+            throw new UserError(input + ": no such file");
+        }
+        OutputFile out = OutputFile.prepare(output, force, input);
+        String page;
+        try (TraceDatabase db = TraceDatabase.open(List.of(input))) {
+            Warnings.print(db, spec.commandLine().getErr());
+            page = new HtmlReport(db, new HtmlReport.Caps(maxConnections, maxRows)).render();
+        }
+        try {
+            Files.writeString(out.temporary(), page, StandardCharsets.UTF_8);
+            out.commit();
+        } catch (IOException e) {
+            out.abandon();
+            throw new UserError("cannot write " + output + ": " + e.getMessage(), e);
+        }
+        spec.commandLine().getErr().printf("tcprec: wrote %s (%,d bytes)%n", output, page.getBytes(StandardCharsets.UTF_8).length);
+        spec.commandLine().getErr().flush();
+        return ExitCodes.OK;
+    }
+}

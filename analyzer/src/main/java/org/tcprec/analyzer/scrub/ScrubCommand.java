@@ -1,0 +1,89 @@
+package org.tcprec.analyzer.scrub;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tcprec.analyzer.output.OutputFile;
+import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "scrub", mixinStandardHelpOptions = true,
+        description = {"Write a copy of a trace that can be attached to a public bug report: addresses replaced "
+                + "prefix-preservingly (ranges like 127/8, 10/8 or fe80::/10 stay recognisable, public stays public), "
+                + "process names, kernel addresses, socket cookies, host name, boot id and command line replaced. "
+                + "Ports, times, states, byte counts and everything else are kept, so every report reads the same "
+                + "apart from the replaced values.",
+            "The mapping is keyed: traces scrubbed with the same --key-file still correlate (the same address "
+                + "maps to the same address). Without --key-file a random key is used once and not stored."})
+public final class ScrubCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TRACE", description = "The trace to scrub.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The scrubbed trace to write.")
+    Path output;
+
+    @Option(names = "--force", description = "Overwrite the output file if it exists.")
+    boolean force;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Secret key (the file's bytes, at least 16; e.g. head -c 32 /dev/urandom > FILE). "
+                    + "The same key maps the same values the same way in every trace.")
+    Path keyFile;
+
+    @Option(names = "--scrub-ports", description = "Replace ports too (a keyed shuffle within 1-1023 and 1024-65535).")
+    boolean scrubPorts;
+
+    @Option(names = "--keep-ports", description = "Keep ports (the default).")
+    boolean keepPorts;
+
+    @Option(names = "--keep-comm", description = "Keep process names (comm).")
+    boolean keepComm;
+
+    @Override
+    public Integer call() {
+        if (scrubPorts && keepPorts) {
+            throw new UserError("--scrub-ports and --keep-ports exclude each other");
+        }
+        if (!Files.exists(input)) {
+            throw new UserError(input + ": no such file");
+        }
+        ScrubKey key = keyFile != null ? ScrubKey.fromFile(keyFile) : ScrubKey.random();
+        OutputFile out = OutputFile.prepare(output, force, input);
+        TraceScrubber.Result result;
+        try {
+            result = new TraceScrubber(key, new TraceScrubber.Options(scrubPorts, keepComm)).scrub(input, out.temporary());
+            out.commit();
+        } catch (IOException e) {
+            out.abandon();
+            throw new UserError("cannot write " + output + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            out.abandon();
+            throw e;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("tcprec: scrubbed %,d events to %s: %d addresses, %d sockets, %s; ports %s%n", result.rows(), output,
+                result.addresses(), result.sockets(), keepComm ? "process names kept" : result.comms() + " process names",
+                scrubPorts ? "replaced" : "kept");
+        if (!result.droppedKeys().isEmpty() || !result.droppedColumns().isEmpty()) {
+            err.println("tcprec: dropped what this version cannot vouch for: "
+                    + String.join(", ", result.droppedKeys()) + (result.droppedColumns().isEmpty() ? ""
+                            : (result.droppedKeys().isEmpty() ? "" : ", ") + "columns " + String.join(", ", result.droppedColumns())));
+        }
+        if (key.isRandom()) {
+            err.println("tcprec: no --key-file: the key was random and is not stored, so no other trace will map "
+                    + "the same way (key fingerprint " + key.fingerprint() + ")");
+        }
+        err.flush();
+        return ExitCodes.OK;
+    }
+}
