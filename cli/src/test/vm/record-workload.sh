@@ -98,6 +98,14 @@ for tp in sock/inet_sock_set_state tcp/tcp_destroy_sock tcp/tcp_probe tcp/tcp_re
 done
 ls /sys/kernel/tracing/events/tcp > "$out/tcp-events"
 cp /sys/kernel/btf/vmlinux "$out/vmlinux.btf"
-for f in /proc/sys/net/ipv4/tcp_*; do
-    echo "net.ipv4.${f##*/}=$(tr "\t" " " < "$f" 2>/dev/null || true)"
-done > "$out/sysctls"
+# The sockets' view: the namespace's own settings, over the host-wide ones (tcp_mem and others
+# exist only in the initial namespace). The recorder reads them the same way.
+{
+    for f in /proc/sys/net/ipv4/tcp_*; do
+        echo "net.ipv4.${f##*/}=$(tr "\t" " " < "$f" 2>/dev/null || true)"
+    done
+    ip netns exec "$ns" sh -c 'for f in /proc/sys/net/ipv4/tcp_*; do
+        echo "net.ipv4.${f##*/}=$(tr "\t" " " < "$f" 2>/dev/null || true)"
+    done'
+} | awk -F= '{ value[$1] = substr($0, length($1) + 2) } END { for (k in value) print k "=" value[k] }' \
+  | sort > "$out/sysctls"

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.LibC;
 
@@ -53,7 +54,8 @@ public final class HostFacts {
     /**
      * The TCP sysctls as the sockets being recorded see them: most net.* settings are per network
      * namespace, so with a namespace filter they are read on a thread that has entered that
-     * namespace, and otherwise in the recorder's own. Returns the values and where they came from.
+     * namespace, over the recorder's own (the host-wide ones, tcp_mem and a few others, exist
+     * only in the initial namespace). Returns the values and where they came from.
      */
     public static Map<String, Object> tcpSysctlsFor(long netnsInode) {
         Map<String, Object> result = new LinkedHashMap<>();
@@ -63,7 +65,7 @@ public final class HostFacts {
             result.put("netns", netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)");
             return result;
         }
-        Map<String, Object>[] values = new Map[1];
+        AtomicReference<Map<String, Object>> values = new AtomicReference<>();
         String[] failure = new String[1];
         Thread reader = new Thread(() -> {
             int fd = LibC.INSTANCE.open(ns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
@@ -80,7 +82,7 @@ public final class HostFacts {
                 LibC.INSTANCE.close(fd);
             }
             // /proc/sys/net resolves against the namespace of the task that opens the file
-            values[0] = tcpSysctls();
+            values.set(tcpSysctls());
         }, "tcprec-netns-sysctls");
         reader.start();
         try {
@@ -88,11 +90,13 @@ public final class HostFacts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (values[0] == null) {
-            result.put("values", tcpSysctls());
+        Map<String, Object> merged = tcpSysctls();
+        if (values.get() == null) {
+            result.put("values", merged);
             result.put("netns", "recorder (" + failure[0] + ")");
         } else {
-            result.put("values", values[0]);
+            merged.putAll(values.get());
+            result.put("values", merged);
             result.put("netns", netnsInode);
         }
         return result;
