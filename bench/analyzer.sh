@@ -1,16 +1,22 @@
 #!/bin/bash
 # Analyzer benchmark: a synthetic trace of N events (default 10 million; realistic shapes, see
 # cli/src/test/java/org/tcprec/cli/bench/SyntheticTrace.java), then the wall time, events/s and peak
-# memory of tcprec info, tcplife, tcpstates and an SQL aggregate over it, output to /dev/null.
-# The JVM heap is capped (-Xmx, default 512m) to show that it does not grow with the trace;
-# DuckDB's own memory is native and reported in the RSS column.
+# memory of tcprec info, tcplife, tcpstates and two SQL queries over it, output to /dev/null (lines
+# are counted in a separate, untimed run). The JVM heap is capped (-Xmx, default 512m) to show that
+# it does not grow with the trace; DuckDB's own memory is native and shows in the RSS column.
 #
-#   bench/analyzer.sh [EVENTS] [HEAP]
+# With BASELINE_JAR=path/to/other/tcprec.jar each command also runs with that jar, alternating
+# with this tree's jar ROUNDS times (default 3), and the table gives both medians and their ratio,
+# so that a change is measured side by side under the same machine noise.
+#
+#   [BASELINE_JAR=...] [ROUNDS=3] bench/analyzer.sh [EVENTS] [HEAP]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 events=${1:-10000000}
 heap=${2:-512m}
+rounds=${ROUNDS:-3}
+baseline=${BASELINE_JAR:-}
 work=$(mktemp -d /tmp/tcprec-analyzer-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
@@ -21,13 +27,41 @@ trace="$work/synthetic.parquet"
 java -cp "cli/target/classes:cli/target/test-classes:$cp" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
 echo "trace: $(stat -c %s "$trace") bytes, $events events"
 echo
-echo "| command | wall s | events/s | peak RSS MiB | output lines |"
-echo "|---|---|---|---|---|"
+
+timed() { # jar, args... -> "seconds rss_kib"
+    local jar=$1; shift
+    /usr/bin/time -f "%e %M" -o "$work/time" java -Xmx"$heap" -jar "$jar" "$@" > /dev/null
+    cat "$work/time"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+if [ -z "$baseline" ]; then
+    echo "| command | wall s (median of $rounds) | events/s | peak RSS MiB | output lines |"
+    echo "|---|---|---|---|---|"
+else
+    echo "| command | wall s (median of $rounds) | events/s | peak RSS MiB | output lines | baseline wall s | speed-up |"
+    echo "|---|---|---|---|---|---|---|"
+fi
 run() { # label, args...
     local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$work/time" java -Xmx"$heap" -jar cli/target/tcprec.jar "$@" > "$work/out"
-    read -r wall rss < "$work/time"
-    python3 -c "import sys; w=float('$wall'); print('| %s | %.2f | %s | %d | %d |' % ('$label', w, format(int($events / w), ','), int('$rss') // 1024, int(sys.argv[1])))" "$(wc -l < "$work/out")"
+    : > "$work/new"; : > "$work/old"
+    for _ in $(seq "$rounds"); do
+        timed cli/target/tcprec.jar "$@" >> "$work/new"
+        [ -z "$baseline" ] || timed "$baseline" "$@" >> "$work/old"
+    done
+    local wall rss lines
+    wall=$(cut -d' ' -f1 "$work/new" | median)
+    rss=$(cut -d' ' -f2 "$work/new" | sort -g | tail -1)
+    lines=$(java -Xmx"$heap" -jar cli/target/tcprec.jar "$@" | wc -l)
+    local row
+    row=$(python3 -c "print('| %s | %.2f | %s | %d | %d |' % ('$label', $wall, format(int($events / $wall), ','), $rss // 1024, $lines))")
+    if [ -n "$baseline" ]; then
+        local old
+        old=$(cut -d' ' -f1 "$work/old" | median)
+        row="$row $(python3 -c "print('%.2f | %.2fx |' % ($old, $old / $wall))")"
+    fi
+    echo "$row"
 }
 run "info" info "$trace"
 run "tcplife" tcplife "$trace"

@@ -16,6 +16,7 @@ import org.tcprec.cli.support.RawOutput;
  */
 final class LineBuffer {
     private static final int FLUSH_AT = 1 << 16;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream raw;
     private final PrintWriter writer;
@@ -60,9 +61,10 @@ final class LineBuffer {
     }
 
     private LineBuffer spaces(int n) {
-        room(Math.max(n, 0));
-        for (int i = 0; i < n; i++) {
-            buffer[length++] = ' ';
+        if (n > 0) {
+            room(n);
+            java.util.Arrays.fill(buffer, length, length + n, (byte) ' ');
+            length += n;
         }
         return this;
     }
@@ -98,9 +100,9 @@ final class LineBuffer {
     LineBuffer hex(long v, int width) {
         int start = length;
         int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
-        room(digits);
+        room(digits + Math.max(width - digits, 0));
         for (int i = digits - 1; i >= 0; i--) {
-            buffer[length++] = (byte) Character.forDigit((int) ((v >>> (i * 4)) & 0xf), 16);
+            buffer[length++] = HEX[(int) ((v >>> (i * 4)) & 0xf)];
         }
         return justify(start, width, true);
     }
@@ -140,13 +142,26 @@ final class LineBuffer {
             v = -v;
         }
         room(20);
+        if (v < 10) {
+            buffer[length++] = (byte) ('0' + v);
+            return;
+        }
         int digits = 1;
         for (long t = v; t >= 10; t /= 10) {
             digits++;
         }
-        for (int i = digits - 1; i >= 0; i--) {
-            buffer[length + i] = (byte) ('0' + v % 10);
-            v /= 10;
+        if (v <= Integer.MAX_VALUE) {
+            // int division is several times cheaper than long division
+            int iv = (int) v;
+            for (int i = digits - 1; i >= 0; i--) {
+                buffer[length + i] = (byte) ('0' + iv % 10);
+                iv /= 10;
+            }
+        } else {
+            for (int i = digits - 1; i >= 0; i--) {
+                buffer[length + i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
         }
         length += digits;
     }
