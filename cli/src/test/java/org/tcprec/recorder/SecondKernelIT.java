@@ -364,6 +364,42 @@ class SecondKernelIT {
         assertEquals(k.count("event = 'inet_sock_set_state'"), states.out().lines().count());
     }
 
+    /**
+     * tcprec diff of the two kernels' recordings of one workload: the kernels differ, the counts
+     * each side stands on are that kernel's own, and the tracepoint layouts that differ show.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void diffShowsTheKernelsSideBySide() throws Exception {
+        Kernel guest = KERNELS.get("guest");
+        Kernel host = KERNELS.get("host");
+        TcprecRun run = TcprecRun.of("diff", "--json", guest.trace().toString(), host.trace().toString());
+        assertEquals(0, run.exit(), run.err());
+        Map<String, Object> diff = (Map<String, Object>) Json.parse(run.out());
+        Map<String, Map<String, Object>> context = new HashMap<>();
+        for (Object row : (List<Object>) diff.get("context")) {
+            Map<String, Object> r = (Map<String, Object>) row;
+            context.put((String) r.get("name"), r);
+        }
+        assertEquals(guest.file("uname-r").trim(), context.get("kernel release").get("before"));
+        assertEquals(host.file("uname-r").trim(), context.get("kernel release").get("after"));
+        assertEquals(Boolean.TRUE, context.get("kernel release").get("differs"));
+        assertEquals(Boolean.TRUE, context.get("boot id").get("differs"));
+        Map<String, Map<String, Object>> metrics = new HashMap<>();
+        for (Object m : (List<Object>) diff.get("metrics")) {
+            metrics.put((String) ((Map<String, Object>) m).get("name"), (Map<String, Object>) m);
+        }
+        // each side's counts are what that kernel counted: active and passive opens that
+        // reached ESTABLISHED (the refused connects did not), retransmits as traced
+        long refused = guest.workload().stream().filter(l -> l.startsWith("refused ")).count();
+        assertEquals(guest.tcp().get("ActiveOpens") - refused, asLong(metrics.get("connects_per_s").get("n_before")));
+        assertEquals(host.tcp().get("ActiveOpens") - refused, asLong(metrics.get("connects_per_s").get("n_after")));
+        assertEquals(guest.count("event = 'tcp_retransmit_skb'"), asLong(metrics.get("retransmits_per_s").get("n_before")));
+        assertEquals(host.count("event = 'tcp_retransmit_skb'"), asLong(metrics.get("retransmits_per_s").get("n_after")));
+        assertEquals(guest.count("event = 'tcp_send_reset'"), asLong(metrics.get("resets_sent_per_s").get("n_before")));
+        assertEquals(host.count("event = 'tcp_send_reset'"), asLong(metrics.get("resets_sent_per_s").get("n_after")));
+    }
+
     private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
         List<Map<String, Object>> m = rows.stream()
                 .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport).toList();
