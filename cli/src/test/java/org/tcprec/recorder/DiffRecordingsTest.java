@@ -21,7 +21,9 @@ import org.tcprec.format.Json;
  * cubic versus bbr as the namespace's congestion control (the sysctl and cwnd/srtt differ).
  */
 class DiffRecordingsTest {
-    private static final int RATE = 100;
+    /** Enough connections in 4 s for every quantile to be tested (a p99 needs 1000 a side). */
+    private static final int RATE = 300;
+    private static final double SECONDS = 4;
     private static final int BYTES = 3000;
 
     @TempDir
@@ -44,18 +46,18 @@ class DiffRecordingsTest {
         try (TestNetns ns = new TestNetns("tcprec-diff")) {
             // unrecorded: the first run of the workload also warms up this JVM's compiler, which
             // would otherwise make the first recording's connections slower than the rest
-            PacedEchoWorkload.run(ns, RATE, 2, BYTES);
+            PacedEchoWorkload.run(ns, RATE, SECONDS, BYTES);
             ns.quiesce();
-            recordPaced(ns, baseline, 2);
-            recordPaced(ns, repeat, 2);
-            recordPaced(ns, longer, 4);
+            recordPaced(ns, baseline, SECONDS);
+            recordPaced(ns, repeat, SECONDS);
+            recordPaced(ns, longer, 2 * SECONDS);
             Map<String, Long> before = ns.tcpCounters();
             Map<String, Long> extBefore = ns.tcpExtCounters();
             // 3% of all TCP packets, SYNs included, in both directions
             ns.nft("table inet tcprec_loss {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
                     + "  meta l4proto tcp numgen random mod 100 < 3 drop\n }\n}\n");
             try {
-                recordPaced(ns, lossy, 2);
+                recordPaced(ns, lossy, SECONDS);
             } finally {
                 ns.nft("delete table inet tcprec_loss\n");
             }
@@ -123,8 +125,8 @@ class DiffRecordingsTest {
         Map<String, Object> d = diff(baseline, repeat);
         assertEquals(List.of(), significant(d), () -> text(baseline, repeat));
         Map<String, Object> connects = metric(d, "connects_per_s");
-        assertEquals(2.0 * RATE, number(connects, "n_before"));
-        assertEquals(2.0 * RATE, number(connects, "n_after"));
+        assertEquals(SECONDS * RATE, number(connects, "n_before"));
+        assertEquals(SECONDS * RATE, number(connects, "n_after"));
         assertEquals(Boolean.FALSE, d.get("failed"));
     }
 
@@ -141,7 +143,7 @@ class DiffRecordingsTest {
         // the recording's own totals: every retransmit event, as the kernel's RetransSegs counts them
         Map<String, Object> perSecond = metric(d, "retransmits_per_s");
         assertTrue(number(perSecond, "n_after") <= lossyRetransSegs && number(perSecond, "n_after") >= counted);
-        assertTrue(lossySynRetrans > 0, "3% loss over 600+ SYNs dropped none");
+        assertTrue(lossySynRetrans > 0, "3% loss over a thousand SYNs dropped none");
         // a lost SYN or SYN/ACK costs a one-second timeout: the connect latency's upper quantile jumps
         Map<String, Object> connectP99 = metric(d, "connect_p99");
         assertTrue(number(connectP99, "after") >= 900, connectP99.toString());
@@ -163,8 +165,8 @@ class DiffRecordingsTest {
     void recordingsOfDifferentLengthsCompareBySecondNotByCount() {
         Map<String, Object> d = diff(baseline, longer);
         Map<String, Object> connects = metric(d, "connects_per_s");
-        assertEquals(2.0 * RATE, number(connects, "n_before"));
-        assertEquals(4.0 * RATE, number(connects, "n_after"));
+        assertEquals(SECONDS * RATE, number(connects, "n_before"));
+        assertEquals(2 * SECONDS * RATE, number(connects, "n_after"));
         // twice the connections over twice the time: the same rate, within the recorder's start and stop
         assertTrue(Math.abs(number(connects, "relative_change")) < 0.15, connects.toString());
         assertEquals(Boolean.FALSE, connects.get("significant"));
@@ -192,7 +194,8 @@ class DiffRecordingsTest {
         TcprecRun byPort = TcprecRun.of("diff", baseline.toString(), lossy.toString(), "--by", "rport", "--top", "3");
         assertEquals(0, byPort.exit(), byPort.err());
         // the clients' connections all go to the server's port: that group holds the regression
-        assertTrue(byPort.out().lines().anyMatch(l -> l.equals("rport = " + EchoTraffic.FIXED_PORT + " (200 vs 200 connections)")), byPort.out());
+        assertTrue(byPort.out().lines().anyMatch(l -> l.equals("rport = " + EchoTraffic.FIXED_PORT + " (" + (int) (SECONDS * RATE) + " vs " + (int) (SECONDS * RATE)
+                + " connections)")), byPort.out());
         assertEquals(3, byPort.out().lines().filter(l -> l.startsWith("rport = ")).count(), byPort.out());
     }
 

@@ -62,11 +62,13 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
     }
 
     /**
-     * Values a side needs before resampling says anything about a quantile: at least 10, and
-     * enough that two values lie beyond it (a p99 of 50 values is just the maximum).
+     * Values a side needs before a quantile is tested: ten beyond it, at least 20 in all. A p99
+     * of 400 connections is the fourth slowest, and one busy moment of the host that delays a few
+     * connections moves it by milliseconds; with ten beyond it, it takes a tenth of a percent of
+     * all connections to move it.
      */
     static long minimumSample(double q) {
-        return Math.max(10, (long) Math.ceil(2 / (1 - q) - 1e-9));
+        return Math.max(20, (long) Math.ceil(10 / (1 - q) - 1e-9));
     }
 
     static String pText(double p) {
