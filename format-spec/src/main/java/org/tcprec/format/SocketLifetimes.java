@@ -8,9 +8,11 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code life}: which lifetime of its socket address a row belongs to, from 1. A socket
- *       address is reused once its socket is freed, so a state change out of a CLOSE that was
- *       seen starts the next lifetime; other events (tcp_destroy_sock after the CLOSE) stay with
- *       the lifetime they end.
+ *       address is reused once its socket is freed, so a state change after a CLOSE starts the
+ *       next lifetime, and so does one that does not continue from the state the address was
+ *       last seen in: the socket seen before was freed without a traced CLOSE (a duplicate
+ *       child socket dropped in a handshake race is), or events were lost. Other events
+ *       (tcp_destroy_sock after the CLOSE) stay with the lifetime they end.
  *   <li>{@code ns_in_oldstate}: on a state change, the time since the same lifetime's previous
  *       state change, as bcc's tcpstates computes it; null for a lifetime's first change seen.
  * </ul>
@@ -24,7 +26,7 @@ final class SocketLifetimes {
     private static final class Socket {
         int life = 1;
         long lastChangeNs = -1;
-        boolean closed;
+        String lastNewState;
     }
 
     /**
@@ -55,15 +57,15 @@ final class SocketLifetimes {
         if (s == null) {
             s = new Socket();
             sockets.put(skaddr, s);
-        } else if (change && s.closed) {
+        } else if (change && s.lastNewState != null
+                && (s.lastNewState.equals("CLOSE") || !s.lastNewState.equals(row.oldstate()))) {
             s.life++;
-            s.lastChangeNs = -1;
         } else if (change && s.lastChangeNs >= 0) {
             nsInOldstate = row.timeNs() - s.lastChangeNs;
         }
         if (change) {
             s.lastChangeNs = row.timeNs();
-            s.closed = "CLOSE".equals(row.newstate());
+            s.lastNewState = row.newstate();
         }
         life = s.life;
         return true;

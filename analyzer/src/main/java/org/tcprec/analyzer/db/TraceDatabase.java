@@ -152,10 +152,10 @@ public final class TraceDatabase implements AutoCloseable {
     /** format-spec/README.md, columns life and ns_in_oldstate, for files written before 1.1. */
     private static final String LIFETIMES_SQL = "SELECT * EXCLUDE (previous_newstate, previous_change_ns), "
             + "CASE WHEN skaddr IS NULL THEN NULL ELSE (1 + sum(CASE WHEN event = 'inet_sock_set_state' "
-            + "AND previous_newstate = 'CLOSE' THEN 1 ELSE 0 END) OVER (PARTITION BY filename, skaddr ORDER BY time, seq "
-            + "ROWS UNBOUNDED PRECEDING))::INTEGER END AS life, "
+            + "AND (previous_newstate = 'CLOSE' OR previous_newstate <> oldstate) THEN 1 ELSE 0 END) "
+            + "OVER (PARTITION BY filename, skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING))::INTEGER END AS life, "
             + "CASE WHEN event = 'inet_sock_set_state' AND previous_change_ns IS NOT NULL AND previous_newstate <> 'CLOSE' "
-            + "THEN epoch_ns(time) - previous_change_ns END AS ns_in_oldstate "
+            + "AND previous_newstate = oldstate THEN epoch_ns(time) - previous_change_ns END AS ns_in_oldstate "
             + "FROM (SELECT *, "
             + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN newstate END IGNORE NULLS) OVER w AS previous_newstate, "
             + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN epoch_ns(time) END IGNORE NULLS) OVER w "

@@ -54,6 +54,13 @@ class SocketLifetimesTest {
         {row(10_500, "tcp_retransmit_skb", A, null, null), 2, null},
         {change(12_000, A, "LISTEN", "CLOSE"), 2, 2_000L},
         {change(13_000, B, "FIN_WAIT2", "CLOSE"), 1, 11_000L},
+        // a duplicate child socket at B, dropped in a handshake race: freed in SYN_RECV, no CLOSE
+        {change(14_000, B, "LISTEN", "SYN_RECV"), 2, null},
+        // B's address reused by a client: not a continuation of SYN_RECV, so a lifetime of its own
+        {change(15_000, B, "CLOSE", "SYN_SENT"), 3, null},
+        {change(15_400, B, "SYN_SENT", "ESTABLISHED"), 3, 400L},
+        // and again by a child while the client's events were lost: the state does not continue
+        {change(16_000, B, "LISTEN", "SYN_RECV"), 4, null},
     };
 
     @Test
