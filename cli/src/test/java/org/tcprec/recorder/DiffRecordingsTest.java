@@ -199,6 +199,44 @@ class DiffRecordingsTest {
         assertEquals(3, byPort.out().lines().filter(l -> l.startsWith("rport = ")).count(), byPort.out());
     }
 
+    /**
+     * tcpstates prints a 1.1 trace in file order without sorting, trusting DuckDB to keep a plain
+     * scan in order: the same trace cut into many row groups, which DuckDB scans in parallel,
+     * must print the same lines, in time order.
+     */
+    @Test
+    void aTraceOfManyRowGroupsReplaysInTimeOrder() throws Exception {
+        Path split = dir.resolve("split.parquet");
+        String metadata = Json.writeCompact(org.tcprec.format.TraceFooter.read(lossy).metadata());
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                var s = c.prepareStatement("COPY (SELECT * FROM read_parquet(?)) TO '" + split + "' (FORMAT parquet, "
+                        + "ROW_GROUP_SIZE 1000, KV_METADATA {'tcprec.format_version': '"
+                        + org.tcprec.format.TraceSchema.VERSION + "', 'tcprec.metadata': ?})")) {
+            s.setString(1, lossy.toString());
+            s.setString(2, metadata);
+            s.execute();
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                var s = c.prepareStatement("SELECT count(*) FROM parquet_metadata(?) WHERE column_id = 0")) {
+            s.setString(1, split.toString());
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                assertTrue(rs.getLong(1) >= 4, "row groups: " + rs.getLong(1));
+            }
+        }
+        TcprecRun whole = TcprecRun.of("tcpstates", "-t", lossy.toString());
+        TcprecRun parts = TcprecRun.of("tcpstates", "-t", split.toString());
+        assertEquals(0, parts.exit(), parts.err());
+        assertEquals(whole.out(), parts.out());
+        double last = -1;
+        for (String line : parts.out().lines().skip(1).toList()) {
+            double t = Double.parseDouble(line.substring(0, line.indexOf(' ')));
+            assertTrue(t >= last, "out of time order at: " + line);
+            last = t;
+        }
+        assertTrue(last > 0);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void congestionControlCubicVersusBbrShowsInTheSysctlsAndInTheWindow() throws Exception {
