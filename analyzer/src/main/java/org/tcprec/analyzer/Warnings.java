@@ -13,7 +13,7 @@ public final class Warnings {
         for (TraceFooter f : db.footers()) {
             TraceMeta m = new TraceMeta(f);
             if (m.lostEvents() > 0) {
-                err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full); counts and "
+                err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full, or skipped by the kernel); counts and "
                         + "connections below are incomplete%n", f.path(), m.lostEvents());
             }
             if (!m.missingTracepoints().isEmpty()) {

@@ -12,7 +12,7 @@ import org.tcprec.recorder.wire.EventType;
  * A reading of the BPF per-CPU counters map (enum tcprec_counter of bpf/tcprec.h): per counter
  * kind, per event type, per CPU.
  */
-record BpfCounters(long[][][] values) {
+record BpfCounters(long[][][] values, long[] skipped) {
     static final String[] KINDS = {"emitted", "lost", "sampled_out", "filtered"};
     static final int LOST = 1;
 
@@ -23,7 +23,11 @@ record BpfCounters(long[][][] values) {
                 values[kind][type] = bpf.lookupPerCpuU64("counters", kind * EventType.SLOTS + type);
             }
         }
-        return new BpfCounters(values);
+        long[] skipped = new long[EventType.SLOTS];
+        for (EventType t : EventType.values()) {
+            skipped[t.id()] = bpf.recursionMisses(t.programName());
+        }
+        return new BpfCounters(values, skipped);
     }
 
     long total(int kind) {
@@ -36,8 +40,9 @@ record BpfCounters(long[][][] values) {
         return sum;
     }
 
+    /** Every event that fired and is not in the trace: the ring was full, or the kernel skipped the program. */
     long lost() {
-        return total(LOST);
+        return total(LOST) + sum(skipped);
     }
 
     /** The metadata keys "bpf_counters" and "lost_events" (format-spec/README.md). */
@@ -59,9 +64,11 @@ record BpfCounters(long[][][] values) {
         Map<String, Object> byCpuAndType = new LinkedHashMap<>();
         int cpus = values[LOST][0].length;
         long[] byCpu = new long[cpus];
+        Map<String, Object> skippedByType = new LinkedHashMap<>();
         for (EventType t : EventType.values()) {
             long[] perCpu = values[LOST][t.id()];
-            byType.put(t.tracepoint(), sum(perCpu));
+            byType.put(t.tracepoint(), sum(perCpu) + skipped[t.id()]);
+            skippedByType.put(t.tracepoint(), skipped[t.id()]);
             List<Object> row = new ArrayList<>();
             for (int cpu = 0; cpu < cpus; cpu++) {
                 row.add(perCpu[cpu]);
@@ -74,8 +81,13 @@ record BpfCounters(long[][][] values) {
             byCpuList.add(v);
         }
         lost.put("by_type", byType);
+        lost.put("ring_full", total(LOST));
         lost.put("by_cpu", byCpuList);
         lost.put("by_cpu_and_type", byCpuAndType);
+        Map<String, Object> kernel = new LinkedHashMap<>();
+        kernel.put("total", sum(skipped));
+        kernel.put("by_type", skippedByType);
+        lost.put("skipped_by_kernel", kernel);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bpf_counters", counters);
         out.put("lost_events", lost);

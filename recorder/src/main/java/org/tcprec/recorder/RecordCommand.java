@@ -107,7 +107,7 @@ public final class RecordCommand implements Callable<Integer> {
                 s.lost(), s.attached().size(),
                 s.missing().isEmpty() ? "" : ", missing " + String.join(" ", s.missing()), s.stopReason());
         if (s.lost() > 0) {
-            out.printf("tcprec: warning: %,d events were lost (the ring buffer was full); see 'tcprec info %s'%n",
+            out.printf("tcprec: warning: %,d events were lost (ring buffer full, or skipped by the kernel); see 'tcprec info %s'%n",
                     s.lost(), s.output());
         }
         if (terminal) {

@@ -163,6 +163,44 @@ public final class BpfObject implements AutoCloseable {
         links.add(link);
     }
 
+    // Offsets in the uapi struct bpf_prog_info; recursion_misses exists since kernel 5.12.
+    private static final int PROG_INFO_ID = 4;
+    private static final int PROG_INFO_RUN_CNT = 200;
+    private static final int PROG_INFO_RECURSION_MISSES = 208;
+    private static final int PROG_INFO_SIZE = 232;
+
+    /** What the kernel counts for one loaded program (run_cnt only while kernel.bpf_stats_enabled). */
+    public record ProgramStats(int id, long runCount, long recursionMisses) {}
+
+    /** The kernel's counters of a loaded program; null when it is not loaded. */
+    public ProgramStats programStats(String program) throws BpfException {
+        int fd = BPF.bpf_program__fd(findProgram(program));
+        if (fd < 0) {
+            return null;
+        }
+        try (Memory info = new Memory(PROG_INFO_SIZE)) {
+            info.clear();
+            com.sun.jna.ptr.IntByReference length = new com.sun.jna.ptr.IntByReference(PROG_INFO_SIZE);
+            if (BPF.bpf_obj_get_info_by_fd(fd, info, length) != 0) {
+                throw new BpfException("cannot read the kernel's information on " + program + ": " + errno());
+            }
+            boolean hasMisses = length.getValue() >= PROG_INFO_RECURSION_MISSES + Long.BYTES;
+            return new ProgramStats(info.getInt(PROG_INFO_ID), info.getLong(PROG_INFO_RUN_CNT),
+                    hasMisses ? info.getLong(PROG_INFO_RECURSION_MISSES) : 0);
+        }
+    }
+
+    /**
+     * How often the kernel skipped this program because another BPF program was already running
+     * on that CPU: a tracepoint that fires in a softirq interrupting a BPF program does not run
+     * its own. Those events never reach the program, so its own counters cannot see them; the
+     * kernel counts them per program. 0 for a program that is not loaded.
+     */
+    public long recursionMisses(String program) throws BpfException {
+        ProgramStats stats = programStats(program);
+        return stats == null ? 0 : stats.recursionMisses();
+    }
+
     /** Detaches every attached program; the maps stay readable until {@link #close()}. */
     public void detachAll() {
         for (Pointer link : links) {

@@ -55,6 +55,11 @@ public interface LibBpf extends Library {
 
     int bpf_program__set_autoload(Pointer program, boolean autoload);
 
+    int bpf_program__fd(Pointer program);
+
+    /** Fills a struct bpf_prog_info (or bpf_map_info...) for the object behind fd. */
+    int bpf_obj_get_info_by_fd(int fd, Pointer info, com.sun.jna.ptr.IntByReference infoLength);
+
     Pointer bpf_program__attach(Pointer program);
 
     int bpf_link__destroy(Pointer link);
