@@ -81,6 +81,17 @@ FROM lives l LEFT JOIN traces t ON t.filename = l.filename
 WHERE NOT (first_oldstate = 'CLOSE' AND last_state IN ('LISTEN', 'CLOSE') AND start_ns IS NULL
            AND NOT coalesce(active, false));
 
+-- What happened on each socket lifetime besides its state changes: one row per (skaddr, life)
+-- with retransmitted segments and RSTs sent or received. Join it to connections on
+-- (filename, skaddr, life); a lifetime without any is absent.
+CREATE VIEW connection_events AS
+SELECT filename, skaddr, life,
+       count(*) FILTER (WHERE event = 'tcp_retransmit_skb') AS retransmits,
+       count(*) FILTER (WHERE event IN ('tcp_send_reset', 'tcp_receive_reset')) AS resets
+FROM raw_events
+WHERE skaddr IS NOT NULL AND event IN ('tcp_retransmit_skb', 'tcp_send_reset', 'tcp_receive_reset')
+GROUP BY filename, skaddr, life;
+
 CREATE VIEW retransmits AS
 SELECT filename, seq, time, epoch_ns(time) AS ts_ns, event, skaddr, life, req, skbaddr, cpu, tgid, tid, comm, netns, cgroup_id,
        family, laddr, lport, raddr, rport,

@@ -138,14 +138,13 @@ final class Measurement {
     private static String perConnectionTable(Dimension by) {
         String group = by == null ? "NULL::VARCHAR" : by.expression;
         return "CREATE TEMP TABLE diff_connections AS "
-                + "WITH c AS (SELECT skaddr, life, " + group + " AS grp, complete, active, passive, connected_ns, "
+                + "WITH c AS (SELECT filename, skaddr, life, " + group + " AS grp, complete, active, passive, connected_ns, "
                 + "accepted_ns, close_ns, span_us, connect_us, tx_bytes, rx_bytes, first_ns FROM connections), "
-                + "r AS (SELECT skaddr, life, count(*) AS retransmits FROM retransmits WHERE kind = 'R' GROUP BY ALL), "
                 // only samples with data in flight: a receiver's cwnd never moves and says nothing
                 + "p AS (SELECT skaddr, life, median(srtt_us) AS srtt_us, median(snd_cwnd) AS cwnd FROM probes "
                 + "WHERE snd_nxt <> snd_una GROUP BY ALL) "
                 + "SELECT c.*, coalesce(r.retransmits, 0) AS retransmits, p.srtt_us, p.cwnd "
-                + "FROM c LEFT JOIN r USING (skaddr, life) LEFT JOIN p USING (skaddr, life)";
+                + "FROM c LEFT JOIN connection_events r USING (filename, skaddr, life) LEFT JOIN p USING (skaddr, life)";
     }
 
     private void measureTotals() throws SQLException {

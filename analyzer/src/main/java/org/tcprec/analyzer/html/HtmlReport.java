@@ -44,9 +44,8 @@ public final class HtmlReport {
      */
     static final String CONN = "WITH conn AS (\n"
             + "  SELECT c.*, coalesce(c.close_ns, c.recording_end_ns, c.last_ns) AS end_ns,\n"
-            + "    (SELECT count(*) FROM retransmits r WHERE r.skaddr = c.skaddr AND r.life = c.life) AS retransmits,\n"
-            + "    (SELECT count(*) FROM resets x WHERE x.skaddr = c.skaddr AND x.life = c.life) AS resets\n"
-            + "  FROM connections c)\n";
+            + "    coalesce(e.retransmits, 0) AS retransmits, coalesce(e.resets, 0) AS resets\n"
+            + "  FROM connections c LEFT JOIN connection_events e USING (filename, skaddr, life))\n";
 
     private final TraceDatabase db;
     private final Caps caps;
