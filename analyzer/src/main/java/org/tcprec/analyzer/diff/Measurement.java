@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.report.Rows;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 
@@ -197,7 +198,7 @@ final class Measurement {
                 + "count(*) FILTER (WHERE active AND connected_ns IS NULL AND close_ns IS NOT NULL), "
                 + "count(*), coalesce(sum(retransmits), 0), coalesce(sum(tx_bytes), 0) "
                 + "FROM diff_connections WHERE " + where)) {
-            bind(s, parameters);
+            Rows.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 out.put("connects_per_s", perSecond(rs.getLong(1)));
@@ -235,7 +236,7 @@ final class Measurement {
         long n;
         double[] values = new double[quantiles.length];
         try (PreparedStatement s = db.connection().prepareStatement(select + " FROM (" + rows + ") WHERE x IS NOT NULL")) {
-            bind(s, parameters);
+            Rows.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 n = rs.getLong(1);
@@ -251,7 +252,7 @@ final class Measurement {
             try (PreparedStatement s = db.connection().prepareStatement("SELECT x FROM (SELECT x, h, row_number() OVER "
                     + "(ORDER BY h, x) AS k FROM (" + rows + ") WHERE x IS NOT NULL) WHERE k % " + every + " = 0 "
                     + "ORDER BY h, x")) {
-                bind(s, parameters);
+                Rows.bind(s, parameters);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next() && taken < sample.length) {
                         sample[taken++] = rs.getDouble(1);
@@ -277,12 +278,6 @@ final class Measurement {
 
     private Observation.Rate perSecond(long count) {
         return new Observation.Rate(count, seconds, "s");
-    }
-
-    private static void bind(PreparedStatement s, Object[] parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            s.setObject(i + 1, parameters[i]);
-        }
     }
 
     /** The registry's order first, then the per-state metrics. */

@@ -107,9 +107,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
     /** Runs the query with its parameters bound and hands each batch of rows to the handler. */
     protected void eachBatch(TraceDatabase db, String sql, Object[] parameters, BatchHandler handler) {
         try (PreparedStatement s = db.connection().prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
-            }
+            Rows.bind(s, parameters);
             try (ResultSet rs = s.executeQuery(); ColumnBatches batches = ColumnBatches.of(rs, BATCH_ROWS)) {
                 while (batches.next()) {
                     handler.batch(batches);
