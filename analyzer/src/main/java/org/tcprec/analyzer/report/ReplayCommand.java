@@ -47,22 +47,6 @@ public abstract class ReplayCommand implements Callable<Integer> {
 
     protected abstract void report(TraceDatabase db);
 
-    /**
-     * Prints column 1 of every row. The reports that print millions of lines format them in SQL
-     * (DuckDB's printf rounds and pads as C's does, and runs on all cores); Java only copies.
-     */
-    protected void streamLines(TraceDatabase db, String sql, Object[] parameters) {
-        StringBuilder chunk = new StringBuilder(1 << 16);
-        Rows.query(db, sql, parameters, rs -> {
-            chunk.append(rs.getString(1)).append('\n');
-            if (chunk.length() >= 1 << 16) {
-                out.write(chunk.toString());
-                chunk.setLength(0);
-            }
-        });
-        out.write(chunk.toString());
-    }
-
     /** The header's -T and -t columns (libbpf-tools labels its HH:MM:SS column "TIME(s)"). */
     protected String headerTimePrefix() {
         StringBuilder h = new StringBuilder();
@@ -82,21 +66,6 @@ public abstract class ReplayCommand implements Callable<Integer> {
             h.append(String.format("%-9s ", "TIME(s)"));
         }
         return h.toString();
-    }
-
-    /** SQL for the -T and -t prefixes of a line, given the row's time column and epoch-ns column. */
-    protected String timePrefixSql(String timeColumn, String nsColumn, String separator) {
-        StringBuilder sql = new StringBuilder("''");
-        if (options.time) {
-            sql.append(" || printf('%8s").append(separator).append("', strftime(").append(timeColumn)
-                    .append(" + to_seconds(").append(clock.offsetSeconds()).append("), '%H:%M:%S'))");
-        }
-        if (options.timestamp) {
-            // bcc's Python tools: microseconds since the first event printed, as seconds
-            sql.append(" || printf('%-9.6f").append(separator).append("', (").append(nsColumn).append(" // 1000 - min(")
-                    .append(nsColumn).append(" // 1000) OVER ()) / 1000000.0)");
-        }
-        return sql.toString();
     }
 
     /** Handles one batch of a query's rows, read as columns (ColumnBatches). */
