@@ -3,10 +3,10 @@ package org.tcprec.analyzer.report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.tcprec.analyzer.db.ColumnBatches;
+import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
 
 /**
@@ -199,7 +199,7 @@ final class LineBuffer {
             try {
                 raw.write(buffer, 0, lineStart);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new OutputClosed(e);
             }
         } else {
             writer.write(new String(buffer, 0, lineStart, StandardCharsets.UTF_8));
@@ -217,7 +217,7 @@ final class LineBuffer {
                 raw.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new OutputClosed(e);
         }
         writer.flush();
     }

@@ -44,4 +44,20 @@ class LineBufferTest {
         assertEquals(String.format("%-7d|%5d|%-18x|%x|%.3f|%-9.6f|%.3f|%-6s|%d%n", 42, 42, 0xffff88810a7db780L, 0,
                 255.627, 0.000005, -1.5, "COMM", Long.MIN_VALUE), text.toString());
     }
+
+    @Test
+    void aClosedStandardOutputStopsTheReportQuietly() {
+        java.io.OutputStream closed = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("Broken pipe");
+            }
+        };
+        PrintWriter writer = new PrintWriter(new StringWriter());
+        org.tcprec.cli.support.RawOutput.register(writer, closed);
+        LineBuffer line = new LineBuffer(writer);
+        line.ascii("x");
+        line.endLine();
+        org.junit.jupiter.api.Assertions.assertThrows(org.tcprec.cli.support.OutputClosed.class, line::finish);
+    }
 }

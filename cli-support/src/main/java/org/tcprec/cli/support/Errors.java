@@ -19,6 +19,9 @@ public final class Errors {
         });
         commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
             PrintWriter err = cl.getErr();
+            if (ex instanceof OutputClosed) {
+                return ExitCodes.FAILURE;
+            }
             if (ex instanceof UserError) {
                 err.println("tcprec: " + firstLine(ex.getMessage()));
             } else {
