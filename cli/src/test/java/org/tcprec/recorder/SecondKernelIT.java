@@ -349,7 +349,13 @@ class SecondKernelIT {
             Map<String, Object> s = one(rows, server, client);
             // bytes_acked counts the client's SYN and each FIN; see RecordLoopbackTrafficTest
             assertEquals(bytes + 2, asLong(c.get("tx_bytes")), line);
-            assertEquals(bytes + 1, asLong(c.get("rx_bytes")), line);
+            // The server's FIN counts in the client's bytes_received unless it arrived after the
+            // client's socket, closed in FIN_WAIT2, had handed the connection to a TIME_WAIT
+            // socket (FIN_WAIT2 -> CLOSE): under loss the server's FIN can be late.
+            boolean finAfterHandOff = asLong(c.get("rx_bytes")) == bytes && k.count("event = 'inet_sock_set_state' "
+                    + "AND lport = ? AND rport = ? AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_received = ?",
+                    client, server, bytes) == 1;
+            assertEquals(finAfterHandOff ? bytes : bytes + 1, asLong(c.get("rx_bytes")), line);
             assertEquals(bytes + 1, asLong(s.get("tx_bytes")), line);
             assertEquals(bytes + 1, asLong(s.get("rx_bytes")), line);
             assertTrue(m.group(1).equals(c.get("raddr")) || ("::ffff:" + m.group(1)).equals(c.get("raddr")), line);
