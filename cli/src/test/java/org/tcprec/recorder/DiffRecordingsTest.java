@@ -119,14 +119,14 @@ class DiffRecordingsTest {
     }
 
     /**
-     * The connections counted are those the test made, short by at most the events the trace
-     * says were lost: a state change the kernel skipped (another BPF program was running on that
-     * CPU) takes its connection's transition with it, and the trace counts it.
+     * The connections counted are those the test made, off by at most the events the trace says
+     * were lost: a state change the kernel skipped (another BPF program was running on that CPU)
+     * can hide its connection's start, or split its lifetime in two, and the trace counts it.
      */
     static void assertMadeAndLost(double made, double counted, Path trace) throws Exception {
         long lost = ((Number) ((Map<?, ?>) org.tcprec.format.TraceFooter.read(trace).metadata().get("lost_events"))
                 .get("total")).longValue();
-        assertTrue(counted <= made && counted >= made - lost, counted + " counted of " + made + " made, " + lost + " lost");
+        assertTrue(counted <= made + lost && counted >= made - lost, counted + " counted of " + made + " made, " + lost + " lost");
     }
 
     static double number(Map<String, Object> metric, String key) {
