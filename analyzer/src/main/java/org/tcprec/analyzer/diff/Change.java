@@ -1,22 +1,35 @@
 package org.tcprec.analyzer.diff;
 
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * One metric, before and after, and whether the difference is beyond noise: statistically
- * significant at the chosen confidence AND at least the minimum change that matters.
+ * One metric, before and after, and whether the difference is beyond noise: significant at the
+ * chosen confidence once corrected for the other tests of its diff, AND at least the minimum
+ * change that matters.
  *
  * @param relative (after − before) / before; +Infinity when the metric appears from 0
  * @param tested whether a test applies (a maximum, or an empty side, has none)
+ * @param large whether the change reaches the noise floor's minimums
+ * @param pValue the test's own p-value; qValue the same after {@link #judgeTogether}
  * @param test what was tested, with its numbers, in words
  */
 record Change(MetricSpec spec, Observation before, Observation after, double absolute, double relative,
-        boolean tested, boolean significant, Double pValue, Statistics.Interval interval, String test) {
+        boolean tested, boolean large, boolean significant, Double pValue, Double qValue, Statistics.Interval interval,
+        String test) {
 
     /** How far beyond the minimum it goes, to put the biggest changes first. */
     double magnitude() {
         return Double.isInfinite(relative) ? Double.MAX_VALUE : Math.abs(relative);
     }
 
-    static Change compare(MetricSpec spec, Observation before, Observation after, NoiseFloor floor) {
+    /**
+     * Tests one metric on its own; {@code bootstrap} is its quantile's precomputed bootstrap (null
+     * for rates, and for quantiles with no test).
+     */
+    static Change compare(MetricSpec spec, Observation before, Observation after, NoiseFloor floor,
+            Statistics.QuantileTest bootstrap) {
         double b = before.value();
         double a = after.value();
         double absolute = a - b;
@@ -25,40 +38,72 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
                 && (!spec.isTime() || Math.abs(absolute) * spec.nanosPerUnit() >= floor.minTimeNs());
         if (before instanceof Observation.Rate rb && after instanceof Observation.Rate ra) {
             if (rb.exposure() <= 0 || ra.exposure() <= 0) {
-                return new Change(spec, before, after, absolute, relative, false, false, null, null,
+                return untested(spec, before, after, absolute, relative, large,
                         "no test: nothing to divide by (" + (rb.exposure() <= 0 ? "before" : "after") + " has 0 "
                                 + rb.exposureUnit() + ")");
             }
             double p = Statistics.poissonRateTest(rb.count(), rb.exposure(), ra.count(), ra.exposure());
-            boolean significant = p < 1 - floor.confidence() && large;
-            return new Change(spec, before, after, absolute, relative, true, significant, p, null,
+            return new Change(spec, before, after, absolute, relative, true, large, false, p, null, null,
                     String.format("rate test p%s, %d vs %d events over %s vs %s %s", pText(p), rb.count(), ra.count(),
                             exposure(rb.exposure()), exposure(ra.exposure()), rb.exposureUnit()));
         }
         Observation.Quantile qb = (Observation.Quantile) before;
         Observation.Quantile qa = (Observation.Quantile) after;
         if (qb.n() == 0 || qa.n() == 0) {
-            return new Change(spec, before, after, absolute, qb.n() == 0 && qa.n() == 0 ? 0 : relative, false, false,
-                    null, null, String.format("no test: n=%d vs %d", qb.n(), qa.n()));
+            return untested(spec, before, after, absolute, qb.n() == 0 && qa.n() == 0 ? 0 : relative, large,
+                    String.format("no test: n=%d vs %d", qb.n(), qa.n()));
         }
         if (qb.q() >= 1) {
-            return new Change(spec, before, after, absolute, relative, false, false, null, null,
+            return untested(spec, before, after, absolute, relative, large,
                     String.format("no test for a maximum, n=%d vs %d", qb.n(), qa.n()));
         }
         long needed = minimumSample(qb.q());
         if (qb.n() < needed || qa.n() < needed) {
-            return new Change(spec, before, after, absolute, relative, false, false, null, null,
+            return untested(spec, before, after, absolute, relative, large,
                     String.format("no test: n=%d vs %d, a %s needs %d a side", qb.n(), qa.n(),
                             Measurement.label(qb.q()), needed));
         }
-        Statistics.Interval interval = Statistics.bootstrapQuantileDifference(qb.sample(), qa.sample(), qb.q(),
-                floor.confidence());
-        boolean significant = interval.excludesZero() && large;
-        return new Change(spec, before, after, absolute, relative, true, significant, null, interval,
-                String.format("bootstrap %s%% CI of the difference [%s, %s], n=%d vs %d%s",
-                        trim(floor.confidence() * 100), signed(interval.low()), signed(interval.high()), qb.n(), qa.n(),
+        Statistics.Interval interval = bootstrap.interval();
+        return new Change(spec, before, after, absolute, relative, true, large, false, bootstrap.pValue(), null,
+                interval, String.format("bootstrap %s%% CI of the difference [%s, %s], p%s, n=%d vs %d%s",
+                        trim(floor.confidence() * 100), signed(interval.low()), signed(interval.high()),
+                        pText(bootstrap.pValue()), qb.n(), qa.n(),
                         qb.n() > qb.sample().length || qa.n() > qa.sample().length
                                 ? " (resampled from " + qb.sample().length + " vs " + qa.sample().length + ")" : ""));
+    }
+
+    private static Change untested(MetricSpec spec, Observation before, Observation after, double absolute,
+            double relative, boolean large, String why) {
+        return new Change(spec, before, after, absolute, relative, false, large, false, null, null, null, why);
+    }
+
+    /** Whether a quantile metric gets a test at all, and so needs its bootstrap. */
+    static boolean testable(Observation.Quantile before, Observation.Quantile after) {
+        long needed = minimumSample(before.q());
+        return before.q() < 1 && before.n() >= needed && after.n() >= needed;
+    }
+
+    /**
+     * Judges one diff's family of tests together (the whole-trace metrics, or one --by group's):
+     * each p-value is adjusted by Benjamini–Hochberg over the family, and a change is beyond
+     * noise when its adjusted q is below 1 − confidence and it is large enough.
+     */
+    static List<Change> judgeTogether(List<Change> family, NoiseFloor floor) {
+        List<Change> tested = family.stream().filter(Change::tested).toList();
+        double[] q = Statistics.benjaminiHochberg(tested.stream().mapToDouble(Change::pValue).toArray());
+        Map<Change, Double> adjusted = new IdentityHashMap<>();
+        for (int i = 0; i < q.length; i++) {
+            adjusted.put(tested.get(i), q[i]);
+        }
+        return family.stream().map(c -> {
+            Double qValue = adjusted.get(c);
+            if (qValue == null) {
+                return c;
+            }
+            boolean significant = qValue < 1 - floor.confidence() && c.large();
+            return new Change(c.spec(), c.before(), c.after(), c.absolute(), c.relative(), true, c.large(), significant,
+                    c.pValue(), qValue, c.interval(), c.test() + ", q" + pText(qValue) + " (" + q.length + " tests)");
+        }).toList();
     }
 
     /**

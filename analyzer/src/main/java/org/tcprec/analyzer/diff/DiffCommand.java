@@ -2,6 +2,7 @@ package org.tcprec.analyzer.diff;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import org.tcprec.analyzer.Warnings;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.cli.support.DurationConverter;
@@ -144,20 +146,61 @@ public final class DiffCommand implements Callable<Integer> {
     static List<Change> compareAll(Map<String, Observation> before, Map<String, Observation> after, NoiseFloor floor) {
         Set<String> names = new LinkedHashSet<>(before.keySet());
         names.addAll(after.keySet());
-        List<Change> changes = new ArrayList<>();
+        Map<String, Observation[]> pairs = new LinkedHashMap<>();
         for (String name : names) {
             Observation ob = before.get(name);
             Observation oa = after.get(name);
             // a state seen in one trace only: the other side is an empty distribution
-            if (ob == null) {
-                ob = empty(oa);
-            }
-            if (oa == null) {
-                oa = empty(ob);
-            }
-            changes.add(Change.compare(Measurement.specOf(name), ob, oa, floor));
+            pairs.put(name, new Observation[] {ob == null ? empty(oa) : ob, oa == null ? empty(ob) : oa});
         }
-        return changes;
+        Map<QuantileOf, Statistics.QuantileTest> bootstraps = bootstrapAll(pairs.values(), floor);
+        List<Change> changes = new ArrayList<>();
+        pairs.forEach((name, pair) -> {
+            QuantileOf quantile = QuantileOf.of(pair[0], pair[1]);
+            changes.add(Change.compare(Measurement.specOf(name), pair[0], pair[1], floor,
+                    quantile == null ? null : bootstraps.get(quantile)));
+        });
+        return Change.judgeTogether(changes, floor);
+    }
+
+    /**
+     * A quantile of the two samples it is read from; the quantiles of one distribution share the
+     * same sample arrays, and a record compares arrays by identity, which is what is wanted here.
+     */
+    private record QuantileOf(double[] before, double[] after, double q) {
+        static QuantileOf of(Observation before, Observation after) {
+            return before instanceof Observation.Quantile qb && after instanceof Observation.Quantile qa
+                    && Change.testable(qb, qa) ? new QuantileOf(qb.sample(), qa.sample(), qb.q()) : null;
+        }
+    }
+
+    /**
+     * Bootstraps every tested quantile, each distribution's quantiles from the same resamples, and
+     * the distributions in parallel: each has its own seeded generator, so the result does not
+     * depend on the order they run in.
+     */
+    private static Map<QuantileOf, Statistics.QuantileTest> bootstrapAll(Collection<Observation[]> pairs,
+            NoiseFloor floor) {
+        Map<List<double[]>, List<Double>> quantilesOfSamples = new LinkedHashMap<>();
+        for (Observation[] pair : pairs) {
+            QuantileOf quantile = QuantileOf.of(pair[0], pair[1]);
+            if (quantile != null) {
+                quantilesOfSamples.computeIfAbsent(List.of(quantile.before(), quantile.after()), k -> new ArrayList<>())
+                        .add(quantile.q());
+            }
+        }
+        Map<QuantileOf, Statistics.QuantileTest> out = new ConcurrentHashMap<>();
+        quantilesOfSamples.entrySet().parallelStream().forEach(e -> {
+            double[] before = e.getKey().get(0);
+            double[] after = e.getKey().get(1);
+            double[] qs = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            Statistics.QuantileTest[] tests = Statistics.bootstrapQuantileDifferences(before, after, qs,
+                    floor.confidence());
+            for (int j = 0; j < qs.length; j++) {
+                out.put(new QuantileOf(before, after, qs[j]), tests[j]);
+            }
+        });
+        return out;
     }
 
     private static Observation empty(Observation like) {

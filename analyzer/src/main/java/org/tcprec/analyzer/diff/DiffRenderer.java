@@ -20,9 +20,11 @@ final class DiffRenderer {
 
     private String floorText() {
         NoiseFloor f = result.floor();
-        return String.format(Locale.ROOT, "significant at %s%% confidence, and a change of at least %s%% "
-                + "(and %s ms for times)", Numbers.format(f.confidence() * 100), Numbers.format(f.minRelative() * 100),
-                Numbers.format(f.minTimeNs() / 1e6));
+        String alpha = new java.math.BigDecimal(1 - f.confidence()).round(new java.math.MathContext(3))
+                .stripTrailingZeros().toPlainString();
+        return String.format(Locale.ROOT, "q below %s, i.e. %s%% confidence, and a change of at least %s%% "
+                + "(and %s ms for times)", alpha, Numbers.format(f.confidence() * 100),
+                Numbers.format(f.minRelative() * 100), Numbers.format(f.minTimeNs() / 1e6));
     }
 
     void text() {
@@ -111,13 +113,15 @@ final class DiffRenderer {
         lines.add("How changes are judged:");
         lines.add("  rates (/s, /conn, /MB): the two counts compared as Poisson rates over their exposure (seconds of "
                 + "recording, connections, MB acked); exact binomial test up to 2000 events, normal approximation above.");
-        lines.add("  quantiles: bootstrap interval of the difference (" + Statistics.BOOTSTRAP_RESAMPLES
+        lines.add("  quantiles: bootstrap interval and p-value of the difference (" + Statistics.BOOTSTRAP_RESAMPLES
                 + " resamples of each side in blocks of sqrt(n) neighbours in time, at most " + Measurement.SAMPLE_LIMIT
-                + " values per side, seeded).");
+                + " values per side, seeded); tested only with ten values beyond the quantile (p99: 1000 a side).");
         lines.add("  per-connection values: srtt and cwnd are each connection's median over its tcp_probe samples taken with data in flight; "
                 + "maxima have no test.");
-        lines.add("  beyond noise = " + floorText() + ". Each metric is tested on its own: with many metrics, an "
-                + "occasional chance result at the confidence level is expected.");
+        lines.add("  the tests of one table are judged together: q is the p-value adjusted by Benjamini-Hochberg over "
+                + "that table's tests, so that where nothing changed the chance of marking anything stays at "
+                + "1 - confidence, however many metrics are tested.");
+        lines.add("  beyond noise = " + floorText() + ".");
         return lines;
     }
 
@@ -226,6 +230,7 @@ final class DiffRenderer {
             m.put("tested", c.tested());
             m.put("significant", c.significant());
             m.put("p_value", c.pValue());
+            m.put("q_value", c.qValue());
             m.put("ci_low", c.interval() == null ? null : c.interval().low());
             m.put("ci_high", c.interval() == null ? null : c.interval().high());
             m.put("test", c.test());

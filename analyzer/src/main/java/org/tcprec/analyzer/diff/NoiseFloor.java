@@ -1,7 +1,8 @@
 package org.tcprec.analyzer.diff;
 
 /**
- * What "beyond noise" means for a diff: significant at this confidence, and no smaller than
+ * What "beyond noise" means for a diff: significant at this confidence (after correcting for the
+ * diff's other tests), and no smaller than
  * these minimums. The minimums matter because two runs of one workload are never identical
  * (caches, scheduling, CPU frequency): with thousands of connections a test detects shifts of a
  * few percent that nobody should chase. Times also need a floor: a host busy with other work

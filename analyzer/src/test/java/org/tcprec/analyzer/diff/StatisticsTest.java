@@ -74,4 +74,87 @@ class StatisticsTest {
         assertEquals(2.5, Statistics.quantile(new double[] {4, 1, 3, 2}, 0.5), 1e-12);
         assertEquals(3.7, Statistics.quantile(new double[] {1, 2, 3, 4}, 0.9), 1e-12);
     }
+
+    @Test
+    void benjaminiHochbergMatchesAWorkedExample() {
+        // sorted p: 0.001 0.008 0.039 0.041 0.042 0.06 0.074 0.205 0.212 0.216 (m = 10)
+        // p * m / rank: 0.01 0.04 0.13 0.1025 0.084 0.1 0.1057 0.25625 0.2356 0.216,
+        // then the running minimum from the largest rank down
+        double[] p = {0.041, 0.001, 0.216, 0.06, 0.008, 0.205, 0.039, 0.074, 0.042, 0.212};
+        double[] expected = {0.084, 0.01, 0.216, 0.1, 0.04, 0.216, 0.084, 0.1057142857, 0.084, 0.216};
+        double[] q = Statistics.benjaminiHochberg(p);
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(expected[i], q[i], 1e-9, "q of p=" + p[i]);
+        }
+        // one test: no adjustment; none: nothing to adjust
+        assertEquals(0.03, Statistics.benjaminiHochberg(new double[] {0.03})[0], 1e-12);
+        assertEquals(0, Statistics.benjaminiHochberg(new double[0]).length);
+    }
+
+    /**
+     * The bootstrap reads each resample's quantiles by counting ranks instead of sorting; the same
+     * draws, made here by sorting each resample, must give the same intervals and p-values.
+     */
+    @Test
+    void countingBootstrapEqualsSortingTheSameResamples() {
+        SplittableRandom data = new SplittableRandom(7);
+        double[] a = new double[300];
+        double[] b = new double[410];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.floor(data.nextDouble() * 50);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.floor(data.nextDouble() * 55);
+        }
+        double[] qs = {0.5, 0.9};
+        Statistics.QuantileTest[] fast = Statistics.bootstrapQuantileDifferences(a, b, qs, 0.99);
+
+        SplittableRandom random = new SplittableRandom(Statistics.SEED);
+        double[][] d = new double[qs.length][Statistics.BOOTSTRAP_RESAMPLES];
+        for (int i = 0; i < Statistics.BOOTSTRAP_RESAMPLES; i++) {
+            double[] ra = blockResample(a, random);
+            double[] rb = blockResample(b, random);
+            for (int j = 0; j < qs.length; j++) {
+                d[j][i] = Statistics.quantile(rb, qs[j]) - Statistics.quantile(ra, qs[j]);
+            }
+        }
+        for (int j = 0; j < qs.length; j++) {
+            java.util.Arrays.sort(d[j]);
+            long below = java.util.Arrays.stream(d[j]).filter(x -> x <= 0).count();
+            long above = java.util.Arrays.stream(d[j]).filter(x -> x >= 0).count();
+            double p = Math.min(1, 2.0 * (1 + Math.min(below, above)) / (1 + d[j].length));
+            assertEquals(Statistics.sortedQuantile(d[j], 0.005), fast[j].interval().low(), 1e-12);
+            assertEquals(Statistics.sortedQuantile(d[j], 0.995), fast[j].interval().high(), 1e-12);
+            assertEquals(p, fast[j].pValue(), 1e-12);
+        }
+    }
+
+    private static double[] blockResample(double[] from, SplittableRandom random) {
+        int n = from.length;
+        int block = (int) Math.round(Math.sqrt(n));
+        double[] into = new double[n];
+        for (int i = 0; i < n; ) {
+            int start = random.nextInt(n);
+            for (int k = 0; k < block && i < n; k++) {
+                into[i++] = from[(start + k) % n];
+            }
+        }
+        return into;
+    }
+
+    @Test
+    void bootstrapPValueAgreesWithItsInterval() {
+        SplittableRandom random = new SplittableRandom(3);
+        double[] a = new double[400];
+        double[] b = new double[400];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextDouble();
+            b[i] = random.nextDouble() + 0.1;
+        }
+        Statistics.QuantileTest moved = Statistics.bootstrapQuantileDifferences(a, b, new double[] {0.5}, 0.99)[0];
+        assertTrue(moved.interval().excludesZero() && moved.pValue() < 0.01, moved.toString());
+        Statistics.QuantileTest same = Statistics.bootstrapQuantileDifferences(a, a, new double[] {0.5}, 0.99)[0];
+        // one sample against itself: the resampled differences straddle 0
+        assertTrue(same.pValue() > 0.5 && !same.interval().excludesZero(), same.toString());
+    }
 }

@@ -13,7 +13,7 @@ class ThresholdTest {
         MetricSpec spec = Measurement.specOf(metric);
         Observation b = new Observation.Quantile(0.99, before, 500, new double[0]);
         Observation a = new Observation.Quantile(0.99, after, 500, new double[0]);
-        return new Change(spec, b, a, after - before, (after - before) / before, true, significant, null, null, "");
+        return new Change(spec, b, a, after - before, (after - before) / before, true, true, significant, null, null, null, "");
     }
 
     @Test
