@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
 import org.tcprec.analyzer.diff.DiffCommand;
@@ -30,17 +31,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "tcprec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
-        subcommands = {RecordCommand.class, RecoverCommand.class, InfoCommand.class, TcpLifeCommand.class,
-            TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
-            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,
-            DiffCommand.class, ScrubCommand.class, ReportCommand.class})
+        description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.")
 public final class Main implements Runnable {
+    private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, RecoverCommand.class,
+            InfoCommand.class, TcpLifeCommand.class, TcpStatesCommand.class, TcpRetransCommand.class,
+            TcpConnectCommand.class, TcpAcceptCommand.class, TcpConnLatCommand.class, TcpResetCommand.class,
+            TcpRttCommand.class, PrintCommand.class, SqlCommand.class, DiffCommand.class, ScrubCommand.class,
+            ReportCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         // Standard output as bytes too, for the reports that print millions of lines (RawOutput)
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
@@ -51,9 +54,24 @@ public final class Main implements Runnable {
         System.exit(exit);
     }
 
-    /** The configured command line, also what the tests execute. */
+    /** The configured command line with every subcommand, also what the tests execute. */
     public static CommandLine commandLine() {
-        return Errors.install(new CommandLine(new Main()));
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first names a subcommand, only that one is
+     * built. Picocli reads each command's annotations by reflection, and building all sixteen
+     * cost about 0.1 s of every run; help and errors without a subcommand still list them all.
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
+        for (Class<?> subcommand : named == null ? SUBCOMMANDS : List.of(named)) {
+            cl.addSubcommand(subcommand);
+        }
+        return Errors.install(cl);
     }
 
     @Override
