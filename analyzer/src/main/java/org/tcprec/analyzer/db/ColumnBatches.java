@@ -6,7 +6,6 @@ import com.sun.jna.Pointer;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.cli.support.UserError;
@@ -16,7 +15,7 @@ import org.tcprec.cli.support.UserError;
  * object per value. Reports that print millions of lines spend most of their time moving
  * values out of DuckDB: through JDBC getters each string becomes a Java String (about 2 µs a
  * row for a tcpstates line here); through Arrow batches the bytes are copied straight into the
- * output. The batches are read with JNA and direct ByteBuffers, so no Arrow Java library (and
+ * output. The batches are read with JNA into Java arrays, so no Arrow Java library (and
  * none of its sun.misc.Unsafe use, which newer JDKs warn about) is needed.
  *
  * <p>Columns must be BIGINT or UBIGINT (Arrow formats "l", "L": read as the same 64 bits) or
@@ -216,62 +215,75 @@ public final class ColumnBatches implements AutoCloseable {
         release(stream, STREAM_RELEASE);
     }
 
-    /** One column of the current batch. */
+    /**
+     * One column of a batch, copied out of Arrow's native buffers into Java arrays when the batch
+     * is taken: one bulk copy per buffer, after which every value is a plain array read. Read in
+     * place through direct ByteBuffers, each value paid bounds and memory-scope checks, and the
+     * short strings of a report line (a comm, an address, a state) cost more to copy than to print.
+     */
     public static final class Column {
-        private ByteBuffer validity;
-        private ByteBuffer values;
-        private ByteBuffer data;
-        private long offset;
+        private byte[] validity;
+        private long[] longs;
+        private int[] offsets;
+        private byte[] bytes;
 
         private void load(Pointer child, long parentOffset, int rows, char format) {
-            offset = child.getLong(ARRAY_OFFSET) + parentOffset;
-            long count = offset + rows;
+            long offset = child.getLong(ARRAY_OFFSET) + parentOffset;
             Pointer buffers = child.getPointer(ARRAY_BUFFERS);
             Pointer bitmap = buffers.getPointer(0);
-            validity = child.getLong(ARRAY_NULL_COUNT) == 0 || bitmap == null ? null
-                    : bitmap.getByteBuffer(0, (count + 7) / 8);
+            validity = null;
+            if (child.getLong(ARRAY_NULL_COUNT) != 0 && bitmap != null) {
+                // one byte per row: the offset need not fall on a byte of the bitmap
+                byte[] bits = bitmap.getByteArray(0, (int) ((offset + rows + 7) / 8));
+                validity = new byte[rows];
+                for (int i = 0; i < rows; i++) {
+                    long at = offset + i;
+                    validity[i] = (byte) ((bits[(int) (at >>> 3)] >>> (at & 7)) & 1);
+                }
+            }
             Pointer v = buffers.getPointer(Long.BYTES);
             if (format != 'u') {
-                values = v.getByteBuffer(0, count * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                data = null;
+                longs = v.getLongArray(offset * Long.BYTES, rows);
+                offsets = null;
+                bytes = null;
             } else {
-                values = v.getByteBuffer(0, (count + 1) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                int end = values.getInt((int) count * Integer.BYTES);
+                offsets = v.getIntArray(offset * Integer.BYTES, rows + 1);
+                longs = null;
+                int first = offsets[0];
+                int end = offsets[rows];
                 Pointer d = buffers.getPointer(2L * Long.BYTES);
-                data = end == 0 || d == null ? ByteBuffer.allocate(0) : d.getByteBuffer(0, end);
+                bytes = end == first || d == null ? new byte[0] : d.getByteArray(first, end - first);
+                if (first != 0) {
+                    for (int i = 0; i <= rows; i++) {
+                        offsets[i] -= first;
+                    }
+                }
             }
         }
 
         public boolean isNull(int row) {
-            if (validity == null) {
-                return false;
-            }
-            long i = offset + row;
-            return (validity.get((int) (i >>> 3)) & (1 << (i & 7))) == 0;
+            return validity != null && validity[row] == 0;
         }
 
         public long getLong(int row) {
-            return values.getLong((int) (offset + row) * Long.BYTES);
+            return longs[row];
         }
 
-        /** A VARCHAR value's bytes: start in {@link #data()}, and length. */
+        /** A VARCHAR value's bytes: start in {@link #bytes()}, and length. */
         public int start(int row) {
-            return values.getInt((int) (offset + row) * Integer.BYTES);
+            return offsets[row];
         }
 
         public int length(int row) {
-            int i = (int) (offset + row) * Integer.BYTES;
-            return values.getInt(i + Integer.BYTES) - values.getInt(i);
+            return offsets[row + 1] - offsets[row];
         }
 
-        public ByteBuffer data() {
-            return data;
+        public byte[] bytes() {
+            return bytes;
         }
 
         public String getString(int row) {
-            byte[] bytes = new byte[length(row)];
-            data.get(start(row), bytes);
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes, offsets[row], length(row), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

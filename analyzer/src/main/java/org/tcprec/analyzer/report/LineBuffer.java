@@ -3,7 +3,6 @@ package org.tcprec.analyzer.report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.cli.support.OutputClosed;
@@ -60,11 +59,18 @@ final class LineBuffer {
         return this;
     }
 
+    private static final byte[] SPACES = " ".repeat(64).getBytes(StandardCharsets.US_ASCII);
+
     private LineBuffer spaces(int n) {
         if (n > 0) {
             room(n);
-            java.util.Arrays.fill(buffer, length, length + n, (byte) ' ');
-            length += n;
+            // a copy is cheaper than a fill for the short runs padding needs
+            while (n > 0) {
+                int run = Math.min(n, SPACES.length);
+                System.arraycopy(SPACES, 0, buffer, length, run);
+                length += run;
+                n -= run;
+            }
         }
         return this;
     }
@@ -76,8 +82,7 @@ final class LineBuffer {
             n = max;
         }
         room(n + width);
-        ByteBuffer data = column.data();
-        data.get(column.start(row), buffer, length, n);
+        System.arraycopy(column.bytes(), column.start(row), buffer, length, n);
         length += n;
         return spaces(width - n);
     }
