@@ -44,25 +44,38 @@ public final class TcpLifeCommand extends ReplayCommand {
         }
         printHeader(width);
         String p = options.extended ? "owner_" : "";
-        String columns = "SELECT event_ns, " + p + "pid::BIGINT, " + p + "comm, family::BIGINT, laddr, lport::BIGINT, "
-                + "raddr, rport::BIGINT, tx_bytes, rx_bytes, shown_us, netns, cgroup_id, note FROM (" + QUERY + ")";
+        SelectedColumns selected = new SelectedColumns();
+        int pidAt = selected.add(p + "pid::BIGINT");
+        int commAt = selected.add(p + "comm");
+        int laddrAt = selected.add("laddr");
+        int lportAt = selected.add("lport::BIGINT");
+        int raddrAt = selected.add("raddr");
+        int rportAt = selected.add("rport::BIGINT");
+        int txAt = selected.add("tx_bytes");
+        int rxAt = selected.add("rx_bytes");
+        int shownAt = selected.add("shown_us");
+        int tsAt = selected.addIf(options.time || options.timestamp, "event_ns");
+        int familyAt = selected.addIf(options.csv, "family::BIGINT");
+        int netnsAt = selected.addIf(options.extended, "netns");
+        int cgroupAt = selected.addIf(options.extended, "cgroup_id");
+        int noteAt = selected.addIf(partial, "note");
         LineBuffer line = new LineBuffer(out);
         char separator = options.csv ? ',' : ' ';
-        eachBatch(db, columns + order(db), parameters, batch -> {
-            ColumnBatches.Column ts = batch.column(0);
-            ColumnBatches.Column owner = batch.column(1);
-            ColumnBatches.Column comm = batch.column(2);
-            ColumnBatches.Column family = batch.column(3);
-            ColumnBatches.Column laddr = batch.column(4);
-            ColumnBatches.Column lport = batch.column(5);
-            ColumnBatches.Column raddr = batch.column(6);
-            ColumnBatches.Column rport = batch.column(7);
-            ColumnBatches.Column tx = batch.column(8);
-            ColumnBatches.Column rx = batch.column(9);
-            ColumnBatches.Column shown = batch.column(10);
-            ColumnBatches.Column note = batch.column(13);
+        eachBatch(db, "SELECT " + selected.list() + " FROM (" + QUERY + ")" + order(db), parameters, batch -> {
+            ColumnBatches.Column ts = SelectedColumns.column(batch, tsAt);
+            ColumnBatches.Column owner = batch.column(pidAt);
+            ColumnBatches.Column comm = batch.column(commAt);
+            ColumnBatches.Column family = SelectedColumns.column(batch, familyAt);
+            ColumnBatches.Column laddr = batch.column(laddrAt);
+            ColumnBatches.Column lport = batch.column(lportAt);
+            ColumnBatches.Column raddr = batch.column(raddrAt);
+            ColumnBatches.Column rport = batch.column(rportAt);
+            ColumnBatches.Column tx = batch.column(txAt);
+            ColumnBatches.Column rx = batch.column(rxAt);
+            ColumnBatches.Column shown = batch.column(shownAt);
+            ColumnBatches.Column note = SelectedColumns.column(batch, noteAt);
             for (int i = 0; i < batch.rows(); i++) {
-                timePrefix(line, ts.getLong(i), separator);
+                timePrefix(line, ts == null ? 0 : ts.getLong(i), separator);
                 // bcc prints the span as us / 1000.0 with two decimals, rounded as C rounds the double
                 long ms = LineBuffer.roundedQuotient(shown.getLong(i), 1000, 2);
                 if (options.csv) {
@@ -83,8 +96,8 @@ public final class TcpLifeCommand extends ReplayCommand {
                             .fixed(LineBuffer.roundedBinaryQuotient(rx.getLong(i), 10, 2), 2, 6, true).ch(' ');
                     if (options.extended) {
                         line.fixed(ms, 2, 10, true).ch(' ');
-                        nullableNumber(line, batch.column(11), i, 10).ch(' ');
-                        nullableUnsigned(line, batch.column(12), i);
+                        nullableNumber(line, batch.column(netnsAt), i, 10).ch(' ');
+                        nullableUnsigned(line, batch.column(cgroupAt), i);
                     } else {
                         line.fixed(ms, 2, 0, true);
                     }

@@ -9,9 +9,6 @@ import picocli.CommandLine.Command;
             "Columns and widths follow libbpf-tools' tcpstates; -t and -s (which only bcc's Python tcpstates has) "
                 + "follow the Python tool."})
 public final class TcpStatesCommand extends ReplayCommand {
-    private static final String COLUMNS = "SELECT ts_ns, skaddr, tgid::BIGINT, comm, family::BIGINT, laddr, lport::BIGINT, "
-            + "raddr, rport::BIGINT, oldstate, newstate, ns_in_oldstate, netns, cgroup_id FROM state_changes WHERE ";
-
     @Override
     protected void report(TraceDatabase db) {
         boolean wide = options.wide || options.extended;
@@ -24,21 +21,37 @@ public final class TcpStatesCommand extends ReplayCommand {
         LineBuffer line = new LineBuffer(out);
         int text = wide ? 16 : 10;
         int address = wide ? 39 : 15;
-        eachBatch(db, COLUMNS + ReportOptions.FILTER_SQL + order(db), options.filterParameters(), batch -> {
-            ColumnBatches.Column ts = batch.column(0);
-            ColumnBatches.Column skaddr = batch.column(1);
-            ColumnBatches.Column pid = batch.column(2);
-            ColumnBatches.Column comm = batch.column(3);
-            ColumnBatches.Column family = batch.column(4);
-            ColumnBatches.Column laddr = batch.column(5);
-            ColumnBatches.Column lport = batch.column(6);
-            ColumnBatches.Column raddr = batch.column(7);
-            ColumnBatches.Column rport = batch.column(8);
-            ColumnBatches.Column oldstate = batch.column(9);
-            ColumnBatches.Column newstate = batch.column(10);
-            ColumnBatches.Column ns = batch.column(11);
+        SelectedColumns selected = new SelectedColumns();
+        int skaddrAt = selected.add("skaddr");
+        int pidAt = selected.add("tgid::BIGINT");
+        int commAt = selected.add("comm");
+        int laddrAt = selected.add("laddr");
+        int lportAt = selected.add("lport::BIGINT");
+        int raddrAt = selected.add("raddr");
+        int rportAt = selected.add("rport::BIGINT");
+        int oldstateAt = selected.add("oldstate");
+        int newstateAt = selected.add("newstate");
+        int nsAt = selected.add("ns_in_oldstate");
+        int tsAt = selected.addIf(options.time || options.timestamp, "ts_ns");
+        int familyAt = selected.addIf(wide || options.csv, "family::BIGINT");
+        int netnsAt = selected.addIf(options.extended, "netns");
+        int cgroupAt = selected.addIf(options.extended, "cgroup_id");
+        String query = "SELECT " + selected.list() + " FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db);
+        eachBatch(db, query, options.filterParameters(), batch -> {
+            ColumnBatches.Column ts = SelectedColumns.column(batch, tsAt);
+            ColumnBatches.Column skaddr = batch.column(skaddrAt);
+            ColumnBatches.Column pid = batch.column(pidAt);
+            ColumnBatches.Column comm = batch.column(commAt);
+            ColumnBatches.Column family = SelectedColumns.column(batch, familyAt);
+            ColumnBatches.Column laddr = batch.column(laddrAt);
+            ColumnBatches.Column lport = batch.column(lportAt);
+            ColumnBatches.Column raddr = batch.column(raddrAt);
+            ColumnBatches.Column rport = batch.column(rportAt);
+            ColumnBatches.Column oldstate = batch.column(oldstateAt);
+            ColumnBatches.Column newstate = batch.column(newstateAt);
+            ColumnBatches.Column ns = batch.column(nsAt);
             for (int i = 0; i < batch.rows(); i++) {
-                timePrefix(line, ts.getLong(i), options.csv ? ',' : ' ');
+                timePrefix(line, ts == null ? 0 : ts.getLong(i), options.csv ? ',' : ' ');
                 // bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0
                 long us = ns.getLong(i) / 1000;
                 if (options.csv) {
@@ -59,8 +72,8 @@ public final class TcpStatesCommand extends ReplayCommand {
                             .fixed(us, 3, 0, true);
                     if (options.extended) {
                         line.ch(' ');
-                        nullableNumber(line, batch.column(12), i, 10).ch(' ');
-                        nullableUnsigned(line, batch.column(13), i);
+                        nullableNumber(line, batch.column(netnsAt), i, 10).ch(' ');
+                        nullableUnsigned(line, batch.column(cgroupAt), i);
                     }
                 }
                 line.endLine();
