@@ -77,10 +77,15 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
         return new Change(spec, before, after, absolute, relative, false, large, false, null, null, null, why);
     }
 
-    /** Whether a quantile metric gets a test at all, and so needs its bootstrap. */
-    static boolean testable(Observation.Quantile before, Observation.Quantile after) {
-        long needed = minimumSample(before.q());
-        return before.q() < 1 && before.n() >= needed && after.n() >= needed;
+    /** Whether {@link #compare} will test this metric (and a quantile needs its bootstrap). */
+    static boolean testable(Observation before, Observation after) {
+        if (before instanceof Observation.Rate rb && after instanceof Observation.Rate ra) {
+            return rb.exposure() > 0 && ra.exposure() > 0;
+        }
+        Observation.Quantile qb = (Observation.Quantile) before;
+        Observation.Quantile qa = (Observation.Quantile) after;
+        long needed = minimumSample(qb.q());
+        return qb.q() < 1 && qb.n() >= needed && qa.n() >= needed;
     }
 
     /**

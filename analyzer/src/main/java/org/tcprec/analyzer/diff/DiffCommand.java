@@ -153,7 +153,9 @@ public final class DiffCommand implements Callable<Integer> {
             // a state seen in one trace only: the other side is an empty distribution
             pairs.put(name, new Observation[] {ob == null ? empty(oa) : ob, oa == null ? empty(ob) : oa});
         }
-        Map<QuantileOf, Statistics.QuantileTest> bootstraps = bootstrapAll(pairs.values(), floor);
+        int tests = (int) pairs.values().stream().filter(pair -> Change.testable(pair[0], pair[1])).count();
+        Map<QuantileOf, Statistics.QuantileTest> bootstraps = bootstrapAll(pairs.values(), floor,
+                Statistics.resamplesFor(tests, floor.confidence()));
         List<Change> changes = new ArrayList<>();
         pairs.forEach((name, pair) -> {
             QuantileOf quantile = QuantileOf.of(pair[0], pair[1]);
@@ -170,7 +172,7 @@ public final class DiffCommand implements Callable<Integer> {
     private record QuantileOf(double[] before, double[] after, double q) {
         static QuantileOf of(Observation before, Observation after) {
             return before instanceof Observation.Quantile qb && after instanceof Observation.Quantile qa
-                    && Change.testable(qb, qa) ? new QuantileOf(qb.sample(), qa.sample(), qb.q()) : null;
+                    && Change.testable(before, after) ? new QuantileOf(qb.sample(), qa.sample(), qb.q()) : null;
         }
     }
 
@@ -180,7 +182,7 @@ public final class DiffCommand implements Callable<Integer> {
      * depend on the order they run in.
      */
     private static Map<QuantileOf, Statistics.QuantileTest> bootstrapAll(Collection<Observation[]> pairs,
-            NoiseFloor floor) {
+            NoiseFloor floor, int resamples) {
         Map<List<double[]>, List<Double>> quantilesOfSamples = new LinkedHashMap<>();
         for (Observation[] pair : pairs) {
             QuantileOf quantile = QuantileOf.of(pair[0], pair[1]);
@@ -195,7 +197,7 @@ public final class DiffCommand implements Callable<Integer> {
             double[] after = e.getKey().get(1);
             double[] qs = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
             Statistics.QuantileTest[] tests = Statistics.bootstrapQuantileDifferences(before, after, qs,
-                    floor.confidence());
+                    floor.confidence(), resamples);
             for (int j = 0; j < qs.length; j++) {
                 out.put(new QuantileOf(before, after, qs[j]), tests[j]);
             }

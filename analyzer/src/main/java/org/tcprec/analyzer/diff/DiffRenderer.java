@@ -113,9 +113,10 @@ final class DiffRenderer {
         lines.add("How changes are judged:");
         lines.add("  rates (/s, /conn, /MB): the two counts compared as Poisson rates over their exposure (seconds of "
                 + "recording, connections, MB acked); exact binomial test up to 2000 events, normal approximation above.");
-        lines.add("  quantiles: bootstrap interval and p-value of the difference (" + Statistics.BOOTSTRAP_RESAMPLES
-                + " resamples of each side in blocks of sqrt(n) neighbours in time, at most " + Measurement.SAMPLE_LIMIT
-                + " values per side, seeded); tested only with ten values beyond the quantile (p99: 1000 a side).");
+        lines.add("  quantiles: bootstrap interval and p-value of the difference (resamples of each side in blocks of "
+                + "sqrt(n) neighbours in time, at most " + Measurement.SAMPLE_LIMIT + " values per side, seeded; "
+                + "at least " + Statistics.MIN_RESAMPLES + ", and enough for the smallest p-value to pass the "
+                + "correction below); tested only with ten values beyond the quantile (p99: 1000 a side).");
         lines.add("  per-connection values: srtt and cwnd are each connection's median over its tcp_probe samples taken with data in flight; "
                 + "maxima have no test.");
         lines.add("  the tests of one table are judged together: q is the p-value adjusted by Benjamini-Hochberg over "

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * for the values. Seeded, so the same two traces always give the same verdicts.
  */
 final class Statistics {
-    static final int BOOTSTRAP_RESAMPLES = 10_000;
+    static final int MIN_RESAMPLES = 10_000;
+    static final int MAX_RESAMPLES = 200_000;
     static final long SEED = 0x7c9e_2f31_a4d5_6b08L;
 
     private Statistics() {}
@@ -28,25 +29,26 @@ final class Statistics {
      * between two samples: each side is resampled, its quantiles taken, and the differences' tails
      * cut at (1 − confidence) / 2. The p-value is twice the smaller share of resampled differences
      * on either side of zero, (1 + count) / (1 + resamples), so the smallest it can be is
-     * 2 / (1 + resamples): small enough for a diff's whole family of tests to be corrected
-     * (see {@link #benjaminiHochberg}). Returns null when either side is empty.
+     * 2 / (1 + resamples); {@link #resamplesFor} makes that small enough for the family's
+     * correction (see {@link #benjaminiHochberg}). Returns null when either side is empty.
      *
      * <p>The samples are in time order and are resampled in blocks of consecutive values (a
      * circular block bootstrap, blocks of √n): connections close in time share what the host was
      * doing then, and a burst of slow ones from one busy moment is one piece of evidence, not
      * many. Resampling single values would treat it as many and call a busy moment a change.
      */
-    static QuantileTest[] bootstrapQuantileDifferences(double[] before, double[] after, double[] qs, double confidence) {
+    static QuantileTest[] bootstrapQuantileDifferences(double[] before, double[] after, double[] qs, double confidence,
+            int resamples) {
         if (before.length == 0 || after.length == 0) {
             return null;
         }
         SplittableRandom random = new SplittableRandom(SEED);
         BlockResampler a = new BlockResampler(before, qs);
         BlockResampler b = new BlockResampler(after, qs);
-        double[][] differences = new double[qs.length][BOOTSTRAP_RESAMPLES];
+        double[][] differences = new double[qs.length][resamples];
         double[] qa = new double[qs.length];
         double[] qb = new double[qs.length];
-        for (int i = 0; i < BOOTSTRAP_RESAMPLES; i++) {
+        for (int i = 0; i < resamples; i++) {
             a.resampleQuantiles(random, qa);
             b.resampleQuantiles(random, qb);
             for (int j = 0; j < qs.length; j++) {
@@ -68,8 +70,19 @@ final class Statistics {
 
     /** One-quantile form of {@link #bootstrapQuantileDifferences}. */
     static Interval bootstrapQuantileDifference(double[] before, double[] after, double q, double confidence) {
-        QuantileTest[] tests = bootstrapQuantileDifferences(before, after, new double[] {q}, confidence);
+        QuantileTest[] tests = bootstrapQuantileDifferences(before, after, new double[] {q}, confidence, MIN_RESAMPLES);
         return tests == null ? null : tests[0].interval();
+    }
+
+    /**
+     * Resamples for a family of {@code tests} judged at 1 − confidence: enough that the smallest
+     * p-value the bootstrap can give, 2 / (1 + resamples), is at most half of Benjamini–Hochberg's
+     * first threshold (1 − confidence) / tests, so a clear change can pass even when it is the
+     * family's only one. At least 10,000 (stable interval ends), at most 200,000 (time).
+     */
+    static int resamplesFor(int tests, double confidence) {
+        double needed = 4.0 * Math.max(tests, 1) / (1 - confidence);
+        return (int) Math.min(MAX_RESAMPLES, Math.max(MIN_RESAMPLES, Math.ceil(needed)));
     }
 
     private static int lowerBound(double[] sorted, double value) {

@@ -107,11 +107,12 @@ class StatisticsTest {
             b[i] = Math.floor(data.nextDouble() * 55);
         }
         double[] qs = {0.5, 0.9};
-        Statistics.QuantileTest[] fast = Statistics.bootstrapQuantileDifferences(a, b, qs, 0.99);
+        int resamples = 10_000;
+        Statistics.QuantileTest[] fast = Statistics.bootstrapQuantileDifferences(a, b, qs, 0.99, resamples);
 
         SplittableRandom random = new SplittableRandom(Statistics.SEED);
-        double[][] d = new double[qs.length][Statistics.BOOTSTRAP_RESAMPLES];
-        for (int i = 0; i < Statistics.BOOTSTRAP_RESAMPLES; i++) {
+        double[][] d = new double[qs.length][resamples];
+        for (int i = 0; i < resamples; i++) {
             double[] ra = blockResample(a, random);
             double[] rb = blockResample(b, random);
             for (int j = 0; j < qs.length; j++) {
@@ -151,10 +152,25 @@ class StatisticsTest {
             a[i] = random.nextDouble();
             b[i] = random.nextDouble() + 0.1;
         }
-        Statistics.QuantileTest moved = Statistics.bootstrapQuantileDifferences(a, b, new double[] {0.5}, 0.99)[0];
+        Statistics.QuantileTest moved = Statistics.bootstrapQuantileDifferences(a, b, new double[] {0.5}, 0.99, 10_000)[0];
         assertTrue(moved.interval().excludesZero() && moved.pValue() < 0.01, moved.toString());
-        Statistics.QuantileTest same = Statistics.bootstrapQuantileDifferences(a, a, new double[] {0.5}, 0.99)[0];
+        Statistics.QuantileTest same = Statistics.bootstrapQuantileDifferences(a, a, new double[] {0.5}, 0.99, 10_000)[0];
         // one sample against itself: the resampled differences straddle 0
         assertTrue(same.pValue() > 0.5 && !same.interval().excludesZero(), same.toString());
+    }
+
+    @Test
+    void enoughResamplesForTheSmallestPValueToPassTheFirstThreshold() {
+        for (int tests : new int[] {1, 12, 36, 80, 400}) {
+            for (double confidence : new double[] {0.95, 0.99, 0.999}) {
+                int resamples = Statistics.resamplesFor(tests, confidence);
+                double smallest = 2.0 / (1 + resamples);
+                boolean capped = resamples == Statistics.MAX_RESAMPLES;
+                assertTrue(capped || smallest <= (1 - confidence) / tests / 2, tests + " tests at " + confidence);
+                assertTrue(resamples >= Statistics.MIN_RESAMPLES);
+            }
+        }
+        assertEquals(Statistics.MIN_RESAMPLES, Statistics.resamplesFor(12, 0.99));
+        assertEquals(14_400, Statistics.resamplesFor(36, 0.99));
     }
 }
