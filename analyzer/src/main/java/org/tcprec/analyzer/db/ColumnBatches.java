@@ -18,8 +18,8 @@ import org.tcprec.cli.support.UserError;
  * output. The batches are read with JNA into Java arrays, so no Arrow Java library (and
  * none of its sun.misc.Unsafe use, which newer JDKs warn about) is needed.
  *
- * <p>Columns must be BIGINT or UBIGINT (Arrow formats "l", "L": read as the same 64 bits) or
- * VARCHAR ("u"); queries cast to those.
+ * <p>Columns must be BIGINT or UBIGINT (Arrow formats "l", "L": read as the same 64 bits),
+ * INTEGER ("i", read as a long) or VARCHAR ("u"); queries cast to those.
  * DuckDB exposes the stream only to Arrow Java, so the native export call is reached by
  * reflection; the pinned DuckDB version and the analyzer's tests keep that honest.
  */
@@ -133,11 +133,11 @@ public final class ColumnBatches implements AutoCloseable {
         Pointer children = schema.getPointer(SCHEMA_CHILDREN);
         for (int i = 0; i < n; i++) {
             String format = children.getPointer((long) i * Long.BYTES).getPointer(SCHEMA_FORMAT).getString(0, "UTF-8");
-            if (!format.equals("l") && !format.equals("L") && !format.equals("u")) {
+            if (!format.equals("l") && !format.equals("L") && !format.equals("i") && !format.equals("u")) {
                 release(schema, SCHEMA_RELEASE);
                 release(stream, STREAM_RELEASE);
                 throw new IllegalArgumentException("column " + i + " has Arrow format '" + format
-                        + "'; cast it to BIGINT, UBIGINT or VARCHAR");
+                        + "'; cast it to BIGINT, UBIGINT, INTEGER or VARCHAR");
             }
             formats[i] = format.charAt(0);
         }
@@ -222,47 +222,71 @@ public final class ColumnBatches implements AutoCloseable {
      * short strings of a report line (a comm, an address, a state) cost more to copy than to print.
      */
     public static final class Column {
-        private byte[] validity;
-        private long[] longs;
-        private int[] offsets;
-        private byte[] bytes;
+        // reused from batch to batch (a report reads a hundred batches of 65,536 rows), grown when short
+        private byte[] validity = new byte[0];
+        private boolean hasNulls;
+        private long[] longs = new long[0];
+        private int[] ints = new int[0];
+        private int[] offsets = new int[0];
+        private byte[] bytes = new byte[0];
+        private byte[] bitmap = new byte[0];
 
         private void load(Pointer child, long parentOffset, int rows, char format) {
             long offset = child.getLong(ARRAY_OFFSET) + parentOffset;
             Pointer buffers = child.getPointer(ARRAY_BUFFERS);
-            Pointer bitmap = buffers.getPointer(0);
-            validity = null;
-            if (child.getLong(ARRAY_NULL_COUNT) != 0 && bitmap != null) {
+            Pointer nulls = buffers.getPointer(0);
+            hasNulls = child.getLong(ARRAY_NULL_COUNT) != 0 && nulls != null;
+            if (hasNulls) {
                 // one byte per row: the offset need not fall on a byte of the bitmap
-                byte[] bits = bitmap.getByteArray(0, (int) ((offset + rows + 7) / 8));
-                validity = new byte[rows];
+                int bitmapBytes = (int) ((offset + rows + 7) / 8);
+                bitmap = atLeast(bitmap, bitmapBytes);
+                nulls.read(0, bitmap, 0, bitmapBytes);
+                validity = atLeast(validity, rows);
                 for (int i = 0; i < rows; i++) {
                     long at = offset + i;
-                    validity[i] = (byte) ((bits[(int) (at >>> 3)] >>> (at & 7)) & 1);
+                    validity[i] = (byte) ((bitmap[(int) (at >>> 3)] >>> (at & 7)) & 1);
                 }
             }
             Pointer v = buffers.getPointer(Long.BYTES);
-            if (format != 'u') {
-                longs = v.getLongArray(offset * Long.BYTES, rows);
-                offsets = null;
-                bytes = null;
-            } else {
-                offsets = v.getIntArray(offset * Integer.BYTES, rows + 1);
-                longs = null;
-                int first = offsets[0];
-                int end = offsets[rows];
-                Pointer d = buffers.getPointer(2L * Long.BYTES);
-                bytes = end == first || d == null ? new byte[0] : d.getByteArray(first, end - first);
-                if (first != 0) {
-                    for (int i = 0; i <= rows; i++) {
-                        offsets[i] -= first;
+            switch (format) {
+                case 'l', 'L' -> {
+                    longs = longs.length >= rows ? longs : new long[rows];
+                    v.read(offset * Long.BYTES, longs, 0, rows);
+                }
+                case 'i' -> {
+                    // INTEGER columns (pids, ports) arrive as 32 bits and are read as longs
+                    ints = ints.length >= rows ? ints : new int[rows];
+                    v.read(offset * Integer.BYTES, ints, 0, rows);
+                    longs = longs.length >= rows ? longs : new long[rows];
+                    for (int i = 0; i < rows; i++) {
+                        longs[i] = ints[i];
+                    }
+                }
+                default -> {
+                    offsets = offsets.length >= rows + 1 ? offsets : new int[rows + 1];
+                    v.read(offset * Integer.BYTES, offsets, 0, rows + 1);
+                    int first = offsets[0];
+                    int end = offsets[rows];
+                    Pointer d = buffers.getPointer(2L * Long.BYTES);
+                    bytes = atLeast(bytes, end - first);
+                    if (end > first && d != null) {
+                        d.read(first, bytes, 0, end - first);
+                    }
+                    if (first != 0) {
+                        for (int i = 0; i <= rows; i++) {
+                            offsets[i] -= first;
+                        }
                     }
                 }
             }
         }
 
+        private static byte[] atLeast(byte[] array, int length) {
+            return array.length >= length ? array : new byte[Math.max(length, array.length + array.length / 2)];
+        }
+
         public boolean isNull(int row) {
-            return validity != null && validity[row] == 0;
+            return hasNulls && validity[row] == 0;
         }
 
         public long getLong(int row) {
