@@ -21,8 +21,22 @@ WHERE event = 'inet_sock_set_state';
 -- one current at SYN_SENT (active open) or LAST_ACK (passive close), else the one at CLOSE;
 -- TX/RX are bytes_acked/bytes_received at CLOSE. `complete` is what bcc prints; the others were
 -- open when the recording began (no start seen) or when it ended (no CLOSE seen).
+-- A process chosen by such a rule of preference is one arg_max over (rank, time): the latest row
+-- of the most preferred kind the lifetime has. pid_rank is tcplife's rule (SYN_SENT or LAST_ACK,
+-- then CLOSE, then any row with a task, for a connection still open at the end); owner_rank
+-- (-x) prefers any task with the socket to the one at CLOSE, which often is a softirq's.
 CREATE VIEW connections AS
-WITH lives AS (
+WITH ranked AS (
+    SELECT *,
+           CASE WHEN newstate IN ('SYN_SENT', 'LAST_ACK') THEN (2::HUGEINT << 64) + ts_ns
+                WHEN newstate = 'CLOSE' THEN (1::HUGEINT << 64) + ts_ns
+                WHEN tgid <> 0 THEN ts_ns::HUGEINT END AS pid_rank,
+           CASE WHEN newstate IN ('SYN_SENT', 'LAST_ACK') THEN (2::HUGEINT << 64) + ts_ns
+                WHEN tgid <> 0 THEN (1::HUGEINT << 64) + ts_ns
+                WHEN newstate = 'CLOSE' THEN ts_ns::HUGEINT END AS owner_rank
+    FROM state_changes
+),
+lives AS (
     SELECT first(filename) AS filename, skaddr, life,
            max(ts_ns) FILTER (WHERE newstate IN ('ESTABLISHED', 'SYN_SENT', 'SYN_RECV')) AS start_ns,
            max(ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_ns,
@@ -30,12 +44,10 @@ WITH lives AS (
            max(ts_ns) AS last_ns,
            arg_min(oldstate, ts_ns) AS first_oldstate,
            arg_max(newstate, ts_ns) AS last_state,
-           arg_max(tgid, ts_ns) FILTER (WHERE newstate IN ('SYN_SENT', 'LAST_ACK')) AS ident_pid,
-           arg_max(comm, ts_ns) FILTER (WHERE newstate IN ('SYN_SENT', 'LAST_ACK')) AS ident_comm,
-           arg_max(tgid, ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_pid,
-           arg_max(comm, ts_ns) FILTER (WHERE newstate = 'CLOSE') AS close_comm,
-           arg_max(tgid, ts_ns) FILTER (WHERE tgid <> 0) AS any_pid,
-           arg_max(comm, ts_ns) FILTER (WHERE tgid <> 0) AS any_comm,
+           arg_max(tgid, pid_rank) AS pid,
+           arg_max(comm, pid_rank) AS comm,
+           arg_max(tgid, owner_rank) AS owner_pid,
+           arg_max(comm, owner_rank) AS owner_comm,
            arg_max(tgid, ts_ns) FILTER (WHERE newstate = 'SYN_SENT') AS connect_pid,
            arg_max(comm, ts_ns) FILTER (WHERE newstate = 'SYN_SENT') AS connect_comm,
            arg_max(tgid, ts_ns) FILTER (WHERE newstate IN ('FIN_WAIT1', 'LAST_ACK')) AS closer_pid,
@@ -55,15 +67,10 @@ WITH lives AS (
            arg_max(netns, ts_ns) AS netns,
            arg_max(cgroup_id, ts_ns) AS cgroup_id,
            count(*) AS transitions
-    FROM state_changes
+    FROM ranked
     GROUP BY {by_file}skaddr, life
 )
-SELECT l.filename, skaddr, life,
-       -- still open at the end: no CLOSE task either, so any task seen with the socket
-       coalesce(ident_pid, close_pid, any_pid) AS pid,
-       coalesce(ident_comm, close_comm, any_comm) AS comm,
-       coalesce(ident_pid, any_pid, close_pid) AS owner_pid,
-       coalesce(ident_comm, any_comm, close_comm) AS owner_comm,
+SELECT l.filename, skaddr, life, pid, comm, owner_pid, owner_comm,
        family, laddr, lport, raddr, rport, bytes_acked AS tx_bytes, bytes_received AS rx_bytes,
        start_ns, close_ns, first_ns, last_ns,
        -- bcc truncates the span to microseconds before printing milliseconds
