@@ -49,6 +49,28 @@ class CommandLineErrorsTest {
         }
     }
 
+    /**
+     * Every subcommand's help renders as written: picocli formats descriptions with printf, and a
+     * bare % (diff's '+20%,' example did) makes it warn on standard error and print the raw text.
+     */
+    @Test
+    void everyHelpTextFormatsWithoutWarnings() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (picocli.CommandLine sub : Main.commandLine().getSubcommands().values()) {
+                TcprecRun help = run(sub.getCommandName(), "--help");
+                assertEquals(0, help.exit(), sub.getCommandName());
+                assertTrue(help.out().contains("Usage: tcprec " + sub.getCommandName()), help.out());
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("", captured.toString());
+        assertTrue(run("diff", "--help").out().contains("'retransmits_per_conn>+20%,connect_p99>+5ms'"));
+    }
+
     @Test
     void noOrUnknownSubcommandIsAUsageError() {
         assertUsage(run(), "subcommand is required");

@@ -55,7 +55,7 @@ public final class DiffCommand implements Callable<Integer> {
     boolean markdown;
 
     @Option(names = "--fail-on", paramLabel = "CONDITIONS",
-            description = "Comma-separated METRIC>CHANGE or METRIC<CHANGE, e.g. 'retransmits_per_conn>+20%,"
+            description = "Comma-separated METRIC>CHANGE or METRIC<CHANGE, e.g. 'retransmits_per_conn>+20%%,"
                     + "connect_p99>+5ms'. Exit 3 when one fires: its change passes the limit and is beyond noise.")
     String failOn;
 
@@ -69,7 +69,8 @@ public final class DiffCommand implements Callable<Integer> {
     long minTimeChangeNs;
 
     @Option(names = "--confidence", paramLabel = "PERCENT", defaultValue = "99",
-            description = "Confidence of the tests, in percent (default ${DEFAULT-VALUE}).")
+            description = "Confidence of the tests, in percent, for each table's tests taken together "
+                    + "(Benjamini-Hochberg; default ${DEFAULT-VALUE}).")
     double confidencePercent;
 
     @Override
