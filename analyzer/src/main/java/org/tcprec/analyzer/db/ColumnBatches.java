@@ -72,7 +72,6 @@ public final class ColumnBatches implements AutoCloseable {
     private final java.util.concurrent.BlockingQueue<Object> fetched = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
     private final Thread fetcher;
     private volatile boolean closing;
-    private Memory array;
     private int rows;
     private boolean ended;
 
@@ -145,9 +144,11 @@ public final class ColumnBatches implements AutoCloseable {
         return new ColumnBatches(stream, formats);
     }
 
-    /** Loads the next batch, releasing the current one; false at the end. */
+    /**
+     * Loads the next batch into the columns (copied, so its Arrow memory is released at once);
+     * false at the end.
+     */
     public boolean next() {
-        releaseBatch();
         if (ended) {
             return false;
         }
@@ -166,15 +167,19 @@ public final class ColumnBatches implements AutoCloseable {
             ended = true;
             return false;
         }
-        array = (Memory) item;
-        rows = (int) array.getLong(ARRAY_LENGTH);
-        long parentOffset = array.getLong(ARRAY_OFFSET);
-        Pointer children = array.getPointer(ARRAY_CHILDREN);
-        if (array.getLong(ARRAY_N_CHILDREN) != columns.length) {
-            throw new IllegalStateException("Arrow batch has " + array.getLong(ARRAY_N_CHILDREN) + " columns");
-        }
-        for (int i = 0; i < columns.length; i++) {
-            columns[i].load(children.getPointer((long) i * Long.BYTES), parentOffset, rows, formats[i]);
+        Memory array = (Memory) item;
+        try {
+            rows = (int) array.getLong(ARRAY_LENGTH);
+            long parentOffset = array.getLong(ARRAY_OFFSET);
+            Pointer children = array.getPointer(ARRAY_CHILDREN);
+            if (array.getLong(ARRAY_N_CHILDREN) != columns.length) {
+                throw new IllegalStateException("Arrow batch has " + array.getLong(ARRAY_N_CHILDREN) + " columns");
+            }
+            for (int i = 0; i < columns.length; i++) {
+                columns[i].load(children.getPointer((long) i * Long.BYTES), parentOffset, rows, formats[i]);
+            }
+        } finally {
+            release(array, ARRAY_RELEASE);
         }
         return true;
     }
@@ -187,16 +192,8 @@ public final class ColumnBatches implements AutoCloseable {
         return columns[index];
     }
 
-    private void releaseBatch() {
-        if (array != null) {
-            release(array, ARRAY_RELEASE);
-            array = null;
-        }
-    }
-
     @Override
     public void close() {
-        releaseBatch();
         closing = true;
         // let the fetch thread finish, releasing what it fetched and nobody will read
         while (fetcher.isAlive() || !fetched.isEmpty()) {
@@ -223,8 +220,8 @@ public final class ColumnBatches implements AutoCloseable {
      */
     public static final class Column {
         // reused from batch to batch (a report reads a hundred batches of 65,536 rows), grown when short
-        private byte[] validity = new byte[0];
         private boolean hasNulls;
+        private long bitmapOffset;
         private long[] longs = new long[0];
         private int[] ints = new int[0];
         private int[] offsets = new int[0];
@@ -237,15 +234,10 @@ public final class ColumnBatches implements AutoCloseable {
             Pointer nulls = buffers.getPointer(0);
             hasNulls = child.getLong(ARRAY_NULL_COUNT) != 0 && nulls != null;
             if (hasNulls) {
-                // one byte per row: the offset need not fall on a byte of the bitmap
                 int bitmapBytes = (int) ((offset + rows + 7) / 8);
                 bitmap = atLeast(bitmap, bitmapBytes);
                 nulls.read(0, bitmap, 0, bitmapBytes);
-                validity = atLeast(validity, rows);
-                for (int i = 0; i < rows; i++) {
-                    long at = offset + i;
-                    validity[i] = (byte) ((bitmap[(int) (at >>> 3)] >>> (at & 7)) & 1);
-                }
+                bitmapOffset = offset;
             }
             Pointer v = buffers.getPointer(Long.BYTES);
             switch (format) {
@@ -286,7 +278,8 @@ public final class ColumnBatches implements AutoCloseable {
         }
 
         public boolean isNull(int row) {
-            return hasNulls && validity[row] == 0;
+            long bit = bitmapOffset + row;
+            return hasNulls && (bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0;
         }
 
         public long getLong(int row) {
