@@ -92,8 +92,16 @@ public abstract class ReplayCommand implements Callable<Integer> {
     /**
      * The -T and -t prefixes of a line: the event's wall-clock time in the recording host's zone
      * (its offset at the recording's start), and bcc's seconds since the first line printed.
+     * {@code ns} is the event-time column, which a report selects only when -T or -t asks for it.
      */
-    protected void timePrefix(LineBuffer line, long ns, char separator) {
+    protected void timePrefix(LineBuffer line, ColumnBatches.Column ns, int row, char separator) {
+        if (ns != null) {
+            timePrefix(line, ns.getLong(row), separator);
+        }
+    }
+
+    /** The -T and -t prefixes for an event at ns (only read when one of them is asked for). */
+    private void timePrefix(LineBuffer line, long ns, char separator) {
         if (options.time) {
             long seconds = Math.floorMod(Math.floorDiv(ns, 1_000_000_000L) + clock.offsetSeconds(), 86_400L);
             line.number(seconds / 3600, 2, false).ch(':');
@@ -101,10 +109,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
             two(line, seconds % 60).ch(separator);
         }
         if (options.timestamp) {
-            if (firstPrintedNs < 0) {
-                firstPrintedNs = ns;
-            }
-            line.fixed(ns / 1000 - firstPrintedNs / 1000, 6, separator == ' ' ? 9 : 0, true).ch(separator);
+            line.fixed(microsSinceFirst(ns), 6, separator == ' ' ? 9 : 0, true).ch(separator);
         }
     }
 
@@ -122,10 +127,14 @@ public abstract class ReplayCommand implements Callable<Integer> {
 
     /** -t as bcc counts it: whole microseconds since the first line printed, in seconds. */
     protected double secondsSinceFirst(long ts) {
+        return microsSinceFirst(ts) / 1e6;
+    }
+
+    private long microsSinceFirst(long ns) {
         if (firstPrintedNs < 0) {
-            firstPrintedNs = ts;
+            firstPrintedNs = ns;
         }
-        return (ts / 1000 - firstPrintedNs / 1000) / 1e6;
+        return ns / 1000 - firstPrintedNs / 1000;
     }
 
     /** Prints one row of a report in its text form. */

@@ -75,7 +75,7 @@ public final class TcpLifeCommand extends ReplayCommand {
             ColumnBatches.Column shown = batch.column(shownAt);
             ColumnBatches.Column note = SelectedColumns.column(batch, noteAt);
             for (int i = 0; i < batch.rows(); i++) {
-                timePrefix(line, ts == null ? 0 : ts.getLong(i), separator);
+                timePrefix(line, ts, i, separator);
                 // bcc prints the span as us / 1000.0 with two decimals, rounded as C rounds the double
                 long ms = LineBuffer.roundedQuotient(shown.getLong(i), 1000, 2);
                 if (options.csv) {

@@ -51,7 +51,7 @@ public final class TcpStatesCommand extends ReplayCommand {
             ColumnBatches.Column newstate = batch.column(newstateAt);
             ColumnBatches.Column ns = batch.column(nsAt);
             for (int i = 0; i < batch.rows(); i++) {
-                timePrefix(line, ts == null ? 0 : ts.getLong(i), options.csv ? ',' : ' ');
+                timePrefix(line, ts, i, options.csv ? ',' : ' ');
                 // bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0
                 long us = ns.getLong(i) / 1000;
                 if (options.csv) {
