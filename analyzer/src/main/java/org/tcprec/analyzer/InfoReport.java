@@ -1,5 +1,7 @@
 package org.tcprec.analyzer;
 
+import static org.tcprec.analyzer.db.TraceMeta.map;
+
 import java.util.List;
 import java.util.Map;
 import org.tcprec.format.TraceFooter;
@@ -106,10 +108,6 @@ final class InfoReport {
         return s >= 1 ? String.format("%.3f s", s) : String.format("%.3f ms", s * 1e3);
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) {
-        return o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
-    }
 
     static List<String> strings(Object o) {
         if (!(o instanceof List<?> l)) {

@@ -87,8 +87,9 @@ public record TraceMeta(TraceFooter footer) {
         return v instanceof Number n ? n.longValue() : 0;
     }
 
+    /** A metadata value that should be an object, as a map; empty when it is absent or not one. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) {
+    public static Map<String, Object> map(Object o) {
         return o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
     }
 

@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.html;
 
+import static org.tcprec.analyzer.db.TraceMeta.map;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -400,8 +402,4 @@ public final class HtmlReport {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return o instanceof Map<?, ?> ? (Map<String, Object>) o : Map.of();
-    }
 }
