@@ -2,7 +2,6 @@ package org.tcprec.analyzer.diff;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -155,52 +154,37 @@ public final class DiffCommand implements Callable<Integer> {
             pairs.put(name, new Observation[] {ob == null ? empty(oa) : ob, oa == null ? empty(ob) : oa});
         }
         int tests = (int) pairs.values().stream().filter(pair -> Change.testable(pair[0], pair[1])).count();
-        Map<QuantileOf, Statistics.QuantileTest> bootstraps = bootstrapAll(pairs.values(), floor,
+        Map<String, Statistics.QuantileTest> bootstraps = bootstrapAll(pairs, floor,
                 Statistics.resamplesFor(tests, floor.confidence()));
         List<Change> changes = new ArrayList<>();
-        pairs.forEach((name, pair) -> {
-            QuantileOf quantile = QuantileOf.of(pair[0], pair[1]);
-            changes.add(Change.compare(Measurement.specOf(name), pair[0], pair[1], floor,
-                    quantile == null ? null : bootstraps.get(quantile)));
-        });
+        pairs.forEach((name, pair) -> changes.add(Change.compare(Measurement.specOf(name), pair[0], pair[1], floor,
+                bootstraps.get(name))));
         return Change.judgeTogether(changes, floor);
     }
 
     /**
-     * A quantile of the two samples it is read from; the quantiles of one distribution share the
-     * same sample arrays, and a record compares arrays by identity, which is what is wanted here.
-     */
-    private record QuantileOf(double[] before, double[] after, double q) {
-        static QuantileOf of(Observation before, Observation after) {
-            return before instanceof Observation.Quantile qb && after instanceof Observation.Quantile qa
-                    && Change.testable(before, after) ? new QuantileOf(qb.sample(), qa.sample(), qb.q()) : null;
-        }
-    }
-
-    /**
-     * Bootstraps every tested quantile, each distribution's quantiles from the same resamples, and
-     * the distributions in parallel: each has its own seeded generator, so the result does not
+     * Bootstraps every tested quantile, by metric name: the quantiles of one distribution share
+     * its sample arrays (a list of arrays compares them by identity) and so its resamples; the
+     * distributions run in parallel, each with its own seeded generator, so the result does not
      * depend on the order they run in.
      */
-    private static Map<QuantileOf, Statistics.QuantileTest> bootstrapAll(Collection<Observation[]> pairs,
-            NoiseFloor floor, int resamples) {
-        Map<List<double[]>, List<Double>> quantilesOfSamples = new LinkedHashMap<>();
-        for (Observation[] pair : pairs) {
-            QuantileOf quantile = QuantileOf.of(pair[0], pair[1]);
-            if (quantile != null) {
-                quantilesOfSamples.computeIfAbsent(List.of(quantile.before(), quantile.after()), k -> new ArrayList<>())
-                        .add(quantile.q());
+    private static Map<String, Statistics.QuantileTest> bootstrapAll(Map<String, Observation[]> pairs, NoiseFloor floor,
+            int resamples) {
+        Map<List<double[]>, List<String>> metricsOfSamples = new LinkedHashMap<>();
+        pairs.forEach((name, pair) -> {
+            if (pair[0] instanceof Observation.Quantile qb && pair[1] instanceof Observation.Quantile qa
+                    && Change.testable(qb, qa)) {
+                metricsOfSamples.computeIfAbsent(List.of(qb.sample(), qa.sample()), k -> new ArrayList<>()).add(name);
             }
-        }
-        Map<QuantileOf, Statistics.QuantileTest> out = new ConcurrentHashMap<>();
-        quantilesOfSamples.entrySet().parallelStream().forEach(e -> {
-            double[] before = e.getKey().get(0);
-            double[] after = e.getKey().get(1);
-            double[] qs = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-            Statistics.QuantileTest[] tests = Statistics.bootstrapQuantileDifferences(before, after, qs,
-                    floor.confidence(), resamples);
+        });
+        Map<String, Statistics.QuantileTest> out = new ConcurrentHashMap<>();
+        metricsOfSamples.entrySet().parallelStream().forEach(e -> {
+            List<String> names = e.getValue();
+            double[] qs = names.stream().mapToDouble(name -> ((Observation.Quantile) pairs.get(name)[0]).q()).toArray();
+            Statistics.QuantileTest[] results = Statistics.bootstrapQuantileDifferences(e.getKey().get(0),
+                    e.getKey().get(1), qs, floor.confidence(), resamples);
             for (int j = 0; j < qs.length; j++) {
-                out.put(new QuantileOf(before, after, qs[j]), tests[j]);
+                out.put(names.get(j), results[j]);
             }
         });
         return out;

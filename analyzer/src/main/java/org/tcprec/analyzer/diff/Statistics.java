@@ -68,12 +68,6 @@ final class Statistics {
         return tests;
     }
 
-    /** One-quantile form of {@link #bootstrapQuantileDifferences}. */
-    static Interval bootstrapQuantileDifference(double[] before, double[] after, double q, double confidence) {
-        QuantileTest[] tests = bootstrapQuantileDifferences(before, after, new double[] {q}, confidence, MIN_RESAMPLES);
-        return tests == null ? null : tests[0].interval();
-    }
-
     /**
      * Resamples for a family of {@code tests} judged at 1 − confidence: enough that the smallest
      * p-value the bootstrap can give, 2 / (1 + resamples), is at most half of Benjamini–Hochberg's
@@ -144,13 +138,15 @@ final class Statistics {
             countOfRank = new int[n];
             block = blockLength(n);
             this.qs = qs;
-            orderStatistics = new int[2 * qs.length];
-            for (int j = 0; j < qs.length; j++) {
-                int below = (int) Math.floor(qs[j] * (n - 1));
-                orderStatistics[2 * j] = below;
-                orderStatistics[2 * j + 1] = Math.min(below + 1, n - 1);
+            // the order statistics are those interpolate asks for
+            java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+            for (double q : qs) {
+                interpolate(q, n, k -> {
+                    needed.add(k);
+                    return 0;
+                });
             }
-            Arrays.sort(orderStatistics);
+            orderStatistics = needed.stream().mapToInt(Integer::intValue).toArray();
             orderValues = new double[orderStatistics.length];
         }
 
@@ -173,11 +169,7 @@ final class Statistics {
             }
             Arrays.fill(countOfRank, 0);
             for (int j = 0; j < qs.length; j++) {
-                double position = qs[j] * (n - 1);
-                int below = (int) Math.floor(position);
-                double low = valueOfOrderStatistic(below);
-                double high = valueOfOrderStatistic(Math.min(below + 1, n - 1));
-                into[j] = low + (position - below) * (high - low);
+                into[j] = interpolate(qs[j], n, this::valueOfOrderStatistic);
             }
         }
 
@@ -214,18 +206,21 @@ final class Statistics {
         return q;
     }
 
-    /** The q-quantile with linear interpolation between order statistics (DuckDB's quantile_cont). */
-    static double quantile(double[] values, double q) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sortedQuantile(sorted, q);
+    /** The q-quantile of sorted values, interpolated as DuckDB's quantile_cont does. */
+    static double sortedQuantile(double[] sorted, double q) {
+        return interpolate(q, sorted.length, k -> sorted[k]);
     }
 
-    static double sortedQuantile(double[] sorted, double q) {
-        double position = q * (sorted.length - 1);
+    /**
+     * The q-quantile of n values given by their order statistics (0-based): linear interpolation
+     * between the two around q·(n − 1), DuckDB's quantile_cont.
+     */
+    static double interpolate(double q, int n, java.util.function.IntToDoubleFunction orderStatistic) {
+        double position = q * (n - 1);
         int below = (int) Math.floor(position);
-        int above = Math.min(below + 1, sorted.length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+        double low = orderStatistic.applyAsDouble(below);
+        double high = orderStatistic.applyAsDouble(Math.min(below + 1, n - 1));
+        return low + (position - below) * (high - low);
     }
 
     /**
