@@ -3,17 +3,17 @@ package org.tcprec.analyzer.html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.output.OutputFile;
+import org.tcprec.analyzer.output.TraceToFile;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,14 +27,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TRACE", description = "The trace file.")
-    Path input;
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The HTML file to write.")
-    Path output;
-
-    @Option(names = "--force", description = "Overwrite the output file if it exists.")
-    boolean force;
+    @Mixin
+    TraceToFile files;
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "At most this many connections in the timeline (default ${DEFAULT-VALUE}).")
@@ -48,12 +42,9 @@ public final class ReportCommand implements Callable<Integer> {
         if (maxConnections < 1 || maxRows < 1) {
             throw new UserError("--max-connections and --max-rows must be at least 1");
         }
-        if (!Files.exists(input)) {
-            throw new UserError(input + ": no such file");
-        }
-        OutputFile out = OutputFile.prepare(output, force, input);
+        OutputFile out = files.prepare();
         String page;
-        try (TraceDatabase db = TraceDatabase.open(List.of(input))) {
+        try (TraceDatabase db = TraceDatabase.open(List.of(files.input))) {
             Warnings.print(db, spec.commandLine().getErr());
             page = new HtmlReport(db, new HtmlReport.Caps(maxConnections, maxRows)).render();
         }
@@ -62,9 +53,9 @@ public final class ReportCommand implements Callable<Integer> {
             out.commit();
         } catch (IOException e) {
             out.abandon();
-            throw new UserError("cannot write " + output + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + files.output + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getErr().printf("tcprec: wrote %s (%,d bytes)%n", output, page.getBytes(StandardCharsets.UTF_8).length);
+        spec.commandLine().getErr().printf("tcprec: wrote %s (%,d bytes)%n", files.output, page.getBytes(StandardCharsets.UTF_8).length);
         spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }

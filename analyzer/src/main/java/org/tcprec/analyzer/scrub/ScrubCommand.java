@@ -2,15 +2,15 @@ package org.tcprec.analyzer.scrub;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.output.OutputFile;
+import org.tcprec.analyzer.output.TraceToFile;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -26,14 +26,8 @@ public final class ScrubCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TRACE", description = "The trace to scrub.")
-    Path input;
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The scrubbed trace to write.")
-    Path output;
-
-    @Option(names = "--force", description = "Overwrite the output file if it exists.")
-    boolean force;
+    @Mixin
+    TraceToFile files;
 
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "Secret key (the file's bytes, at least 16; e.g. head -c 32 /dev/urandom > FILE). "
@@ -54,24 +48,21 @@ public final class ScrubCommand implements Callable<Integer> {
         if (scrubPorts && keepPorts) {
             throw new UserError("--scrub-ports and --keep-ports exclude each other");
         }
-        if (!Files.exists(input)) {
-            throw new UserError(input + ": no such file");
-        }
+        OutputFile out = files.prepare();
         ScrubKey key = keyFile != null ? ScrubKey.fromFile(keyFile) : ScrubKey.random();
-        OutputFile out = OutputFile.prepare(output, force, input);
         TraceScrubber.Result result;
         try {
-            result = new TraceScrubber(key, new TraceScrubber.Options(scrubPorts, keepComm)).scrub(input, out.temporary());
+            result = new TraceScrubber(key, new TraceScrubber.Options(scrubPorts, keepComm)).scrub(files.input, out.temporary());
             out.commit();
         } catch (IOException e) {
             out.abandon();
-            throw new UserError("cannot write " + output + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + files.output + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             out.abandon();
             throw e;
         }
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("tcprec: scrubbed %,d events to %s: %d addresses, %d sockets, %s; ports %s%n", result.rows(), output,
+        err.printf("tcprec: scrubbed %,d events to %s: %d addresses, %d sockets, %s; ports %s%n", result.rows(), files.output,
                 result.addresses(), result.sockets(), keepComm ? "process names kept" : result.comms() + " process names",
                 scrubPorts ? "replaced" : "kept");
         if (!result.droppedKeys().isEmpty() || !result.droppedColumns().isEmpty()) {
