@@ -283,9 +283,9 @@ public final class Recorder {
         tracepoints.put("formats", formats);
         m.put("tracepoints", tracepoints);
         m.put("btf", KernelLayout.describe(attached));
-        Map<String, Object> sysctls = HostFacts.tcpSysctlsFor(config.netns());
-        m.put("sysctls", sysctls.get("values"));
-        m.put("sysctls_netns", sysctls.get("netns"));
+        HostFacts.Sysctls sysctls = HostFacts.tcpSysctlsFor(config.netns());
+        m.put("sysctls", sysctls.values());
+        m.put("sysctls_netns", sysctls.netns());
         Map<String, Object> filters = new LinkedHashMap<>();
         filters.put("pid", config.pid() == 0 ? null : config.pid());
         filters.put("family", config.family() == 0 ? null : config.family() == 2 ? "ipv4" : "ipv6");

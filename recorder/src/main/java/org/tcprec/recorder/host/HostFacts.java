@@ -55,15 +55,13 @@ public final class HostFacts {
      * The TCP sysctls as the sockets being recorded see them: most net.* settings are per network
      * namespace, so with a namespace filter they are read on a thread that has entered that
      * namespace, over the recorder's own (the host-wide ones, tcp_mem and a few others, exist
-     * only in the initial namespace). Returns the values and where they came from.
+     * only in the initial namespace).
      */
-    public static Map<String, Object> tcpSysctlsFor(long netnsInode) {
-        Map<String, Object> result = new LinkedHashMap<>();
+    public static Sysctls tcpSysctlsFor(long netnsInode) {
         Path ns = netnsInode == 0 ? null : findNetns(netnsInode);
         if (ns == null) {
-            result.put("values", tcpSysctls());
-            result.put("netns", netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)");
-            return result;
+            return new Sysctls(tcpSysctls(),
+                    netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)");
         }
         AtomicReference<Map<String, Object>> values = new AtomicReference<>();
         String[] failure = new String[1];
@@ -92,15 +90,17 @@ public final class HostFacts {
         }
         Map<String, Object> merged = tcpSysctls();
         if (values.get() == null) {
-            result.put("values", merged);
-            result.put("netns", "recorder (" + failure[0] + ")");
-        } else {
-            merged.putAll(values.get());
-            result.put("values", merged);
-            result.put("netns", netnsInode);
+            return new Sysctls(merged, "recorder (" + failure[0] + ")");
         }
-        return result;
+        merged.putAll(values.get());
+        return new Sysctls(merged, netnsInode);
     }
+
+    /**
+     * TCP sysctls by name, and the namespace they were read in (the metadata key sysctls_netns):
+     * its inode, or "recorder" and why.
+     */
+    public record Sysctls(Map<String, Object> values, Object netns) {}
 
     /** A path that refers to the namespace with this inode: a named one, else some process's. */
     static Path findNetns(long inode) {
