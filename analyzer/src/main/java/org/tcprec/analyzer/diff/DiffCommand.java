@@ -62,7 +62,7 @@ public final class DiffCommand implements Callable<Integer> {
             description = "Smallest relative change reported as beyond noise, in percent (default ${DEFAULT-VALUE}).")
     double minChangePercent;
 
-    @Option(names = "--min-time-change", paramLabel = "DURATION", defaultValue = "1ms",
+    @Option(names = "--min-time-change", paramLabel = "DURATION", defaultValue = "5ms",
             converter = DurationConverter.class,
             description = "Smallest change of a time metric reported as beyond noise (default ${DEFAULT-VALUE}).")
     long minTimeChangeNs;

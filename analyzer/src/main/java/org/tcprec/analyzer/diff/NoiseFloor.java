@@ -2,14 +2,15 @@ package org.tcprec.analyzer.diff;
 
 /**
  * What "beyond noise" means for a diff: significant at this confidence (after correcting for the
- * diff's other tests), and no smaller than
- * these minimums. The minimums matter because two runs of one workload are never identical
- * (caches, scheduling, CPU frequency): with thousands of connections a test detects shifts of a
- * few percent that nobody should chase. Times also need a floor: a host busy with other work
- * delays whole bursts of connections together, which moves tail quantiles by fractions of a
- * millisecond between runs (seen on the 2-core test machines), so by default a time metric must
- * move by 1 ms or more.
+ * diff's other tests), and no smaller than these minimums. The minimums matter because two runs
+ * of one workload are never identical (caches, scheduling, CPU frequency): with thousands of
+ * connections a test detects shifts of a few percent that nobody should chase. Times also need a
+ * floor, set by what the scheduler does to a busy host: when its speed drifts between two
+ * recordings, the upper quantiles of times that wait on a process being scheduled (a close
+ * after the peer's FIN, an accept) move by milliseconds. On the 2-core test machines two
+ * recordings of the same workload a few seconds apart had the p99 of FIN_WAIT1 and CLOSE_WAIT
+ * at 2.15 ms and 0.26 ms, with every median 25% slower in the first. By default a time metric
+ * must move by 5 ms or more (diff's --min-time-change), a few scheduler slices beyond the
+ * largest such move seen.
  */
-record NoiseFloor(double confidence, double minRelative, double minTimeNs) {
-    static final NoiseFloor DEFAULT = new NoiseFloor(0.99, 0.10, 1_000_000);
-}
+record NoiseFloor(double confidence, double minRelative, double minTimeNs) {}
