@@ -22,9 +22,10 @@ trap 'rm -rf "$work"' EXIT
 cd "$root"
 [ -f cli/target/tcprec.jar ] || mvn -q -DskipTests package
 mvn -q -pl cli test-compile -am > /dev/null
-cp=$(cd cli && mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+# The generator needs only the format module, which the runnable jar bundles; the jar as the
+# classpath also works on a machine whose local Maven repository holds none of this project's modules.
 trace="$work/synthetic.parquet"
-java -cp "cli/target/classes:cli/target/test-classes:$cp" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
+java -cp "cli/target/test-classes:cli/target/tcprec.jar" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
 echo "trace: $(stat -c %s "$trace") bytes, $events events"
 echo
 

@@ -25,6 +25,9 @@ WHERE event = 'inet_sock_set_state';
 -- of the most preferred kind the lifetime has. pid_rank is tcplife's rule (SYN_SENT or LAST_ACK,
 -- then CLOSE, then any row with a task, for a connection still open at the end); owner_rank
 -- (-x) prefers any task with the socket to the one at CLOSE, which often is a softirq's.
+-- tcplife of one trace computes the complete rows of this view in one pass over state_changes
+-- instead (CompleteConnections.java: the aggregate below holds every lifetime of the trace at
+-- once); a change to these rules is a change to both, and CompleteConnectionsTest holds them equal.
 CREATE VIEW connections AS
 WITH ranked AS (
     SELECT *,

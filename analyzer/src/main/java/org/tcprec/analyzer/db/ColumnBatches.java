@@ -23,7 +23,7 @@ import org.tcprec.cli.support.UserError;
  * DuckDB exposes the stream only to Arrow Java, so the native export call is reached by
  * reflection; the pinned DuckDB version and the analyzer's tests keep that honest.
  */
-public final class ColumnBatches implements AutoCloseable {
+public final class ColumnBatches implements ColumnBatch, AutoCloseable {
     // struct ArrowArrayStream { get_schema, get_next, get_last_error, release, private_data }
     private static final int STREAM_GET_SCHEMA = 0;
     private static final int STREAM_GET_NEXT = 8;
@@ -184,10 +184,12 @@ public final class ColumnBatches implements AutoCloseable {
         return true;
     }
 
+    @Override
     public int rows() {
         return rows;
     }
 
+    @Override
     public Column column(int index) {
         return columns[index];
     }
@@ -227,6 +229,8 @@ public final class ColumnBatches implements AutoCloseable {
         private int[] offsets = new int[0];
         private byte[] bytes = new byte[0];
         private byte[] bitmap = new byte[0];
+        /** Rows appended since {@link #clear}. */
+        private int size;
 
         private void load(Pointer child, long parentOffset, int rows, char format) {
             long offset = child.getLong(ARRAY_OFFSET) + parentOffset;
@@ -271,6 +275,69 @@ public final class ColumnBatches implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /**
+         * Empties the column for {@link #append} (a column that rows are computed into rather than
+         * copied from Arrow).
+         */
+        void clear() {
+            size = 0;
+            hasNulls = false;
+            bitmapOffset = 0;
+            if (offsets.length == 0) {
+                offsets = new int[1];
+            }
+            offsets[0] = 0;
+        }
+
+        /** Drops the rows from {@code rows} on, for appending others in their place. */
+        void truncate(int rows) {
+            size = rows;
+        }
+
+        void append(long value) {
+            longs = grow(longs, size + 1);
+            longs[size] = value;
+            valid(size++, true);
+        }
+
+        void appendNull() {
+            longs = grow(longs, size + 1);
+            offsets = grow(offsets, size + 2);
+            offsets[size + 1] = offsets[size];
+            valid(size++, false);
+        }
+
+        void append(byte[] source, int start, int length) {
+            offsets = grow(offsets, size + 2);
+            int end = offsets[size];
+            bytes = grow(bytes, end + length);
+            System.arraycopy(source, start, bytes, end, length);
+            offsets[size + 1] = end + length;
+            valid(size++, true);
+        }
+
+        private void valid(int row, boolean valid) {
+            bitmap = grow(bitmap, row / 8 + 1);
+            if (valid) {
+                bitmap[row >>> 3] |= (byte) (1 << (row & 7));
+            } else {
+                bitmap[row >>> 3] &= (byte) ~(1 << (row & 7));
+                hasNulls = true;
+            }
+        }
+
+        private static long[] grow(long[] array, int length) {
+            return array.length >= length ? array : java.util.Arrays.copyOf(array, Math.max(length, array.length * 2));
+        }
+
+        private static int[] grow(int[] array, int length) {
+            return array.length >= length ? array : java.util.Arrays.copyOf(array, Math.max(length, array.length * 2));
+        }
+
+        private static byte[] grow(byte[] array, int length) {
+            return array.length >= length ? array : java.util.Arrays.copyOf(array, Math.max(length, array.length * 2));
         }
 
         private static byte[] atLeast(byte[] array, int length) {

@@ -77,6 +77,34 @@ public final class TraceDatabase implements AutoCloseable {
         return footers;
     }
 
+    /**
+     * Another connection to the same database (its tables and views), for a query that runs
+     * beside one on {@link #connection}: each connection exports its result on its own thread.
+     * The caller closes it.
+     */
+    public Connection newConnection() {
+        try {
+            return connection.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
+        } catch (SQLException e) {
+            throw new UserError("cannot open a second connection to DuckDB: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Binds the parameters in order: user input reaches SQL only this way. */
+    public static void bind(PreparedStatement statement, Object[] parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+
+    static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // an in-memory connection has nothing to lose on close
+        }
+    }
+
     private void createTables() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TABLE traces (filename VARCHAR, hostname VARCHAR, kernel VARCHAR, kernel_version VARCHAR, "
@@ -230,10 +258,6 @@ public final class TraceDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // nothing left to do with an in-memory database
-        }
+        closeQuietly(connection);
     }
 }

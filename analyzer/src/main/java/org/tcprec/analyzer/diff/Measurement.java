@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceMeta;
-import org.tcprec.analyzer.report.Rows;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 
@@ -198,7 +197,7 @@ final class Measurement {
                 + "count(*) FILTER (WHERE active AND connected_ns IS NULL AND close_ns IS NOT NULL), "
                 + "count(*), coalesce(sum(retransmits), 0), coalesce(sum(tx_bytes), 0) "
                 + "FROM diff_connections WHERE " + where)) {
-            Rows.bind(s, parameters);
+            TraceDatabase.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 out.put("connects_per_s", perSecond(rs.getLong(1)));
@@ -236,7 +235,7 @@ final class Measurement {
         long n;
         double[] values = new double[quantiles.length];
         try (PreparedStatement s = db.connection().prepareStatement(select + " FROM (" + rows + ") WHERE x IS NOT NULL")) {
-            Rows.bind(s, parameters);
+            TraceDatabase.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 n = rs.getLong(1);
@@ -252,7 +251,7 @@ final class Measurement {
             try (PreparedStatement s = db.connection().prepareStatement("SELECT x FROM (SELECT x, h, row_number() OVER "
                     + "(ORDER BY h, x) AS k FROM (" + rows + ") WHERE x IS NOT NULL) WHERE k % " + every + " = 0 "
                     + "ORDER BY h, x")) {
-                Rows.bind(s, parameters);
+                TraceDatabase.bind(s, parameters);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next() && taken < sample.length) {
                         sample[taken++] = rs.getDouble(1);

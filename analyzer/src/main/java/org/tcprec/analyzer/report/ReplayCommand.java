@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
+import org.tcprec.analyzer.db.ColumnBatch;
 import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceFiles;
@@ -68,15 +69,19 @@ public abstract class ReplayCommand implements Callable<Integer> {
         return h.toString();
     }
 
-    /** Handles one batch of a query's rows, read as columns (ColumnBatches). */
+    /** Handles one batch of rows, read as columns. */
     protected interface BatchHandler {
-        void batch(ColumnBatches batch);
+        void batch(ColumnBatch batch);
     }
 
-    /** Runs the query with its parameters bound and hands each batch of rows to the handler. */
-    protected void eachBatch(TraceDatabase db, String sql, Object[] parameters, BatchHandler handler) {
-        try (PreparedStatement s = db.connection().prepareStatement(sql)) {
-            Rows.bind(s, parameters);
+    /**
+     * Runs {@code SELECT <the selected columns> rest} with its parameters bound and hands each
+     * batch of rows to the handler.
+     */
+    protected void eachBatch(TraceDatabase db, SelectedColumns selected, String rest, Object[] parameters,
+            BatchHandler handler) {
+        try (PreparedStatement s = db.connection().prepareStatement("SELECT " + selected.list() + " " + rest)) {
+            TraceDatabase.bind(s, parameters);
             try (ResultSet rs = s.executeQuery(); ColumnBatches batches = ColumnBatches.of(rs, BATCH_ROWS)) {
                 while (batches.next()) {
                     handler.batch(batches);

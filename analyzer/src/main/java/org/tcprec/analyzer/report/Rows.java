@@ -16,7 +16,7 @@ public final class Rows {
 
     public static void query(TraceDatabase db, String sql, Object[] parameters, RowHandler handler) {
         try (PreparedStatement s = db.connection().prepareStatement(sql)) {
-            bind(s, parameters);
+            TraceDatabase.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     handler.row(rs);
@@ -24,13 +24,6 @@ public final class Rows {
             }
         } catch (SQLException e) {
             throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
-        }
-    }
-
-    /** Binds the parameters in order: user input reaches SQL only this way. */
-    public static void bind(PreparedStatement statement, Object[] parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
         }
     }
 

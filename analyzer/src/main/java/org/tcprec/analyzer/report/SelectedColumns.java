@@ -2,6 +2,7 @@ package org.tcprec.analyzer.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.tcprec.analyzer.db.ColumnBatch;
 import org.tcprec.analyzer.db.ColumnBatches;
 
 /**
@@ -27,8 +28,12 @@ final class SelectedColumns {
         return String.join(", ", expressions);
     }
 
+    List<String> expressions() {
+        return expressions;
+    }
+
     /** The batch's column at an index from {@link #addIf}, or null when it was left out. */
-    static ColumnBatches.Column column(ColumnBatches batch, int index) {
+    static ColumnBatches.Column column(ColumnBatch batch, int index) {
         return index < 0 ? null : batch.column(index);
     }
 }

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import org.tcprec.analyzer.db.ColumnBatch;
 import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import picocli.CommandLine.Command;
@@ -18,68 +19,126 @@ public final class TcpStatesCommand extends ReplayCommand {
             return;
         }
         printHeader(wide);
-        LineBuffer line = new LineBuffer(out);
-        int text = wide ? 16 : 10;
-        int address = wide ? 39 : 15;
         SelectedColumns selected = new SelectedColumns();
-        int skaddrAt = selected.add("skaddr");
-        int pidAt = selected.add("tgid");
-        int commAt = selected.add("comm");
-        int laddrAt = selected.add("laddr");
-        int lportAt = selected.add("lport");
-        int raddrAt = selected.add("raddr");
-        int rportAt = selected.add("rport");
-        int oldstateAt = selected.add("oldstate");
-        int newstateAt = selected.add("newstate");
-        int nsAt = selected.add("ns_in_oldstate");
-        int tsAt = selected.addIf(options.time || options.timestamp, "ts_ns");
-        int familyAt = selected.addIf(wide || options.csv, "family");
-        int netnsAt = selected.addIf(options.extended, "netns");
-        int cgroupAt = selected.addIf(options.extended, "cgroup_id");
-        String query = "SELECT " + selected.list() + " FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db);
-        eachBatch(db, query, options.filterParameters(), batch -> {
-            ColumnBatches.Column ts = SelectedColumns.column(batch, tsAt);
-            ColumnBatches.Column skaddr = batch.column(skaddrAt);
-            ColumnBatches.Column pid = batch.column(pidAt);
-            ColumnBatches.Column comm = batch.column(commAt);
-            ColumnBatches.Column family = SelectedColumns.column(batch, familyAt);
-            ColumnBatches.Column laddr = batch.column(laddrAt);
-            ColumnBatches.Column lport = batch.column(lportAt);
-            ColumnBatches.Column raddr = batch.column(raddrAt);
-            ColumnBatches.Column rport = batch.column(rportAt);
-            ColumnBatches.Column oldstate = batch.column(oldstateAt);
-            ColumnBatches.Column newstate = batch.column(newstateAt);
-            ColumnBatches.Column ns = batch.column(nsAt);
+        Lines lines = new Lines(selected, wide);
+        String rest = "FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db);
+        eachBatch(db, selected, rest, options.filterParameters(), lines);
+        lines.line.finish();
+    }
+
+    /** The report's lines from batches of its columns; one method a line (see TcpLifeCommand.Lines). */
+    private final class Lines implements BatchHandler {
+        final LineBuffer line = new LineBuffer(out);
+        private final boolean wide;
+        private final int text;
+        private final int address;
+        private final int skaddrAt;
+        private final int pidAt;
+        private final int commAt;
+        private final int laddrAt;
+        private final int lportAt;
+        private final int raddrAt;
+        private final int rportAt;
+        private final int oldstateAt;
+        private final int newstateAt;
+        private final int nsAt;
+        private final int tsAt;
+        private final int familyAt;
+        private final int netnsAt;
+        private final int cgroupAt;
+        private ColumnBatches.Column ts;
+        private ColumnBatches.Column skaddr;
+        private ColumnBatches.Column pid;
+        private ColumnBatches.Column comm;
+        private ColumnBatches.Column family;
+        private ColumnBatches.Column laddr;
+        private ColumnBatches.Column lport;
+        private ColumnBatches.Column raddr;
+        private ColumnBatches.Column rport;
+        private ColumnBatches.Column oldstate;
+        private ColumnBatches.Column newstate;
+        private ColumnBatches.Column ns;
+        private ColumnBatches.Column netns;
+        private ColumnBatches.Column cgroup;
+
+        Lines(SelectedColumns selected, boolean wide) {
+            this.wide = wide;
+            text = wide ? 16 : 10;
+            address = wide ? 39 : 15;
+            skaddrAt = selected.add("skaddr");
+            pidAt = selected.add("tgid");
+            commAt = selected.add("comm");
+            laddrAt = selected.add("laddr");
+            lportAt = selected.add("lport");
+            raddrAt = selected.add("raddr");
+            rportAt = selected.add("rport");
+            oldstateAt = selected.add("oldstate");
+            newstateAt = selected.add("newstate");
+            nsAt = selected.add("ns_in_oldstate");
+            tsAt = selected.addIf(options.time || options.timestamp, "ts_ns");
+            familyAt = selected.addIf(wide || options.csv, "family");
+            netnsAt = selected.addIf(options.extended, "netns");
+            cgroupAt = selected.addIf(options.extended, "cgroup_id");
+        }
+
+        @Override
+        public void batch(ColumnBatch batch) {
+            ts = SelectedColumns.column(batch, tsAt);
+            skaddr = batch.column(skaddrAt);
+            pid = batch.column(pidAt);
+            comm = batch.column(commAt);
+            family = SelectedColumns.column(batch, familyAt);
+            laddr = batch.column(laddrAt);
+            lport = batch.column(lportAt);
+            raddr = batch.column(raddrAt);
+            rport = batch.column(rportAt);
+            oldstate = batch.column(oldstateAt);
+            newstate = batch.column(newstateAt);
+            ns = batch.column(nsAt);
+            netns = SelectedColumns.column(batch, netnsAt);
+            cgroup = SelectedColumns.column(batch, cgroupAt);
             for (int i = 0; i < batch.rows(); i++) {
-                timePrefix(line, ts, i, options.csv ? ',' : ' ');
-                // bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0
-                long us = ns.getLong(i) / 1000;
                 if (options.csv) {
-                    line.hex(skaddr.getLong(i), 0).ch(',').number(pid.getLong(i), 0, true).ch(',')
-                            .text(comm, i, 0, -1).ch(',').ch(family.getLong(i) == 10 ? '6' : '4').ch(',')
-                            .text(laddr, i, 0, -1).ch(',').number(lport.getLong(i), 0, true).ch(',')
-                            .text(raddr, i, 0, -1).ch(',').number(rport.getLong(i), 0, true).ch(',')
-                            .text(oldstate, i, 0, -1).ch(',').text(newstate, i, 0, -1).ch(',').fixed(us, 3, 0, true);
+                    csvLine(i);
                 } else {
-                    line.hex(skaddr.getLong(i), 16).ch(' ').number(pid.getLong(i), 7, true).ch(' ')
-                            .text(comm, i, text, wide ? -1 : text).ch(' ');
-                    if (wide) {
-                        line.number(family.getLong(i) == 10 ? 6 : 4, 2, true).ch(' ');
-                    }
-                    line.text(laddr, i, address, -1).ch(' ').number(lport.getLong(i), 5, true).ch(' ')
-                            .text(raddr, i, address, -1).ch(' ').number(rport.getLong(i), 5, true).ch(' ')
-                            .text(oldstate, i, 11, -1).ascii(" -> ").text(newstate, i, 11, -1).ch(' ')
-                            .fixed(us, 3, 0, true);
-                    if (options.extended) {
-                        line.ch(' ');
-                        nullableNumber(line, batch.column(netnsAt), i, 10).ch(' ');
-                        nullableUnsigned(line, batch.column(cgroupAt), i);
-                    }
+                    textLine(i);
                 }
-                line.endLine();
             }
-        });
-        line.finish();
+        }
+
+        /** bcc: delta_us = ns / 1000 (whole microseconds), printed as delta_us / 1000.0 */
+        private long us(int i) {
+            return ns.getLong(i) / 1000;
+        }
+
+        private void csvLine(int i) {
+            timePrefix(line, ts, i, ',');
+            line.hex(skaddr.getLong(i), 0).ch(',').number(pid.getLong(i), 0, true).ch(',')
+                    .text(comm, i, 0, -1).ch(',').ch(family.getLong(i) == 10 ? '6' : '4').ch(',')
+                    .text(laddr, i, 0, -1).ch(',').number(lport.getLong(i), 0, true).ch(',')
+                    .text(raddr, i, 0, -1).ch(',').number(rport.getLong(i), 0, true).ch(',')
+                    .text(oldstate, i, 0, -1).ch(',').text(newstate, i, 0, -1).ch(',').fixed(us(i), 3, 0, true);
+            line.endLine();
+        }
+
+        private void textLine(int i) {
+            timePrefix(line, ts, i, ' ');
+            line.hex(skaddr.getLong(i), 16).ch(' ').number(pid.getLong(i), 7, true).ch(' ')
+                    .text(comm, i, text, wide ? -1 : text).ch(' ');
+            if (wide) {
+                line.number(family.getLong(i) == 10 ? 6 : 4, 2, true).ch(' ');
+            }
+            line.text(laddr, i, address, -1).ch(' ').number(lport.getLong(i), 5, true).ch(' ')
+                    .text(raddr, i, address, -1).ch(' ').number(rport.getLong(i), 5, true).ch(' ')
+                    .text(oldstate, i, 11, -1).ascii(" -> ").text(newstate, i, 11, -1).ch(' ')
+                    .fixed(us(i), 3, 0, true);
+            if (options.extended) {
+                line.ch(' ');
+                nullableNumber(line, netns, i, 10).ch(' ');
+                nullableUnsigned(line, cgroup, i);
+            }
+            line.endLine();
+        }
     }
 
     /** Time order: a trace is stored in it and DuckDB keeps a plain scan in file order. */

@@ -1,0 +1,538 @@
+package org.tcprec.analyzer.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.tcprec.cli.support.UserError;
+
+/**
+ * The complete rows of the {@code connections} view (a start and a CLOSE seen: what bcc's tcplife
+ * prints), computed the way tcplife computes them live: one pass over the state changes in file
+ * order, with a table of the lifetimes open at that moment, and a row when one closes.
+ *
+ * <p>Why not read them from the view: its hash aggregate holds a dozen arg_max states for every
+ * lifetime of the trace at once (1.27 million in the 10-million-event benchmark trace, 2 s of
+ * CPU and 800 MB), while the lifetimes open at any one moment are a few thousand, and the state
+ * changes come out of the file in time order. The rules are the view's (views.sql, {@code lives}),
+ * restated for one pass; CompleteConnectionsTest holds the two together on every sample trace
+ * and on generated timelines, for every column this class computes. For one trace; reports of
+ * several use the view.
+ *
+ * <p>Two queries run side by side on two connections: every state change with the columns the
+ * rules need, and the CLOSE rows, filtered by the report's filters, with the columns printed
+ * from them. Both are in file order, so the n-th CLOSE of the first is matched to the next row
+ * of the second by its (skaddr, life), which is unique to that lifetime; a CLOSE the filters
+ * dropped has no match.
+ */
+public final class CompleteConnections {
+    /** Where an output column's values come from. */
+    private enum Source {
+        CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT, SKADDR, PID, COMM, OWNER_PID, OWNER_COMM, FIRST_NS, START_NS, CLOSE_NS, SPAN_US;
+
+        /** The view's column name: computed here, or the state_changes column of the CLOSE row it is taken from. */
+        static Source of(String name) {
+            return switch (name) {
+                case "family", "lport", "rport", "tx_bytes", "rx_bytes", "netns", "cgroup_id" -> CLOSE_ROW_NUMBER;
+                case "laddr", "raddr" -> CLOSE_ROW_TEXT;
+                case "skaddr" -> SKADDR;
+                case "pid" -> PID;
+                case "comm" -> COMM;
+                case "owner_pid" -> OWNER_PID;
+                case "owner_comm" -> OWNER_COMM;
+                case "first_ns" -> FIRST_NS;
+                case "start_ns" -> START_NS;
+                case "close_ns", "event_ns" -> CLOSE_NS;
+                case "span_us", "shown_us" -> SPAN_US;
+                default -> throw new IllegalArgumentException("the replay does not compute column " + name);
+            };
+        }
+
+        boolean text() {
+            return this == CLOSE_ROW_TEXT || this == COMM || this == OWNER_COMM;
+        }
+
+        /** The state_changes column behind a view column taken from the CLOSE row. */
+        static String closeRowColumn(String name) {
+            return switch (name) {
+                case "tx_bytes" -> "bytes_acked";
+                case "rx_bytes" -> "bytes_received";
+                default -> name;
+            };
+        }
+    }
+
+    private static final long BATCH_ROWS = 1 << 16;
+    private static final int OUTPUT_ROWS = 1 << 13;
+
+    private CompleteConnections() {}
+
+    /**
+     * Hands the complete connections to the handler in the view's report order (close time, then
+     * first time seen, then skaddr), in batches whose column i is {@code columns.get(i)}.
+     *
+     * @param filterSql a condition on the CLOSE row (the report's family and port filters), bound to filterParameters
+     * @param pid only connections of this process (0: all), judged by owner_pid when byOwner, else pid
+     */
+    public static void replay(TraceDatabase db, List<String> columns, String filterSql, Object[] filterParameters,
+            long pid, boolean byOwner, Consumer<ColumnBatch> handler) {
+        if (db.footers().size() != 1) {
+            throw new IllegalStateException("the one-pass replay reads one trace");
+        }
+        // a 1.0 file's lifetimes are derived by a window that reorders rows
+        String fileOrder = db.scansInTimeOrder() ? "" : " ORDER BY seq";
+        List<String> closeColumns = new ArrayList<>();
+        Source[] sources = new Source[columns.size()];
+        int[] closeIndex = new int[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            sources[i] = Source.of(columns.get(i));
+            if (sources[i] == Source.CLOSE_ROW_NUMBER || sources[i] == Source.CLOSE_ROW_TEXT) {
+                closeColumns.add(Source.closeRowColumn(columns.get(i)));
+                closeIndex[i] = closeColumns.size() + 1; // after skaddr and life
+            }
+        }
+        boolean owners = byOwner || columns.contains("owner_pid") || columns.contains("owner_comm");
+        String changes = "SELECT skaddr, life, ts_ns, newstate, tgid, comm FROM state_changes" + fileOrder;
+        String closes = "SELECT skaddr, life" + (closeColumns.isEmpty() ? "" : ", " + String.join(", ", closeColumns))
+                + " FROM state_changes WHERE newstate = 'CLOSE' AND " + filterSql + fileOrder;
+        Connection second = db.newConnection();
+        try (PreparedStatement changeQuery = db.connection().prepareStatement(changes);
+                PreparedStatement closeQuery = second.prepareStatement(closes)) {
+            TraceDatabase.bind(closeQuery, filterParameters);
+            try (ResultSet changeRows = changeQuery.executeQuery();
+                    ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
+                    ResultSet closeRows = closeQuery.executeQuery();
+                    ColumnBatches closeBatches = ColumnBatches.of(closeRows, BATCH_ROWS)) {
+                new Pass(sources, closeIndex, owners, pid, byOwner, closeBatches, handler).run(changeBatches);
+            }
+        } catch (SQLException e) {
+            throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
+        } finally {
+            TraceDatabase.closeQuietly(second);
+        }
+    }
+
+    /** The state of one pass: the open lifetimes, the cursor into the CLOSE rows, the output batch. */
+    private static final class Pass {
+        private static final byte START = 1; // ESTABLISHED, SYN_SENT, SYN_RECV: the lifespan starts at the last of these
+        private static final byte PROCESS = 2; // SYN_SENT, LAST_ACK: tcplife's process
+        private static final byte CLOSE = 4;
+
+        private final Source[] sources;
+        private final int[] closeIndex;
+        private final boolean owners;
+        private final long pidFilter;
+        private final boolean byOwner;
+        private final ColumnBatches closes;
+        private final Consumer<ColumnBatch> handler;
+
+        private final OpenLifetimes open = new OpenLifetimes();
+        private final ByteStrings comms = new ByteStrings();
+        private final ByteStrings states = new ByteStrings();
+        private byte[] stateFlags = new byte[16];
+
+        /** The next CLOSE row to match, in the current batch of the CLOSE rows (-1: the batch is used up). */
+        private int closeRow;
+        private boolean closesEnded;
+
+        private final Output output;
+
+        Pass(Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner,
+                ColumnBatches closes, Consumer<ColumnBatch> handler) {
+            this.sources = sources;
+            this.closeIndex = closeIndex;
+            this.owners = owners;
+            this.pidFilter = pidFilter;
+            this.byOwner = byOwner;
+            this.closes = closes;
+            this.handler = handler;
+            this.output = new Output(sources.length);
+            nextCloseBatch();
+        }
+
+        private void nextCloseBatch() {
+            closeRow = 0;
+            do {
+                closesEnded = !closes.next();
+            } while (!closesEnded && closes.rows() == 0);
+        }
+
+        private ColumnBatches.Column skaddr;
+        private ColumnBatches.Column life;
+        private ColumnBatches.Column ts;
+        private ColumnBatches.Column newstate;
+        private ColumnBatches.Column tgid;
+        private ColumnBatches.Column comm;
+
+        void run(ColumnBatches changes) {
+            while (changes.next()) {
+                skaddr = changes.column(0);
+                life = changes.column(1);
+                ts = changes.column(2);
+                newstate = changes.column(3);
+                tgid = changes.column(4);
+                comm = changes.column(5);
+                for (int i = 0; i < changes.rows(); i++) {
+                    change(i);
+                }
+            }
+            output.endGroup();
+            output.handOver(handler);
+            if (!closesEnded) {
+                throw new IllegalStateException("CLOSE rows left unmatched by the state changes: the two scans disagree");
+            }
+        }
+
+        /** One state change: into its lifetime, and out as a row when it is the CLOSE. */
+        private void change(int i) {
+            long sk = skaddr.getLong(i);
+            int lifetime = (int) life.getLong(i);
+            long t = ts.getLong(i);
+            int flags = flags(newstate, i);
+            int slot = open.find(sk);
+            if (slot < 0 || open.life[slot] != lifetime) {
+                // a new lifetime of the address; an earlier one without a CLOSE can get no more rows
+                slot = open.start(sk, lifetime, t);
+            }
+            int task = (int) tgid.getLong(i);
+            int commId = -1;
+            if ((flags & START) != 0) {
+                open.startNs[slot] = t;
+            }
+            if ((flags & PROCESS) != 0) {
+                commId = commId(i);
+                open.processTgid[slot] = task;
+                open.processComm[slot] = commId;
+            }
+            if (owners && task != 0) {
+                if (commId < 0) {
+                    commId = commId(i);
+                }
+                open.taskTgid[slot] = task;
+                open.taskComm[slot] = commId;
+            }
+            if ((flags & CLOSE) != 0) {
+                closed(slot, sk, lifetime, t, task, commId < 0 ? commId(i) : commId);
+                open.remove(slot);
+            }
+        }
+
+        private int commId(int row) {
+            return comms.id(comm.bytes(), comm.start(row), comm.length(row));
+        }
+
+        private int flags(ColumnBatches.Column newstate, int row) {
+            int id = states.id(newstate.bytes(), newstate.start(row), newstate.length(row));
+            if (id >= stateFlags.length) {
+                stateFlags = java.util.Arrays.copyOf(stateFlags, id * 2);
+            }
+            if (stateFlags[id] == 0) {
+                String name = new String(states.bytes(id), java.nio.charset.StandardCharsets.UTF_8);
+                int f = 8; // known, none of the flags below
+                if (name.equals("ESTABLISHED") || name.equals("SYN_SENT") || name.equals("SYN_RECV")) {
+                    f |= START;
+                }
+                if (name.equals("SYN_SENT") || name.equals("LAST_ACK")) {
+                    f |= PROCESS;
+                }
+                if (name.equals("CLOSE")) {
+                    f |= CLOSE;
+                }
+                stateFlags[id] = (byte) f;
+            }
+            return stateFlags[id];
+        }
+
+        /** A lifetime's CLOSE: its row when it is complete, passes the filters, and its CLOSE row is next. */
+        private void closed(int slot, long sk, int lifetime, long closeNs, int closeTgid, int closeComm) {
+            boolean matched = !closesEnded && closes.column(0).getLong(closeRow) == sk
+                    && (int) closes.column(1).getLong(closeRow) == lifetime;
+            if (!matched) {
+                return; // filtered out by family or port
+            }
+            int row = closeRow;
+            if (++closeRow == closes.rows()) {
+                // the batch's arrays stay readable until the next call; this row is copied first
+                closeRow = -1;
+            }
+            long startNs = open.startNs[slot];
+            if (startNs != OpenLifetimes.NONE) {
+                boolean hasProcess = open.processComm[slot] >= 0;
+                int pid = hasProcess ? open.processTgid[slot] : closeTgid;
+                int comm = hasProcess ? open.processComm[slot] : closeComm;
+                // -x: a task with the socket rather than the softirq's current task at CLOSE
+                int ownerPid = hasProcess ? pid : open.taskComm[slot] >= 0 ? open.taskTgid[slot] : closeTgid;
+                int ownerComm = hasProcess ? comm : open.taskComm[slot] >= 0 ? open.taskComm[slot] : closeComm;
+                if (pidFilter == 0 || (byOwner ? ownerPid : pid) == pidFilter) {
+                    output.row(closeNs, open.firstNs[slot], sk);
+                    for (int c = 0; c < sources.length; c++) {
+                        ColumnBatches.Column out = output.column(c);
+                        switch (sources[c]) {
+                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(closes.column(closeIndex[c]), row, out, sources[c].text());
+                            case SKADDR -> out.append(sk);
+                            case PID -> out.append(pid);
+                            case COMM -> text(out, comm);
+                            case OWNER_PID -> out.append(ownerPid);
+                            case OWNER_COMM -> text(out, ownerComm);
+                            case FIRST_NS -> out.append(open.firstNs[slot]);
+                            case START_NS -> out.append(startNs);
+                            case CLOSE_NS -> out.append(closeNs);
+                            // the view's (close_ns - start_ns) // 1000: bcc truncates to microseconds
+                            case SPAN_US -> out.append((closeNs - startNs) / 1000);
+                            default -> throw new IllegalStateException(sources[c].name());
+                        }
+                    }
+                }
+            }
+            if (closeRow < 0) {
+                nextCloseBatch();
+            }
+        }
+
+        private void text(ColumnBatches.Column out, int id) {
+            byte[] b = comms.bytes(id);
+            out.append(b, 0, b.length);
+        }
+
+        private static void copy(ColumnBatches.Column from, int row, ColumnBatches.Column to, boolean text) {
+            if (from.isNull(row)) {
+                to.appendNull();
+            } else if (text) {
+                to.append(from.bytes(), from.start(row), from.length(row));
+            } else {
+                to.append(from.getLong(row));
+            }
+        }
+
+        /**
+         * The rows on their way to the handler. The view orders by (close time, first time, skaddr)
+         * and the file by time alone, so rows closing in the same nanosecond are put in the view's
+         * order before they leave; a batch is handed over only between such groups.
+         */
+        private final class Output implements ColumnBatch {
+            private final ColumnBatches.Column[] out;
+            private int rows;
+            private long[] closeNs = new long[OUTPUT_ROWS];
+            private long[] firstNs = new long[OUTPUT_ROWS];
+            private long[] skaddrs = new long[OUTPUT_ROWS];
+            private int groupStart;
+
+            Output(int width) {
+                out = new ColumnBatches.Column[width];
+                for (int i = 0; i < width; i++) {
+                    out[i] = new ColumnBatches.Column();
+                    out[i].clear();
+                }
+            }
+
+            void row(long close, long first, long sk) {
+                if (rows > groupStart && close != closeNs[groupStart]) {
+                    endGroup();
+                    if (rows >= OUTPUT_ROWS) {
+                        handOver(handler);
+                    }
+                }
+                if (rows == closeNs.length) {
+                    closeNs = java.util.Arrays.copyOf(closeNs, rows * 2);
+                    firstNs = java.util.Arrays.copyOf(firstNs, rows * 2);
+                    skaddrs = java.util.Arrays.copyOf(skaddrs, rows * 2);
+                }
+                closeNs[rows] = close;
+                firstNs[rows] = first;
+                skaddrs[rows] = sk;
+                rows++;
+            }
+
+            /** Puts the rows closing at the same time as the group's first in the view's order. */
+            void endGroup() {
+                int n = rows - groupStart;
+                if (n > 1) {
+                    Integer[] order = new Integer[n];
+                    for (int i = 0; i < n; i++) {
+                        order[i] = groupStart + i;
+                    }
+                    java.util.Arrays.sort(order, (a, b) -> firstNs[a] != firstNs[b] ? Long.compare(firstNs[a], firstNs[b])
+                            : Long.compareUnsigned(skaddrs[a], skaddrs[b]));
+                    for (int c = 0; c < out.length; c++) {
+                        boolean text = sources[c].text();
+                        ColumnBatches.Column group = new ColumnBatches.Column();
+                        group.clear();
+                        for (int i = 0; i < n; i++) {
+                            copy(out[c], order[i], group, text);
+                        }
+                        out[c].truncate(groupStart);
+                        for (int i = 0; i < n; i++) {
+                            copy(group, i, out[c], text);
+                        }
+                    }
+                    long[][] keys = {closeNs, firstNs, skaddrs};
+                    for (long[] key : keys) {
+                        long[] sorted = new long[n];
+                        for (int i = 0; i < n; i++) {
+                            sorted[i] = key[order[i]];
+                        }
+                        System.arraycopy(sorted, 0, key, groupStart, n);
+                    }
+                }
+                groupStart = rows;
+            }
+
+            void handOver(Consumer<ColumnBatch> handler) {
+                if (rows > 0) {
+                    handler.accept(this);
+                }
+                rows = 0;
+                groupStart = 0;
+                for (ColumnBatches.Column c : out) {
+                    c.clear();
+                }
+            }
+
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public ColumnBatches.Column column(int index) {
+                return out[index];
+            }
+        }
+    }
+
+    /**
+     * The lifetimes open at the moment, by socket address (linear probing, deletion by backward
+     * shift): when each was first seen, its last start, and the processes the rules may pick.
+     */
+    private static final class OpenLifetimes {
+        static final long NONE = Long.MIN_VALUE;
+
+        long[] keys;
+        boolean[] used;
+        int[] life;
+        long[] firstNs;
+        long[] startNs;
+        int[] processTgid;
+        int[] processComm; // -1: no SYN_SENT or LAST_ACK seen
+        int[] taskTgid;
+        int[] taskComm; // -1: no row with a task seen
+        private int size;
+
+        OpenLifetimes() {
+            allocate(1 << 12);
+        }
+
+        private void allocate(int capacity) {
+            keys = new long[capacity];
+            used = new boolean[capacity];
+            life = new int[capacity];
+            firstNs = new long[capacity];
+            startNs = new long[capacity];
+            processTgid = new int[capacity];
+            processComm = new int[capacity];
+            taskTgid = new int[capacity];
+            taskComm = new int[capacity];
+        }
+
+        private int home(long key) {
+            long h = key * 0x9e3779b97f4a7c15L;
+            return (int) (h >>> 40) & (keys.length - 1);
+        }
+
+        int find(long key) {
+            int mask = keys.length - 1;
+            for (int slot = home(key); used[slot]; slot = (slot + 1) & mask) {
+                if (keys[slot] == key) {
+                    return slot;
+                }
+            }
+            return -1;
+        }
+
+        /** The slot of a new lifetime of the address, replacing an earlier one still open there. */
+        int start(long key, int lifetime, long ns) {
+            int slot = find(key);
+            if (slot < 0) {
+                if (2 * (size + 1) > keys.length) {
+                    grow();
+                }
+                int mask = keys.length - 1;
+                slot = home(key);
+                while (used[slot]) {
+                    slot = (slot + 1) & mask;
+                }
+                used[slot] = true;
+                keys[slot] = key;
+                size++;
+            }
+            life[slot] = lifetime;
+            firstNs[slot] = ns;
+            startNs[slot] = NONE;
+            processComm[slot] = -1;
+            taskComm[slot] = -1;
+            return slot;
+        }
+
+        void remove(int slot) {
+            int mask = keys.length - 1;
+            used[slot] = false;
+            size--;
+            // move later entries of the probe run back into the hole, so that find still reaches them
+            for (int next = (slot + 1) & mask; used[next]; next = (next + 1) & mask) {
+                int home = home(keys[next]);
+                boolean between = slot <= next ? slot < home && home <= next : slot < home || home <= next;
+                if (!between) {
+                    move(next, slot);
+                    used[next] = false;
+                    used[slot] = true;
+                    slot = next;
+                }
+            }
+        }
+
+        private void move(int from, int to) {
+            keys[to] = keys[from];
+            life[to] = life[from];
+            firstNs[to] = firstNs[from];
+            startNs[to] = startNs[from];
+            processTgid[to] = processTgid[from];
+            processComm[to] = processComm[from];
+            taskTgid[to] = taskTgid[from];
+            taskComm[to] = taskComm[from];
+        }
+
+        private void grow() {
+            long[] k = keys;
+            boolean[] u = used;
+            int[] l = life;
+            long[] f = firstNs;
+            long[] s = startNs;
+            int[] pt = processTgid;
+            int[] pc = processComm;
+            int[] tt = taskTgid;
+            int[] tc = taskComm;
+            allocate(k.length * 2);
+            int mask = keys.length - 1;
+            for (int i = 0; i < k.length; i++) {
+                if (u[i]) {
+                    int slot = home(k[i]);
+                    while (used[slot]) {
+                        slot = (slot + 1) & mask;
+                    }
+                    used[slot] = true;
+                    keys[slot] = k[i];
+                    life[slot] = l[i];
+                    firstNs[slot] = f[i];
+                    startNs[slot] = s[i];
+                    processTgid[slot] = pt[i];
+                    processComm[slot] = pc[i];
+                    taskTgid[slot] = tt[i];
+                    taskComm[slot] = tc[i];
+                }
+            }
+        }
+    }
+}
