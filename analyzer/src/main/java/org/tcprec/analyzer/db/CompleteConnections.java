@@ -98,21 +98,23 @@ public final class CompleteConnections {
         String changes = "SELECT skaddr, life, ts_ns, newstate, tgid, comm FROM state_changes" + fileOrder;
         String closes = "SELECT skaddr, life" + (closeColumns.isEmpty() ? "" : ", " + String.join(", ", closeColumns))
                 + " FROM state_changes WHERE newstate = 'CLOSE' AND " + filterSql + fileOrder;
-        Connection second = db.newConnection();
-        try (PreparedStatement changeQuery = db.connection().prepareStatement(changes);
-                PreparedStatement closeQuery = second.prepareStatement(closes)) {
-            TraceDatabase.bind(closeQuery, filterParameters);
-            try (ResultSet changeRows = changeQuery.executeQuery();
-                    ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
-                    ResultSet closeRows = closeQuery.executeQuery();
-                    ColumnBatches closeBatches = ColumnBatches.of(closeRows, BATCH_ROWS)) {
-                new Pass(sources, closeIndex, owners, pid, byOwner, closeBatches, handler).run(changeBatches);
+        db.withThreads(1, () -> {
+            Connection second = db.newConnection();
+            try (PreparedStatement changeQuery = db.connection().prepareStatement(changes);
+                    PreparedStatement closeQuery = second.prepareStatement(closes)) {
+                TraceDatabase.bind(closeQuery, filterParameters);
+                try (ResultSet changeRows = changeQuery.executeQuery();
+                        ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
+                        ResultSet closeRows = closeQuery.executeQuery();
+                        ColumnBatches closeBatches = ColumnBatches.of(closeRows, BATCH_ROWS)) {
+                    new Pass(sources, closeIndex, owners, pid, byOwner, closeBatches, handler).run(changeBatches);
+                }
+            } catch (SQLException e) {
+                throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
+            } finally {
+                TraceDatabase.closeQuietly(second);
             }
-        } catch (SQLException e) {
-            throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
-        } finally {
-            TraceDatabase.closeQuietly(second);
-        }
+        });
     }
 
     /** The state of one pass: the open lifetimes, the cursor into the CLOSE rows, the output batch. */
