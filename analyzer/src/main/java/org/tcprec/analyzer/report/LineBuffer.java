@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
@@ -12,14 +13,26 @@ import org.tcprec.cli.support.RawOutput;
  * Report lines built as bytes, with the few printf conversions the bcc tools use, exactly as C
  * prints them: left- and right-justified fields, %x, and fixed decimals computed from integers
  * so that no binary rounding can creep in. A line costs no Java object.
+ *
+ * <p>The buffer past the text written is kept full of spaces, so that padding a field is only a
+ * step forward: a tcpstates line pads ten fields, and filling or copying those short runs of
+ * spaces was the formatter's largest cost.
  */
 final class LineBuffer {
     private static final int FLUSH_AT = 1 << 16;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
 
     private final OutputStream raw;
     private final PrintWriter writer;
-    private byte[] buffer = new byte[FLUSH_AT + 4096];
+    private byte[] buffer = blank(FLUSH_AT + 4096);
     private int length;
     private int lineStart;
 
@@ -29,9 +42,15 @@ final class LineBuffer {
         writer.flush();
     }
 
+    private static byte[] blank(int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) ' ');
+        return b;
+    }
+
     private void room(int bytes) {
         if (length + bytes > buffer.length) {
-            byte[] bigger = new byte[Math.max(buffer.length * 2, length + bytes)];
+            byte[] bigger = blank(Math.max(buffer.length * 2, length + bytes));
             System.arraycopy(buffer, 0, bigger, 0, length);
             buffer = bigger;
         }
@@ -59,18 +78,11 @@ final class LineBuffer {
         return this;
     }
 
-    private static final byte[] SPACES = " ".repeat(64).getBytes(StandardCharsets.US_ASCII);
-
+    /** n spaces: the buffer holds spaces past the text already. */
     private LineBuffer spaces(int n) {
         if (n > 0) {
             room(n);
-            // a copy is cheaper than a fill for the short runs padding needs
-            while (n > 0) {
-                int run = Math.min(n, SPACES.length);
-                System.arraycopy(SPACES, 0, buffer, length, run);
-                length += run;
-                n -= run;
-            }
+            length += n;
         }
         return this;
     }
@@ -151,8 +163,8 @@ final class LineBuffer {
             buffer[length++] = (byte) ('0' + v);
             return;
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
+        int digits = 2;
+        while (digits < POWERS_OF_TEN.length && v >= POWERS_OF_TEN[digits]) {
             digits++;
         }
         if (v <= Integer.MAX_VALUE) {
@@ -210,8 +222,10 @@ final class LineBuffer {
             writer.write(new String(buffer, 0, lineStart, StandardCharsets.UTF_8));
         }
         System.arraycopy(buffer, lineStart, buffer, 0, length - lineStart);
+        int written = length;
         length -= lineStart;
         lineStart = 0;
+        Arrays.fill(buffer, length, written, (byte) ' ');
     }
 
     /** Writes what is complete and leaves the stream ready for the Writer again. */
