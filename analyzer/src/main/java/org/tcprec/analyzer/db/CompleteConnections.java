@@ -122,6 +122,11 @@ public final class CompleteConnections {
         private static final byte START = 1; // ESTABLISHED, SYN_SENT, SYN_RECV: the lifespan starts at the last of these
         private static final byte PROCESS = 2; // SYN_SENT, LAST_ACK: tcplife's process
         private static final byte CLOSE = 4;
+        private static final byte[] ESTABLISHED = "ESTABLISHED".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final byte[] SYN_SENT = "SYN_SENT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final byte[] SYN_RECV = "SYN_RECV".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final byte[] LAST_ACK = "LAST_ACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final byte[] CLOSE_NAME = "CLOSE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
         private final Source[] sources;
         private final int[] closeIndex;
@@ -133,8 +138,6 @@ public final class CompleteConnections {
 
         private final OpenLifetimes open = new OpenLifetimes();
         private final ByteStrings comms = new ByteStrings();
-        private final ByteStrings states = new ByteStrings();
-        private byte[] stateFlags = new byte[16];
 
         /** The next CLOSE row to match, in the current batch of the CLOSE rows (-1: the batch is used up). */
         private int closeRow;
@@ -226,26 +229,30 @@ public final class CompleteConnections {
             return comms.id(comm.bytes(), comm.start(row), comm.length(row));
         }
 
-        private int flags(ColumnBatches.Column newstate, int row) {
-            int id = states.id(newstate.bytes(), newstate.start(row), newstate.length(row));
-            if (id >= stateFlags.length) {
-                stateFlags = java.util.Arrays.copyOf(stateFlags, id * 2);
+        /** What a state change's new state means to the rules: START, PROCESS, CLOSE or none of them. */
+        private static int flags(ColumnBatches.Column newstate, int row) {
+            byte[] b = newstate.bytes();
+            int at = newstate.start(row);
+            switch (newstate.length(row)) {
+                case 5:
+                    return is(b, at, CLOSE_NAME) ? CLOSE : 0;
+                case 8:
+                    if (is(b, at, SYN_SENT)) {
+                        return START | PROCESS;
+                    }
+                    if (is(b, at, SYN_RECV)) {
+                        return START;
+                    }
+                    return is(b, at, LAST_ACK) ? PROCESS : 0;
+                case 11:
+                    return is(b, at, ESTABLISHED) ? START : 0;
+                default:
+                    return 0;
             }
-            if (stateFlags[id] == 0) {
-                String name = new String(states.bytes(id), java.nio.charset.StandardCharsets.UTF_8);
-                int f = 8; // known, none of the flags below
-                if (name.equals("ESTABLISHED") || name.equals("SYN_SENT") || name.equals("SYN_RECV")) {
-                    f |= START;
-                }
-                if (name.equals("SYN_SENT") || name.equals("LAST_ACK")) {
-                    f |= PROCESS;
-                }
-                if (name.equals("CLOSE")) {
-                    f |= CLOSE;
-                }
-                stateFlags[id] = (byte) f;
-            }
-            return stateFlags[id];
+        }
+
+        private static boolean is(byte[] b, int at, byte[] name) {
+            return java.util.Arrays.equals(b, at, at + name.length, name, 0, name.length);
         }
 
         /** A lifetime's CLOSE: its row when it is complete, passes the filters, and its CLOSE row is next. */
