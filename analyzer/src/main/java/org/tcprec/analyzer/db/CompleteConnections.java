@@ -66,7 +66,12 @@ public final class CompleteConnections {
     }
 
     private static final long BATCH_ROWS = 1 << 16;
-    private static final int OUTPUT_ROWS = 1 << 13;
+    /**
+     * The CLOSE rows and the output come in small batches, so that their batch boundaries are
+     * among what the JIT profiles before it compiles (a boundary first met later costs a recompile).
+     */
+    private static final long CLOSE_BATCH_ROWS = 2048;
+    private static final int OUTPUT_ROWS = 1024;
 
     private CompleteConnections() {}
 
@@ -106,7 +111,7 @@ public final class CompleteConnections {
                 try (ResultSet changeRows = changeQuery.executeQuery();
                         ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
                         ResultSet closeRows = closeQuery.executeQuery();
-                        ColumnBatches closeBatches = ColumnBatches.of(closeRows, BATCH_ROWS)) {
+                        ColumnBatches closeBatches = ColumnBatches.of(closeRows, CLOSE_BATCH_ROWS)) {
                     new Pass(sources, closeIndex, owners, pid, byOwner, closeBatches, handler).run(changeBatches);
                 }
             } catch (SQLException e) {
@@ -184,19 +189,30 @@ public final class CompleteConnections {
                     change(i);
                 }
             }
-            output.endGroup();
-            output.handOver(handler);
+            output.handOver();
             if (!closesEnded) {
                 throw new IllegalStateException("CLOSE rows left unmatched by the state changes: the two scans disagree");
             }
         }
 
-        /** One state change: into its lifetime, and out as a row when it is the CLOSE. */
+        /**
+         * One state change: into its lifetime, and out as a row when it is the CLOSE. The new
+         * state is recognised here, not in a method of its own, on purpose: at over 325 bytes of
+         * bytecode the JIT compiles this once instead of again inside the loop that calls it.
+         */
         private void change(int i) {
             long sk = skaddr.getLong(i);
             int lifetime = (int) life.getLong(i);
             long t = ts.getLong(i);
-            int flags = flags(newstate, i);
+            byte[] name = newstate.bytes();
+            int at = newstate.start(i);
+            int flags = switch (newstate.length(i)) {
+                case 5 -> is(name, at, CLOSE_NAME) ? CLOSE : 0;
+                case 8 -> is(name, at, SYN_SENT) ? START | PROCESS : is(name, at, SYN_RECV) ? START
+                        : is(name, at, LAST_ACK) ? PROCESS : 0;
+                case 11 -> is(name, at, ESTABLISHED) ? START : 0;
+                default -> 0;
+            };
             int slot = open.find(sk);
             if (slot < 0 || open.life[slot] != lifetime) {
                 // a new lifetime of the address; an earlier one without a CLOSE can get no more rows
@@ -227,28 +243,6 @@ public final class CompleteConnections {
 
         private int commId(int row) {
             return comms.id(comm.bytes(), comm.start(row), comm.length(row));
-        }
-
-        /** What a state change's new state means to the rules: START, PROCESS, CLOSE or none of them. */
-        private static int flags(ColumnBatches.Column newstate, int row) {
-            byte[] b = newstate.bytes();
-            int at = newstate.start(row);
-            switch (newstate.length(row)) {
-                case 5:
-                    return is(b, at, CLOSE_NAME) ? CLOSE : 0;
-                case 8:
-                    if (is(b, at, SYN_SENT)) {
-                        return START | PROCESS;
-                    }
-                    if (is(b, at, SYN_RECV)) {
-                        return START;
-                    }
-                    return is(b, at, LAST_ACK) ? PROCESS : 0;
-                case 11:
-                    return is(b, at, ESTABLISHED) ? START : 0;
-                default:
-                    return 0;
-            }
         }
 
         private static boolean is(byte[] b, int at, byte[] name) {
@@ -322,81 +316,87 @@ public final class CompleteConnections {
          * order before they leave; a batch is handed over only between such groups.
          */
         private final class Output implements ColumnBatch {
-            private final ColumnBatches.Column[] out;
+            private ColumnBatches.Column[] out;
+            private ColumnBatches.Column[] spare;
             private int rows;
             private long[] closeNs = new long[OUTPUT_ROWS];
             private long[] firstNs = new long[OUTPUT_ROWS];
             private long[] skaddrs = new long[OUTPUT_ROWS];
-            private int groupStart;
+            private long lastClose = Long.MIN_VALUE;
+            private boolean ties;
 
             Output(int width) {
                 out = new ColumnBatches.Column[width];
+                spare = new ColumnBatches.Column[width];
                 for (int i = 0; i < width; i++) {
                     out[i] = new ColumnBatches.Column();
                     out[i].clear();
+                    spare[i] = new ColumnBatches.Column();
                 }
             }
 
+            /** A row's sort key, before its columns are appended. */
             void row(long close, long first, long sk) {
-                if (rows > groupStart && close != closeNs[groupStart]) {
-                    endGroup();
-                    if (rows >= OUTPUT_ROWS) {
-                        handOver(handler);
-                    }
+                // a full batch leaves, but never between rows closing in the same nanosecond
+                if (rows >= OUTPUT_ROWS && close != lastClose) {
+                    handOver();
                 }
                 if (rows == closeNs.length) {
                     closeNs = java.util.Arrays.copyOf(closeNs, rows * 2);
                     firstNs = java.util.Arrays.copyOf(firstNs, rows * 2);
                     skaddrs = java.util.Arrays.copyOf(skaddrs, rows * 2);
                 }
+                // without a branch: one taken for the first time late in a run (ties are rare)
+                // makes the JIT throw away and recompile the code around it
+                ties |= close == lastClose;
+                lastClose = close;
                 closeNs[rows] = close;
                 firstNs[rows] = first;
                 skaddrs[rows] = sk;
                 rows++;
             }
 
-            /** Puts the rows closing at the same time as the group's first in the view's order. */
-            void endGroup() {
-                int n = rows - groupStart;
-                if (n > 1) {
-                    Integer[] order = new Integer[n];
-                    for (int i = 0; i < n; i++) {
-                        order[i] = groupStart + i;
-                    }
-                    java.util.Arrays.sort(order, (a, b) -> firstNs[a] != firstNs[b] ? Long.compare(firstNs[a], firstNs[b])
-                            : Long.compareUnsigned(skaddrs[a], skaddrs[b]));
-                    for (int c = 0; c < out.length; c++) {
-                        boolean text = sources[c].text();
-                        ColumnBatches.Column group = new ColumnBatches.Column();
-                        group.clear();
-                        for (int i = 0; i < n; i++) {
-                            copy(out[c], order[i], group, text);
-                        }
-                        out[c].truncate(groupStart);
-                        for (int i = 0; i < n; i++) {
-                            copy(group, i, out[c], text);
-                        }
-                    }
-                    long[][] keys = {closeNs, firstNs, skaddrs};
-                    for (long[] key : keys) {
-                        long[] sorted = new long[n];
-                        for (int i = 0; i < n; i++) {
-                            sorted[i] = key[order[i]];
-                        }
-                        System.arraycopy(sorted, 0, key, groupStart, n);
-                    }
+            void handOver() {
+                if (ties) {
+                    sortTies();
                 }
-                groupStart = rows;
-            }
-
-            void handOver(Consumer<ColumnBatch> handler) {
                 if (rows > 0) {
                     handler.accept(this);
                 }
                 rows = 0;
-                groupStart = 0;
+                ties = false;
                 for (ColumnBatches.Column c : out) {
                     c.clear();
+                }
+            }
+
+            /**
+             * The view orders by (close time, first time, skaddr) and the file by time alone:
+             * rows closing in the same nanosecond are put in the view's order.
+             */
+            private void sortTies() {
+                Integer[] order = new Integer[rows];
+                for (int i = 0; i < rows; i++) {
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(order, (a, b) -> closeNs[a] != closeNs[b] ? Long.compare(closeNs[a], closeNs[b])
+                        : firstNs[a] != firstNs[b] ? Long.compare(firstNs[a], firstNs[b])
+                        : Long.compareUnsigned(skaddrs[a], skaddrs[b]));
+                for (int c = 0; c < out.length; c++) {
+                    boolean text = sources[c].text();
+                    spare[c].clear();
+                    for (int i = 0; i < rows; i++) {
+                        copy(out[c], order[i], spare[c], text);
+                    }
+                }
+                ColumnBatches.Column[] sorted = spare;
+                spare = out;
+                out = sorted;
+                for (long[] key : new long[][] {closeNs, firstNs, skaddrs}) {
+                    long[] copy = key.clone();
+                    for (int i = 0; i < rows; i++) {
+                        key[i] = copy[order[i]];
+                    }
                 }
             }
 
