@@ -434,6 +434,19 @@ public final class CompleteConnections {
             allocate(1 << 12);
         }
 
+        /** A view of another table's arrays as they are now (grow reads the old ones through it). */
+        private OpenLifetimes(OpenLifetimes table) {
+            keys = table.keys;
+            used = table.used;
+            life = table.life;
+            firstNs = table.firstNs;
+            startNs = table.startNs;
+            processTgid = table.processTgid;
+            processComm = table.processComm;
+            taskTgid = table.taskTgid;
+            taskComm = table.taskComm;
+        }
+
         private void allocate(int capacity) {
             keys = new long[capacity];
             used = new boolean[capacity];
@@ -503,43 +516,33 @@ public final class CompleteConnections {
         }
 
         private void move(int from, int to) {
-            keys[to] = keys[from];
-            life[to] = life[from];
-            firstNs[to] = firstNs[from];
-            startNs[to] = startNs[from];
-            processTgid[to] = processTgid[from];
-            processComm[to] = processComm[from];
-            taskTgid[to] = taskTgid[from];
-            taskComm[to] = taskComm[from];
+            copy(this, from, to);
+        }
+
+        /** Slot {@code from} of the source into slot {@code to} of this table. */
+        private void copy(OpenLifetimes source, int from, int to) {
+            keys[to] = source.keys[from];
+            life[to] = source.life[from];
+            firstNs[to] = source.firstNs[from];
+            startNs[to] = source.startNs[from];
+            processTgid[to] = source.processTgid[from];
+            processComm[to] = source.processComm[from];
+            taskTgid[to] = source.taskTgid[from];
+            taskComm[to] = source.taskComm[from];
         }
 
         private void grow() {
-            long[] k = keys;
-            boolean[] u = used;
-            int[] l = life;
-            long[] f = firstNs;
-            long[] s = startNs;
-            int[] pt = processTgid;
-            int[] pc = processComm;
-            int[] tt = taskTgid;
-            int[] tc = taskComm;
-            allocate(k.length * 2);
+            OpenLifetimes old = new OpenLifetimes(this);
+            allocate(old.keys.length * 2);
             int mask = keys.length - 1;
-            for (int i = 0; i < k.length; i++) {
-                if (u[i]) {
-                    int slot = home(k[i]);
+            for (int i = 0; i < old.keys.length; i++) {
+                if (old.used[i]) {
+                    int slot = home(old.keys[i]);
                     while (used[slot]) {
                         slot = (slot + 1) & mask;
                     }
                     used[slot] = true;
-                    keys[slot] = k[i];
-                    life[slot] = l[i];
-                    firstNs[slot] = f[i];
-                    startNs[slot] = s[i];
-                    processTgid[slot] = pt[i];
-                    processComm[slot] = pc[i];
-                    taskTgid[slot] = tt[i];
-                    taskComm[slot] = tc[i];
+                    copy(old, i, slot);
                 }
             }
         }

@@ -78,6 +78,36 @@ class CompleteConnectionsTest {
         }
     }
 
+    /**
+     * Thousands of connections open at once, closed in random order: the table of open lifetimes
+     * grows past its first size and removes entries from the middle of its probe runs.
+     */
+    @Test
+    void manyConnectionsOpenAtOnce() throws Exception {
+        Random random = new Random(11);
+        int n = 6000;
+        long t = 1_795_000_000_000_000_000L;
+        List<EventRow> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long sk = 0xffff888200000000L + i * 0x800L;
+            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "CLOSE", "SYN_SENT", 100 + i % 7, "curl", 1, 0, 1L, 2L));
+            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "SYN_SENT", "ESTABLISHED", 0, "swapper/0", 1, 1, 1L, 2L));
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, random);
+        for (int i : order) {
+            long sk = 0xffff888200000000L + i * 0x800L;
+            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "ESTABLISHED", "FIN_WAIT1", 100 + i % 7, "curl", 2, 1, 1L, 2L));
+            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "FIN_WAIT1", "CLOSE", 0, "swapper/0", i, 2, 1L, 2L));
+        }
+        Path trace = dir.resolve("many-open.parquet");
+        write(trace, rows);
+        assertEquals(n, assertSameAsView(trace));
+    }
+
     /** The rules on a timeline worked out by hand (see the comments for what each row must give). */
     @Test
     void theRulesOnAHandMadeTimeline() throws Exception {
