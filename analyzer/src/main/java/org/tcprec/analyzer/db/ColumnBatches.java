@@ -291,11 +291,6 @@ public final class ColumnBatches implements ColumnBatch, AutoCloseable {
             offsets[0] = 0;
         }
 
-        /** Drops the rows from {@code rows} on, for appending others in their place. */
-        void truncate(int rows) {
-            size = rows;
-        }
-
         void append(long value) {
             longs = grow(longs, size + 1);
             longs[size] = value;

@@ -16,7 +16,8 @@ import org.tcprec.cli.support.UserError;
  *
  * <p>Why not read them from the view: its hash aggregate holds a dozen arg_max states for every
  * lifetime of the trace at once (1.27 million in the 10-million-event benchmark trace, 2 s of
- * CPU and 800 MB), while the lifetimes open at any one moment are a few thousand, and the state
+ * CPU and over 800 MB), while the lifetimes open at any one moment are a few thousand (at most
+ * 1,821 there), and the state
  * changes come out of the file in time order. The rules are the view's (views.sql, {@code lives}),
  * restated for one pass; CompleteConnectionsTest holds the two together on every sample trace
  * and on generated timelines, for every column this class computes. For one trace; reports of
