@@ -94,7 +94,16 @@ final class LineBuffer {
             n = max;
         }
         room(n + width);
-        System.arraycopy(column.bytes(), column.start(row), buffer, length, n);
+        byte[] source = column.bytes();
+        int from = column.start(row);
+        if (n <= 16) {
+            // a report's strings are short (comm, a state, an IPv4 address): a loop beats arraycopy's call
+            for (int i = 0; i < n; i++) {
+                buffer[length + i] = source[from + i];
+            }
+        } else {
+            System.arraycopy(source, from, buffer, length, n);
+        }
         length += n;
         return spaces(width - n);
     }
