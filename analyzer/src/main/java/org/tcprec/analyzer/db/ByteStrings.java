@@ -35,10 +35,6 @@ final class ByteStrings {
         return values[id];
     }
 
-    int size() {
-        return count;
-    }
-
     private int add(int slot, byte[] value) {
         if (count == values.length) {
             values = Arrays.copyOf(values, count * 2);

@@ -217,7 +217,7 @@ public final class CompleteConnections {
             int slot = open.find(sk);
             if (slot < 0 || open.life[slot] != lifetime) {
                 // a new lifetime of the address; an earlier one without a CLOSE can get no more rows
-                slot = open.start(sk, lifetime, t);
+                slot = open.start(slot, sk, lifetime, t);
             }
             int task = (int) tgid.getLong(i);
             int commId = -1;
@@ -465,6 +465,16 @@ public final class CompleteConnections {
             return (int) (h >>> 40) & (keys.length - 1);
         }
 
+        /** The first unused slot of the key's probe run. */
+        private int freeSlot(long key) {
+            int mask = keys.length - 1;
+            int slot = home(key);
+            while (used[slot]) {
+                slot = (slot + 1) & mask;
+            }
+            return slot;
+        }
+
         int find(long key) {
             int mask = keys.length - 1;
             for (int slot = home(key); used[slot]; slot = (slot + 1) & mask) {
@@ -475,18 +485,17 @@ public final class CompleteConnections {
             return -1;
         }
 
-        /** The slot of a new lifetime of the address, replacing an earlier one still open there. */
-        int start(long key, int lifetime, long ns) {
-            int slot = find(key);
+        /**
+         * The slot of a new lifetime of the address: {@code found}, the slot {@link #find} gave
+         * (an earlier lifetime still open there, replaced), or a new one when it gave -1.
+         */
+        int start(int found, long key, int lifetime, long ns) {
+            int slot = found;
             if (slot < 0) {
                 if (2 * (size + 1) > keys.length) {
                     grow();
                 }
-                int mask = keys.length - 1;
-                slot = home(key);
-                while (used[slot]) {
-                    slot = (slot + 1) & mask;
-                }
+                slot = freeSlot(key);
                 used[slot] = true;
                 keys[slot] = key;
                 size++;
@@ -535,13 +544,9 @@ public final class CompleteConnections {
         private void grow() {
             OpenLifetimes old = new OpenLifetimes(this);
             allocate(old.keys.length * 2);
-            int mask = keys.length - 1;
             for (int i = 0; i < old.keys.length; i++) {
                 if (old.used[i]) {
-                    int slot = home(old.keys[i]);
-                    while (used[slot]) {
-                        slot = (slot + 1) & mask;
-                    }
+                    int slot = freeSlot(old.keys[i]);
                     used[slot] = true;
                     copy(old, i, slot);
                 }
