@@ -1,6 +1,7 @@
 package org.tcprec.analyzer;
 
 import java.io.PrintWriter;
+import java.util.List;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceMeta;
 import org.tcprec.format.TraceFooter;
@@ -10,7 +11,11 @@ public final class Warnings {
     private Warnings() {}
 
     public static void print(TraceDatabase db, PrintWriter err) {
-        for (TraceFooter f : db.footers()) {
+        print(db.footers(), err);
+    }
+
+    public static void print(List<TraceFooter> footers, PrintWriter err) {
+        for (TraceFooter f : footers) {
             TraceMeta m = new TraceMeta(f);
             if (m.lostEvents() > 0) {
                 err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full, or skipped by the kernel); counts and "

@@ -124,6 +124,36 @@ class CommandLineErrorsTest {
         assertEquals("keep me", Files.readString(existing));
     }
 
+    /**
+     * A 1.1 trace with a damaged data page: tcpstates reads it with the format's scan, which
+     * fails on the page in one line instead of printing wrong rows.
+     */
+    @Test
+    void tcpstatesOfADamagedPageFailsInOneLine() throws Exception {
+        Path trace = dir.resolve("damaged.parquet");
+        long t = 1_795_000_000_000_000_000L;
+        try (org.tcprec.format.TraceWriter w = new org.tcprec.format.TraceWriter(trace)) {
+            for (int i = 0; i < 50_000; i++) {
+                w.write(new org.tcprec.format.EventRow(t + i * 1000L, "inet_sock_set_state", 0, i % 300, i % 300,
+                        "comm" + i % 50, 1L, 1L, 0xffff888000000000L + (i % 500) * 64L, 2, "10.0.0.1", 40000 + i % 500,
+                        "10.0.0.2", 443, i % 2 == 0 ? "CLOSE" : "SYN_SENT", i % 2 == 0 ? "SYN_SENT" : "CLOSE", null, 6,
+                        0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+            }
+            w.metadata(java.util.Map.of("hostname", "h"));
+        }
+        TcprecRun intact = run("tcpstates", trace.toString());
+        assertEquals(0, intact.exit(), intact.err());
+        assertEquals(50_001, intact.out().lines().count());
+        org.apache.parquet.format.FileMetaData footer = org.tcprec.format.TraceFooter.parquetFooter(trace);
+        long page = footer.getRow_groups().get(0).getColumns().get(org.tcprec.format.Column.COMM.ordinal())
+                .getMeta_data().getData_page_offset();
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(trace.toFile(), "rw")) {
+            raf.seek(page);
+            raf.write(new byte[64]);
+        }
+        assertFailure(run("tcpstates", trace.toString()), "is damaged");
+    }
+
     @Test
     void recoverWithoutAJournalSaysSo() {
         assertFailure(run("recover", dir.resolve("x.parquet").toString()), "no journal");

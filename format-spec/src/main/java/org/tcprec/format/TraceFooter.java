@@ -20,11 +20,12 @@ import org.apache.parquet.format.Util;
 
 /**
  * What the footer of a trace says, read without touching the row data: the format version, the
- * recording's metadata, the row count and the columns present.
+ * recording's metadata, the row count and the columns present, and the Parquet footer itself
+ * (row groups, column chunks), which the format's own row reader (scan.TraceScanner) works from.
  */
 public record TraceFooter(
         Path path, String formatVersion, Map<String, Object> metadata, long rows, long fileBytes,
-        int rowGroups, List<String> columns) {
+        int rowGroups, List<String> columns, FileMetaData parquet) {
 
     /** Suffix of the journal a recording in progress (or interrupted) keeps beside its output. */
     public static final String JOURNAL_SUFFIX = ".tcprec-journal";
@@ -86,7 +87,12 @@ public record TraceFooter(
             columns.add(element.getName());
         }
         int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
-        return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns);
+        return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns, footer);
+    }
+
+    /** Any Parquet file's footer as Thrift reads it (a trace's is also in {@link #parquet()}). */
+    public static FileMetaData parquetFooter(Path path) throws IOException {
+        return readFileMetaData(path, Files.size(path));
     }
 
     /**

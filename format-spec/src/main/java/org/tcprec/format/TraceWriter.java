@@ -30,6 +30,11 @@ public final class TraceWriter implements AutoCloseable {
     private long rows;
 
     public TraceWriter(Path file) throws IOException {
+        this(file, ROW_GROUP_BYTES);
+    }
+
+    /** A writer whose row groups hold about rowGroupBytes each: small ones let tests cover several groups. */
+    public TraceWriter(Path file, long rowGroupBytes) throws IOException {
         Supplier<Map<String, String>> footer = this::footer;
         Builder builder = new Builder(new LocalOutputFile(file), footer);
         for (Column column : Column.HIGH_CARDINALITY) {
@@ -42,7 +47,7 @@ public final class TraceWriter implements AutoCloseable {
                 .withCodecFactory(new ZstdCodecs())
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withRowGroupSize(ROW_GROUP_BYTES)
+                .withRowGroupSize(rowGroupBytes)
                 .withDictionaryEncoding(true)
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                 .build();

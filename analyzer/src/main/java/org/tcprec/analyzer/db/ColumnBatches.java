@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.format.scan.ColumnVector;
 
 /**
  * A DuckDB result read as column batches through the Arrow C data interface, without a Java
@@ -23,7 +24,7 @@ import org.tcprec.cli.support.UserError;
  * DuckDB exposes the stream only to Arrow Java, so the native export call is reached by
  * reflection; the pinned DuckDB version and the analyzer's tests keep that honest.
  */
-public final class ColumnBatches implements ColumnBatch, AutoCloseable {
+public final class ColumnBatches implements BatchStream {
     // struct ArrowArrayStream { get_schema, get_next, get_last_error, release, private_data }
     private static final int STREAM_GET_SCHEMA = 0;
     private static final int STREAM_GET_NEXT = 8;
@@ -68,7 +69,7 @@ public final class ColumnBatches implements ColumnBatch, AutoCloseable {
 
     private final Pointer stream;
     private final char[] formats;
-    private final Column[] columns;
+    private final ArrowColumn[] columns;
     private final java.util.concurrent.BlockingQueue<Object> fetched = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
     private final Thread fetcher;
     private volatile boolean closing;
@@ -78,9 +79,9 @@ public final class ColumnBatches implements ColumnBatch, AutoCloseable {
     private ColumnBatches(Pointer stream, char[] formats) {
         this.stream = stream;
         this.formats = formats;
-        this.columns = new Column[formats.length];
+        this.columns = new ArrowColumn[formats.length];
         for (int i = 0; i < formats.length; i++) {
-            columns[i] = new Column();
+            columns[i] = new ArrowColumn();
         }
         fetcher = new Thread(this::fetch, "tcprec-result-fetch");
         fetcher.setDaemon(true);
@@ -190,8 +191,8 @@ public final class ColumnBatches implements ColumnBatch, AutoCloseable {
     }
 
     @Override
-    public Column column(int index) {
-        return columns[index];
+    public ColumnVector column(int index) {
+        return columns[index].vector;
     }
 
     @Override
@@ -215,45 +216,43 @@ public final class ColumnBatches implements ColumnBatch, AutoCloseable {
     }
 
     /**
-     * One column of a batch, copied out of Arrow's native buffers into Java arrays when the batch
-     * is taken: one bulk copy per buffer, after which every value is a plain array read. Read in
-     * place through direct ByteBuffers, each value paid bounds and memory-scope checks, and the
-     * short strings of a report line (a comm, an address, a state) cost more to copy than to print.
+     * One column of a batch, copied out of Arrow's native buffers into the vector's Java arrays
+     * when the batch is taken: one bulk copy per buffer, after which every value is a plain array
+     * read. Read in place through direct ByteBuffers, each value paid bounds and memory-scope
+     * checks, and the short strings of a report line (a comm, an address, a state) cost more to
+     * copy than to print.
      */
-    public static final class Column {
-        // reused from batch to batch (a report reads a hundred batches of 65,536 rows), grown when short
-        private boolean hasNulls;
-        private long bitmapOffset;
-        private long[] longs = new long[0];
+    private static final class ArrowColumn {
+        final ColumnVector vector = new ColumnVector();
         private int[] ints = new int[0];
         private int[] offsets = new int[0];
-        private byte[] bytes = new byte[0];
         private byte[] bitmap = new byte[0];
-        /** Rows appended since {@link #clear}. */
-        private int size;
+        private byte[] bytes = new byte[0];
 
-        private void load(Pointer child, long parentOffset, int rows, char format) {
+        void load(Pointer child, long parentOffset, int rows, char format) {
             long offset = child.getLong(ARRAY_OFFSET) + parentOffset;
             Pointer buffers = child.getPointer(ARRAY_BUFFERS);
             Pointer nulls = buffers.getPointer(0);
-            hasNulls = child.getLong(ARRAY_NULL_COUNT) != 0 && nulls != null;
+            boolean hasNulls = child.getLong(ARRAY_NULL_COUNT) != 0 && nulls != null;
+            vector.hasNulls(hasNulls);
             if (hasNulls) {
                 int bitmapBytes = (int) ((offset + rows + 7) / 8);
                 bitmap = atLeast(bitmap, bitmapBytes);
                 nulls.read(0, bitmap, 0, bitmapBytes);
-                bitmapOffset = offset;
+                boolean[] isNull = vector.nulls(rows);
+                for (int i = 0; i < rows; i++) {
+                    long bit = offset + i;
+                    isNull[i] = (bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0;
+                }
             }
             Pointer v = buffers.getPointer(Long.BYTES);
             switch (format) {
-                case 'l', 'L' -> {
-                    longs = longs.length >= rows ? longs : new long[rows];
-                    v.read(offset * Long.BYTES, longs, 0, rows);
-                }
+                case 'l', 'L' -> v.read(offset * Long.BYTES, vector.longs(rows), 0, rows);
                 case 'i' -> {
                     // INTEGER columns (pids, ports) arrive as 32 bits and are read as longs
                     ints = ints.length >= rows ? ints : new int[rows];
                     v.read(offset * Integer.BYTES, ints, 0, rows);
-                    longs = longs.length >= rows ? longs : new long[rows];
+                    long[] longs = vector.longs(rows);
                     for (int i = 0; i < rows; i++) {
                         longs[i] = ints[i];
                     }
@@ -268,101 +267,19 @@ public final class ColumnBatches implements ColumnBatch, AutoCloseable {
                     if (end > first && d != null) {
                         d.read(first, bytes, 0, end - first);
                     }
-                    if (first != 0) {
-                        for (int i = 0; i <= rows; i++) {
-                            offsets[i] -= first;
-                        }
+                    int[] starts = vector.starts(rows);
+                    int[] lengths = vector.lengths(rows);
+                    for (int i = 0; i < rows; i++) {
+                        starts[i] = offsets[i] - first;
+                        lengths[i] = offsets[i + 1] - offsets[i];
                     }
+                    vector.bytes(bytes);
                 }
             }
         }
 
-        /**
-         * Empties the column for {@link #append} (a column that rows are computed into rather than
-         * copied from Arrow).
-         */
-        void clear() {
-            size = 0;
-            hasNulls = false;
-            bitmapOffset = 0;
-            if (offsets.length == 0) {
-                offsets = new int[1];
-            }
-            offsets[0] = 0;
-        }
-
-        void append(long value) {
-            longs = grow(longs, size + 1);
-            longs[size] = value;
-            valid(size++, true);
-        }
-
-        void appendNull() {
-            longs = grow(longs, size + 1);
-            offsets = grow(offsets, size + 2);
-            offsets[size + 1] = offsets[size];
-            valid(size++, false);
-        }
-
-        void append(byte[] source, int start, int length) {
-            offsets = grow(offsets, size + 2);
-            int end = offsets[size];
-            bytes = grow(bytes, end + length);
-            System.arraycopy(source, start, bytes, end, length);
-            offsets[size + 1] = end + length;
-            valid(size++, true);
-        }
-
-        private void valid(int row, boolean valid) {
-            bitmap = grow(bitmap, row / 8 + 1);
-            if (valid) {
-                bitmap[row >>> 3] |= (byte) (1 << (row & 7));
-            } else {
-                bitmap[row >>> 3] &= (byte) ~(1 << (row & 7));
-                hasNulls = true;
-            }
-        }
-
-        private static long[] grow(long[] array, int length) {
-            return array.length >= length ? array : java.util.Arrays.copyOf(array, Math.max(length, array.length * 2));
-        }
-
-        private static int[] grow(int[] array, int length) {
-            return array.length >= length ? array : java.util.Arrays.copyOf(array, Math.max(length, array.length * 2));
-        }
-
-        private static byte[] grow(byte[] array, int length) {
-            return array.length >= length ? array : java.util.Arrays.copyOf(array, Math.max(length, array.length * 2));
-        }
-
         private static byte[] atLeast(byte[] array, int length) {
             return array.length >= length ? array : new byte[Math.max(length, array.length + array.length / 2)];
-        }
-
-        public boolean isNull(int row) {
-            long bit = bitmapOffset + row;
-            return hasNulls && (bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0;
-        }
-
-        public long getLong(int row) {
-            return longs[row];
-        }
-
-        /** A VARCHAR value's bytes: start in {@link #bytes()}, and length. */
-        public int start(int row) {
-            return offsets[row];
-        }
-
-        public int length(int row) {
-            return offsets[row + 1] - offsets[row];
-        }
-
-        public byte[] bytes() {
-            return bytes;
-        }
-
-        public String getString(int row) {
-            return new String(bytes, offsets[row], length(row), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

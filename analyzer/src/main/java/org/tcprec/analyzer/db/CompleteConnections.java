@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.db;
 
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -90,20 +92,10 @@ public final class CompleteConnections {
         }
         // a 1.0 file's lifetimes are derived by a window that reorders rows
         String fileOrder = db.scansInTimeOrder() ? "" : " ORDER BY seq";
-        List<String> closeColumns = new ArrayList<>();
-        Source[] sources = new Source[columns.size()];
-        int[] closeIndex = new int[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            sources[i] = Source.of(columns.get(i));
-            if (sources[i] == Source.CLOSE_ROW_NUMBER || sources[i] == Source.CLOSE_ROW_TEXT) {
-                closeColumns.add(Source.closeRowColumn(columns.get(i)));
-                closeIndex[i] = closeColumns.size() + 1; // after skaddr and life
-            }
-        }
-        boolean owners = byOwner || columns.contains("owner_pid") || columns.contains("owner_comm");
-        String changes = "SELECT skaddr, life, ts_ns, newstate, tgid, comm FROM state_changes" + fileOrder;
-        String closes = "SELECT skaddr, life" + (closeColumns.isEmpty() ? "" : ", " + String.join(", ", closeColumns))
-                + " FROM state_changes WHERE newstate = 'CLOSE' AND " + filterSql + fileOrder;
+        Plan plan = new Plan(columns, byOwner);
+        String changes = "SELECT " + String.join(", ", CHANGE_COLUMNS) + " FROM state_changes" + fileOrder;
+        String closes = "SELECT " + String.join(", ", plan.closeColumns) + " FROM state_changes WHERE newstate = 'CLOSE' AND "
+                + filterSql + fileOrder;
         db.withThreads(1, () -> {
             Connection second = db.newConnection();
             try (PreparedStatement changeQuery = db.connection().prepareStatement(changes);
@@ -113,7 +105,7 @@ public final class CompleteConnections {
                         ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
                         ResultSet closeRows = closeQuery.executeQuery();
                         ColumnBatches closeBatches = ColumnBatches.of(closeRows, CLOSE_BATCH_ROWS)) {
-                    new Pass(sources, closeIndex, owners, pid, byOwner, closeBatches, handler).run(changeBatches);
+                    new Pass(plan, pid, byOwner, closeBatches, handler).run(changeBatches);
                 }
             } catch (SQLException e) {
                 throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
@@ -121,6 +113,30 @@ public final class CompleteConnections {
                 TraceDatabase.closeQuietly(second);
             }
         });
+    }
+
+    /** The state_changes columns the rules read from every change, in this order. */
+    private static final List<String> CHANGE_COLUMNS = List.of("skaddr", "life", "ts_ns", "newstate", "tgid", "comm");
+
+    /** Where each output column comes from, and the columns read from the CLOSE rows (skaddr and life first). */
+    private static final class Plan {
+        final Source[] sources;
+        final int[] closeIndex;
+        final List<String> closeColumns = new ArrayList<>(List.of("skaddr", "life"));
+        final boolean owners;
+
+        Plan(List<String> columns, boolean byOwner) {
+            sources = new Source[columns.size()];
+            closeIndex = new int[columns.size()];
+            for (int i = 0; i < columns.size(); i++) {
+                sources[i] = Source.of(columns.get(i));
+                if (sources[i] == Source.CLOSE_ROW_NUMBER || sources[i] == Source.CLOSE_ROW_TEXT) {
+                    closeColumns.add(Source.closeRowColumn(columns.get(i)));
+                    closeIndex[i] = closeColumns.size() - 1;
+                }
+            }
+            owners = byOwner || columns.contains("owner_pid") || columns.contains("owner_comm");
+        }
     }
 
     /** The state of one pass: the open lifetimes, the cursor into the CLOSE rows, the output batch. */
@@ -139,7 +155,7 @@ public final class CompleteConnections {
         private final boolean owners;
         private final long pidFilter;
         private final boolean byOwner;
-        private final ColumnBatches closes;
+        private final BatchStream closes;
         private final Consumer<ColumnBatch> handler;
 
         private final OpenLifetimes open = new OpenLifetimes();
@@ -151,11 +167,10 @@ public final class CompleteConnections {
 
         private final Output output;
 
-        Pass(Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner,
-                ColumnBatches closes, Consumer<ColumnBatch> handler) {
-            this.sources = sources;
-            this.closeIndex = closeIndex;
-            this.owners = owners;
+        Pass(Plan plan, long pidFilter, boolean byOwner, BatchStream closes, Consumer<ColumnBatch> handler) {
+            this.sources = plan.sources;
+            this.closeIndex = plan.closeIndex;
+            this.owners = plan.owners;
             this.pidFilter = pidFilter;
             this.byOwner = byOwner;
             this.closes = closes;
@@ -171,14 +186,14 @@ public final class CompleteConnections {
             } while (!closesEnded && closes.rows() == 0);
         }
 
-        private ColumnBatches.Column skaddr;
-        private ColumnBatches.Column life;
-        private ColumnBatches.Column ts;
-        private ColumnBatches.Column newstate;
-        private ColumnBatches.Column tgid;
-        private ColumnBatches.Column comm;
+        private ColumnVector skaddr;
+        private ColumnVector life;
+        private ColumnVector ts;
+        private ColumnVector newstate;
+        private ColumnVector tgid;
+        private ColumnVector comm;
 
-        void run(ColumnBatches changes) {
+        void run(BatchStream changes) {
             while (changes.next()) {
                 skaddr = changes.column(0);
                 life = changes.column(1);
@@ -273,7 +288,7 @@ public final class CompleteConnections {
                 if (pidFilter == 0 || (byOwner ? ownerPid : pid) == pidFilter) {
                     output.row(closeNs, open.firstNs[slot], sk);
                     for (int c = 0; c < sources.length; c++) {
-                        ColumnBatches.Column out = output.column(c);
+                        ColumnVector out = output.column(c);
                         switch (sources[c]) {
                             case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(closes.column(closeIndex[c]), row, out, sources[c].text());
                             case SKADDR -> out.append(sk);
@@ -296,12 +311,12 @@ public final class CompleteConnections {
             }
         }
 
-        private void text(ColumnBatches.Column out, int id) {
+        private void text(ColumnVector out, int id) {
             byte[] b = comms.bytes(id);
             out.append(b, 0, b.length);
         }
 
-        private static void copy(ColumnBatches.Column from, int row, ColumnBatches.Column to, boolean text) {
+        private static void copy(ColumnVector from, int row, ColumnVector to, boolean text) {
             if (from.isNull(row)) {
                 to.appendNull();
             } else if (text) {
@@ -317,8 +332,8 @@ public final class CompleteConnections {
          * order before they leave; a batch is handed over only between such groups.
          */
         private final class Output implements ColumnBatch {
-            private ColumnBatches.Column[] out;
-            private ColumnBatches.Column[] spare;
+            private ColumnVector[] out;
+            private ColumnVector[] spare;
             private int rows;
             private long[] closeNs = new long[OUTPUT_ROWS];
             private long[] firstNs = new long[OUTPUT_ROWS];
@@ -327,12 +342,12 @@ public final class CompleteConnections {
             private boolean ties;
 
             Output(int width) {
-                out = new ColumnBatches.Column[width];
-                spare = new ColumnBatches.Column[width];
+                out = new ColumnVector[width];
+                spare = new ColumnVector[width];
                 for (int i = 0; i < width; i++) {
-                    out[i] = new ColumnBatches.Column();
+                    out[i] = new ColumnVector();
                     out[i].clear();
-                    spare[i] = new ColumnBatches.Column();
+                    spare[i] = new ColumnVector();
                 }
             }
 
@@ -366,7 +381,7 @@ public final class CompleteConnections {
                 }
                 rows = 0;
                 ties = false;
-                for (ColumnBatches.Column c : out) {
+                for (ColumnVector c : out) {
                     c.clear();
                 }
             }
@@ -390,7 +405,7 @@ public final class CompleteConnections {
                         copy(out[c], order[i], spare[c], text);
                     }
                 }
-                ColumnBatches.Column[] sorted = spare;
+                ColumnVector[] sorted = spare;
                 spare = out;
                 out = sorted;
                 for (long[] key : new long[][] {closeNs, firstNs, skaddrs}) {
@@ -407,7 +422,7 @@ public final class CompleteConnections {
             }
 
             @Override
-            public ColumnBatches.Column column(int index) {
+            public ColumnVector column(int index) {
                 return out[index];
             }
         }

@@ -44,6 +44,11 @@ public final class TraceDatabase implements AutoCloseable {
 
     /** With deriveLifetimes, every file is read as a 1.0 file would be: for the test that holds the two rule sets together. */
     static TraceDatabase open(List<Path> files, boolean deriveLifetimes) {
+        return connect(readFooters(files), deriveLifetimes);
+    }
+
+    /** The traces' footers, each checked to be a readable trace; at least one. */
+    public static List<TraceFooter> readFooters(List<Path> files) {
         if (files.isEmpty()) {
             throw new UserError("no trace file given");
         }
@@ -55,6 +60,15 @@ public final class TraceDatabase implements AutoCloseable {
                 throw new UserError(e.getMessage(), e);
             }
         }
+        return footers;
+    }
+
+    /** The traces whose footers {@link #readFooters} read. */
+    public static TraceDatabase of(List<TraceFooter> footers) {
+        return connect(footers, false);
+    }
+
+    private static TraceDatabase connect(List<TraceFooter> footers, boolean deriveLifetimes) {
         try {
             // The driver directly: in a shaded jar, DriverManager's service lookup can miss it.
             java.util.Properties properties = new java.util.Properties();

@@ -1,11 +1,11 @@
 package org.tcprec.analyzer.report;
 
+import org.tcprec.format.scan.ColumnVector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
 
@@ -88,7 +88,7 @@ final class LineBuffer {
     }
 
     /** %-WIDTH.MAXs of a VARCHAR value (max < 0: no truncation); bytes, as C counts them. */
-    LineBuffer text(ColumnBatches.Column column, int row, int width, int max) {
+    LineBuffer text(ColumnVector column, int row, int width, int max) {
         int n = column.length(row);
         if (max >= 0 && n > max) {
             n = max;

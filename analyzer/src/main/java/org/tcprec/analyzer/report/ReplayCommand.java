@@ -1,21 +1,24 @@
 package org.tcprec.analyzer.report;
 
+import org.tcprec.format.scan.ColumnVector;
 import java.io.PrintWriter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.analyzer.db.ColumnBatch;
+import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,16 +40,27 @@ public abstract class ReplayCommand implements Callable<Integer> {
         options.checkOutputFlags();
         options.family();
         out = spec.commandLine().getOut();
-        try (TraceDatabase db = TraceDatabase.open(TraceFiles.expand(options.traces))) {
-            Warnings.print(db, spec.commandLine().getErr());
-            clock = new Clock(db.footers().get(0));
-            report(db);
+        List<TraceFooter> footers = TraceDatabase.readFooters(TraceFiles.expand(options.traces));
+        Warnings.print(footers, spec.commandLine().getErr());
+        clock = new Clock(footers.get(0));
+        if (footers.size() > 1 || !reportFromScan(footers.get(0))) {
+            try (TraceDatabase db = TraceDatabase.of(footers)) {
+                report(db);
+            }
         }
         out.flush();
         return ExitCodes.OK;
     }
 
     protected abstract void report(TraceDatabase db);
+
+    /**
+     * Prints the report of one trace from the format's own scan instead of DuckDB, when the
+     * report has such a path and the trace allows it; false leaves the report to {@link #report}.
+     */
+    protected boolean reportFromScan(TraceFooter footer) {
+        return false;
+    }
 
     /** The header's -T and -t columns (libbpf-tools labels its HH:MM:SS column "TIME(s)"). */
     protected String headerTimePrefix() {
@@ -99,7 +113,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
      * (its offset at the recording's start), and bcc's seconds since the first line printed.
      * {@code ns} is the event-time column, which a report selects only when -T or -t asks for it.
      */
-    protected void timePrefix(LineBuffer line, ColumnBatches.Column ns, int row, char separator) {
+    protected void timePrefix(LineBuffer line, ColumnVector ns, int row, char separator) {
         if (ns != null) {
             timePrefix(line, ns.getLong(row), separator);
         }
@@ -122,11 +136,11 @@ public abstract class ReplayCommand implements Callable<Integer> {
         return line.ch((char) ('0' + v / 10)).ch((char) ('0' + v % 10));
     }
 
-    protected static LineBuffer nullableNumber(LineBuffer line, ColumnBatches.Column column, int row, int width) {
+    protected static LineBuffer nullableNumber(LineBuffer line, ColumnVector column, int row, int width) {
         return column.isNull(row) ? line.text("-", width) : line.number(column.getLong(row), width, true);
     }
 
-    protected static LineBuffer nullableUnsigned(LineBuffer line, ColumnBatches.Column column, int row) {
+    protected static LineBuffer nullableUnsigned(LineBuffer line, ColumnVector column, int row) {
         return column.isNull(row) ? line.ch('-') : line.utf8(Long.toUnsignedString(column.getLong(row)));
     }
 

@@ -1,9 +1,9 @@
 package org.tcprec.analyzer.report;
 
+import org.tcprec.format.scan.ColumnVector;
 import java.util.ArrayList;
 import java.util.List;
-import org.tcprec.analyzer.db.ColumnBatch;
-import org.tcprec.analyzer.db.ColumnBatches;
+import org.tcprec.format.scan.ColumnBatch;
 
 /**
  * The columns a report's query selects, and where each one landed. Columns the output does not
@@ -33,7 +33,7 @@ final class SelectedColumns {
     }
 
     /** The batch's column at an index from {@link #addIf}, or null when it was left out. */
-    static ColumnBatches.Column column(ColumnBatch batch, int index) {
+    static ColumnVector column(ColumnBatch batch, int index) {
         return index < 0 ? null : batch.column(index);
     }
 }

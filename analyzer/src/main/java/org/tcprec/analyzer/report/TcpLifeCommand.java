@@ -1,10 +1,10 @@
 package org.tcprec.analyzer.report;
 
+import org.tcprec.format.scan.ColumnVector;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.tcprec.analyzer.db.ColumnBatch;
-import org.tcprec.analyzer.db.ColumnBatches;
+import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.analyzer.db.CompleteConnections;
 import org.tcprec.analyzer.db.TraceDatabase;
 import picocli.CommandLine.Command;
@@ -80,20 +80,20 @@ public final class TcpLifeCommand extends ReplayCommand {
         private final int netnsAt;
         private final int cgroupAt;
         private final int noteAt;
-        private ColumnBatches.Column ts;
-        private ColumnBatches.Column owner;
-        private ColumnBatches.Column comm;
-        private ColumnBatches.Column family;
-        private ColumnBatches.Column laddr;
-        private ColumnBatches.Column lport;
-        private ColumnBatches.Column raddr;
-        private ColumnBatches.Column rport;
-        private ColumnBatches.Column tx;
-        private ColumnBatches.Column rx;
-        private ColumnBatches.Column shown;
-        private ColumnBatches.Column netns;
-        private ColumnBatches.Column cgroup;
-        private ColumnBatches.Column note;
+        private ColumnVector ts;
+        private ColumnVector owner;
+        private ColumnVector comm;
+        private ColumnVector family;
+        private ColumnVector laddr;
+        private ColumnVector lport;
+        private ColumnVector raddr;
+        private ColumnVector rport;
+        private ColumnVector tx;
+        private ColumnVector rx;
+        private ColumnVector shown;
+        private ColumnVector netns;
+        private ColumnVector cgroup;
+        private ColumnVector note;
 
         Lines(SelectedColumns selected, String p, int width) {
             this.width = width;

@@ -1,8 +1,10 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.analyzer.db.ColumnBatch;
-import org.tcprec.analyzer.db.ColumnBatches;
+import org.tcprec.format.scan.ColumnVector;
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.analyzer.db.StateChangeScan;
 import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.format.TraceFooter;
 import picocli.CommandLine.Command;
 
 @Command(name = "tcpstates", mixinStandardHelpOptions = true,
@@ -10,6 +12,26 @@ import picocli.CommandLine.Command;
             "Columns and widths follow libbpf-tools' tcpstates; -t and -s (which only bcc's Python tcpstates has) "
                 + "follow the Python tool."})
 public final class TcpStatesCommand extends ReplayCommand {
+    /** One trace, not --json: the rows from the format's scan (StateChangeScan), printed by the same Lines. */
+    @Override
+    protected boolean reportFromScan(TraceFooter footer) {
+        if (options.json) {
+            return false;
+        }
+        boolean wide = options.wide || options.extended;
+        SelectedColumns selected = new SelectedColumns();
+        Lines lines = new Lines(selected, wide);
+        StateChangeScan scan = StateChangeScan.of(footer, selected.expressions());
+        if (scan == null) {
+            return false;
+        }
+        printHeader(wide);
+        out.flush(); // the lines go to the stream under the writer
+        scan.rows(options.family(), options.localPorts, options.remotePorts, lines::batch);
+        lines.line.finish();
+        return true;
+    }
+
     @Override
     protected void report(TraceDatabase db) {
         boolean wide = options.wide || options.extended;
@@ -46,20 +68,20 @@ public final class TcpStatesCommand extends ReplayCommand {
         private final int familyAt;
         private final int netnsAt;
         private final int cgroupAt;
-        private ColumnBatches.Column ts;
-        private ColumnBatches.Column skaddr;
-        private ColumnBatches.Column pid;
-        private ColumnBatches.Column comm;
-        private ColumnBatches.Column family;
-        private ColumnBatches.Column laddr;
-        private ColumnBatches.Column lport;
-        private ColumnBatches.Column raddr;
-        private ColumnBatches.Column rport;
-        private ColumnBatches.Column oldstate;
-        private ColumnBatches.Column newstate;
-        private ColumnBatches.Column ns;
-        private ColumnBatches.Column netns;
-        private ColumnBatches.Column cgroup;
+        private ColumnVector ts;
+        private ColumnVector skaddr;
+        private ColumnVector pid;
+        private ColumnVector comm;
+        private ColumnVector family;
+        private ColumnVector laddr;
+        private ColumnVector lport;
+        private ColumnVector raddr;
+        private ColumnVector rport;
+        private ColumnVector oldstate;
+        private ColumnVector newstate;
+        private ColumnVector ns;
+        private ColumnVector netns;
+        private ColumnVector cgroup;
 
         Lines(SelectedColumns selected, boolean wide) {
             this.wide = wide;

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.db;
 
+import org.tcprec.format.scan.ColumnVector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tcprec.format.EventRow;
+import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.TraceWriter;
 
 /**
@@ -217,22 +219,24 @@ class CompleteConnectionsTest {
     private static List<List<Object>> replay(TraceDatabase db, List<String> columns, Object[] f) {
         List<List<Object>> rows = new ArrayList<>();
         CompleteConnections.replay(db, columns, FILTER, new Object[] {f[0], f[0], f[1], f[1], f[2], f[2]},
-                ((Number) f[3]).longValue(), (Boolean) f[4], batch -> {
-                    for (int r = 0; r < batch.rows(); r++) {
-                        List<Object> row = new ArrayList<>();
-                        for (int c = 0; c < columns.size(); c++) {
-                            ColumnBatches.Column column = batch.column(c);
-                            boolean text = columns.get(c).endsWith("comm") || columns.get(c).endsWith("addr")
-                                    && !columns.get(c).equals("skaddr");
-                            row.add(column.isNull(r) ? null : text ? column.getString(r) : (Object) column.getLong(r));
-                        }
-                        rows.add(row);
-                    }
-                });
+                ((Number) f[3]).longValue(), (Boolean) f[4], batch -> collect(batch, columns, rows));
         return rows;
     }
 
-    private static void write(Path trace, List<EventRow> rows) throws Exception {
+    private static void collect(ColumnBatch batch, List<String> columns, List<List<Object>> rows) {
+        for (int r = 0; r < batch.rows(); r++) {
+            List<Object> row = new ArrayList<>();
+            for (int c = 0; c < columns.size(); c++) {
+                ColumnVector column = batch.column(c);
+                boolean text = columns.get(c).endsWith("comm") || columns.get(c).endsWith("addr")
+                        && !columns.get(c).equals("skaddr");
+                row.add(column.isNull(r) ? null : text ? column.getString(r) : (Object) column.getLong(r));
+            }
+            rows.add(row);
+        }
+    }
+
+    static void write(Path trace, List<EventRow> rows) throws Exception {
         try (TraceWriter w = new TraceWriter(trace)) {
             for (EventRow row : rows) {
                 w.write(row);

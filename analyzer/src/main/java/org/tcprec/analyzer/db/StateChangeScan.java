@@ -1,0 +1,221 @@
+package org.tcprec.analyzer.db;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+import org.apache.parquet.format.FileMetaData;
+import org.tcprec.cli.support.UserError;
+import org.tcprec.format.TraceFooter;
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
+import org.tcprec.format.scan.ScanBatch;
+import org.tcprec.format.scan.TraceScanException;
+import org.tcprec.format.scan.TraceScanner;
+
+/**
+ * The state_changes view (views.sql) of one trace, read with the format's own scanner instead
+ * of DuckDB, for tcpstates: a line for most rows of a trace, where DuckDB's scan and export of
+ * the rows cost twice the scanner's decoding, and loading DuckDB alone is a tenth of a second.
+ * The view is a projection of the file, so its definition carries over in three rules: the rows
+ * of event inet_sock_set_state, ts_ns is the time column (nanoseconds since the epoch in both),
+ * and a null ns_in_oldstate reads as 0, as the view's coalesce makes it (the scanner gives a
+ * null row the value 0). ReportOptions.FILTER_SQL's family and port conditions become the
+ * scanner's conditions. StateChangeScanTest holds the two readings equal.
+ */
+public final class StateChangeScan {
+    /** The view's columns this scan can give, and the file column each one is. */
+    private static final Map<String, String> FILE_COLUMNS = Map.ofEntries(
+            Map.entry("ts_ns", "time"), Map.entry("skaddr", "skaddr"), Map.entry("tgid", "tgid"),
+            Map.entry("comm", "comm"), Map.entry("family", "family"), Map.entry("laddr", "laddr"),
+            Map.entry("lport", "lport"), Map.entry("raddr", "raddr"), Map.entry("rport", "rport"),
+            Map.entry("oldstate", "oldstate"), Map.entry("newstate", "newstate"),
+            Map.entry("ns_in_oldstate", "ns_in_oldstate"), Map.entry("netns", "netns"),
+            Map.entry("cgroup_id", "cgroup_id"));
+    private static final String STATE_CHANGE = "inet_sock_set_state";
+    private static final int BATCH_ROWS = 1 << 16;
+    /** Batches in flight: the scanner fills one while the report prints another. */
+    private static final int BATCHES = 3;
+
+    private final TraceFooter footer;
+    private final FileMetaData parquet;
+    private final List<String> fileColumns;
+    /** Where ns_in_oldstate is among the columns, or -1. */
+    private final int nsInOldstate;
+
+    private StateChangeScan(TraceFooter footer, FileMetaData parquet, List<String> fileColumns) {
+        this.footer = footer;
+        this.parquet = parquet;
+        this.fileColumns = fileColumns;
+        this.nsInOldstate = fileColumns.indexOf("ns_in_oldstate");
+    }
+
+    /**
+     * The scan of these view columns from the trace, or null when the view must be read through
+     * DuckDB: a 1.0 trace (its lifetimes are derived by a window over the file), a column
+     * outside the projection, or pages the scanner does not decode.
+     */
+    public static StateChangeScan of(TraceFooter footer, List<String> viewColumns) {
+        if (!footer.columns().contains("life") || !footer.columns().contains("ns_in_oldstate")) {
+            return null;
+        }
+        List<String> fileColumns = new ArrayList<>();
+        for (String column : viewColumns) {
+            String file = FILE_COLUMNS.get(column);
+            if (file == null || fileColumns.contains(file)) {
+                return null;
+            }
+            fileColumns.add(file);
+        }
+        FileMetaData parquet = footer.parquet();
+        List<String> read = new ArrayList<>(fileColumns);
+        read.addAll(List.of("event", "family", "lport", "rport"));
+        if (TraceScanner.unsupported(parquet, read) != null) {
+            return null;
+        }
+        return new StateChangeScan(footer, parquet, fileColumns);
+    }
+
+    /**
+     * The view's rows that pass the filters (family 0 and empty port lists: no filter), in file
+     * order, handed to the handler batch by batch on the calling thread.
+     */
+    public void rows(int family, List<Integer> localPorts, List<Integer> remotePorts, Consumer<ColumnBatch> handler) {
+        try (BatchStream rows = open(null, family, localPorts, remotePorts)) {
+            while (rows.next()) {
+                handler.accept(rows);
+            }
+        }
+    }
+
+    /**
+     * The same rows as a stream that the caller pulls from, decoded ahead on a thread of its own;
+     * newstate, when given, keeps only the rows of that new state.
+     */
+    public BatchStream open(String newstate, int family, List<Integer> localPorts, List<Integer> remotePorts) {
+        TraceScanner scanner;
+        try {
+            scanner = TraceScanner.open(footer.path(), parquet, fileColumns, BATCH_ROWS);
+        } catch (IOException e) {
+            throw new UserError(footer.path() + ": cannot read: " + e.getMessage(), e);
+        }
+        scanner.whereEquals("event", STATE_CHANGE);
+        if (newstate != null) {
+            scanner.whereEquals("newstate", newstate);
+        }
+        if (family != 0) {
+            scanner.whereIn("family", new long[] {family});
+        }
+        if (!localPorts.isEmpty()) {
+            scanner.whereIn("lport", longs(localPorts));
+        }
+        if (!remotePorts.isEmpty()) {
+            scanner.whereIn("rport", longs(remotePorts));
+        }
+        return new Decoded(scanner);
+    }
+
+    /** Batches decoded ahead: the scanner fills one on its thread while the caller reads another. */
+    private final class Decoded implements BatchStream {
+        private final TraceScanner scanner;
+        private final BlockingQueue<ScanBatch> free = new ArrayBlockingQueue<>(BATCHES);
+        private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(BATCHES + 1);
+        private final Object end = new Object();
+        private final Thread decoder;
+        private ScanBatch current;
+        private boolean ended;
+
+        Decoded(TraceScanner scanner) {
+            this.scanner = scanner;
+            for (int i = 0; i < BATCHES; i++) {
+                free.add(scanner.newBatch());
+            }
+            decoder = new Thread(this::decode, "tcprec-trace-scan");
+            decoder.setDaemon(true);
+            decoder.start();
+        }
+
+        private void decode() {
+            try {
+                while (true) {
+                    ScanBatch batch = free.take();
+                    if (!scanner.next(batch)) {
+                        full.put(end);
+                        return;
+                    }
+                    full.put(batch);
+                }
+            } catch (InterruptedException e) {
+                // the reader stopped early (an error, or its output closed)
+            } catch (IOException | TraceScanException e) {
+                full.offer(new UserError(footer.path() + " is damaged: " + e.getMessage(), e));
+            } catch (RuntimeException e) {
+                full.offer(e);
+            }
+        }
+
+        @Override
+        public boolean next() {
+            if (ended) {
+                return false;
+            }
+            if (current != null) {
+                free.add(current);
+                current = null;
+            }
+            Object item;
+            try {
+                item = full.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted while reading " + footer.path());
+            }
+            if (item == end) {
+                ended = true;
+                return false;
+            }
+            if (item instanceof RuntimeException e) {
+                ended = true;
+                throw e;
+            }
+            current = (ScanBatch) item;
+            if (nsInOldstate >= 0) {
+                // the view's coalesce: the scan gave its null rows the value 0 already
+                current.column(nsInOldstate).hasNulls(false);
+            }
+            return true;
+        }
+
+        @Override
+        public int rows() {
+            return current == null ? 0 : current.rows();
+        }
+
+        @Override
+        public ColumnVector column(int index) {
+            return current.column(index);
+        }
+
+        @Override
+        public void close() {
+            decoder.interrupt();
+            try {
+                decoder.join();
+                scanner.close();
+            } catch (InterruptedException | IOException e) {
+                // the scan is over either way; closing a file only read loses nothing
+            }
+        }
+    }
+
+    private static long[] longs(List<Integer> values) {
+        long[] out = new long[values.size()];
+        for (int i = 0; i < values.size(); i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package org.tcprec.format.scan;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One column of a batch of rows as plain Java arrays: 64-bit values, or strings as a start and
+ * a length in a byte array, and a null flag per row. Reports read millions of values from these
+ * with an array access each and copy a string's bytes straight into their output, without a
+ * Java object per value. Its producers (a trace scan, a DuckDB result exported through Arrow,
+ * rows a replay computes) fill the arrays it hands out; the arrays are reused from batch to
+ * batch and grown when short.
+ */
+public final class ColumnVector {
+    private long[] longs = new long[0];
+    private int[] starts = new int[0];
+    private int[] lengths = new int[0];
+    private byte[] bytes = new byte[0];
+    /** The array {@link #append} writes strings to: never one a producer shared through {@link #bytes(byte[])}. */
+    private byte[] owned = bytes;
+    private boolean[] nulls = new boolean[0];
+    private boolean hasNulls;
+    /** Rows appended since {@link #clear}. */
+    private int size;
+
+    public boolean isNull(int row) {
+        return hasNulls && nulls[row];
+    }
+
+    public long getLong(int row) {
+        return longs[row];
+    }
+
+    /** A string value's first byte in {@link #bytes()}. */
+    public int start(int row) {
+        return starts[row];
+    }
+
+    public int length(int row) {
+        return lengths[row];
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public String getString(int row) {
+        return new String(bytes, starts[row], lengths[row], StandardCharsets.UTF_8);
+    }
+
+    /** The value array, at least rows long, for a producer to fill (growing it keeps what it held). */
+    public long[] longs(int rows) {
+        if (longs.length < rows) {
+            longs = Arrays.copyOf(longs, Math.max(rows, longs.length + longs.length / 2));
+        }
+        return longs;
+    }
+
+    public int[] starts(int rows) {
+        if (starts.length < rows) {
+            starts = Arrays.copyOf(starts, Math.max(rows, starts.length + starts.length / 2));
+        }
+        return starts;
+    }
+
+    public int[] lengths(int rows) {
+        if (lengths.length < rows) {
+            lengths = Arrays.copyOf(lengths, Math.max(rows, lengths.length + lengths.length / 2));
+        }
+        return lengths;
+    }
+
+    /** The byte array that starts and lengths point into (shared with the producer, not copied). */
+    public void bytes(byte[] strings) {
+        this.bytes = strings;
+    }
+
+    /** The null flags, at least rows long; {@link #hasNulls} says whether they are read at all. */
+    public boolean[] nulls(int rows) {
+        if (nulls.length < rows) {
+            nulls = Arrays.copyOf(nulls, Math.max(rows, nulls.length + nulls.length / 2));
+        }
+        return nulls;
+    }
+
+    public void hasNulls(boolean any) {
+        hasNulls = any;
+    }
+
+    /** Empties the column for {@link #append} (rows computed into it rather than loaded). */
+    public void clear() {
+        size = 0;
+        hasNulls = false;
+        bytes = owned;
+    }
+
+    public void append(long value) {
+        grow(size + 1);
+        longs[size] = value;
+        nulls[size++] = false;
+    }
+
+    public void appendNull() {
+        grow(size + 1);
+        int end = size == 0 ? 0 : starts[size - 1] + lengths[size - 1];
+        starts[size] = end;
+        lengths[size] = 0;
+        nulls[size++] = true;
+        hasNulls = true;
+    }
+
+    public void append(byte[] source, int from, int length) {
+        grow(size + 1);
+        int end = size == 0 ? 0 : starts[size - 1] + lengths[size - 1];
+        if (bytes.length < end + length) {
+            bytes = Arrays.copyOf(bytes, Math.max(end + length, bytes.length * 2));
+            owned = bytes;
+        }
+        System.arraycopy(source, from, bytes, end, length);
+        starts[size] = end;
+        lengths[size] = length;
+        nulls[size++] = false;
+    }
+
+    private void grow(int rows) {
+        if (longs.length < rows) {
+            longs = Arrays.copyOf(longs, Math.max(rows, longs.length * 2));
+        }
+        if (starts.length < rows) {
+            starts = Arrays.copyOf(starts, Math.max(rows, starts.length * 2));
+            lengths = Arrays.copyOf(lengths, Math.max(rows, lengths.length * 2));
+        }
+        if (nulls.length < rows) {
+            nulls = Arrays.copyOf(nulls, Math.max(rows, nulls.length * 2));
+        }
+    }
+}
