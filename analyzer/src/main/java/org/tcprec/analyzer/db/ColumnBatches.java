@@ -234,17 +234,21 @@ public final class ColumnBatches implements BatchStream {
             Pointer buffers = child.getPointer(ARRAY_BUFFERS);
             Pointer nulls = buffers.getPointer(0);
             boolean hasNulls = child.getLong(ARRAY_NULL_COUNT) != 0 && nulls != null;
-            vector.hasNulls(hasNulls);
             if (hasNulls) {
                 int bitmapBytes = (int) ((offset + rows + 7) / 8);
                 bitmap = atLeast(bitmap, bitmapBytes);
                 nulls.read(0, bitmap, 0, bitmapBytes);
-                boolean[] isNull = vector.nulls(rows);
-                for (int i = 0; i < rows; i++) {
-                    long bit = offset + i;
-                    isNull[i] = (bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0;
+                // DuckDB exports a validity bitmap for a nullable column even when every row is set
+                hasNulls = !allValid(offset, rows);
+                if (hasNulls) {
+                    boolean[] isNull = vector.nulls(rows);
+                    for (int i = 0; i < rows; i++) {
+                        long bit = offset + i;
+                        isNull[i] = (bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0;
+                    }
                 }
             }
+            vector.hasNulls(hasNulls);
             Pointer v = buffers.getPointer(Long.BYTES);
             switch (format) {
                 case 'l', 'L' -> v.read(offset * Long.BYTES, vector.longs(rows), 0, rows);
@@ -280,6 +284,31 @@ public final class ColumnBatches implements BatchStream {
 
         private static byte[] atLeast(byte[] array, int length) {
             return array.length >= length ? array : new byte[Math.max(length, array.length + array.length / 2)];
+        }
+
+        /** Whether the bitmap's bits for rows [offset, offset + rows) are all set: a byte at a time where whole. */
+        private boolean allValid(long offset, int rows) {
+            long bit = offset;
+            long end = offset + rows;
+            while (bit < end && (bit & 7) != 0) {
+                if ((bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
+                    return false;
+                }
+                bit++;
+            }
+            while (bit + 8 <= end) {
+                if (bitmap[(int) (bit >>> 3)] != (byte) 0xff) {
+                    return false;
+                }
+                bit += 8;
+            }
+            while (bit < end) {
+                if ((bitmap[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
+                    return false;
+                }
+                bit++;
+            }
+            return true;
         }
     }
 
