@@ -1,7 +1,5 @@
 package org.tcprec.analyzer.db;
 
-import org.tcprec.format.scan.ColumnBatch;
-import org.tcprec.format.scan.ColumnVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.format.TraceFooter;
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
 
 /**
  * The complete rows of the {@code connections} view (a start and a CLOSE seen: what bcc's tcplife
@@ -25,11 +26,13 @@ import org.tcprec.cli.support.UserError;
  * and on generated timelines, for every column this class computes. For one trace; reports of
  * several use the view.
  *
- * <p>Two queries run side by side on two connections: every state change with the columns the
- * rules need, and the CLOSE rows, filtered by the report's filters, with the columns printed
- * from them. Both are in file order, so the n-th CLOSE of the first is matched to the next row
- * of the second by its (skaddr, life), which is unique to that lifetime; a CLOSE the filters
- * dropped has no match.
+ * <p>A 1.1 trace is read with the format's own scan (StateChangeScan), once: every state change
+ * with the columns the rules need and those printed from CLOSE rows, whose filters are judged
+ * here. Otherwise two DuckDB queries run side by side on two connections: every state change
+ * with the columns the rules need, and the CLOSE rows, filtered by the report's filters, with
+ * the columns printed from them. Both are in file order, so the n-th CLOSE of the first is
+ * matched to the next row of the second by its (skaddr, life), which is unique to that
+ * lifetime; a CLOSE the filters dropped has no match.
  */
 public final class CompleteConnections {
     /** Where an output column's values come from. */
@@ -105,7 +108,8 @@ public final class CompleteConnections {
                         ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
                         ResultSet closeRows = closeQuery.executeQuery();
                         ColumnBatches closeBatches = ColumnBatches.of(closeRows, CLOSE_BATCH_ROWS)) {
-                    new Pass(plan, pid, byOwner, closeBatches, handler).run(changeBatches);
+                    new Pass(plan.sources, plan.closeIndex, plan.owners, pid, byOwner, closeBatches, null, handler)
+                            .run(changeBatches);
                 }
             } catch (SQLException e) {
                 throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
@@ -113,6 +117,72 @@ public final class CompleteConnections {
                 TraceDatabase.closeQuietly(second);
             }
         });
+    }
+
+    /**
+     * The same pass over one trace read with the format's scan instead of DuckDB (StateChangeScan:
+     * the state_changes view's projection of the file). One scan gives every change with the
+     * columns printed from CLOSE rows too, so a CLOSE row is its own match, and the family and
+     * port filters are judged on it here. False, having done nothing, when the trace needs DuckDB.
+     */
+    public static boolean replay(TraceFooter footer, List<String> columns, int family, List<Integer> localPorts,
+            List<Integer> remotePorts, long pid, boolean byOwner, Consumer<ColumnBatch> handler) {
+        Plan plan = new Plan(columns, byOwner);
+        List<String> scanned = new ArrayList<>(CHANGE_COLUMNS);
+        int[] closeIndex = new int[plan.closeIndex.length];
+        for (int i = 0; i < closeIndex.length; i++) {
+            closeIndex[i] = plan.closeIndex[i] == 0 ? 0 : column(scanned, plan.closeColumns.get(plan.closeIndex[i]));
+        }
+        CloseFilter filter = new CloseFilter(family == 0 ? -1 : column(scanned, "family"), family,
+                localPorts.isEmpty() ? -1 : column(scanned, "lport"), sorted(localPorts),
+                remotePorts.isEmpty() ? -1 : column(scanned, "rport"), sorted(remotePorts));
+        StateChangeScan scan = StateChangeScan.of(footer, scanned);
+        if (scan == null) {
+            return false;
+        }
+        try (BatchStream changes = scan.open(null, 0, List.of(), List.of())) {
+            new Pass(plan.sources, closeIndex, plan.owners, pid, byOwner, null, filter, handler).run(changes);
+        }
+        return true;
+    }
+
+    /** Whether the scan can read the trace for these columns, with any of the filters. */
+    public static boolean canReplay(TraceFooter footer, List<String> columns) {
+        List<String> scanned = new ArrayList<>(CHANGE_COLUMNS);
+        Plan plan = new Plan(columns, false);
+        for (String c : plan.closeColumns) {
+            column(scanned, c);
+        }
+        for (String c : List.of("family", "lport", "rport")) {
+            column(scanned, c);
+        }
+        return StateChangeScan.of(footer, scanned) != null;
+    }
+
+    /** The column's index in the list, added at its end when missing. */
+    private static int column(List<String> columns, String name) {
+        if (!columns.contains(name)) {
+            columns.add(name);
+        }
+        return columns.indexOf(name);
+    }
+
+    private static long[] sorted(List<Integer> values) {
+        long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    /** ReportOptions.FILTER_SQL on a CLOSE row of the changes themselves: a column index of -1 is no condition. */
+    private record CloseFilter(int familyAt, long family, int localAt, long[] local, int remoteAt, long[] remote) {
+        boolean passes(ColumnBatch batch, int row) {
+            return (familyAt < 0 || batch.column(familyAt).getLong(row) == family)
+                    && (localAt < 0 || java.util.Arrays.binarySearch(local, batch.column(localAt).getLong(row)) >= 0)
+                    && (remoteAt < 0 || java.util.Arrays.binarySearch(remote, batch.column(remoteAt).getLong(row)) >= 0);
+        }
     }
 
     /** The state_changes columns the rules read from every change, in this order. */
@@ -155,7 +225,10 @@ public final class CompleteConnections {
         private final boolean owners;
         private final long pidFilter;
         private final boolean byOwner;
+        /** The CLOSE rows of a second query, matched in order; null when the changes carry their columns. */
         private final BatchStream closes;
+        /** With closes null: the filters, judged on the CLOSE change itself. */
+        private final CloseFilter filter;
         private final Consumer<ColumnBatch> handler;
 
         private final OpenLifetimes open = new OpenLifetimes();
@@ -167,16 +240,23 @@ public final class CompleteConnections {
 
         private final Output output;
 
-        Pass(Plan plan, long pidFilter, boolean byOwner, BatchStream closes, Consumer<ColumnBatch> handler) {
-            this.sources = plan.sources;
-            this.closeIndex = plan.closeIndex;
-            this.owners = plan.owners;
+        /** closeIndex: where each column taken from the CLOSE row is, in closes or, without them, in the changes. */
+        Pass(Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner, BatchStream closes,
+                CloseFilter filter, Consumer<ColumnBatch> handler) {
+            this.sources = sources;
+            this.closeIndex = closeIndex;
+            this.owners = owners;
             this.pidFilter = pidFilter;
             this.byOwner = byOwner;
             this.closes = closes;
+            this.filter = filter;
             this.handler = handler;
             this.output = new Output(sources.length);
-            nextCloseBatch();
+            if (closes != null) {
+                nextCloseBatch();
+            } else {
+                closesEnded = true;
+            }
         }
 
         private void nextCloseBatch() {
@@ -193,7 +273,11 @@ public final class CompleteConnections {
         private ColumnVector tgid;
         private ColumnVector comm;
 
+        /** The batch of changes being replayed. */
+        private ColumnBatch changes;
+
         void run(BatchStream changes) {
+            this.changes = changes;
             while (changes.next()) {
                 skaddr = changes.column(0);
                 life = changes.column(1);
@@ -252,7 +336,7 @@ public final class CompleteConnections {
                 open.taskComm[slot] = commId;
             }
             if ((flags & CLOSE) != 0) {
-                closed(slot, sk, lifetime, t, task, commId < 0 ? commId(i) : commId);
+                closed(i, slot, sk, lifetime, t, task, commId < 0 ? commId(i) : commId);
                 open.remove(slot);
             }
         }
@@ -266,16 +350,27 @@ public final class CompleteConnections {
         }
 
         /** A lifetime's CLOSE: its row when it is complete, passes the filters, and its CLOSE row is next. */
-        private void closed(int slot, long sk, int lifetime, long closeNs, int closeTgid, int closeComm) {
-            boolean matched = !closesEnded && closes.column(0).getLong(closeRow) == sk
-                    && (int) closes.column(1).getLong(closeRow) == lifetime;
-            if (!matched) {
-                return; // filtered out by family or port
-            }
-            int row = closeRow;
-            if (++closeRow == closes.rows()) {
-                // the batch's arrays stay readable until the next call; this row is copied first
-                closeRow = -1;
+        private void closed(int change, int slot, long sk, int lifetime, long closeNs, int closeTgid, int closeComm) {
+            ColumnBatch source;
+            int row;
+            if (closes == null) {
+                if (!filter.passes(changes, change)) {
+                    return;
+                }
+                source = changes;
+                row = change;
+            } else {
+                boolean matched = !closesEnded && closes.column(0).getLong(closeRow) == sk
+                        && (int) closes.column(1).getLong(closeRow) == lifetime;
+                if (!matched) {
+                    return; // filtered out by family or port
+                }
+                source = closes;
+                row = closeRow;
+                if (++closeRow == closes.rows()) {
+                    // the batch's arrays stay readable until the next call; this row is copied first
+                    closeRow = -1;
+                }
             }
             long startNs = open.startNs[slot];
             if (startNs != OpenLifetimes.NONE) {
@@ -290,7 +385,7 @@ public final class CompleteConnections {
                     for (int c = 0; c < sources.length; c++) {
                         ColumnVector out = output.column(c);
                         switch (sources[c]) {
-                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(closes.column(closeIndex[c]), row, out, sources[c].text());
+                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(source.column(closeIndex[c]), row, out, sources[c].text());
                             case SKADDR -> out.append(sk);
                             case PID -> out.append(pid);
                             case COMM -> text(out, comm);
@@ -306,7 +401,7 @@ public final class CompleteConnections {
                     }
                 }
             }
-            if (closeRow < 0) {
+            if (closes != null && closeRow < 0) {
                 nextCloseBatch();
             }
         }

@@ -34,7 +34,8 @@ public final class StateChangeScan {
             Map.entry("lport", "lport"), Map.entry("raddr", "raddr"), Map.entry("rport", "rport"),
             Map.entry("oldstate", "oldstate"), Map.entry("newstate", "newstate"),
             Map.entry("ns_in_oldstate", "ns_in_oldstate"), Map.entry("netns", "netns"),
-            Map.entry("cgroup_id", "cgroup_id"));
+            Map.entry("cgroup_id", "cgroup_id"), Map.entry("life", "life"), Map.entry("bytes_acked", "bytes_acked"),
+            Map.entry("bytes_received", "bytes_received"));
     private static final String STATE_CHANGE = "inet_sock_set_state";
     private static final int BATCH_ROWS = 1 << 16;
     /** Batches in flight: the scanner fills one while the report prints another. */

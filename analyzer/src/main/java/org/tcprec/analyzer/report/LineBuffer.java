@@ -1,6 +1,5 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.format.scan.ColumnVector;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -8,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
+import org.tcprec.format.scan.ColumnVector;
 
 /**
  * Report lines built as bytes, with the few printf conversions the bcc tools use, exactly as C

@@ -1,6 +1,5 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.format.scan.ColumnVector;
 import java.io.PrintWriter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.analyzer.db.ColumnBatches;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.db.TraceFiles;
@@ -19,9 +17,11 @@ import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** A bcc tool replayed from traces: opens them, warns about gaps, prints the report. */
 public abstract class ReplayCommand implements Callable<Integer> {

@@ -1,9 +1,9 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.format.scan.ColumnVector;
 import java.util.ArrayList;
 import java.util.List;
 import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
 
 /**
  * The columns a report's query selects, and where each one landed. Columns the output does not

@@ -1,12 +1,13 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.format.scan.ColumnVector;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.analyzer.db.CompleteConnections;
 import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.format.TraceFooter;
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +35,26 @@ public final class TcpLifeCommand extends ReplayCommand {
             + "WHEN open_at_stop THEN 'open-at-stop' WHEN complete THEN '-' ELSE 'no-start-seen' END AS note "
             + "FROM connections c WHERE (complete OR ?) AND " + ReportOptions.FILTER_SQL
             + " AND (? = 0 OR (CASE WHEN ? THEN owner_pid ELSE pid END) = ?)";
+
+    /** One trace, complete connections only, not --json: the one-pass replay over the format's scan. */
+    @Override
+    protected boolean reportFromScan(TraceFooter footer) {
+        if (options.json || partial) {
+            return false;
+        }
+        int width = options.wide || options.extended ? 39 : 15;
+        SelectedColumns selected = new SelectedColumns();
+        Lines lines = new Lines(selected, options.extended ? "owner_" : "", width);
+        if (!CompleteConnections.canReplay(footer, selected.expressions())) {
+            return false;
+        }
+        printHeader(width);
+        out.flush(); // the lines go to the stream under the writer
+        CompleteConnections.replay(footer, selected.expressions(), options.family(), options.localPorts,
+                options.remotePorts, pid, options.extended, lines::batch);
+        lines.line.finish();
+        return true;
+    }
 
     @Override
     protected void report(TraceDatabase db) {

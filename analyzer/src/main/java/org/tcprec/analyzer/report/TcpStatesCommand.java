@@ -1,10 +1,10 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.format.scan.ColumnVector;
-import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.analyzer.db.StateChangeScan;
 import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.scan.ColumnBatch;
+import org.tcprec.format.scan.ColumnVector;
 import picocli.CommandLine.Command;
 
 @Command(name = "tcpstates", mixinStandardHelpOptions = true,

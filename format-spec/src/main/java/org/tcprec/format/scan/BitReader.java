@@ -13,6 +13,9 @@ final class BitReader {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Bytes a page buffer holds past its data, for {@link #unpack(byte[], long, int, int[], int, int)}. */
+    static final int SLACK = Long.BYTES;
+
     private BitReader() {}
 
     /** Unpacks count values of width (0..64) bits from bitPosition; returns the bit position after them. */
@@ -30,9 +33,10 @@ final class BitReader {
     }
 
     /**
-     * The same into ints, for widths up to 32 bits (dictionary indexes, levels). Every value but
-     * the last few of an array is one unaligned 64-bit read: a value starts at most 7 bits into
-     * its first byte and is at most 32 bits wide, so it lies within those 8 bytes.
+     * The same into ints, for widths up to 32 bits (dictionary indexes, levels), from an array
+     * that holds at least {@link #SLACK} bytes past the last value: each value is then one
+     * unaligned 64-bit read (it starts at most 7 bits into its first byte and is at most 32 bits
+     * wide), with no slower path near the end that the JIT would meet late and recompile for.
      */
     static long unpack(byte[] in, long bitPosition, int width, int[] out, int at, int count) {
         if (width == 0) {
@@ -40,16 +44,9 @@ final class BitReader {
             return bitPosition;
         }
         int mask = (int) ((1L << width) - 1);
-        // values whose 8-byte window lies inside the array
-        long lastSafeBit = ((long) in.length - Long.BYTES) * 8;
-        int fast = lastSafeBit < bitPosition ? 0 : (int) Math.min(count, (lastSafeBit - bitPosition) / width + 1);
-        for (int i = 0; i < fast; i++) {
+        for (int i = 0; i < count; i++) {
             long word = (long) LONG.get(in, (int) (bitPosition >>> 3));
             out[at + i] = (int) (word >>> (bitPosition & 7)) & mask;
-            bitPosition += width;
-        }
-        for (int i = fast; i < count; i++) {
-            out[at + i] = (int) (bits(in, bitPosition, width) & mask);
             bitPosition += width;
         }
         return bitPosition;

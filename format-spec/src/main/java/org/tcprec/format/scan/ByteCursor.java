@@ -18,7 +18,7 @@ final class ByteCursor {
         int shift = 0;
         while (true) {
             if (position >= end) {
-                throw new IllegalStateException("varint runs past the end of its page");
+                throw new TraceScanException("varint runs past the end of its page");
             }
             byte b = bytes[position++];
             value |= (long) (b & 0x7f) << shift;
@@ -27,7 +27,7 @@ final class ByteCursor {
             }
             shift += 7;
             if (shift > 63) {
-                throw new IllegalStateException("varint longer than 64 bits");
+                throw new TraceScanException("varint longer than 64 bits");
             }
         }
     }
@@ -35,7 +35,7 @@ final class ByteCursor {
     int unsignedVarInt() {
         long v = unsignedVarLong();
         if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalStateException("varint " + v + " does not fit where a count was expected");
+            throw new TraceScanException("varint " + v + " does not fit where a count was expected");
         }
         return (int) v;
     }
@@ -47,7 +47,7 @@ final class ByteCursor {
 
     int unsignedByte() {
         if (position >= end) {
-            throw new IllegalStateException("page ends in the middle of a header");
+            throw new TraceScanException("page ends in the middle of a header");
         }
         return bytes[position++] & 0xff;
     }

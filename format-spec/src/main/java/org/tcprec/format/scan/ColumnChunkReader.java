@@ -153,67 +153,81 @@ final class ColumnChunkReader {
         }
     }
 
+    /**
+     * One method per encoding, so that each is compiled for what it meets: a column whose pages
+     * change encoding (DELTA after a dictionary that filled up) does not send the others back to
+     * the interpreter.
+     */
     private void decodeNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
             int[] position) {
         switch (encoding) {
-            case PLAIN -> {
-                int width = type == Type.INT32 ? Integer.BYTES : Long.BYTES;
-                need(plainAt + (long) values * width, "PLAIN values");
-                for (int k = from; k < to; k++) {
-                    int row = selection[k] - base;
-                    int p = position == null ? row : position[row];
-                    if (position != null && levelScratch[row] == 0) {
-                        out[at + k - from] = 0;
-                    } else if (width == 4) {
-                        out[at + k - from] = BitReader.littleEndianInt(page, plainAt + p * 4);
-                    } else {
-                        out[at + k - from] = BitReader.littleEndianLong(page, plainAt + p * 8);
-                    }
-                }
-                plainAt += values * width;
-            }
-            case PLAIN_DICTIONARY, RLE_DICTIONARY -> {
-                indexScratch = atLeast(indexScratch, values);
-                indexes.read(indexScratch, 0, values);
-                int[] index = indexScratch;
-                long[] dictionary = dictionaryLongs;
-                int size = dictionarySize;
-                for (int k = from; k < to; k++) {
-                    int row = selection[k] - base;
-                    if (position == null) {
-                        int i = index[row];
-                        if (i >= size) {
-                            throw badIndex(i);
-                        }
-                        out[at + k - from] = dictionary[i];
-                    } else if (levelScratch[row] == 0) {
-                        out[at + k - from] = 0;
-                    } else {
-                        int i = index[position[row]];
-                        if (i >= size) {
-                            throw badIndex(i);
-                        }
-                        out[at + k - from] = dictionary[i];
-                    }
-                }
-            }
-            case DELTA_BINARY_PACKED -> {
-                longScratch = atLeast(longScratch, values);
-                deltas.read(longScratch, 0, values);
-                long[] decoded = longScratch;
-                boolean narrow = type == Type.INT32;
-                for (int k = from; k < to; k++) {
-                    int row = selection[k] - base;
-                    long v;
-                    if (position == null) {
-                        v = decoded[row];
-                    } else {
-                        v = levelScratch[row] == 0 ? 0 : decoded[position[row]];
-                    }
-                    out[at + k - from] = narrow ? (int) v : v;
-                }
-            }
+            case PLAIN -> plainNumbers(out, values, selection, from, to, base, at, position);
+            case PLAIN_DICTIONARY, RLE_DICTIONARY -> dictionaryNumbers(out, values, selection, from, to, base, at, position);
+            case DELTA_BINARY_PACKED -> deltaNumbers(out, values, selection, from, to, base, at, position);
             default -> throw corrupt("encoding " + encoding);
+        }
+    }
+
+    private void plainNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
+            int[] position) {
+        int width = type == Type.INT32 ? Integer.BYTES : Long.BYTES;
+        need(plainAt + (long) values * width, "PLAIN values");
+        for (int k = from; k < to; k++) {
+            int row = selection[k] - base;
+            int p = position == null ? row : position[row];
+            if (position != null && levelScratch[row] == 0) {
+                out[at + k - from] = 0;
+            } else if (width == 4) {
+                out[at + k - from] = BitReader.littleEndianInt(page, plainAt + p * 4);
+            } else {
+                out[at + k - from] = BitReader.littleEndianLong(page, plainAt + p * 8);
+            }
+        }
+        plainAt += values * width;
+    }
+
+    private void dictionaryNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
+            int[] position) {
+        indexScratch = atLeast(indexScratch, values);
+        indexes.read(indexScratch, 0, values);
+        int[] index = indexScratch;
+        long[] dictionary = dictionaryLongs;
+        int size = dictionarySize;
+        for (int k = from; k < to; k++) {
+            int row = selection[k] - base;
+            if (position == null) {
+                int i = index[row];
+                if (i >= size) {
+                    throw badIndex(i);
+                }
+                out[at + k - from] = dictionary[i];
+            } else if (levelScratch[row] == 0) {
+                out[at + k - from] = 0;
+            } else {
+                int i = index[position[row]];
+                if (i >= size) {
+                    throw badIndex(i);
+                }
+                out[at + k - from] = dictionary[i];
+            }
+        }
+    }
+
+    private void deltaNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
+            int[] position) {
+        longScratch = atLeast(longScratch, values);
+        deltas.read(longScratch, 0, values);
+        long[] decoded = longScratch;
+        boolean narrow = type == Type.INT32;
+        for (int k = from; k < to; k++) {
+            int row = selection[k] - base;
+            long v;
+            if (position == null) {
+                v = decoded[row];
+            } else {
+                v = levelScratch[row] == 0 ? 0 : decoded[position[row]];
+            }
+            out[at + k - from] = narrow ? (int) v : v;
         }
     }
 
@@ -404,7 +418,7 @@ final class ColumnChunkReader {
         int valuesSize = uncompressedSize - levelBytes;
         compressed = atLeast(compressed, compressedSize);
         readFully(compressed, 0, compressedSize, body);
-        page = atLeast(page, levelBytes + valuesSize);
+        page = atLeast(page, levelBytes + valuesSize + BitReader.SLACK);
         System.arraycopy(compressed, 0, page, 0, levelBytes);
         if (compressedValues && codec == CompressionCodec.ZSTD) {
             decompress(compressed, levelBytes, valuesCompressed, page, levelBytes, valuesSize);
@@ -543,7 +557,7 @@ final class ColumnChunkReader {
     private byte[] readPage(long body, int compressedSize, int uncompressedSize, boolean fresh) throws IOException {
         compressed = atLeast(compressed, compressedSize);
         readFully(compressed, 0, compressedSize, body);
-        byte[] out = fresh ? new byte[uncompressedSize] : atLeast(page, uncompressedSize);
+        byte[] out = fresh ? new byte[uncompressedSize + BitReader.SLACK] : atLeast(page, uncompressedSize + BitReader.SLACK);
         if (codec == CompressionCodec.ZSTD) {
             decompress(compressed, 0, compressedSize, out, 0, uncompressedSize);
         } else {

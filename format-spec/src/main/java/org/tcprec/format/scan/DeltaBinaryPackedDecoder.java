@@ -23,7 +23,7 @@ final class DeltaBinaryPackedDecoder {
         int blockSize = in.unsignedVarInt();
         miniblocks = in.unsignedVarInt();
         if (miniblocks == 0 || blockSize % miniblocks != 0 || blockSize / miniblocks % 8 != 0) {
-            throw new IllegalStateException("bad DELTA_BINARY_PACKED block of " + blockSize + " in " + miniblocks + " miniblocks");
+            throw new TraceScanException("bad DELTA_BINARY_PACKED block of " + blockSize + " in " + miniblocks + " miniblocks");
         }
         perMiniblock = blockSize / miniblocks;
         remaining = in.unsignedVarInt();
@@ -51,7 +51,7 @@ final class DeltaBinaryPackedDecoder {
 
     void read(long[] out, int at, int count) {
         if (count > remaining) {
-            throw new IllegalStateException("DELTA_BINARY_PACKED page holds fewer values than its page header says");
+            throw new TraceScanException("DELTA_BINARY_PACKED page holds fewer values than its page header says");
         }
         if (count > 0 && !firstTaken) {
             out[at++] = last;
@@ -84,11 +84,11 @@ final class DeltaBinaryPackedDecoder {
         long bit = (long) in.position * 8;
         for (int m = 0; m < stored; m++) {
             if (widths[m] > 64) {
-                throw new IllegalStateException("miniblock bit width " + widths[m]);
+                throw new TraceScanException("miniblock bit width " + widths[m]);
             }
             long end = bit + (long) widths[m] * perMiniblock;
             if ((end + 7) / 8 > in.end) {
-                throw new IllegalStateException("DELTA_BINARY_PACKED miniblock runs past the end of its page");
+                throw new TraceScanException("DELTA_BINARY_PACKED miniblock runs past the end of its page");
             }
             BitReader.unpack(in.bytes, bit, widths[m], block, m * perMiniblock, perMiniblock);
             bit = end;

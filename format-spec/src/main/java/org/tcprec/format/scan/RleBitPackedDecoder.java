@@ -15,16 +15,17 @@ final class RleBitPackedDecoder {
 
     void reset(byte[] bytes, int from, int end, int width) {
         if (width < 0 || width > 32) {
-            throw new IllegalStateException("bit width " + width + " out of range");
+            throw new TraceScanException("bit width " + width + " out of range");
         }
         in.reset(bytes, from, end);
         this.width = width;
         left = 0;
     }
 
+    /** Reads from an array that holds BitReader.SLACK bytes past end (a page buffer). */
     void read(int[] out, int at, int count) {
         while (count > 0) {
-            if (left == 0) {
+            while (left == 0) {
                 nextRun();
             }
             int n = Math.min(count, left);
@@ -41,7 +42,7 @@ final class RleBitPackedDecoder {
 
     private void nextRun() {
         if (in.position >= in.end) {
-            throw new IllegalStateException("RLE/bit-packed data ends before its values do");
+            throw new TraceScanException("RLE/bit-packed data ends before its values do");
         }
         int header = in.unsignedVarInt();
         if ((header & 1) == 1) {
@@ -51,7 +52,8 @@ final class RleBitPackedDecoder {
             packedBit = (long) in.position * 8;
             long bytes = (long) groups * width;
             if (in.position + bytes > in.end) {
-                // the last run may be cut short of its padding; only the values counted are read
+                // the last run may be cut short of its padding: only the values it holds can be read
+                left = (int) Math.min(left, ((long) (in.end - in.position) * 8) / Math.max(width, 1));
                 in.position = in.end;
             } else {
                 in.position += (int) bytes;
@@ -65,8 +67,8 @@ final class RleBitPackedDecoder {
             }
             repeated = value;
         }
-        if (left == 0) {
-            throw new IllegalStateException("empty RLE/bit-packed run");
+        if (left == 0 && !packed) {
+            throw new TraceScanException("empty RLE/bit-packed run");
         }
     }
 }

@@ -36,9 +36,11 @@ class EncodingDecodersTest {
                 for (int v : values) {
                     encoder.writeInt(v);
                 }
-                byte[] bytes = encoder.toBytes().toByteArray();
+                byte[] encoded = encoder.toBytes().toByteArray();
+                // as in a page buffer: slack past the data
+                byte[] bytes = java.util.Arrays.copyOf(encoded, encoded.length + BitReader.SLACK);
                 RleBitPackedDecoder decoder = new RleBitPackedDecoder();
-                decoder.reset(bytes, 0, bytes.length, width);
+                decoder.reset(bytes, 0, encoded.length, width);
                 int[] decoded = new int[count];
                 for (int at = 0; at < count; ) {
                     int n = Math.min(count - at, 1 + random.nextInt(50));
