@@ -267,7 +267,8 @@ public final class ColumnBatches implements BatchStream {
                     int first = offsets[0];
                     int end = offsets[rows];
                     Pointer d = buffers.getPointer(2L * Long.BYTES);
-                    bytes = atLeast(bytes, end - first);
+                    // slack past the last string: reports copy short strings a word at a time
+                    bytes = atLeast(bytes, end - first + 2 * Long.BYTES);
                     if (end > first && d != null) {
                         d.read(first, bytes, 0, end - first);
                     }

@@ -3,6 +3,9 @@ package org.tcprec.analyzer.report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.tcprec.cli.support.OutputClosed;
@@ -21,9 +24,16 @@ import org.tcprec.format.scan.ColumnVector;
 final class LineBuffer {
     private static final int FLUSH_AT = 1 << 16;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long SPACES = 0x2020202020202020L;
+    /** BYTES_MASK[k]: the low k bytes of a word. */
+    private static final long[] BYTES_MASK = new long[Long.BYTES + 1];
     private static final long[] POWERS_OF_TEN = new long[19];
 
     static {
+        for (int k = 1; k <= Long.BYTES; k++) {
+            BYTES_MASK[k] = k == Long.BYTES ? -1L : (1L << (8 * k)) - 1;
+        }
         POWERS_OF_TEN[0] = 1;
         for (int i = 1; i < POWERS_OF_TEN.length; i++) {
             POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
@@ -93,14 +103,17 @@ final class LineBuffer {
         if (max >= 0 && n > max) {
             n = max;
         }
-        room(n + width);
+        room(Math.max(n + width, 2 * Long.BYTES));
         byte[] source = column.bytes();
         int from = column.start(row);
-        if (n <= 16) {
-            // a report's strings are short (comm, a state, an IPv4 address): a loop beats arraycopy's call
-            for (int i = 0; i < n; i++) {
-                buffer[length + i] = source[from + i];
-            }
+        if (n <= 2 * Long.BYTES && from + 2 * Long.BYTES <= source.length) {
+            // A report's strings are short (comm, a state, an IPv4 address). Two 8-byte words,
+            // the bytes past the string turned into the spaces that follow text here: no loop
+            // whose length changes from string to string (its exit was mispredicted every time).
+            long low = BYTES_MASK[Math.min(n, Long.BYTES)];
+            long high = BYTES_MASK[Math.max(n - Long.BYTES, 0)];
+            LONG.set(buffer, length, (long) LONG.get(source, from) & low | SPACES & ~low);
+            LONG.set(buffer, length + Long.BYTES, (long) LONG.get(source, from + Long.BYTES) & high | SPACES & ~high);
         } else {
             System.arraycopy(source, from, buffer, length, n);
         }
@@ -126,6 +139,14 @@ final class LineBuffer {
     LineBuffer hex(long v, int width) {
         int start = length;
         int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
+        if (digits == 16) {
+            // a kernel address: all sixteen digits, eight at a time
+            room(16 + Math.max(width - 16, 0));
+            LONG.set(buffer, length, hexDigits(v >>> 32));
+            LONG.set(buffer, length + Long.BYTES, hexDigits(v & 0xffffffffL));
+            length += 16;
+            return justify(start, width, true);
+        }
         room(digits + Math.max(width - digits, 0));
         for (int i = digits - 1; i >= 0; i--) {
             buffer[length++] = HEX[(int) ((v >>> (i * 4)) & 0xf)];
@@ -134,26 +155,41 @@ final class LineBuffer {
     }
 
     /**
+     * The 8 hex digits of a 32-bit value as 8 ASCII bytes in a little-endian word (the first digit
+     * in the lowest byte): each nibble spread into a byte of its own, then '0' added, and 39 more
+     * where the nibble is 10 or more (its byte + 6 reaches 16).
+     */
+    private static long hexDigits(long x) {
+        x = (x & 0xFFFF0000L) << 16 | x & 0xFFFFL;
+        x = (x & 0x0000FF000000FF00L) << 8 | x & 0x000000FF000000FFL;
+        x = (x & 0x00F000F000F000F0L) << 4 | x & 0x000F000F000F000FL;
+        x = Long.reverseBytes(x);
+        long letters = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
+        return x + 0x3030303030303030L + letters * 39;
+    }
+
+    /**
      * A non-negative value given in units of 10^-decimals, printed with that many decimals:
      * %.3f of microseconds / 1000.0 is fixed(us, 3), which is exact.
      */
     LineBuffer fixed(long scaled, int decimals, int width, boolean left) {
         int start = length;
-        long unit = 1;
-        for (int i = 0; i < decimals; i++) {
-            unit *= 10;
-        }
+        long unit = POWERS_OF_TEN[decimals];
         if (scaled < 0) {
             ch('-');
             scaled = -scaled;
         }
         appendDecimal(scaled / unit);
         if (decimals > 0) {
-            ch('.');
+            room(decimals + 1);
+            buffer[length] = '.';
+            // the fraction's digits from the last, by the constant 10 (the JIT multiplies)
             long fraction = scaled % unit;
-            for (long u = unit / 10; u > 0; u /= 10) {
-                ch((char) ('0' + fraction / u % 10));
+            for (int i = decimals; i > 0; i--) {
+                buffer[length + i] = (byte) ('0' + fraction % 10);
+                fraction /= 10;
             }
+            length += decimals + 1;
         }
         return justify(start, width, left);
     }

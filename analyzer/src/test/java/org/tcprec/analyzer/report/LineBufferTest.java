@@ -45,6 +45,59 @@ class LineBufferTest {
                 255.627, 0.000005, -1.5, "COMM", Long.MIN_VALUE), text.toString());
     }
 
+    /** %x at every digit count, alone and padded, against Java's own hex (the 16-digit case is computed a word at a time). */
+    @Test
+    void hexOfEveryLengthAsPrintfDoes() {
+        java.util.Random random = new java.util.Random(3);
+        StringWriter text = new StringWriter();
+        StringBuilder expected = new StringBuilder();
+        LineBuffer line = new LineBuffer(new PrintWriter(text));
+        for (int digits = 1; digits <= 16; digits++) {
+            for (int k = 0; k < 50; k++) {
+                long v = digits == 16 ? random.nextLong() | 1L << 63 : random.nextLong() & ((1L << (4 * digits)) - 1);
+                v |= digits == 16 ? 0 : 1L << (4 * digits - 1) >>> 3; // keep the top digit non-zero
+                for (int width : new int[] {0, 16, 18}) {
+                    line.hex(v, width).ch('|');
+                    expected.append(String.format(width == 0 ? "%x|" : "%-" + width + "x|", v));
+                }
+            }
+        }
+        line.endLine();
+        line.finish();
+        assertEquals(expected + System.lineSeparator(), text.toString());
+    }
+
+    /**
+     * Strings of every length from 0 to 40, padded and truncated, from a vector whose bytes end
+     * right after them and from one with bytes to spare (short ones are copied a word at a time).
+     */
+    @Test
+    void stringsOfEveryLengthPadAndTruncateAsPrintfDoes() {
+        StringBuilder expected = new StringBuilder();
+        StringWriter text = new StringWriter();
+        LineBuffer line = new LineBuffer(new PrintWriter(text));
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+        for (int n = 0; n <= 40; n++) {
+            String value = alphabet.substring(0, n);
+            org.tcprec.format.scan.ColumnVector tight = new org.tcprec.format.scan.ColumnVector();
+            tight.clear();
+            byte[] b = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            tight.append(b, 0, b.length);
+            tight.bytes(java.util.Arrays.copyOf(b, b.length)); // no byte past the string
+            org.tcprec.format.scan.ColumnVector roomy = new org.tcprec.format.scan.ColumnVector();
+            roomy.clear();
+            roomy.append(("xx" + value + "yyyyyyyyyyyyyyyyyyyy").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 2, n);
+            for (org.tcprec.format.scan.ColumnVector v : new org.tcprec.format.scan.ColumnVector[] {tight, roomy}) {
+                line.text(v, 0, 11, -1).ch('|').text(v, 0, 16, 16).ch('|').text(v, 0, 0, -1).ch('|').text(v, 0, 10, 10).ch('|');
+                expected.append(String.format("%-11s|%-16.16s|%s|%-10.10s|", value, value, value, value));
+            }
+            line.endLine();
+            expected.append(System.lineSeparator());
+        }
+        line.finish();
+        assertEquals(expected.toString(), text.toString());
+    }
+
     @Test
     void aClosedStandardOutputStopsTheReportQuietly() {
         java.io.OutputStream closed = new java.io.OutputStream() {

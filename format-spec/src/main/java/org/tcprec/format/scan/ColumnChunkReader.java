@@ -35,6 +35,7 @@ final class ColumnChunkReader {
 
     private long[] dictionaryLongs = new long[0];
     private byte[] dictionaryBytes;
+    private int dictionaryEnd;
     private int[] dictionaryStarts = new int[0];
     private int[] dictionaryLengths = new int[0];
     private int dictionarySize = -1;
@@ -310,7 +311,7 @@ final class ColumnChunkReader {
     }
 
     private int dictionaryBytesLength() {
-        return dictionaryBytes == null ? 0 : dictionaryBytes.length;
+        return dictionaryBytes == null ? 0 : dictionaryEnd;
     }
 
     private void nextPage() throws IOException {
@@ -376,7 +377,9 @@ final class ColumnChunkReader {
                 used += length;
                 at += 4 + length;
             }
-            dictionaryBytes = java.util.Arrays.copyOf(strings, used);
+            // slack past the last string: readers copy short strings a word at a time
+            dictionaryBytes = java.util.Arrays.copyOf(strings, used + 2 * Long.BYTES);
+            dictionaryEnd = used;
         } else {
             int width = type == Type.INT32 ? 4 : 8;
             if ((long) n * width > uncompressedSize) {
