@@ -268,7 +268,7 @@ public final class ColumnBatches implements BatchStream {
                     int end = offsets[rows];
                     Pointer d = buffers.getPointer(2L * Long.BYTES);
                     // slack past the last string: reports copy short strings a word at a time
-                    bytes = atLeast(bytes, end - first + 2 * Long.BYTES);
+                    bytes = atLeast(bytes, end - first + ColumnVector.SLACK);
                     if (end > first && d != null) {
                         d.read(first, bytes, 0, end - first);
                     }

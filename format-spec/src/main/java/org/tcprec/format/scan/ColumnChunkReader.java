@@ -378,7 +378,7 @@ final class ColumnChunkReader {
                 at += 4 + length;
             }
             // slack past the last string: readers copy short strings a word at a time
-            dictionaryBytes = java.util.Arrays.copyOf(strings, used + 2 * Long.BYTES);
+            dictionaryBytes = java.util.Arrays.copyOf(strings, used + ColumnVector.SLACK);
             dictionaryEnd = used;
         } else {
             int width = type == Type.INT32 ? 4 : 8;

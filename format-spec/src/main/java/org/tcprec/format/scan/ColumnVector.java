@@ -20,8 +20,12 @@ public final class ColumnVector {
     private byte[] owned = bytes;
     private boolean[] nulls = new boolean[0];
     private boolean hasNulls;
-    /** Rows appended since {@link #clear}. */
+    /** Rows appended since {@link #clear}, and where their strings end in the bytes. */
     private int size;
+    private int stringsEnd;
+
+    /** Bytes a string vector holds past its last string (LineBuffer copies short strings a word at a time). */
+    public static final int SLACK = 16;
 
     public boolean isNull(int row) {
         return hasNulls && nulls[row];
@@ -90,48 +94,52 @@ public final class ColumnVector {
     /** Empties the column for {@link #append} (rows computed into it rather than loaded). */
     public void clear() {
         size = 0;
+        stringsEnd = 0;
         hasNulls = false;
         bytes = owned;
     }
 
     public void append(long value) {
-        grow(size + 1);
+        if (size >= longs.length || size >= nulls.length) {
+            growRows();
+        }
         longs[size] = value;
         nulls[size++] = false;
     }
 
     public void appendNull() {
-        grow(size + 1);
-        int end = size == 0 ? 0 : starts[size - 1] + lengths[size - 1];
-        starts[size] = end;
+        if (size >= longs.length || size >= nulls.length || size >= starts.length) {
+            growRows();
+        }
+        longs[size] = 0;
+        starts[size] = stringsEnd;
         lengths[size] = 0;
         nulls[size++] = true;
         hasNulls = true;
     }
 
+    /** Appends a string; the bytes keep {@link #SLACK} to spare past the last one, as readers of short strings expect. */
     public void append(byte[] source, int from, int length) {
-        grow(size + 1);
-        int end = size == 0 ? 0 : starts[size - 1] + lengths[size - 1];
-        if (bytes.length < end + length) {
-            bytes = Arrays.copyOf(bytes, Math.max(end + length, bytes.length * 2));
+        if (size >= starts.length || size >= nulls.length) {
+            growRows();
+        }
+        if (bytes.length < stringsEnd + length + SLACK) {
+            bytes = Arrays.copyOf(bytes, Math.max(stringsEnd + length + SLACK, bytes.length * 2));
             owned = bytes;
         }
-        System.arraycopy(source, from, bytes, end, length);
-        starts[size] = end;
+        System.arraycopy(source, from, bytes, stringsEnd, length);
+        starts[size] = stringsEnd;
         lengths[size] = length;
+        stringsEnd += length;
         nulls[size++] = false;
     }
 
-    private void grow(int rows) {
-        if (longs.length < rows) {
-            longs = Arrays.copyOf(longs, Math.max(rows, longs.length * 2));
-        }
-        if (starts.length < rows) {
-            starts = Arrays.copyOf(starts, Math.max(rows, starts.length * 2));
-            lengths = Arrays.copyOf(lengths, Math.max(rows, lengths.length * 2));
-        }
-        if (nulls.length < rows) {
-            nulls = Arrays.copyOf(nulls, Math.max(rows, nulls.length * 2));
-        }
+    /** Appended rows only: every array one row longer than the rows held, at least. */
+    private void growRows() {
+        int rows = Math.max(16, 2 * size);
+        longs = Arrays.copyOf(longs, Math.max(rows, longs.length));
+        starts = Arrays.copyOf(starts, Math.max(rows, starts.length));
+        lengths = Arrays.copyOf(lengths, Math.max(rows, lengths.length));
+        nulls = Arrays.copyOf(nulls, Math.max(rows, nulls.length));
     }
 }
