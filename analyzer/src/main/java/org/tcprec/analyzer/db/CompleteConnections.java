@@ -219,6 +219,17 @@ public final class CompleteConnections {
         private static final byte[] SYN_RECV = "SYN_RECV".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private static final byte[] LAST_ACK = "LAST_ACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private static final byte[] CLOSE_NAME = "CLOSE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final java.lang.invoke.VarHandle WORD = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final long CLOSE_WORD = word(java.util.Arrays.copyOf(CLOSE_NAME, Long.BYTES)) & 0xFF_FFFF_FFFFL;
+        private static final long SYN_SENT_WORD = word(SYN_SENT);
+        private static final long SYN_RECV_WORD = word(SYN_RECV);
+        private static final long LAST_ACK_WORD = word(LAST_ACK);
+        private static final long ESTABLISHED_WORD = word(ESTABLISHED);
+
+        private static long word(byte[] name) {
+            return (long) WORD.get(name, 0);
+        }
 
         private final Source[] sources;
         private final int[] closeIndex;
@@ -231,6 +242,8 @@ public final class CompleteConnections {
         private final CloseFilter filter;
         private final Consumer<ColumnBatch> handler;
 
+        private static final int COMM_CACHE = 4096;
+        private final int[] commCache = new int[COMM_CACHE];
         private final OpenLifetimes open = new OpenLifetimes();
         private final ByteStrings comms = new ByteStrings();
 
@@ -279,6 +292,7 @@ public final class CompleteConnections {
         void run(BatchStream changes) {
             this.changes = changes;
             while (changes.next()) {
+                java.util.Arrays.fill(commCache, -1);
                 skaddr = changes.column(0);
                 life = changes.column(1);
                 ts = changes.column(2);
@@ -306,13 +320,27 @@ public final class CompleteConnections {
             long t = ts.getLong(i);
             byte[] name = newstate.bytes();
             int at = newstate.start(i);
-            int flags = switch (newstate.length(i)) {
-                case 5 -> is(name, at, CLOSE_NAME) ? CLOSE : 0;
-                case 8 -> is(name, at, SYN_SENT) ? START | PROCESS : is(name, at, SYN_RECV) ? START
-                        : is(name, at, LAST_ACK) ? PROCESS : 0;
-                case 11 -> is(name, at, ESTABLISHED) ? START : 0;
-                default -> 0;
-            };
+            int length = newstate.length(i);
+            int flags;
+            if (at + Long.BYTES <= name.length) {
+                // a state's first eight bytes as one word tell the five apart (sources keep slack past their strings)
+                long word = (long) WORD.get(name, at);
+                flags = switch (length) {
+                    case 5 -> (word & 0xFF_FFFF_FFFFL) == CLOSE_WORD ? CLOSE : 0;
+                    case 8 -> word == SYN_SENT_WORD ? START | PROCESS : word == SYN_RECV_WORD ? START
+                            : word == LAST_ACK_WORD ? PROCESS : 0;
+                    case 11 -> word == ESTABLISHED_WORD && is(name, at, ESTABLISHED) ? START : 0;
+                    default -> 0;
+                };
+            } else {
+                flags = switch (length) {
+                    case 5 -> is(name, at, CLOSE_NAME) ? CLOSE : 0;
+                    case 8 -> is(name, at, SYN_SENT) ? START | PROCESS : is(name, at, SYN_RECV) ? START
+                            : is(name, at, LAST_ACK) ? PROCESS : 0;
+                    case 11 -> is(name, at, ESTABLISHED) ? START : 0;
+                    default -> 0;
+                };
+            }
             int slot = open.find(sk);
             if (slot < 0 || open.life[slot] != lifetime) {
                 // a new lifetime of the address; an earlier one without a CLOSE can get no more rows
@@ -341,8 +369,21 @@ public final class CompleteConnections {
             }
         }
 
+        /**
+         * The process name's id. Within one batch a string's start identifies it (a trace scan's
+         * rows of one name share its dictionary entry), so ids are remembered by start until the
+         * batch changes: most rows then skip hashing and comparing the name.
+         */
         private int commId(int row) {
-            return comms.id(comm.bytes(), comm.start(row), comm.length(row));
+            int start = comm.start(row);
+            if (start < COMM_CACHE) {
+                int cached = commCache[start];
+                if (cached >= 0) {
+                    return cached;
+                }
+                return commCache[start] = comms.id(comm.bytes(), start, comm.length(row));
+            }
+            return comms.id(comm.bytes(), start, comm.length(row));
         }
 
         private static boolean is(byte[] b, int at, byte[] name) {

@@ -154,7 +154,8 @@ public final class StateChangeScan {
             } catch (IOException | TraceScanException e) {
                 full.offer(new UserError(footer.path() + " is damaged: " + e.getMessage(), e));
             } catch (RuntimeException e) {
-                full.offer(e);
+                // pages that decode past their arrays are damaged too; the cause keeps the detail
+                full.offer(new UserError(footer.path() + " is damaged: cannot decode its pages (" + e + ")", e));
             }
         }
 

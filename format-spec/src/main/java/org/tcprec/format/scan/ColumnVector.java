@@ -26,6 +26,8 @@ public final class ColumnVector {
 
     /** Bytes a string vector holds past its last string (LineBuffer copies short strings a word at a time). */
     public static final int SLACK = 16;
+    private static final java.lang.invoke.VarHandle WORD = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     public boolean isNull(int row) {
         return hasNulls && nulls[row];
@@ -127,7 +129,13 @@ public final class ColumnVector {
             bytes = Arrays.copyOf(bytes, Math.max(stringsEnd + length + SLACK, bytes.length * 2));
             owned = bytes;
         }
-        System.arraycopy(source, from, bytes, stringsEnd, length);
+        if (length <= SLACK && from + SLACK <= source.length) {
+            // a short string as two words: the bytes past it are never read (SLACK is kept past the end)
+            WORD.set(bytes, stringsEnd, (long) WORD.get(source, from));
+            WORD.set(bytes, stringsEnd + Long.BYTES, (long) WORD.get(source, from + Long.BYTES));
+        } else {
+            System.arraycopy(source, from, bytes, stringsEnd, length);
+        }
         starts[size] = stringsEnd;
         lengths[size] = length;
         stringsEnd += length;
