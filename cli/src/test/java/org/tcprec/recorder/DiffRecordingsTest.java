@@ -126,7 +126,22 @@ class DiffRecordingsTest {
     static void assertMadeAndLost(double made, double counted, Path trace) throws Exception {
         long lost = ((Number) ((Map<?, ?>) org.tcprec.format.TraceFooter.read(trace).metadata().get("lost_events"))
                 .get("total")).longValue();
-        assertTrue(counted <= made + lost && counted >= made - lost, counted + " counted of " + made + " made, " + lost + " lost");
+        if (!(counted <= made + lost && counted >= made - lost)) {
+            throw new AssertionError(counted + " counted of " + made + " made, " + lost + " lost; the lifetimes "
+                    + "that are not a whole connection:\n" + unusualLifetimes(trace));
+        }
+    }
+
+    /**
+     * For a failure message: the trace's lifetimes that did not begin with a socket's first change
+     * or did not reach CLOSE, with their state changes (a lifetime split in two shows here).
+     */
+    static String unusualLifetimes(Path trace) {
+        TcprecRun run = TcprecRun.of("sql", trace.toString(), "SELECT c.skaddr, c.life, c.lport, c.rport, c.complete, "
+                + "string_agg(s.oldstate || '>' || s.newstate || '@' || s.ts_ns, ' ' ORDER BY s.seq) AS changes "
+                + "FROM connections c JOIN state_changes s USING (skaddr, life) "
+                + "WHERE NOT c.complete OR c.first_oldstate NOT IN ('CLOSE', 'LISTEN') GROUP BY ALL ORDER BY 1, 2 LIMIT 40");
+        return run.out() + run.err();
     }
 
     static double number(Map<String, Object> metric, String key) {
