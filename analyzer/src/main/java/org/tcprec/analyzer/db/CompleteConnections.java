@@ -121,12 +121,13 @@ public final class CompleteConnections {
 
     /**
      * The same pass over one trace read with the format's scan instead of DuckDB (StateChangeScan:
-     * the state_changes view's projection of the file). One scan gives every change with the
-     * columns printed from CLOSE rows too, so a CLOSE row is its own match, and the family and
-     * port filters are judged on it here. False, having done nothing, when the trace needs DuckDB.
+     * the state_changes view's projection of the file), or null when the trace needs DuckDB. One
+     * scan gives every change with the columns printed from CLOSE rows too, so a CLOSE row is its
+     * own match, and the family and port filters are judged on it here. Nothing is read until
+     * {@link ScanReplay#run}, so a caller can decide its header first.
      */
-    public static boolean replay(TraceFooter footer, List<String> columns, int family, List<Integer> localPorts,
-            List<Integer> remotePorts, long pid, boolean byOwner, Consumer<ColumnBatch> handler) {
+    public static ScanReplay scanReplay(TraceFooter footer, List<String> columns, int family,
+            List<Integer> localPorts, List<Integer> remotePorts, long pid, boolean byOwner) {
         Plan plan = new Plan(columns, byOwner);
         List<String> scanned = new ArrayList<>(CHANGE_COLUMNS);
         int[] closeIndex = new int[plan.closeIndex.length];
@@ -134,29 +135,37 @@ public final class CompleteConnections {
             closeIndex[i] = plan.closeIndex[i] == 0 ? 0 : column(scanned, plan.closeColumns.get(plan.closeIndex[i]));
         }
         CloseFilter filter = new CloseFilter(family == 0 ? -1 : column(scanned, "family"), family,
-                localPorts.isEmpty() ? -1 : column(scanned, "lport"), sorted(localPorts),
-                remotePorts.isEmpty() ? -1 : column(scanned, "rport"), sorted(remotePorts));
+                localPorts.isEmpty() ? -1 : column(scanned, "lport"), StateChangeScan.sortedLongs(localPorts),
+                remotePorts.isEmpty() ? -1 : column(scanned, "rport"), StateChangeScan.sortedLongs(remotePorts));
         StateChangeScan scan = StateChangeScan.of(footer, scanned);
-        if (scan == null) {
-            return false;
-        }
-        try (BatchStream changes = scan.open(null, 0, List.of(), List.of())) {
-            new Pass(plan.sources, closeIndex, plan.owners, pid, byOwner, null, filter, handler).run(changes);
-        }
-        return true;
+        return scan == null ? null : new ScanReplay(scan, plan, closeIndex, filter, pid, byOwner);
     }
 
-    /** Whether the scan can read the trace for these columns, with any of the filters. */
-    public static boolean canReplay(TraceFooter footer, List<String> columns) {
-        List<String> scanned = new ArrayList<>(CHANGE_COLUMNS);
-        Plan plan = new Plan(columns, false);
-        for (String c : plan.closeColumns) {
-            column(scanned, c);
+    /** A replay over the format's scan, ready to run. */
+    public static final class ScanReplay {
+        private final StateChangeScan scan;
+        private final Plan plan;
+        private final int[] closeIndex;
+        private final CloseFilter filter;
+        private final long pid;
+        private final boolean byOwner;
+
+        private ScanReplay(StateChangeScan scan, Plan plan, int[] closeIndex, CloseFilter filter, long pid,
+                boolean byOwner) {
+            this.scan = scan;
+            this.plan = plan;
+            this.closeIndex = closeIndex;
+            this.filter = filter;
+            this.pid = pid;
+            this.byOwner = byOwner;
         }
-        for (String c : List.of("family", "lport", "rport")) {
-            column(scanned, c);
+
+        /** Hands the complete connections to the handler, as {@link CompleteConnections#replay} does. */
+        public void run(Consumer<ColumnBatch> handler) {
+            try (BatchStream changes = scan.open(0, List.of(), List.of())) {
+                new Pass(plan.sources, closeIndex, plan.owners, pid, byOwner, null, filter, handler).run(changes);
+            }
         }
-        return StateChangeScan.of(footer, scanned) != null;
     }
 
     /** The column's index in the list, added at its end when missing. */
@@ -165,15 +174,6 @@ public final class CompleteConnections {
             columns.add(name);
         }
         return columns.indexOf(name);
-    }
-
-    private static long[] sorted(List<Integer> values) {
-        long[] out = new long[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        java.util.Arrays.sort(out);
-        return out;
     }
 
     /** ReportOptions.FILTER_SQL on a CLOSE row of the changes themselves: a column index of -1 is no condition. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
-import org.apache.parquet.format.FileMetaData;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.scan.ColumnBatch;
@@ -18,8 +17,9 @@ import org.tcprec.format.scan.TraceScanner;
 
 /**
  * The state_changes view (views.sql) of one trace, read with the format's own scanner instead
- * of DuckDB, for tcpstates: a line for most rows of a trace, where DuckDB's scan and export of
- * the rows cost twice the scanner's decoding, and loading DuckDB alone is a tenth of a second.
+ * of DuckDB, for tcpstates and tcplife's replay: they read most rows of a trace, where DuckDB's
+ * scan and export of the rows cost more than the scanner's decoding, and loading DuckDB alone is
+ * a tenth of a second.
  * The view is a projection of the file, so its definition carries over in three rules: the rows
  * of event inet_sock_set_state, ts_ns is the time column (nanoseconds since the epoch in both),
  * and a null ns_in_oldstate reads as 0, as the view's coalesce makes it (the scanner gives a
@@ -42,14 +42,12 @@ public final class StateChangeScan {
     private static final int BATCHES = 3;
 
     private final TraceFooter footer;
-    private final FileMetaData parquet;
     private final List<String> fileColumns;
     /** Where ns_in_oldstate is among the columns, or -1. */
     private final int nsInOldstate;
 
-    private StateChangeScan(TraceFooter footer, FileMetaData parquet, List<String> fileColumns) {
+    private StateChangeScan(TraceFooter footer, List<String> fileColumns) {
         this.footer = footer;
-        this.parquet = parquet;
         this.fileColumns = fileColumns;
         this.nsInOldstate = fileColumns.indexOf("ns_in_oldstate");
     }
@@ -71,13 +69,12 @@ public final class StateChangeScan {
             }
             fileColumns.add(file);
         }
-        FileMetaData parquet = footer.parquet();
         List<String> read = new ArrayList<>(fileColumns);
         read.addAll(List.of("event", "family", "lport", "rport"));
-        if (TraceScanner.unsupported(parquet, read) != null) {
+        if (TraceScanner.unsupported(footer.parquet(), read) != null) {
             return null;
         }
-        return new StateChangeScan(footer, parquet, fileColumns);
+        return new StateChangeScan(footer, fileColumns);
     }
 
     /**
@@ -85,36 +82,30 @@ public final class StateChangeScan {
      * order, handed to the handler batch by batch on the calling thread.
      */
     public void rows(int family, List<Integer> localPorts, List<Integer> remotePorts, Consumer<ColumnBatch> handler) {
-        try (BatchStream rows = open(null, family, localPorts, remotePorts)) {
+        try (BatchStream rows = open(family, localPorts, remotePorts)) {
             while (rows.next()) {
                 handler.accept(rows);
             }
         }
     }
 
-    /**
-     * The same rows as a stream that the caller pulls from, decoded ahead on a thread of its own;
-     * newstate, when given, keeps only the rows of that new state.
-     */
-    public BatchStream open(String newstate, int family, List<Integer> localPorts, List<Integer> remotePorts) {
+    /** The same rows as a stream that the caller pulls from, decoded ahead on a thread of its own. */
+    public BatchStream open(int family, List<Integer> localPorts, List<Integer> remotePorts) {
         TraceScanner scanner;
         try {
-            scanner = TraceScanner.open(footer.path(), parquet, fileColumns, BATCH_ROWS);
+            scanner = TraceScanner.open(footer.path(), footer.parquet(), fileColumns, BATCH_ROWS);
         } catch (IOException e) {
             throw new UserError(footer.path() + ": cannot read: " + e.getMessage(), e);
         }
         scanner.whereEquals("event", STATE_CHANGE);
-        if (newstate != null) {
-            scanner.whereEquals("newstate", newstate);
-        }
         if (family != 0) {
             scanner.whereIn("family", new long[] {family});
         }
         if (!localPorts.isEmpty()) {
-            scanner.whereIn("lport", longs(localPorts));
+            scanner.whereIn("lport", sortedLongs(localPorts));
         }
         if (!remotePorts.isEmpty()) {
-            scanner.whereIn("rport", longs(remotePorts));
+            scanner.whereIn("rport", sortedLongs(remotePorts));
         }
         return new Decoded(scanner);
     }
@@ -213,11 +204,13 @@ public final class StateChangeScan {
         }
     }
 
-    private static long[] longs(List<Integer> values) {
+    /** Port lists as the scanner's and the replay's conditions take them: longs, ascending. */
+    static long[] sortedLongs(List<Integer> values) {
         long[] out = new long[values.size()];
         for (int i = 0; i < values.size(); i++) {
             out[i] = values.get(i);
         }
+        java.util.Arrays.sort(out);
         return out;
     }
 }

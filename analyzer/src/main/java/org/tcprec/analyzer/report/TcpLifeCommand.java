@@ -45,13 +45,14 @@ public final class TcpLifeCommand extends ReplayCommand {
         int width = options.wide || options.extended ? 39 : 15;
         SelectedColumns selected = new SelectedColumns();
         Lines lines = new Lines(selected, options.extended ? "owner_" : "", width);
-        if (!CompleteConnections.canReplay(footer, selected.expressions())) {
+        CompleteConnections.ScanReplay replay = CompleteConnections.scanReplay(footer, selected.expressions(),
+                options.family(), options.localPorts, options.remotePorts, pid, options.extended);
+        if (replay == null) {
             return false;
         }
         printHeader(width);
         out.flush(); // the lines go to the stream under the writer
-        CompleteConnections.replay(footer, selected.expressions(), options.family(), options.localPorts,
-                options.remotePorts, pid, options.extended, lines::batch);
+        replay.run(lines::batch);
         lines.line.finish();
         return true;
     }

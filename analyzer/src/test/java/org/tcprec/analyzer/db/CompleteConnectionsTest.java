@@ -228,10 +228,10 @@ class CompleteConnectionsTest {
         TraceFooter footer = db.footers().get(0);
         if (footer.columns().contains("life")) {
             List<List<Object>> scanned = new ArrayList<>();
-            assertTrue(CompleteConnections.canReplay(footer, columns));
-            assertTrue(CompleteConnections.replay(footer, columns, (Integer) f[0], ports((String) f[1]),
-                    ports((String) f[2]), ((Number) f[3]).longValue(), (Boolean) f[4],
-                    batch -> collect(batch, columns, scanned)));
+            CompleteConnections.ScanReplay scan = CompleteConnections.scanReplay(footer, columns, (Integer) f[0],
+                    ports((String) f[1]), ports((String) f[2]), ((Number) f[3]).longValue(), (Boolean) f[4]);
+            assertTrue(scan != null, "the scan reads " + footer.path());
+            scan.run(batch -> collect(batch, columns, scanned));
             assertEquals(rows, scanned, "the replay over the scan, " + Arrays.toString(f));
         }
         return rows;

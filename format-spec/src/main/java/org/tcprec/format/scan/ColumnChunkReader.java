@@ -174,9 +174,8 @@ final class ColumnChunkReader {
         int width = type == Type.INT32 ? Integer.BYTES : Long.BYTES;
         need(plainAt + (long) values * width, "PLAIN values");
         for (int k = from; k < to; k++) {
-            int row = selection[k] - base;
-            int p = position == null ? row : position[row];
-            if (position != null && levelScratch[row] == 0) {
+            int p = valueIndex(selection[k] - base, position);
+            if (p < 0) {
                 out[at + k - from] = 0;
             } else if (width == 4) {
                 out[at + k - from] = BitReader.littleEndianInt(page, plainAt + p * 4);
@@ -195,22 +194,16 @@ final class ColumnChunkReader {
         long[] dictionary = dictionaryLongs;
         int size = dictionarySize;
         for (int k = from; k < to; k++) {
-            int row = selection[k] - base;
-            if (position == null) {
-                int i = index[row];
-                if (i >= size) {
-                    throw badIndex(i);
-                }
-                out[at + k - from] = dictionary[i];
-            } else if (levelScratch[row] == 0) {
+            int p = valueIndex(selection[k] - base, position);
+            if (p < 0) {
                 out[at + k - from] = 0;
-            } else {
-                int i = index[position[row]];
-                if (i >= size) {
-                    throw badIndex(i);
-                }
-                out[at + k - from] = dictionary[i];
+                continue;
             }
+            int i = index[p];
+            if (i >= size) {
+                throw badIndex(i);
+            }
+            out[at + k - from] = dictionary[i];
         }
     }
 
@@ -221,13 +214,8 @@ final class ColumnChunkReader {
         long[] decoded = longScratch;
         boolean narrow = type == Type.INT32;
         for (int k = from; k < to; k++) {
-            int row = selection[k] - base;
-            long v;
-            if (position == null) {
-                v = decoded[row];
-            } else {
-                v = levelScratch[row] == 0 ? 0 : decoded[position[row]];
-            }
+            int p = valueIndex(selection[k] - base, position);
+            long v = p < 0 ? 0 : decoded[p];
             out[at + k - from] = narrow ? (int) v : v;
         }
     }
@@ -244,13 +232,13 @@ final class ColumnChunkReader {
                 int[] index = indexScratch;
                 int size = dictionarySize;
                 for (int k = from; k < to; k++) {
-                    int row = selection[k] - base;
-                    if (position != null && levelScratch[row] == 0) {
+                    int p = valueIndex(selection[k] - base, position);
+                    if (p < 0) {
                         starts[at + k - from] = 0;
                         lengths[at + k - from] = 0;
                         continue;
                     }
-                    int i = index[position == null ? row : position[row]];
+                    int i = index[p];
                     if (i >= size) {
                         throw badIndex(i);
                     }
@@ -266,13 +254,13 @@ final class ColumnChunkReader {
                     throw corrupt("page holds fewer strings than its rows need");
                 }
                 for (int k = from; k < to; k++) {
-                    int row = selection[k] - base;
-                    if (position != null && levelScratch[row] == 0) {
+                    int p = valueIndex(selection[k] - base, position);
+                    if (p < 0) {
                         starts[at + k - from] = 0;
                         lengths[at + k - from] = 0;
                         continue;
                     }
-                    int i = pageStringAt + (position == null ? row : position[row]);
+                    int i = pageStringAt + p;
                     int length = pageLengths[i];
                     if (pool.length < poolEnd + length) {
                         pool = java.util.Arrays.copyOf(pool, Math.max(poolEnd + length, pool.length * 2));
@@ -287,6 +275,17 @@ final class ColumnChunkReader {
             }
             default -> throw corrupt("encoding " + encoding + " for strings");
         }
+    }
+
+    /**
+     * Where a row's value is among the page's decoded values: the row itself without definition
+     * levels, else the count of non-null rows before it; -1 for a null row.
+     */
+    private int valueIndex(int row, int[] position) {
+        if (position == null) {
+            return row;
+        }
+        return levelScratch[row] == 0 ? -1 : position[row];
     }
 
     private TraceScanException badIndex(int index) {
@@ -351,7 +350,8 @@ final class ColumnChunkReader {
 
     private void dictionary(DictionaryPageHeader header, long body, int compressedSize, int uncompressedSize)
             throws IOException {
-        byte[] bytes = readPage(body, compressedSize, uncompressedSize, true);
+        // the entries are copied out at once, so the page can go to the buffer data pages use
+        byte[] bytes = readPage(body, compressedSize, uncompressedSize);
         int n = header.getNum_values();
         if (n < 0) {
             throw corrupt("dictionary of " + n + " entries");
@@ -360,7 +360,8 @@ final class ColumnChunkReader {
         if (type == Type.BYTE_ARRAY) {
             dictionaryStarts = atLeast(dictionaryStarts, n);
             dictionaryLengths = atLeast(dictionaryLengths, n);
-            byte[] strings = new byte[uncompressedSize];
+            // slack past the last string: readers copy short strings a word at a time
+            byte[] strings = new byte[uncompressedSize + ColumnVector.SLACK];
             int at = 0;
             int used = 0;
             for (int i = 0; i < n; i++) {
@@ -377,8 +378,7 @@ final class ColumnChunkReader {
                 used += length;
                 at += 4 + length;
             }
-            // slack past the last string: readers copy short strings a word at a time
-            dictionaryBytes = java.util.Arrays.copyOf(strings, used + ColumnVector.SLACK);
+            dictionaryBytes = strings;
             dictionaryEnd = used;
         } else {
             int width = type == Type.INT32 ? 4 : 8;
@@ -393,7 +393,7 @@ final class ColumnChunkReader {
     }
 
     private void dataV1(DataPageHeader header, long body, int compressedSize, int uncompressedSize) throws IOException {
-        page = readPage(body, compressedSize, uncompressedSize, false);
+        readPage(body, compressedSize, uncompressedSize);
         int at = 0;
         if (optional) {
             if (uncompressedSize < 4) {
@@ -556,11 +556,12 @@ final class ColumnChunkReader {
         pageLengths[pageStringCount++] = length;
     }
 
-    /** A whole page's bytes (dictionary and v1 pages compress levels and values together). */
-    private byte[] readPage(long body, int compressedSize, int uncompressedSize, boolean fresh) throws IOException {
+    /** A whole page's bytes into the page buffer (dictionary and v1 pages compress levels and values together). */
+    private byte[] readPage(long body, int compressedSize, int uncompressedSize) throws IOException {
         compressed = atLeast(compressed, compressedSize);
         readFully(compressed, 0, compressedSize, body);
-        byte[] out = fresh ? new byte[uncompressedSize + BitReader.SLACK] : atLeast(page, uncompressedSize + BitReader.SLACK);
+        byte[] out = atLeast(page, uncompressedSize + BitReader.SLACK);
+        page = out;
         if (codec == CompressionCodec.ZSTD) {
             decompress(compressed, 0, compressedSize, out, 0, uncompressedSize);
         } else {

@@ -101,7 +101,7 @@ public final class TraceScanner implements AutoCloseable {
         return null;
     }
 
-    /** Opens the scan; the footer is the file's own (TraceFooter.parquetFooter) and passed {@link #unsupported}. */
+    /** Opens the scan; the footer is the file's own (a trace's TraceFooter.parquet()) and must pass {@link #unsupported}. */
     public static TraceScanner open(Path file, FileMetaData footer, List<String> columns, int batchRows) throws IOException {
         String why = unsupported(footer, columns);
         if (why != null) {
@@ -233,7 +233,7 @@ public final class TraceScanner implements AutoCloseable {
         rowGroupLeft = group.getNum_rows();
     }
 
-    /** Applies the conditions to the n rows decoded and moves the rows kept to the front of every vector. */
+    /** Applies the conditions to the n rows of their columns: the rows kept, ascending, in selection; returns how many. */
     private int select(ColumnVector[] vectors, int n) {
         selection = selection.length >= n ? selection : new int[n];
         for (Condition condition : conditions) {
