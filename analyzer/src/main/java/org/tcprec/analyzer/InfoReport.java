@@ -64,6 +64,10 @@ final class InfoReport {
         }
         Map<String, Object> lost = map(m.get("lost_events"));
         line("lost events", str(lost.getOrDefault("total", "unknown")) + " (per CPU: " + strings(lost.get("by_cpu")) + ")");
+        Map<String, Object> lifetimes = map(m.get("lifetimes"));
+        if (lifetimes.containsKey("broken")) {
+            line("broken lifetimes", str(lifetimes.get("broken")) + " (state changes missing that no loss counter saw)");
+        }
         Map<String, Object> sysctls = map(m.get("sysctls"));
         line("congestion", str(sysctls.get("net.ipv4.tcp_congestion_control")) + " (" + sysctls.size()
                 + " TCP sysctls recorded; see --json)");

@@ -103,4 +103,37 @@ class AnalyzerCommandsTest {
             assertTrue(r.err().startsWith("WARNING: ") && r.err().contains("1,234 events were lost"), report + ": " + r.err());
         }
     }
+
+    /**
+     * A connection whose SYN_SENT -> ESTABLISHED is missing, on an address used before: no loss
+     * counter saw it, the writer counts the broken lifetime, and every report says so.
+     */
+    @Test
+    void aLifetimeThatSkipsAStateIsWarnedAboutByEveryReport() throws Exception {
+        Path file = dir.resolve("broken.parquet");
+        long sk = 0xffff8880_0000_1000L;
+        String[][] changes = {
+            {"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"}, {"CLOSE", "SYN_SENT"}, {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"},
+        };
+        try (TraceWriter w = new TraceWriter(file)) {
+            long t = 1_764_000_000_000_000_000L;
+            for (String[] c : changes) {
+                t += 1_000_000;
+                w.write(new org.tcprec.format.EventRow(t, "inet_sock_set_state", 0, 7, 7, "client", 4026531840L, null, sk,
+                        2, "127.0.0.1", 40000, "127.0.0.1", 80, c[0], c[1], null, 6, 0L, 0L, null, null, null, null, null,
+                        null, null, null, null, null, null, null, null, null));
+            }
+            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+        }
+        for (String report : new String[] {"tcplife", "tcpstates", "tcpconnect", "sql"}) {
+            TcprecRun r = report.equals("sql") ? run("sql", file.toString(), "SELECT 1") : run(report, file.toString());
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("WARNING: " + file + ": 1 socket lifetimes skip states (state changes are missing that no loss "
+                    + "counter saw); their connections below are split or incomplete\n", r.err(), report);
+        }
+        TcprecRun info = run("info", file.toString());
+        assertTrue(info.out().lines().anyMatch(l -> l.matches("broken lifetimes\\s*:?\\s+1 .*")), info.out());
+    }
 }

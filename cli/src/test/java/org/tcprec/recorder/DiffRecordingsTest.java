@@ -120,15 +120,18 @@ class DiffRecordingsTest {
 
     /**
      * The connections counted are those the test made, off by at most the events the trace says
-     * were lost: a state change the kernel skipped (another BPF program was running on that CPU)
-     * can hide its connection's start, or split its lifetime in two, and the trace counts it.
+     * were lost or missing: a state change the kernel skipped (another BPF program was running on
+     * that CPU) can hide its connection's start, or split its lifetime in two. The trace counts the
+     * skips the kernel reports, and the writer counts the lifetimes that skip a state, which is how
+     * a skip the kernel did not report shows.
      */
     static void assertMadeAndLost(double made, double counted, Path trace) throws Exception {
-        long lost = ((Number) ((Map<?, ?>) org.tcprec.format.TraceFooter.read(trace).metadata().get("lost_events"))
-                .get("total")).longValue();
-        if (!(counted <= made + lost && counted >= made - lost)) {
-            throw new AssertionError(counted + " counted of " + made + " made, " + lost + " lost; the lifetimes "
-                    + "that are not a whole connection:\n" + unusualLifetimes(trace));
+        Map<String, Object> metadata = org.tcprec.format.TraceFooter.read(trace).metadata();
+        long lost = ((Number) ((Map<?, ?>) metadata.get("lost_events")).get("total")).longValue();
+        long broken = ((Number) ((Map<?, ?>) metadata.get("lifetimes")).get("broken")).longValue();
+        if (!(counted <= made + lost + broken && counted >= made - lost - broken)) {
+            throw new AssertionError(counted + " counted of " + made + " made, " + lost + " lost, " + broken
+                    + " broken lifetimes; the lifetimes that are not a whole connection:\n" + unusualLifetimes(trace));
         }
     }
 

@@ -3,23 +3,26 @@ package org.tcprec.format;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 
-/** Turns {@link EventRow}s into Parquet records; the footer metadata is taken at close. */
+/**
+ * Turns {@link EventRow}s into Parquet records; the footer metadata is taken at close, given the
+ * count of broken socket lifetimes seen in the rows.
+ */
 final class TraceWriteSupport extends WriteSupport<EventRow> {
     /** Bound on the string cache; a trace's strings (names, states, comms, addresses) repeat a lot. */
     private static final int MAX_CACHED_STRINGS = 1 << 16;
 
-    private final Supplier<Map<String, String>> footer;
+    private final LongFunction<Map<String, String>> footer;
     private final Map<String, Binary> binaries = new HashMap<>();
     private final SocketLifetimes lifetimes = new SocketLifetimes();
     private RecordConsumer out;
 
-    TraceWriteSupport(Supplier<Map<String, String>> footer) {
+    TraceWriteSupport(LongFunction<Map<String, String>> footer) {
         this.footer = footer;
     }
 
@@ -40,7 +43,7 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
 
     @Override
     public FinalizedWriteContext finalizeWrite() {
-        return new FinalizedWriteContext(footer.get());
+        return new FinalizedWriteContext(footer.apply(lifetimes.broken()));
     }
 
     @Override

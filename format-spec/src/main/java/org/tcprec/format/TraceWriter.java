@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -27,6 +27,7 @@ public final class TraceWriter implements AutoCloseable {
 
     private final ParquetWriter<EventRow> writer;
     private Map<String, Object> metadata;
+    private long brokenLifetimes = -1;
     private long rows;
 
     public TraceWriter(Path file) throws IOException {
@@ -35,7 +36,7 @@ public final class TraceWriter implements AutoCloseable {
 
     /** A writer whose row groups hold about rowGroupBytes each: small ones let tests cover several groups. */
     public TraceWriter(Path file, long rowGroupBytes) throws IOException {
-        Supplier<Map<String, String>> footer = this::footer;
+        LongFunction<Map<String, String>> footer = this::footer;
         Builder builder = new Builder(new LocalOutputFile(file), footer);
         for (Column column : Column.HIGH_CARDINALITY) {
             // Nearly every value differs: a dictionary would be built, hashed into and dropped
@@ -62,15 +63,23 @@ public final class TraceWriter implements AutoCloseable {
         return rows;
     }
 
+    /** The metadata key of what the writer derives about socket lifetimes (format-spec/README.md). */
+    public static final String LIFETIMES_KEY = "lifetimes";
+
     /** Sets the metadata stored in the footer; must be called before {@link #close()}. */
     public void metadata(Map<String, Object> metadata) {
         this.metadata = new LinkedHashMap<>(metadata);
     }
 
-    private Map<String, String> footer() {
+    /** The footer: the metadata given, with what this writer derived from the rows in place of any copy of it. */
+    private Map<String, String> footer(long brokenLifetimes) {
         if (metadata == null) {
             throw new IllegalStateException("trace metadata was not set before close");
         }
+        Map<String, Object> lifetimes = new LinkedHashMap<>();
+        lifetimes.put("broken", brokenLifetimes);
+        metadata.put(LIFETIMES_KEY, lifetimes);
+        this.brokenLifetimes = brokenLifetimes;
         Map<String, String> footer = new LinkedHashMap<>();
         footer.put(TraceSchema.FORMAT_VERSION_KEY, TraceSchema.VERSION);
         footer.put(TraceSchema.METADATA_KEY, Json.write(metadata));
@@ -82,10 +91,15 @@ public final class TraceWriter implements AutoCloseable {
         writer.close();
     }
 
-    private static final class Builder extends ParquetWriter.Builder<EventRow, Builder> {
-        private final Supplier<Map<String, String>> footer;
+    /** The lifetimes the rows broke (see {@code lifetimes} in format-spec/README.md), once closed; -1 before. */
+    public long brokenLifetimes() {
+        return brokenLifetimes;
+    }
 
-        Builder(OutputFile file, Supplier<Map<String, String>> footer) {
+    private static final class Builder extends ParquetWriter.Builder<EventRow, Builder> {
+        private final LongFunction<Map<String, String>> footer;
+
+        Builder(OutputFile file, LongFunction<Map<String, String>> footer) {
             super(file);
             this.footer = footer;
         }

@@ -110,6 +110,10 @@ public final class RecordCommand implements Callable<Integer> {
             out.printf("tcprec: warning: %,d events were lost (ring buffer full, or skipped by the kernel); see 'tcprec info %s'%n",
                     s.lost(), s.output());
         }
+        if (s.brokenLifetimes() > 0) {
+            out.printf("tcprec: warning: %,d socket lifetimes skip states: state changes are missing that no loss counter saw; "
+                    + "see 'tcprec info %s'%n", s.brokenLifetimes(), s.output());
+        }
         if (terminal) {
             StringBuilder perType = new StringBuilder("tcprec: events:");
             for (Map.Entry<String, Long> e : s.rowsByEvent().entrySet()) {

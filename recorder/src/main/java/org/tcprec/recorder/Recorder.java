@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
+import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.KernelLayout;
@@ -67,8 +68,9 @@ public final class Recorder {
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     /** What a finished recording reports. */
-    public record Summary(Path output, long rows, Map<String, Long> rowsByEvent, long lost, long durationNs,
-            long fileBytes, List<String> attached, List<String> missing, String stopReason, boolean complete) {}
+    public record Summary(Path output, long rows, Map<String, Long> rowsByEvent, long lost, long brokenLifetimes,
+            long durationNs, long fileBytes, List<String> attached, List<String> missing, String stopReason,
+            boolean complete) {}
 
     private final RecordingConfig config;
     private final PrintStream status;
@@ -587,7 +589,9 @@ public final class Recorder {
             throw new RecordingException("recording stopped early: " + what + "; " + result.rows()
                     + " events up to that point are in " + output);
         }
-        return new Summary(output, result.rows(), result.rowsByEvent(), lost, durationNs, fileBytes, attached, missing,
+        long broken = ((Number) ((Map<String, Object>) result.metadata().getOrDefault(TraceWriter.LIFETIMES_KEY, Map.of()))
+                .getOrDefault("broken", 0L)).longValue();
+        return new Summary(output, result.rows(), result.rowsByEvent(), lost, broken, durationNs, fileBytes, attached, missing,
                 reason, true);
     }
 

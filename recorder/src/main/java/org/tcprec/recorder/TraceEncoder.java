@@ -256,6 +256,10 @@ public final class TraceEncoder {
             }
             writer.metadata(metadata);
             writer.close();
+            // what the writer derived from the rows, for the recording's summary
+            Map<String, Object> lifetimes = new LinkedHashMap<>();
+            lifetimes.put("broken", writer.brokenLifetimes());
+            metadata.put(TraceWriter.LIFETIMES_KEY, lifetimes);
         }
 
         private void end() throws IOException {

@@ -40,6 +40,12 @@ public record TraceMeta(TraceFooter footer) {
         return v instanceof Number n ? n.longValue() : 0;
     }
 
+    /** State changes that break their socket's lifetime (format 1.1 writers count them; 0 before). */
+    public long brokenLifetimes() {
+        Object v = map(footer.metadata().get("lifetimes")).get("broken");
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
     public boolean recovered() {
         return Boolean.TRUE.equals(map(footer.metadata().get("recovery")).get("recovered"));
     }

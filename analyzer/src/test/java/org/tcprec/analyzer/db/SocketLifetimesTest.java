@@ -61,7 +61,16 @@ class SocketLifetimesTest {
         {change(15_400, B, "SYN_SENT", "ESTABLISHED"), 3, 400L},
         // and again by a child while the client's events were lost: the state does not continue
         {change(16_000, B, "LISTEN", "SYN_RECV"), 4, null},
+        // A after its CLOSE, seen first mid-connection: its handshake's changes were lost
+        {change(17_000, A, "ESTABLISHED", "FIN_WAIT1"), 3, null},
     };
+
+    /**
+     * The lifetimes above that skip a state: B's client after the dropped child, B's second child
+     * after the client, and A's third lifetime. The closes, the reuses from CLOSE or LISTEN and B's
+     * first lifetime (open before the recording) are not.
+     */
+    private static final long BROKEN = 3;
 
     @Test
     void storedAndDerivedLifetimesAgreeWithTheRules() throws Exception {
@@ -77,6 +86,7 @@ class SocketLifetimesTest {
             expected.add(new Object[] {(long) i, TIMELINE[i][1], TIMELINE[i][2]});
         }
         assertRows(expected, columns(TraceDatabase.open(List.of(trace), false)), "as stored");
+        assertEquals(Map.of("broken", BROKEN), org.tcprec.format.TraceFooter.read(trace).metadata().get("lifetimes"));
         assertRows(expected, columns(TraceDatabase.open(List.of(trace), true)), "as derived for a 1.0 file");
     }
 
