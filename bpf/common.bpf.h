@@ -32,9 +32,17 @@ struct {
 	__uint(max_entries, 8 * 1024 * 1024); /* resized by the recorder before load */
 } events SEC(".maps");
 
+/*
+ * The counters, TCPREC_CNT_SLOTS per possible CPU, in a plain array that the recorder reads
+ * through a memory mapping rather than a per-CPU map it would look up: the kernel runs no tracing
+ * program on a CPU while a map syscall is inside it there, so each lookup would open a window in
+ * which events (a softirq's worth, if one runs on the way out of an interrupt) are skipped.
+ * Resized by the recorder before load to the possible CPUs.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, TCPREC_CNT_KINDS * TCPREC_EV_TYPE_COUNT);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, TCPREC_CNT_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
@@ -61,11 +69,13 @@ struct tcprec_event *tcprec_event_btf_anchor __attribute__((unused));
 
 static __always_inline void count(__u32 kind, __u32 type)
 {
-	__u32 key = kind * TCPREC_EV_TYPE_COUNT + type;
+	__u32 key = bpf_get_smp_processor_id() * TCPREC_CNT_SLOTS + kind * TCPREC_EV_TYPE_COUNT + type;
 	__u64 *value = bpf_map_lookup_elem(&counters, &key);
 
+	/* atomic although only this CPU writes its slots: the fentry program (probe.bpf.c) is not
+	 * kept from nesting in a tracepoint's by the guard that keeps tracepoint programs apart */
 	if (value)
-		*value += 1;
+		__sync_fetch_and_add(value, 1);
 }
 
 static __always_inline bool port_listed(__u16 port, const volatile __u16 *ports, __u32 n)

@@ -36,13 +36,14 @@ enum tcprec_present {
 	TCPREC_HAS_NETNS = 1 << 6,       /* no socket: netns was read from the packet's device */
 };
 
-/* Indices into the per-CPU counters map: TCPREC_EV_TYPE_COUNT slots each. */
+/* The counters: for each CPU, TCPREC_CNT_SLOTS u64s, kind * TCPREC_EV_TYPE_COUNT + type. */
 enum tcprec_counter {
 	TCPREC_CNT_EMITTED = 0,   /* records submitted to the ring */
 	TCPREC_CNT_LOST = 1,      /* ring reservation failed: the event is lost */
 	TCPREC_CNT_SAMPLED = 2,   /* tcp_probe events skipped by the per-socket interval */
 	TCPREC_CNT_FILTERED = 3,  /* events dropped by the user's filters */
 	TCPREC_CNT_KINDS = 4,
+	TCPREC_CNT_SLOTS = TCPREC_CNT_KINDS * TCPREC_EV_TYPE_COUNT, /* 256 bytes: a CPU's own cache lines */
 };
 
 struct tcprec_event {

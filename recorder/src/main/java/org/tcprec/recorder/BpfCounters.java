@@ -1,5 +1,6 @@
 package org.tcprec.recorder;
 
+import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,18 +10,32 @@ import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.wire.EventType;
 
 /**
- * A reading of the BPF per-CPU counters map (enum tcprec_counter of bpf/tcprec.h): per counter
- * kind, per event type, per CPU.
+ * A reading of the BPF counters (enum tcprec_counter of bpf/tcprec.h): per counter kind, per event
+ * type, per CPU. The map holds TCPREC_CNT_SLOTS values for each possible CPU and is read through a
+ * memory mapping (bpf/common.bpf.h says why).
  */
 record BpfCounters(long[][][] values, long[] skipped) {
     static final String[] KINDS = {"emitted", "lost", "sampled_out", "filtered"};
     static final int LOST = 1;
+    /** TCPREC_CNT_SLOTS: the u64s of one CPU. */
+    static final int SLOTS_PER_CPU = KINDS.length * EventType.SLOTS;
+    private static final String MAP = "counters";
+
+    /** Sizes the map to the possible CPUs; before load. */
+    static void size(BpfObject bpf) throws BpfException {
+        bpf.setMapSize(MAP, BpfObject.possibleCpus() * SLOTS_PER_CPU);
+    }
 
     static BpfCounters read(BpfObject bpf) throws BpfException {
-        long[][][] values = new long[KINDS.length][EventType.SLOTS][];
+        int cpus = BpfObject.possibleCpus();
+        Pointer counters = bpf.mappedValues(MAP, (long) cpus * SLOTS_PER_CPU * Long.BYTES);
+        long[][][] values = new long[KINDS.length][EventType.SLOTS][cpus];
         for (int kind = 0; kind < KINDS.length; kind++) {
             for (int type = 0; type < EventType.SLOTS; type++) {
-                values[kind][type] = bpf.lookupPerCpuU64("counters", kind * EventType.SLOTS + type);
+                for (int cpu = 0; cpu < cpus; cpu++) {
+                    long slot = (long) cpu * SLOTS_PER_CPU + kind * EventType.SLOTS + type;
+                    values[kind][type][cpu] = counters.getLong(slot * Long.BYTES);
+                }
             }
         }
         long[] skipped = new long[EventType.SLOTS];

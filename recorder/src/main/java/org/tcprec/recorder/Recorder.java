@@ -229,6 +229,7 @@ public final class Recorder {
 
     private void configure(BpfObject bpf, List<String> missing) throws BpfException {
         bpf.setMapSize("events", config.ringBytes());
+        BpfCounters.size(bpf);
         // Wake the consumer once a quarter of the ring is used; it also polls every 100 ms.
         bpf.setU64("wakeup_bytes", config.ringBytes() / 4);
         bpf.setU64("probe_interval_ns", config.probeIntervalNs());

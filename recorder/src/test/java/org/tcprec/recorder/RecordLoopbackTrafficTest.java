@@ -219,6 +219,15 @@ class RecordLoopbackTrafficTest {
                     "rows of " + e.getKey());
         }
         assertEquals(footer.rows(), TraceRows.count(trace, "true"));
+        // what BPF counted as submitted, on every CPU (read through the counters' mapping), is in the file
+        @SuppressWarnings("unchecked")
+        Map<String, Object> emitted = (Map<String, Object>) ((Map<String, Object>) footer.metadata().get("bpf_counters"))
+                .get("emitted");
+        assertEquals(events.keySet(), emitted.keySet());
+        for (Map.Entry<String, Object> e : events.entrySet()) {
+            assertEquals(((Number) e.getValue()).longValue(), ((Number) emitted.get(e.getKey())).longValue(),
+                    "emitted " + e.getKey());
+        }
         // Everything recorded belongs to the test's namespace: the filter worked in BPF.
         assertEquals(footer.rows(), TraceRows.count(trace, "netns = ?", ns.inode));
     }

@@ -38,6 +38,9 @@ public final class BpfObject implements AutoCloseable {
     private final Pointer object;
     private final Map<String, Integer> rodataOffsets = new HashMap<>();
     private final List<Pointer> links = new ArrayList<>();
+    /** Memory mappings of maps' values, by map name, unmapped at close. */
+    private final Map<String, Pointer> mappedValues = new HashMap<>();
+    private final Map<String, Long> mappedBytes = new HashMap<>();
     private Pointer rodata;
     private long rodataSize;
     private boolean loaded;
@@ -217,21 +220,27 @@ public final class BpfObject implements AutoCloseable {
         return fd;
     }
 
-    /** Reads one u64 slot of a per-CPU array map: one value per possible CPU. */
-    public long[] lookupPerCpuU64(String map, int key) throws BpfException {
-        int cpus = possibleCpus();
-        Memory keyMemory = new Memory(4);
-        keyMemory.setInt(0, key);
-        Memory values = new Memory(8L * cpus);
-        int rc = BPF.bpf_map_lookup_elem(mapFd(map), keyMemory, values);
-        if (rc != 0) {
-            throw new BpfException("cannot read BPF map " + map + ": " + errno());
+    /**
+     * The values of a loaded BPF_F_MMAPABLE array map, read-only, mapped on first use and valid
+     * until {@link #close()}. Reading them makes no system call, so it cannot keep the kernel from
+     * running tracing programs the way a map lookup does while it is in the kernel.
+     */
+    public Pointer mappedValues(String map, long bytes) throws BpfException {
+        Pointer mapped = mappedValues.get(map);
+        if (mapped != null) {
+            if (mappedBytes.get(map) < bytes) {
+                throw new BpfException("BPF map " + map + " is mapped with fewer than " + bytes + " bytes");
+            }
+            return mapped;
         }
-        long[] out = new long[cpus];
-        for (int i = 0; i < cpus; i++) {
-            out[i] = values.getLong(8L * i);
+        mapped = LibC.INSTANCE.mmap(null, new NativeLong(bytes), LibC.PROT_READ, LibC.MAP_SHARED, mapFd(map),
+                new NativeLong(0));
+        if (LibC.MAP_FAILED.equals(mapped)) {
+            throw new BpfException("cannot map the values of BPF map " + map + ": " + errno());
         }
-        return out;
+        mappedValues.put(map, mapped);
+        mappedBytes.put(map, bytes);
+        return mapped;
     }
 
     private Pointer findMap(String name) throws BpfException {
@@ -253,6 +262,10 @@ public final class BpfObject implements AutoCloseable {
     @Override
     public void close() {
         detachAll();
+        for (Map.Entry<String, Pointer> m : mappedValues.entrySet()) {
+            LibC.INSTANCE.munmap(m.getValue(), new NativeLong(mappedBytes.get(m.getKey())));
+        }
+        mappedValues.clear();
         BPF.bpf_object__close(object);
         image.close();
     }
