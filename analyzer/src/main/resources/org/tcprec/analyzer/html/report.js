@@ -118,7 +118,12 @@
       .map(function (k) { return k + ' ' + fmtCount(events[k]); });
     item('events', fmtCount(c.rows) + ' rows' + (byType.length ? ': ' + byType.join(', ') : ''));
     var lost = Number(c.lost_events || 0);
-    item('lost events', lost > 0 ? fmtCount(lost) + ' lost (the ring buffer was full): counts below are incomplete' : '0', lost > 0 ? 'bad' : null);
+    item('lost events', lost > 0 ? fmtCount(lost) + ' lost (ring buffer full, or skipped by the kernel): counts below are incomplete' : '0', lost > 0 ? 'bad' : null);
+    if (c.broken_lifetimes != null) {
+      var broken = Number(c.broken_lifetimes);
+      item('broken lifetimes', broken > 0 ? fmtCount(broken) + ' socket lifetimes skip states (state changes are missing that no loss counter saw): their connections are split or incomplete' : '0',
+        broken > 0 ? 'bad' : null);
+    }
     var samp = c.sampling || {};
     var sampledOut = (c.sampled_out || {}).tcp_probe;
     item('sampling', samp.mode === 'per_socket_interval'
