@@ -75,6 +75,4 @@ public interface LibBpf extends Library {
     Pointer btf__type_by_id(Pointer btf, int id);
 
     String btf__name_by_offset(Pointer btf, int offset);
-
-    int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
 }
