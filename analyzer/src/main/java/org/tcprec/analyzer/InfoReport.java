@@ -4,6 +4,7 @@ import static org.tcprec.analyzer.db.TraceMeta.map;
 
 import java.util.List;
 import java.util.Map;
+import org.tcprec.analyzer.db.TraceMeta;
 import org.tcprec.format.TraceFooter;
 
 /** The human-readable form of a trace's footer. */
@@ -64,9 +65,9 @@ final class InfoReport {
         }
         Map<String, Object> lost = map(m.get("lost_events"));
         line("lost events", str(lost.getOrDefault("total", "unknown")) + " (per CPU: " + strings(lost.get("by_cpu")) + ")");
-        Map<String, Object> lifetimes = map(m.get("lifetimes"));
-        if (lifetimes.containsKey("broken")) {
-            line("broken lifetimes", str(lifetimes.get("broken")) + " (state changes missing that no loss counter saw)");
+        Long broken = new TraceMeta(footer).brokenLifetimes();
+        if (broken != null) {
+            line("broken lifetimes", broken + " (state changes missing that no loss counter saw)");
         }
         Map<String, Object> sysctls = map(m.get("sysctls"));
         line("congestion", str(sysctls.get("net.ipv4.tcp_congestion_control")) + " (" + sysctls.size()

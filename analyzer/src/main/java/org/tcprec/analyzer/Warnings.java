@@ -21,9 +21,10 @@ public final class Warnings {
                 err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full, or skipped by the kernel); counts and "
                         + "connections below are incomplete%n", f.path(), m.lostEvents());
             }
-            if (m.brokenLifetimes() > 0) {
+            Long broken = m.brokenLifetimes();
+            if (broken != null && broken > 0) {
                 err.printf("WARNING: %s: %,d socket lifetimes skip states (state changes are missing that no loss counter saw); "
-                        + "their connections below are split or incomplete%n", f.path(), m.brokenLifetimes());
+                        + "their connections below are split or incomplete%n", f.path(), broken);
             }
             if (!m.missingTracepoints().isEmpty()) {
                 err.printf("WARNING: %s: the recording kernel lacked %s%n", f.path(),

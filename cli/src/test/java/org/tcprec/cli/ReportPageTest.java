@@ -293,19 +293,7 @@ class ReportPageTest {
     /** The same connection twice at one address, the second without its SYN_SENT -> ESTABLISHED. */
     @Test
     void aTraceWithABrokenLifetimeSaysSo() throws Exception {
-        Path trace = dir.resolve("broken.parquet");
-        long t = 1_795_000_000_000_000_000L;
-        String[][] states = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"},
-            {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}, {"CLOSE", "SYN_SENT"}, {"ESTABLISHED", "FIN_WAIT1"},
-            {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
-        try (TraceWriter w = new TraceWriter(trace)) {
-            for (int i = 0; i < states.length; i++) {
-                w.write(new EventRow(t + i * 1_000_000L, "inet_sock_set_state", 0, 4242, 4242, "client", 4026531840L, 1L,
-                        0xffff888100001000L, 2, "10.1.2.3", 40000 + i / 5, "192.0.2.7", 443, states[i][0], states[i][1], null,
-                        6, 0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
-            }
-            w.metadata(Map.of("lost_events", Map.of("total", 0L), "tracepoints", Map.of("missing", List.of())));
-        }
+        Path trace = AnalyzerCommandsTest.brokenLifetimeTrace(dir.resolve("broken.parquet"));
         open(report(trace, "broken"), "broken");
         String text = String.valueOf(browser.execute("return document.getElementById('fig-context').textContent"));
         assertTrue(text.contains("broken lifetimes1 socket lifetimes skip states"), text);

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
-import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.KernelLayout;
@@ -590,9 +589,7 @@ public final class Recorder {
             throw new RecordingException("recording stopped early: " + what + "; " + result.rows()
                     + " events up to that point are in " + output);
         }
-        long broken = ((Number) ((Map<String, Object>) result.metadata().getOrDefault(TraceWriter.LIFETIMES_KEY, Map.of()))
-                .getOrDefault("broken", 0L)).longValue();
-        return new Summary(output, result.rows(), result.rowsByEvent(), lost, broken, durationNs, fileBytes, attached, missing,
+        return new Summary(output, result.rows(), result.rowsByEvent(), lost, result.brokenLifetimes(), durationNs, fileBytes, attached, missing,
                 reason, true);
     }
 

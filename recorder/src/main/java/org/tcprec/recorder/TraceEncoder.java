@@ -41,9 +41,9 @@ public final class TraceEncoder {
     private static final int SORT_BATCH = 1 << 16;
     private static final Comparator<WireEvent> BY_TIME = Comparator.comparingLong(WireEvent::tsBootNs);
 
-    /** What encoding produced. */
+    /** What encoding produced; brokenLifetimes is what the trace writer counted in the rows. */
     public record Result(long rows, Map<String, Long> rowsByEvent, boolean complete, long tornBytes,
-            Map<String, Object> metadata) {}
+            Map<String, Object> metadata, long brokenLifetimes) {}
 
     private TraceEncoder() {}
 
@@ -120,8 +120,8 @@ public final class TraceEncoder {
                 throw new IOException(journal + " has no readable start record");
             }
             Map<String, Object> metadata = assemble(start, counters, stop, rowsByEvent, rows, torn, tornBytes);
-            writer.finish(metadata);
-            return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata);
+            long broken = writer.finish(metadata);
+            return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata, broken);
         }
     }
 
@@ -247,8 +247,8 @@ public final class TraceEncoder {
             }
         }
 
-        /** Writes what is left, then the footer with this metadata. */
-        void finish(Map<String, Object> metadata) throws IOException {
+        /** Writes what is left, then the footer with this metadata; returns the broken lifetimes the writer counted. */
+        long finish(Map<String, Object> metadata) throws IOException {
             hand(batch);
             end();
             if (failure != null) {
@@ -256,10 +256,7 @@ public final class TraceEncoder {
             }
             writer.metadata(metadata);
             writer.close();
-            // what the writer derived from the rows, for the recording's summary
-            Map<String, Object> lifetimes = new LinkedHashMap<>();
-            lifetimes.put("broken", writer.brokenLifetimes());
-            metadata.put(TraceWriter.LIFETIMES_KEY, lifetimes);
+            return writer.brokenLifetimes();
         }
 
         private void end() throws IOException {

@@ -3,6 +3,7 @@ package org.tcprec.analyzer.db;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.TraceWriter;
 
 /** Typed access to the footer metadata the analyzer uses (format-spec/README.md). */
 public record TraceMeta(TraceFooter footer) {
@@ -40,10 +41,10 @@ public record TraceMeta(TraceFooter footer) {
         return v instanceof Number n ? n.longValue() : 0;
     }
 
-    /** State changes that break their socket's lifetime (format 1.1 writers count them; 0 before). */
-    public long brokenLifetimes() {
-        Object v = map(footer.metadata().get("lifetimes")).get("broken");
-        return v instanceof Number n ? n.longValue() : 0;
+    /** State changes that break their socket's lifetime; null when the writer did not count them (1.0, older 1.1). */
+    public Long brokenLifetimes() {
+        Object v = map(footer.metadata().get(TraceWriter.LIFETIMES_KEY)).get("broken");
+        return v instanceof Number n ? n.longValue() : null;
     }
 
     public boolean recovered() {

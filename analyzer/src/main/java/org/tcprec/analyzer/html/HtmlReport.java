@@ -154,7 +154,7 @@ public final class HtmlReport {
         c.put("events", meta.get("events"));
         c.put("lost_events", map(meta.get("lost_events")).get("total"));
         c.put("lost_by_type", map(meta.get("lost_events")).get("by_type"));
-        c.put("broken_lifetimes", map(meta.get("lifetimes")).get("broken"));
+        c.put("broken_lifetimes", m.brokenLifetimes());
         c.put("sampling", map(meta.get("sampling")).get("tcp_probe"));
         c.put("sampled_out", map(meta.get("bpf_counters")).get("sampled_out"));
         c.put("filters", meta.get("filters"));

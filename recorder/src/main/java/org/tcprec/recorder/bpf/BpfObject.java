@@ -38,9 +38,11 @@ public final class BpfObject implements AutoCloseable {
     private final Pointer object;
     private final Map<String, Integer> rodataOffsets = new HashMap<>();
     private final List<Pointer> links = new ArrayList<>();
-    /** Memory mappings of maps' values, by map name, unmapped at close. */
-    private final Map<String, Pointer> mappedValues = new HashMap<>();
-    private final Map<String, Long> mappedBytes = new HashMap<>();
+    /** A memory mapping of a map's values. */
+    private record Mapping(Pointer address, long bytes) {}
+
+    /** By map name, unmapped at close. */
+    private final Map<String, Mapping> mappings = new HashMap<>();
     private Pointer rodata;
     private long rodataSize;
     private boolean loaded;
@@ -226,20 +228,19 @@ public final class BpfObject implements AutoCloseable {
      * running tracing programs the way a map lookup does while it is in the kernel.
      */
     public Pointer mappedValues(String map, long bytes) throws BpfException {
-        Pointer mapped = mappedValues.get(map);
-        if (mapped != null) {
-            if (mappedBytes.get(map) < bytes) {
+        Mapping mapping = mappings.get(map);
+        if (mapping != null) {
+            if (mapping.bytes() < bytes) {
                 throw new BpfException("BPF map " + map + " is mapped with fewer than " + bytes + " bytes");
             }
-            return mapped;
+            return mapping.address();
         }
-        mapped = LibC.INSTANCE.mmap(null, new NativeLong(bytes), LibC.PROT_READ, LibC.MAP_SHARED, mapFd(map),
+        Pointer mapped = LibC.INSTANCE.mmap(null, new NativeLong(bytes), LibC.PROT_READ, LibC.MAP_SHARED, mapFd(map),
                 new NativeLong(0));
         if (LibC.MAP_FAILED.equals(mapped)) {
             throw new BpfException("cannot map the values of BPF map " + map + ": " + errno());
         }
-        mappedValues.put(map, mapped);
-        mappedBytes.put(map, bytes);
+        mappings.put(map, new Mapping(mapped, bytes));
         return mapped;
     }
 
@@ -262,10 +263,10 @@ public final class BpfObject implements AutoCloseable {
     @Override
     public void close() {
         detachAll();
-        for (Map.Entry<String, Pointer> m : mappedValues.entrySet()) {
-            LibC.INSTANCE.munmap(m.getValue(), new NativeLong(mappedBytes.get(m.getKey())));
+        for (Mapping m : mappings.values()) {
+            LibC.INSTANCE.munmap(m.address(), new NativeLong(m.bytes()));
         }
-        mappedValues.clear();
+        mappings.clear();
         BPF.bpf_object__close(object);
         image.close();
     }
