@@ -1,10 +1,10 @@
 package org.tcprec.analyzer;
 
-import static org.tcprec.analyzer.db.TraceMeta.map;
+import static org.tcprec.analyzer.trace.TraceMeta.map;
 
 import java.util.List;
 import java.util.Map;
-import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.format.TraceFooter;
 
 /** The human-readable form of a trace's footer. */

@@ -10,17 +10,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.tcprec.analyzer.db.TraceDatabase;
-import org.tcprec.analyzer.db.TraceFiles;
 import org.tcprec.analyzer.output.OutputFormat;
 import org.tcprec.analyzer.output.ResultTable;
+import org.tcprec.analyzer.trace.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Run SQL over one or more traces with DuckDB; without QUERY, an interactive prompt.",

@@ -2,8 +2,8 @@ package org.tcprec.analyzer;
 
 import java.io.PrintWriter;
 import java.util.List;
-import org.tcprec.analyzer.db.TraceDatabase;
-import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.trace.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.format.TraceFooter;
 
 /** The lines every report prints (to stderr) when a trace is incomplete. */

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.Column;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;

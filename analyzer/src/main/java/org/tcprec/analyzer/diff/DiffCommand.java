@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tcprec.analyzer.db.TraceDatabase;
-import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.trace.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 

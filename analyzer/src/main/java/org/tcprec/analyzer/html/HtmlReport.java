@@ -1,6 +1,6 @@
 package org.tcprec.analyzer.html;
 
-import static org.tcprec.analyzer.db.TraceMeta.map;
+import static org.tcprec.analyzer.trace.TraceMeta.map;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import org.tcprec.analyzer.db.TraceDatabase;
-import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.trace.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;

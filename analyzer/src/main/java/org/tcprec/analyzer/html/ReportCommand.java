@@ -6,16 +6,16 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.analyzer.db.TraceDatabase;
 import org.tcprec.analyzer.output.OutputFile;
 import org.tcprec.analyzer.output.TraceToFile;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write one self-contained HTML page about a trace, to attach to a ticket: the recording's "

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.format.TraceFooter;
 
 /**

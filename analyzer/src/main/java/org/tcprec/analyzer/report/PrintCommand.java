@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;

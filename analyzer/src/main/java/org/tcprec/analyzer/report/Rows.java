@@ -3,7 +3,7 @@ package org.tcprec.analyzer.report;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.UserError;
 
 /** Runs a report's query with its parameters bound, never concatenated. */

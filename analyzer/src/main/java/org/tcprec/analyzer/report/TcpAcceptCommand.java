@@ -2,7 +2,7 @@ package org.tcprec.analyzer.report;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import picocli.CommandLine.Command;
 
 @Command(name = "tcpaccept", mixinStandardHelpOptions = true,

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.TraceFooter;
 import picocli.CommandLine.Command;
 

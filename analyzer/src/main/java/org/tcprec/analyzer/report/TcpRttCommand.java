@@ -2,8 +2,8 @@ package org.tcprec.analyzer.report;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.tcprec.analyzer.db.TraceDatabase;
-import org.tcprec.analyzer.db.TraceMeta;
+import org.tcprec.analyzer.trace.TraceDatabase;
+import org.tcprec.analyzer.trace.TraceMeta;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package org.tcprec.analyzer.report;
 
-import org.tcprec.analyzer.db.StateChangeScan;
-import org.tcprec.analyzer.db.TraceDatabase;
+import org.tcprec.analyzer.trace.StateChangeScan;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;

@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.trace;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,7 +140,7 @@ public final class TraceDatabase implements AutoCloseable {
         }
     }
 
-    static void closeQuietly(Connection c) {
+    public static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (SQLException e) {

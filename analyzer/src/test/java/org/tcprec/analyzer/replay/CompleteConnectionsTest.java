@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
@@ -32,7 +33,7 @@ import org.tcprec.format.scan.ColumnVector;
  * cut short by lost events), under every filter tcplife has. And the rules themselves on a
  * timeline worked out by hand.
  */
-class CompleteConnectionsTest {
+public class CompleteConnectionsTest {
     @TempDir
     Path dir;
 
@@ -43,7 +44,7 @@ class CompleteConnectionsTest {
     static final String VIEW_COLUMNS = "skaddr, pid, comm, owner_pid, owner_comm, family, laddr, lport, raddr, rport, "
             + "tx_bytes, rx_bytes, netns, cgroup_id, first_ns, start_ns, close_ns, close_ns AS event_ns, span_us, "
             + "span_us AS shown_us";
-    static final String FILTER = "(? = 0 OR family = ?) "
+    public static final String FILTER = "(? = 0 OR family = ?) "
             + "AND (? = '' OR list_contains(string_split(?, ',')::INTEGER[], lport)) "
             + "AND (? = '' OR list_contains(string_split(?, ',')::INTEGER[], rport))";
 
@@ -60,7 +61,7 @@ class CompleteConnectionsTest {
         {0, "", "", 300, true},
     };
 
-    static Stream<Path> sampleTraces() throws Exception {
+    public static Stream<Path> sampleTraces() throws Exception {
         return Files.list(Path.of("..", "sample-traces")).filter(p -> p.toString().endsWith(".parquet")).sorted();
     }
 
@@ -260,7 +261,7 @@ class CompleteConnectionsTest {
         }
     }
 
-    static void write(Path trace, List<EventRow> rows) throws Exception {
+    public static void write(Path trace, List<EventRow> rows) throws Exception {
         try (TraceWriter w = new TraceWriter(trace)) {
             for (EventRow row : rows) {
                 w.write(row);
@@ -290,7 +291,7 @@ class CompleteConnectionsTest {
      * sometimes stands still, so that different sockets change state in the same nanosecond; one
      * socket's changes are always apart, as the kernel serialises them.
      */
-    static final class Timeline {
+    public static final class Timeline {
         private static final String[][] ACTIVE = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"},
             {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
         private static final String[][] PASSIVE = {{"LISTEN", "SYN_RECV"}, {"SYN_RECV", "ESTABLISHED"},
@@ -312,7 +313,7 @@ class CompleteConnectionsTest {
         private final Random random;
         private long now = 1_795_000_000_000_000_000L;
 
-        Timeline(Random random) {
+        public Timeline(Random random) {
             this.random = random;
         }
 
@@ -347,7 +348,7 @@ class CompleteConnectionsTest {
             }
         }
 
-        List<EventRow> rows(int count) {
+        public List<EventRow> rows(int count) {
             List<EventRow> rows = new ArrayList<>();
             List<Socket> open = new ArrayList<>();
             List<Long> free = new ArrayList<>();

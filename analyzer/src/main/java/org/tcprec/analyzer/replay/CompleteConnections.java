@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.replay;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +7,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.tcprec.analyzer.trace.BatchStream;
+import org.tcprec.analyzer.trace.ColumnBatches;
+import org.tcprec.analyzer.trace.StateChangeScan;
+import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.scan.ColumnBatch;

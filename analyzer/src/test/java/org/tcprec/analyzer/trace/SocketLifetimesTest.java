@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.trace;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -205,7 +205,7 @@ public final class StateChangeScan {
     }
 
     /** Port lists as the scanner's and the replay's conditions take them: longs, ascending. */
-    static long[] sortedLongs(List<Integer> values) {
+    public static long[] sortedLongs(List<Integer> values) {
         long[] out = new long[values.size()];
         for (int i = 0; i < values.size(); i++) {
             out[i] = values.get(i);

@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.trace;
 
 import com.sun.jna.Function;
 import com.sun.jna.Memory;

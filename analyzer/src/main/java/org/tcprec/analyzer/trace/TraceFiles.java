@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.trace;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

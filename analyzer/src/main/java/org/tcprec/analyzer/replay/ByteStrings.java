@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.replay;
 
 import java.util.Arrays;
 

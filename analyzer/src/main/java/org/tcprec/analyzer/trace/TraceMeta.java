@@ -1,4 +1,4 @@
-package org.tcprec.analyzer.db;
+package org.tcprec.analyzer.trace;
 
 import java.util.List;
 import java.util.Map;
