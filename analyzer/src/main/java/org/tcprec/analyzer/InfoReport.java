@@ -5,6 +5,7 @@ import static org.tcprec.analyzer.trace.TraceMeta.map;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.analyzer.trace.TraceMeta;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.format.TraceFooter;
 
 /** The human-readable form of a trace's footer. */
@@ -101,8 +102,9 @@ final class InfoReport {
         return s.length() == 0 ? "none" : s.toString();
     }
 
+    /** One line; its value holds the trace's own text, escaped ({@link TerminalText}). */
     private void line(String key, String value) {
-        out.append(String.format("%-12s %s%n", key + ":", value));
+        out.append(String.format("%-12s %s%n", key + ":", TerminalText.escape(value)));
     }
 
     private static String seconds(Object ns) {

@@ -15,15 +15,20 @@ import org.tcprec.analyzer.output.ResultTable;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Run SQL over one or more traces with DuckDB; without QUERY, an interactive prompt.",
+            "DuckDB runs with the file access of the invoking user: a query can read and write any file that user "
+                + "can (COPY ... TO, read_csv, ATTACH), and load extensions. With a trace from someone else, and above "
+                + "all as root, use --safe.",
             "Tables and views: events (one row per event, plus filename), traces (one row per file: host, "
                 + "kernel, boot id...), meta (every metadata key), connections (tcplife), state_changes (tcpstates), "
                 + "retransmits, resets, probes."})
@@ -40,12 +45,21 @@ public final class SqlCommand implements Callable<Integer> {
     @Mixin
     OutputFormat format;
 
+    @Option(names = "--safe",
+            description = "Confine DuckDB to the traces once they are open: no other file, no network, no extension, "
+                    + "no ATTACH (enable_external_access = false, configuration locked). Queries over the tables and "
+                    + "views work as before.")
+    boolean safe;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         OutputFormat.Kind kind = format.kind();
         try (TraceDatabase db = TraceDatabase.open(TraceFiles.expand(List.of(traces)))) {
             Warnings.print(db, spec.commandLine().getErr());
+            if (safe) {
+                db.confineToTraces();
+            }
             if (query != null) {
                 run(db, query, kind, out);
                 return ExitCodes.OK;
@@ -99,7 +113,7 @@ public final class SqlCommand implements Callable<Integer> {
                     try {
                         run(db, statement.toString(), kind, out);
                     } catch (UserError e) {
-                        err.println("tcprec: " + e.getMessage());
+                        err.println("tcprec: " + TerminalText.escape(e.getMessage()));
                         err.flush();
                         failures++;
                     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceMeta;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.format.TraceFooter;
 
 /** The lines every report prints (to stderr) when a trace is incomplete. */
@@ -17,22 +18,23 @@ public final class Warnings {
     public static void print(List<TraceFooter> footers, PrintWriter err) {
         for (TraceFooter f : footers) {
             TraceMeta m = new TraceMeta(f);
+            String path = TerminalText.escape(f.path().toString());
             if (m.lostEvents() > 0) {
                 err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full, or skipped by the kernel); counts and "
-                        + "connections below are incomplete%n", f.path(), m.lostEvents());
+                        + "connections below are incomplete%n", path, m.lostEvents());
             }
             Long broken = m.brokenLifetimes();
             if (broken != null && broken > 0) {
                 err.printf("WARNING: %s: %,d socket lifetimes skip states (state changes are missing that no loss counter saw); "
-                        + "their connections below are split or incomplete%n", f.path(), broken);
+                        + "their connections below are split or incomplete%n", path, broken);
             }
             if (!m.missingTracepoints().isEmpty()) {
-                err.printf("WARNING: %s: the recording kernel lacked %s%n", f.path(),
-                        String.join(", ", m.missingTracepoints()));
+                err.printf("WARNING: %s: the recording kernel lacked %s%n", path,
+                        TerminalText.escape(String.join(", ", m.missingTracepoints())));
             }
             if (m.recovered()) {
                 err.printf("WARNING: %s: recovered after the recorder was killed; the last second may be missing%n",
-                        f.path());
+                        path);
             }
         }
         err.flush();

@@ -78,7 +78,6 @@ class AnalyzerCommandsTest {
             Path text = Files.writeString(dir.resolve("x.txt"), "not a trace");
             assertFailure(run(report, text.toString()), "not a tcprec trace");
         }
-        assertFailure(run("tcplife", "-4", "-6", CLEAN), "exclude each other");
         assertFailure(run("print", "-e", "bogus", CLEAN), "unknown event");
     }
 
@@ -104,11 +103,96 @@ class AnalyzerCommandsTest {
         }
     }
 
+    private static org.tcprec.format.EventRow passiveRow(long t, String event, long sk, int rport, String oldstate,
+            String newstate, int tgid, String comm) {
+        boolean change = event.equals("inet_sock_set_state");
+        return new org.tcprec.format.EventRow(t, event, 0, tgid, tgid, comm, 4026531840L, null, sk, 2, "127.0.0.1", 80,
+                "127.0.0.1", rport, change ? oldstate : null, change ? newstate : null, change ? null : newstate, 6,
+                change ? 1L : null, change ? 1L : null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    /**
+     * tcpaccept's PID/COMM are the closer's: at LAST_ACK for an orderly close, at the move to CLOSE
+     * with the RST it sent for an abortive one; a socket reset by the peer (in softirq, on whatever
+     * task ran) names none.
+     */
+    @Test
+    void tcpacceptNamesTheCloserOfAnAbortiveClose() throws Exception {
+        Path file = dir.resolve("aborts.parquet");
+        long t = 1_764_000_000_000_000_000L;
+        long aborted = 0xffff8880_0000_1000L;
+        long reset = 0xffff8880_0000_2000L;
+        long orderly = 0xffff8880_0000_3000L;
+        try (TraceWriter w = new TraceWriter(file)) {
+            for (long sk : new long[] {aborted, reset, orderly}) {
+                int rport = 50000 + (int) (sk >> 12 & 0xf);
+                w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, rport, "LISTEN", "SYN_RECV", 0, "swapper/0"));
+                w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, rport, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
+            }
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", aborted, 50001, "ESTABLISHED", "CLOSE", 321, "server"));
+            w.write(passiveRow(t += 1000, "tcp_send_reset", aborted, 50001, null, "CLOSE", 321, "server"));
+            w.write(passiveRow(t += 1000, "tcp_receive_reset", reset, 50002, null, "ESTABLISHED", 99, "bystander"));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", reset, 50002, "ESTABLISHED", "CLOSE", 99, "bystander"));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "ESTABLISHED", "CLOSE_WAIT", 0, "swapper/0"));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "CLOSE_WAIT", "LAST_ACK", 321, "server"));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "LAST_ACK", "CLOSE", 0, "swapper/0"));
+            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+        }
+        TcprecRun r = run("tcpaccept", file.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("PID     COMM             IP RADDR            RPORT LADDR            LPORT",
+                "321     server           4  127.0.0.1        50001 127.0.0.1        80   ",
+                "-       -                4  127.0.0.1        50002 127.0.0.1        80   ",
+                "321     server           4  127.0.0.1        50003 127.0.0.1        80   "), r.out().lines().toList());
+    }
+
+    /**
+     * A comm and a host name holding ESC, CR, NUL, DEL and a C1 control reach no output raw: every
+     * report, info, print, sql and diff print them escaped (\\x1b), and nothing else of the line changes.
+     */
+    @Test
+    void controlCharactersFromATraceAreEscapedInEveryOutput() throws Exception {
+        String comm = "ev\u001b]0;x\u0007\r\u0000\u007f\u009bil";
+        String escapedComm = "ev\\x1b]0;x\\x07\\x0d\\x00\\x7f\\xc2\\x9bil";
+        Path file = dir.resolve("hostile.parquet");
+        long t = 1_764_000_000_000_000_000L;
+        long sk = 0xffff8880_0000_4000L;
+        try (TraceWriter w = new TraceWriter(file)) {
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "LISTEN", "SYN_RECV", 0, comm));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "SYN_RECV", "ESTABLISHED", 0, comm));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "ESTABLISHED", "CLOSE_WAIT", 0, comm));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "CLOSE_WAIT", "LAST_ACK", 321, comm));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "LAST_ACK", "CLOSE", 0, comm));
+            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of()),
+                    "host", Map.of("hostname", "host\u001b[2J\r\u0000")));
+        }
+        String f = file.toString();
+        String[][] runs = {{"tcplife", f}, {"tcplife", "-s", f}, {"tcpstates", f}, {"tcpstates", "-s", f}, {"tcpaccept", f},
+            {"print", f}, {"info", f}, {"sql", f, "SELECT comm FROM events"}, {"sql", "--csv", f, "SELECT comm FROM events"},
+            {"diff", f, f, "--by", "comm"}, {"diff", "--markdown", f, f, "--by", "comm"}};
+        for (String[] args : runs) {
+            TcprecRun r = run(args);
+            assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.err());
+            String what = String.join(" ", args) + ":\n" + r.out();
+            assertTrue(r.out().chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c < 0xa0), what);
+            assertTrue(r.out().contains(args[0].equals("info") ? "host\\x1b[2J\\x0d\\x00" : escapedComm.substring(0, 15)), what);
+        }
+        // the same report of a trace with plain names is as before: only the escaped bytes differ
+        TcprecRun states = run("tcpstates", "-s", f);
+        assertTrue(states.out().contains("," + escapedComm + ",4,127.0.0.1,80,127.0.0.1,50001,"), states.out());
+    }
+
     /**
      * A connection whose SYN_SENT -> ESTABLISHED is missing, on an address used before: no loss
      * counter saw it, and the writer counts the broken lifetime.
      */
     static Path brokenLifetimeTrace(Path file) throws Exception {
+        return brokenLifetimeTrace(file, Map.of());
+    }
+
+    /** The same, with more metadata keys. */
+    static Path brokenLifetimeTrace(Path file, Map<String, Object> moreMetadata) throws Exception {
         long sk = 0xffff8880_0000_1000L;
         String[][] changes = {
             {"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"},
@@ -123,7 +207,10 @@ class AnalyzerCommandsTest {
                         2, "127.0.0.1", 40000 + i / 5, "127.0.0.1", 80, changes[i][0], changes[i][1], null, 6, 0L, 0L, null,
                         null, null, null, null, null, null, null, null, null, null, null, null, null));
             }
-            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+            Map<String, Object> metadata = new java.util.LinkedHashMap<>(moreMetadata);
+            metadata.put("lost_events", Map.of("total", 0));
+            metadata.put("tracepoints", Map.of("missing", List.of()));
+            w.metadata(metadata);
         }
         return file;
     }

@@ -1,6 +1,7 @@
 package org.tcprec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -106,13 +107,48 @@ class CommandLineErrorsTest {
         assertUsage(run("info"), "FILE");
     }
 
+    /** Options that exclude each other are picocli groups: both given is a usage error, and --help shows the pair. */
+    @Test
+    void exclusiveOptionsAreUsageErrorsAndShownInHelp() {
+        String clean = SAMPLE.toString();
+        String out = dir.resolve("x.parquet").toString();
+        String[][] cases = {
+            {"diff", "--json", "--markdown", clean, clean},
+            {"tcplife", "-4", "-6", clean},
+            {"tcplife", "-s", "--json", clean},
+            {"record", "-4", "-6", "-o", out},
+            {"sql", "--csv", "--json", clean, "SELECT 1"},
+            {"scrub", "--scrub-ports", "--keep-ports", clean, "-o", out},
+            {"tcprtt", "-b", "-B", clean},
+        };
+        for (String[] c : cases) {
+            assertUsage(run(c), "mutually exclusive");
+            String help = run(c[0], "--help").out();
+            assertTrue(help.contains("[" + c[1] + " | " + c[2] + "]"), c[0] + ": " + help);
+        }
+        assertFalse(Files.exists(dir.resolve("x.parquet")));
+    }
+
+    @Test
+    void printRejectsAPortOutOfRangeAndAnEmptyTimeRange() {
+        assertUsage(run("print", "--port", "99999", SAMPLE.toString()), "out of range 1-65535");
+        assertUsage(run("print", "--port", "0", SAMPLE.toString()), "out of range 1-65535");
+        assertUsage(run("print", "--from", "5s", "--to", "1s", SAMPLE.toString()), "--to");
+        assertEquals(0, run("print", "--from", "1s", "--to", "1s", SAMPLE.toString()).exit());
+    }
+
+    @Test
+    void aGlobInAMissingDirectoryNamesThePattern() {
+        String pattern = dir.resolve("nomatch/*.parquet").toString();
+        assertFailure(run("sql", pattern, "SELECT 1"), "no trace file matches " + pattern + ": there is no directory");
+    }
+
     @Test
     void recordRejectsBadOptionsBeforeTouchingTheKernel() throws Exception {
         assertUsage(run("record", "-d", "soon"), "not a duration");
         assertUsage(run("record", "-L", "99999"), "out of range");
         assertUsage(run("record", "-D", "http"), "not a port");
         assertUsage(run("record", "--ring-size", "lots"), "not a size");
-        assertFailure(run("record", "-4", "-6", "-o", dir.resolve("a.parquet").toString()), "exclude each other");
         assertFailure(run("record", "--ring-size", "1000", "-o", dir.resolve("a.parquet").toString()), "power of two");
         assertFailure(run("record", "-o", dir.resolve("no/such/dir/a.parquet").toString()), "does not exist");
         assertFailure(run("record", "--netns", "/no/such/netns", "-o", dir.resolve("a.parquet").toString()), "--netns");
@@ -169,7 +205,6 @@ class CommandLineErrorsTest {
         assertUsage(run("diff", clean, clean, "--fail-on", "latency>+5ms"), "--fail-on: unknown metric 'latency'");
         assertUsage(run("diff", clean, clean, "--fail-on", "cwnd_p50>+5ms"), "is not a time");
         assertUsage(run("diff", clean, clean, "--by", "cpu"), "--by takes rport, raddr or comm");
-        assertUsage(run("diff", clean, clean, "--json", "--markdown"), "exclude each other");
 
         // the same events under a later minor version of the format: readable, but not comparable
         Path newer = dir.resolve("newer.parquet");

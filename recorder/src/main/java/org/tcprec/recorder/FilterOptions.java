@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.tcprec.cli.support.AddressFamily;
 import org.tcprec.cli.support.PortListConverter;
 import org.tcprec.cli.support.UserError;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /** The bcc-style filters, applied in BPF before an event costs ring space. */
@@ -23,11 +25,8 @@ public final class FilterOptions {
             description = "Only these remote ports (comma list, up to 8).")
     List<Integer> remotePorts = new ArrayList<>();
 
-    @Option(names = {"-4", "--ipv4"}, description = "Only IPv4.")
-    boolean ipv4;
-
-    @Option(names = {"-6", "--ipv6"}, description = "Only IPv6.")
-    boolean ipv6;
+    @ArgGroup(exclusive = true)
+    AddressFamily family;
 
     @Option(names = "--netns", paramLabel = "INODE|PATH",
             description = "Only sockets of this network namespace: its inode number, or a path such as "
@@ -39,10 +38,7 @@ public final class FilterOptions {
     String cgroup;
 
     int family() {
-        if (ipv4 && ipv6) {
-            throw new UserError("-4 and -6 exclude each other");
-        }
-        return ipv4 ? 2 : ipv6 ? 10 : 0;
+        return AddressFamily.of(family);
     }
 
     List<Integer> localPorts() {

@@ -33,7 +33,7 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
         double b = before.value();
         double a = after.value();
         double absolute = a - b;
-        double relative = b == 0 ? (a == 0 ? 0 : Double.POSITIVE_INFINITY * Math.signum(a)) : absolute / Math.abs(b);
+        double relative = relativeChange(b, a);
         boolean large = Math.abs(relative) >= floor.minRelative()
                 && (!spec.isTime() || Math.abs(absolute) * spec.nanosPerUnit() >= floor.minTimeNs());
         if (before instanceof Observation.Rate rb && after instanceof Observation.Rate ra) {
@@ -70,6 +70,18 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
                         pText(bootstrap.pValue()), qb.n(), qa.n(),
                         qb.n() > qb.sample().length || qa.n() > qa.sample().length
                                 ? " (resampled from " + qb.sample().length + " vs " + qa.sample().length + ")" : ""));
+    }
+
+    /**
+     * The change relative to before: infinite when the metric appears (from zero, or from no
+     * value at all: a distribution empty before, NaN), -1 when its values are gone.
+     */
+    static double relativeChange(double before, double after) {
+        if (Double.isNaN(before) || Double.isNaN(after)) {
+            return Double.isNaN(before) == Double.isNaN(after) ? 0 : Double.isNaN(before) ? Double.POSITIVE_INFINITY : -1;
+        }
+        return before == 0 ? (after == 0 ? 0 : Double.POSITIVE_INFINITY * Math.signum(after))
+                : (after - before) / Math.abs(before);
     }
 
     private static Change untested(MetricSpec spec, Observation before, Observation after, double absolute,

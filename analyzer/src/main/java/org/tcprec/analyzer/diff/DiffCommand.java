@@ -16,6 +16,7 @@ import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,11 +48,16 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Groups shown with --by (default ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--json", description = "One JSON document instead of text.")
-    boolean json;
+    @ArgGroup(exclusive = true)
+    Format format;
 
-    @Option(names = "--markdown", description = "Markdown tables, to paste into a bug report.")
-    boolean markdown;
+    static final class Format {
+        @Option(names = "--json", required = true, description = "One JSON document instead of text.")
+        boolean json;
+
+        @Option(names = "--markdown", required = true, description = "Markdown tables, to paste into a bug report.")
+        boolean markdown;
+    }
 
     @Option(names = "--fail-on", paramLabel = "CONDITIONS",
             description = "Comma-separated METRIC>CHANGE or METRIC<CHANGE, e.g. 'retransmits_per_conn>+20%%,"
@@ -74,9 +80,6 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (json && markdown) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--json and --markdown exclude each other");
-        }
         Measurement.Dimension dimension = dimension();
         List<Threshold> thresholds = thresholds();
         if (top < 1) {
@@ -102,9 +105,9 @@ public final class DiffCommand implements Callable<Integer> {
                     dimension == null ? null : dimension.name().toLowerCase(java.util.Locale.ROOT),
                     dimension == null ? List.of() : groups(ma, mb, floor), floor, thresholds);
             DiffRenderer renderer = new DiffRenderer(result, spec.commandLine().getOut());
-            if (json) {
+            if (format != null && format.json) {
                 renderer.json();
-            } else if (markdown) {
+            } else if (format != null && format.markdown) {
                 renderer.markdown();
             } else {
                 renderer.text();

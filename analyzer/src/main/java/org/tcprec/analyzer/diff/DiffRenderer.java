@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.format.Json;
 
 /** Prints a diff as aligned text, Markdown or JSON; the same facts in each. */
@@ -31,7 +32,8 @@ final class DiffRenderer {
         List<String[]> context = new ArrayList<>();
         context.add(new String[] {"", "CONTEXT", "BEFORE", "AFTER"});
         for (ContextRow r : result.context()) {
-            context.add(new String[] {r.differs() && !r.name().equals("file") ? "*" : "", r.name(), r.before(), r.after()});
+            context.add(new String[] {r.differs() && !r.name().equals("file") ? "*" : "", cell(r.name()),
+                cell(r.before()), cell(r.after())});
         }
         table(context, false);
         out.println();
@@ -43,7 +45,7 @@ final class DiffRenderer {
                     + " groups, biggest change beyond noise first");
             for (DiffResult.Group g : result.groups()) {
                 out.println();
-                out.printf("%s = %s (%d vs %d connections)%n", result.by(), g.key(), g.connectionsBefore(),
+                out.printf("%s = %s (%d vs %d connections)%n", result.by(), cell(g.key()), g.connectionsBefore(),
                         g.connectionsAfter());
                 metricsTable(g.changes(), g);
             }
@@ -174,8 +176,14 @@ final class DiffRenderer {
         }
     }
 
+    /** Text from a trace in a table cell: escaped ({@link TerminalText}); "-" for a value the trace lacks. */
+    private static String cell(String s) {
+        return s == null ? "-" : TerminalText.escape(s);
+    }
+
+    /** Text from a trace in a Markdown table cell: escaped for the terminal, then for Markdown. */
     private static String md(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
+        return cell(s).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
     }
 
     void json() {

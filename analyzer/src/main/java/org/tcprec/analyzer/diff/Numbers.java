@@ -26,12 +26,15 @@ final class Numbers {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
-    /** The relative change: "+12.5%", "new" when it appears from zero, "gone" when it drops to it. */
+    /**
+     * The relative change: "+12.5%", "new" when it appears from zero or from no value, "gone" when
+     * it drops to zero or to no value.
+     */
     static String relative(double relative, double before, double after) {
         if (Double.isInfinite(relative)) {
             return "new";
         }
-        if (before != 0 && after == 0) {
+        if (before != 0 && !Double.isNaN(before) && (after == 0 || Double.isNaN(after))) {
             return "gone";
         }
         if (relative >= 9) {

@@ -1,21 +1,24 @@
 package org.tcprec.analyzer.output;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** --csv / --json, shared by every command that prints rows. */
+/** --csv / --json, shared by every command that prints rows; they exclude each other. */
 public final class OutputFormat {
-    @Option(names = "--csv", description = "Print comma-separated values with a header line.")
-    boolean csv;
+    @ArgGroup(exclusive = true)
+    Flags flags;
 
-    @Option(names = "--json", description = "Print one JSON object per line (JSON Lines).")
-    boolean json;
+    static final class Flags {
+        @Option(names = "--csv", required = true, description = "Print comma-separated values with a header line.")
+        boolean csv;
+
+        @Option(names = "--json", required = true, description = "Print one JSON object per line (JSON Lines).")
+        boolean json;
+    }
 
     public enum Kind { TEXT, CSV, JSON }
 
     public Kind kind() {
-        if (csv && json) {
-            throw new org.tcprec.cli.support.UserError("--csv and --json exclude each other");
-        }
-        return csv ? Kind.CSV : json ? Kind.JSON : Kind.TEXT;
+        return flags == null ? Kind.TEXT : flags.csv ? Kind.CSV : Kind.JSON;
     }
 }

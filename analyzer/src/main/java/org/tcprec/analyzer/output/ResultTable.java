@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.format.Json;
 
 /** Prints a query result as an aligned table, CSV or JSON Lines. */
@@ -24,7 +26,7 @@ public final class ResultTable {
         int n = md.getColumnCount();
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            names.add(md.getColumnLabel(i));
+            names.add(TerminalText.escape(md.getColumnLabel(i)));
         }
         long rows = 0;
         switch (kind) {
@@ -120,14 +122,15 @@ public final class ResultTable {
         };
     }
 
+    /** A value as text and CSV print it: strings from a trace escaped ({@link TerminalText}). */
     static String text(Object value) {
         if (value == null) {
             return "NULL";
         }
         if (value instanceof Double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format("%.1f", d) : String.valueOf(d);
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%.1f", d) : String.valueOf(d);
         }
-        return String.valueOf(value);
+        return TerminalText.escape(String.valueOf(value));
     }
 
     private static Object jsonValue(Object value) {

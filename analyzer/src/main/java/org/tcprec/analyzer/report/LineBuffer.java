@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.format.scan.ColumnVector;
 
 /**
@@ -97,7 +98,11 @@ final class LineBuffer {
         return this;
     }
 
-    /** %-WIDTH.MAXs of a VARCHAR value (max < 0: no truncation); bytes, as C counts them. */
+    /**
+     * %-WIDTH.MAXs of a VARCHAR value (max < 0: no truncation); bytes, as C counts them. Text from
+     * a trace: anything but printable characters is escaped ({@link TerminalText}), after the
+     * truncation and before the padding.
+     */
     LineBuffer text(ColumnVector column, int row, int width, int max) {
         int n = column.length(row);
         if (max >= 0 && n > max) {
@@ -112,13 +117,43 @@ final class LineBuffer {
             // whose length changes from string to string (its exit was mispredicted every time).
             long low = BYTES_MASK[Math.min(n, Long.BYTES)];
             long high = BYTES_MASK[Math.max(n - Long.BYTES, 0)];
-            LONG.set(buffer, length, (long) LONG.get(source, from) & low | SPACES & ~low);
-            LONG.set(buffer, length + Long.BYTES, (long) LONG.get(source, from + Long.BYTES) & high | SPACES & ~high);
+            long first = (long) LONG.get(source, from) & low | SPACES & ~low;
+            long second = (long) LONG.get(source, from + Long.BYTES) & high | SPACES & ~high;
+            if (!plain(first) || !plain(second)) {
+                return escaped(source, from, n, width);
+            }
+            LONG.set(buffer, length, first);
+            LONG.set(buffer, length + Long.BYTES, second);
         } else {
+            for (int i = from; i < from + n; i++) {
+                if (!TerminalText.plain(source[i])) {
+                    return escaped(source, from, n, width);
+                }
+            }
             System.arraycopy(source, from, buffer, length, n);
         }
         length += n;
         return spaces(width - n);
+    }
+
+    private LineBuffer escaped(byte[] source, int from, int n, int width) {
+        room(n * TerminalText.MAX_EXPANSION + Math.max(width, 0));
+        int start = length;
+        length = TerminalText.escape(source, from, n, buffer, length);
+        return spaces(width - (length - start));
+    }
+
+    /**
+     * Whether all eight bytes of a word are {@link TerminalText#plain}: none at 0x80 or above, none
+     * below 0x20, no DEL (0x7f + 1 sets the top bit) and no backslash, each tested on all bytes
+     * at once (a byte below k: (x - k) & ~x has its top bit).
+     */
+    private static boolean plain(long x) {
+        long top = 0x8080808080808080L;
+        long ones = 0x0101010101010101L;
+        long backslash = x ^ (ones * '\\');
+        long odd = x | (x + ones) | ((x - ones * 0x20) & ~x) | ((backslash - ones) & ~backslash);
+        return (odd & top) == 0;
     }
 
     /** %-WIDTHs of a Java string (headers, constants). */

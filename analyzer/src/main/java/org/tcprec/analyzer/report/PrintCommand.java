@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.DurationConverter;
+import org.tcprec.cli.support.PortConverter;
 import org.tcprec.cli.support.UserError;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,8 @@ public final class PrintCommand extends ReplayCommand {
     @Option(names = "--pid", paramLabel = "PID", description = "Only events whose current task belongs to this process.")
     int pid;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Only events with this local or remote port.")
+    @Option(names = "--port", paramLabel = "PORT", converter = PortConverter.class,
+            description = "Only events with this local or remote port.")
     int port;
 
     @Option(names = "--from", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -44,6 +47,14 @@ public final class PrintCommand extends ReplayCommand {
     private Map<Integer, String> reasons = Map.of();
 
     @Override
+    protected void checkOptions() {
+        if (fromNs != null && toNs != null && toNs < fromNs) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--to must not be earlier than --from (the range would be empty)");
+        }
+    }
+
+    @Override
     protected void report(TraceDatabase db) {
         reasons = TcpResetCommand.reasonNames(db.footers().get(0));
         List<String> names = new ArrayList<>();
@@ -59,15 +70,15 @@ public final class PrintCommand extends ReplayCommand {
         long to = toNs == null ? -1 : toNs;
         Object[] parameters = Rows.concat(new Object[] {eventList, eventList, pid, pid, port, port, port, from, from, to, to},
                 options.filterParameters());
-        if (!options.json) {
+        if (!options.json()) {
             out.printf("%-14s %-7s %-7s %-16s %-3s %-22s %s%n", options.time ? "TIME" : "TIME(s)", "PID", "TID", "COMM",
                     "CPU", "EVENT", "FIELDS");
         }
         printRows(db, QUERY, parameters, rs -> {
             String time = options.time ? clock.hms(rs.getLong("ts_ns")) + "." + String.format("%06d", (rs.getLong("ts_ns") % 1_000_000_000L) / 1000)
                     : CFormat.fixed(rs.getLong("since_ns") / 1e9, 6);
-            out.printf("%-14s %-7d %-7d %-16s %-3d %-22s %s%n", time, rs.getInt("tgid"), rs.getInt("tid"), rs.getString("comm"),
-                    rs.getInt("cpu"), rs.getString("event"), fields(rs));
+            out.printf("%-14s %-7d %-7d %-16s %-3d %-22s %s%n", time, rs.getInt("tgid"), rs.getInt("tid"), text(rs, "comm"),
+                    rs.getInt("cpu"), text(rs, "event"), fields(rs));
         });
     }
 
@@ -78,14 +89,14 @@ public final class PrintCommand extends ReplayCommand {
     private String fields(ResultSet rs) throws SQLException {
         int family = rs.getInt("family");
         StringBuilder f = new StringBuilder();
-        f.append(endpoint(rs.getString("laddr"), rs.getInt("lport"), family)).append(" > ")
-                .append(endpoint(rs.getString("raddr"), rs.getInt("rport"), family));
-        switch (rs.getString("event")) {
-            case "inet_sock_set_state" -> f.append(' ').append(rs.getString("oldstate")).append(" -> ")
-                    .append(rs.getString("newstate")).append(" acked=").append(rs.getLong("bytes_acked"))
+        f.append(endpoint(text(rs, "laddr"), rs.getInt("lport"), family)).append(" > ")
+                .append(endpoint(text(rs, "raddr"), rs.getInt("rport"), family));
+        switch (text(rs, "event")) {
+            case "inet_sock_set_state" -> f.append(' ').append(text(rs, "oldstate")).append(" -> ")
+                    .append(text(rs, "newstate")).append(" acked=").append(rs.getLong("bytes_acked"))
                     .append(" received=").append(rs.getLong("bytes_received"));
             case "tcp_retransmit_skb" -> {
-                f.append(" state=").append(rs.getString("state"));
+                f.append(" state=").append(text(rs, "state"));
                 if (rs.getObject("err") != null) {
                     f.append(" err=").append(rs.getInt("err"));
                 }
@@ -94,7 +105,7 @@ public final class PrintCommand extends ReplayCommand {
             case "tcp_send_reset" -> {
                 // without a socket there is no state (the kernel stores 0)
                 boolean socket = rs.getObject("skaddr") != null && rs.getObject("state") != null;
-                f.append(" state=").append(socket ? rs.getString("state") : "-");
+                f.append(" state=").append(socket ? text(rs, "state") : "-");
                 if (rs.getObject("reason") != null) {
                     int reason = rs.getInt("reason");
                     f.append(" reason=").append(reasons.getOrDefault(reason, String.valueOf(reason)));

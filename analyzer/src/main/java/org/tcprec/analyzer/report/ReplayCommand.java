@@ -14,6 +14,7 @@ import org.tcprec.analyzer.trace.ColumnBatches;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.TerminalText;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
@@ -37,8 +38,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        options.checkOutputFlags();
-        options.family();
+        checkOptions();
         out = spec.commandLine().getOut();
         List<TraceFooter> footers = TraceDatabase.readFooters(TraceFiles.expand(options.traces));
         Warnings.print(footers, spec.commandLine().getErr());
@@ -54,6 +54,10 @@ public abstract class ReplayCommand implements Callable<Integer> {
 
     protected abstract void report(TraceDatabase db);
 
+    /** Checks the options that depend on each other; a wrong combination is a command-line error. */
+    protected void checkOptions() {
+    }
+
     /**
      * Prints the report of one trace from the format's own scan instead of DuckDB, when the
      * report has such a path and the trace allows it; false leaves the report to {@link #report}.
@@ -65,7 +69,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
     /** The header's -T and -t columns (libbpf-tools labels its HH:MM:SS column "TIME(s)"). */
     protected String headerTimePrefix() {
         StringBuilder h = new StringBuilder();
-        if (options.csv) {
+        if (options.csv()) {
             if (options.time) {
                 h.append("TIME,");
             }
@@ -164,7 +168,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
     /** Runs the report's query and prints each row, as text or, with --json, as the view's columns. */
     protected void printRows(TraceDatabase db, String sql, Object[] parameters, TextRow text) {
         Rows.query(db, sql, parameters, rs -> {
-            if (options.json) {
+            if (options.json()) {
                 printJson(rs);
             } else {
                 text.print(rs);
@@ -182,6 +186,11 @@ public abstract class ReplayCommand implements Callable<Integer> {
                     ? v : String.valueOf(v));
         }
         out.println(Json.writeCompact(row));
+    }
+
+    /** A string column of a row, as a report prints it: escaped ({@link TerminalText}), since it comes from the trace. */
+    protected static String text(ResultSet rs, String column) throws SQLException {
+        return TerminalText.escape(rs.getString(column));
     }
 
     protected static String hex(long address) {

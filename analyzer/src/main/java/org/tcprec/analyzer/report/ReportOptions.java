@@ -3,7 +3,8 @@ package org.tcprec.analyzer.report;
 import java.util.ArrayList;
 import java.util.List;
 import org.tcprec.cli.support.PortListConverter;
-import org.tcprec.cli.support.UserError;
+import org.tcprec.cli.support.AddressFamily;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,22 +23,26 @@ public final class ReportOptions {
     @Option(names = {"-w", "--wide"}, description = "Wide column output (fits IPv6 addresses).")
     public boolean wide;
 
-    @Option(names = {"-s", "--csv"}, description = "Comma separated values output, as bcc's Python tools print it.")
-    public boolean csv;
+    @ArgGroup(exclusive = true)
+    Output output;
 
-    @Option(names = "--json", description = "One JSON object per row (the report's view columns).")
-    public boolean json;
+    /** -s/--csv and --json exclude each other. */
+    static final class Output {
+        @Option(names = {"-s", "--csv"}, required = true,
+                description = "Comma separated values output, as bcc's Python tools print it.")
+        boolean csv;
+
+        @Option(names = "--json", required = true, description = "One JSON object per row (the report's view columns).")
+        boolean json;
+    }
 
     @Option(names = {"-x", "--extended"},
             description = "Extended output: full-width addresses, network namespace and cgroup columns, "
                     + "and the best process attribution the whole timeline allows.")
     public boolean extended;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    public boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    public boolean ipv6;
+    @ArgGroup(exclusive = true)
+    AddressFamily family;
 
     @Option(names = {"-L", "--localport"}, paramLabel = "PORTS", converter = PortListConverter.class,
             description = "Only these local ports (comma list).")
@@ -47,17 +52,16 @@ public final class ReportOptions {
             description = "Only these remote ports (comma list).")
     public List<Integer> remotePorts = new ArrayList<>();
 
-    public int family() {
-        if (ipv4 && ipv6) {
-            throw new UserError("-4 and -6 exclude each other");
-        }
-        return ipv4 ? 2 : ipv6 ? 10 : 0;
+    public boolean csv() {
+        return output != null && output.csv;
     }
 
-    public void checkOutputFlags() {
-        if (csv && json) {
-            throw new UserError("-s/--csv and --json exclude each other");
-        }
+    public boolean json() {
+        return output != null && output.json;
+    }
+
+    public int family() {
+        return AddressFamily.of(family);
     }
 
     /** The port list as a query parameter: comma-separated, "" for no filter. */

@@ -9,14 +9,16 @@ import picocli.CommandLine.Command;
         description = {"Passive TCP opens, as libbpf-tools' tcpaccept prints them, from the state changes "
                 + "LISTEN -> SYN_RECV -> ESTABLISHED (one line per connection, at ESTABLISHED).",
             "accept() has no tracepoint: PID/COMM are those of the process that closed the socket (close() runs in "
-                + "its context), or '-' while it was open when the recording ended."})
+                + "its context: the move to FIN_WAIT1 or LAST_ACK, or, for an abortive close, to CLOSE with the RST "
+                + "it sent), or '-' when no close by a process is in the trace: the socket was still open when the "
+                + "recording ended, or the peer reset it."})
 public final class TcpAcceptCommand extends ReplayCommand {
     private static final String QUERY = "SELECT * FROM connections WHERE passive AND accepted_ns IS NOT NULL AND "
             + ReportOptions.FILTER_SQL + " ORDER BY accepted_ns, filename, skaddr";
 
     @Override
     protected void report(TraceDatabase db) {
-        if (!options.json) {
+        if (!options.json()) {
             StringBuilder h = new StringBuilder();
             if (options.time) {
                 h.append(String.format("%-8s ", "TIME(s)"));
@@ -35,8 +37,8 @@ public final class TcpAcceptCommand extends ReplayCommand {
         }
         Object pid = rs.getObject("closer_pid");
         line.append(String.format("%-7s %-16s %-2d %-16s %-5d %-16s %-5d", pid == null ? "-" : pid.toString(),
-                pid == null ? "-" : rs.getString("closer_comm"), rs.getInt("family") == 10 ? 6 : 4, rs.getString("raddr"),
-                rs.getInt("rport"), rs.getString("laddr"), rs.getInt("lport")));
+                pid == null ? "-" : text(rs, "closer_comm"), rs.getInt("family") == 10 ? 6 : 4, text(rs, "raddr"),
+                rs.getInt("rport"), text(rs, "laddr"), rs.getInt("lport")));
         out.println(line);
     }
 }

@@ -23,7 +23,7 @@ public final class TcpConnLatCommand extends ReplayCommand {
 
     @Override
     protected void report(TraceDatabase db) {
-        if (!options.json) {
+        if (!options.json()) {
             StringBuilder h = new StringBuilder();
             if (options.timestamp) {
                 h.append(String.format("%-9s ", "TIME(s)"));
@@ -50,11 +50,11 @@ public final class TcpConnLatCommand extends ReplayCommand {
         int ip = rs.getInt("family") == 10 ? 6 : 4;
         if (localPort) {
             line.append(String.format("%-6d %-12.12s %-2d %-16s %-6d %-16s %-5d %s", rs.getInt("connect_pid"),
-                    rs.getString("connect_comm"), ip, rs.getString("laddr"), rs.getInt("lport"), rs.getString("raddr"),
+                    text(rs, "connect_comm"), ip, text(rs, "laddr"), rs.getInt("lport"), text(rs, "raddr"),
                     rs.getInt("rport"), latency));
         } else {
             line.append(String.format("%-6d %-12.12s %-2d %-16s %-16s %-5d %s", rs.getInt("connect_pid"),
-                    rs.getString("connect_comm"), ip, rs.getString("laddr"), rs.getString("raddr"), rs.getInt("rport"),
+                    text(rs, "connect_comm"), ip, text(rs, "laddr"), text(rs, "raddr"), rs.getInt("rport"),
                     latency));
         }
         out.println(line);

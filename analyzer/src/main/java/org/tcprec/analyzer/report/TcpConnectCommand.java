@@ -27,7 +27,7 @@ public final class TcpConnectCommand extends ReplayCommand {
 
     @Override
     protected void report(TraceDatabase db) {
-        if (!options.json) {
+        if (!options.json()) {
             StringBuilder h = new StringBuilder();
             if (options.timestamp) {
                 h.append(String.format("%-9s", "TIME(s)"));
@@ -50,8 +50,8 @@ public final class TcpConnectCommand extends ReplayCommand {
         if (options.timestamp) {
             line.append(String.format("%-9s", CFormat.fixed(secondsSinceFirst(rs.getLong("syn_sent_ns")), 3)));
         }
-        line.append(String.format("%-6d %-16.16s %-2d %-16s %-16s", rs.getInt("connect_pid"), rs.getString("connect_comm"),
-                rs.getInt("family") == 10 ? 6 : 4, rs.getString("laddr"), rs.getString("raddr")));
+        line.append(String.format("%-6d %-16.16s %-2d %-16s %-16s", rs.getInt("connect_pid"), text(rs, "connect_comm"),
+                rs.getInt("family") == 10 ? 6 : 4, text(rs, "laddr"), text(rs, "raddr")));
         if (sourcePort) {
             line.append(String.format(" %-5d", rs.getInt("lport")));
         }
@@ -59,7 +59,7 @@ public final class TcpConnectCommand extends ReplayCommand {
         if (options.extended) {
             Object us = rs.getObject("connect_us");
             line.append(String.format(" %-9s %s", us == null ? "-" : CFormat.fixed(((Number) us).longValue() / 1000.0, 2),
-                    rs.getString("outcome")));
+                    text(rs, "outcome")));
         }
         out.println(line);
     }

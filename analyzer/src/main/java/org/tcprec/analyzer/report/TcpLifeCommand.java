@@ -39,7 +39,7 @@ public final class TcpLifeCommand extends ReplayCommand {
     /** One trace, complete connections only, not --json: the one-pass replay over the format's scan. */
     @Override
     protected boolean reportFromScan(TraceFooter footer) {
-        if (options.json || partial) {
+        if (options.json() || partial) {
             return false;
         }
         int width = options.wide || options.extended ? 39 : 15;
@@ -62,7 +62,7 @@ public final class TcpLifeCommand extends ReplayCommand {
         int width = options.wide || options.extended ? 39 : 15;
         Object[] parameters = Rows.concat(new Object[] {partial}, options.filterParameters());
         parameters = Rows.concat(parameters, pid, options.extended, pid);
-        if (options.json) {
+        if (options.json()) {
             Rows.query(db, QUERY + order(db), parameters, this::printJson);
             return;
         }
@@ -87,7 +87,7 @@ public final class TcpLifeCommand extends ReplayCommand {
     private final class Lines implements BatchHandler {
         final LineBuffer line = new LineBuffer(out);
         private final int width;
-        private final char separator = options.csv ? ',' : ' ';
+        private final char separator = options.csv() ? ',' : ' ';
         private final int pidAt;
         private final int commAt;
         private final int laddrAt;
@@ -129,7 +129,7 @@ public final class TcpLifeCommand extends ReplayCommand {
             rxAt = selected.add("rx_bytes");
             shownAt = selected.add("shown_us");
             tsAt = selected.addIf(options.time || options.timestamp, "event_ns");
-            familyAt = selected.addIf(options.csv, "family");
+            familyAt = selected.addIf(options.csv(), "family");
             netnsAt = selected.addIf(options.extended, "netns");
             cgroupAt = selected.addIf(options.extended, "cgroup_id");
             noteAt = selected.addIf(partial, "note");
@@ -168,7 +168,7 @@ public final class TcpLifeCommand extends ReplayCommand {
          * line once; inlined, it compiled it again with the loop (0.3 s of a 2 s report).
          */
         private void line(int i) {
-            if (options.csv) {
+            if (options.csv()) {
                 // bcc's Python tcplife -s: whole KB (Python's %d of a float truncates), an IP column
                 timePrefix(line, ts, i, separator);
                 line.number(owner.getLong(i), 0, true).ch(',').text(comm, i, 0, -1).ch(',')
@@ -207,7 +207,7 @@ public final class TcpLifeCommand extends ReplayCommand {
     }
 
     private void printHeader(int width) {
-        if (options.csv) {
+        if (options.csv()) {
             out.println(headerTimePrefix() + "PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS" + (partial ? ",NOTE" : ""));
             return;
         }

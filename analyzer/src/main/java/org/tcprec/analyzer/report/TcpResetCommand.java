@@ -25,7 +25,7 @@ public final class TcpResetCommand extends ReplayCommand {
     @Override
     protected void report(TraceDatabase db) {
         Map<Integer, String> reasons = reasonNames(db.footers().get(0));
-        if (!options.json) {
+        if (!options.json()) {
             out.printf("%-8s %-7s %-16s %-2s %-25s %1s %-25s %-11s %s%n", "TIME", "PID", "COMM", "IP", "LADDR:LPORT", "T",
                     "RADDR:RPORT", "STATE", "REASON");
         }
@@ -40,10 +40,10 @@ public final class TcpResetCommand extends ReplayCommand {
         }
         Object state = rs.getObject("socket_state");
         out.printf("%-8s %-7d %-16s %-2d %-25s %1s %-25s %-11s %s%n", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
-                rs.getString("comm"), family == 10 ? 6 : 4,
-                PrintCommand.endpoint(rs.getString("laddr"), rs.getInt("lport"), family),
-                "sent".equals(rs.getString("direction")) ? ">" : "<",
-                PrintCommand.endpoint(rs.getString("raddr"), rs.getInt("rport"), family), state == null ? "-" : state,
+                text(rs, "comm"), family == 10 ? 6 : 4,
+                PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
+                "sent".equals(text(rs, "direction")) ? ">" : "<",
+                PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family), state == null ? "-" : state,
                 reason);
     }
 

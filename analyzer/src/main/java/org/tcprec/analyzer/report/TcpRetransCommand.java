@@ -28,17 +28,17 @@ public final class TcpRetransCommand extends ReplayCommand {
     protected void report(TraceDatabase db) {
         Object[] parameters = Rows.concat(new Object[] {synack}, options.filterParameters());
         if (count) {
-            if (!options.json) {
+            if (!options.json()) {
                 out.printf("%n%-25s %-25s %-10s%n", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
             }
             printRows(db, COUNTS, parameters, rs -> {
-                String local = "[" + rs.getString("laddr") + "]#" + rs.getInt("lport");
-                String remote = "[" + rs.getString("raddr") + "]#" + rs.getInt("rport");
+                String local = "[" + text(rs, "laddr") + "]#" + rs.getInt("lport");
+                String remote = "[" + text(rs, "raddr") + "]#" + rs.getInt("rport");
                 out.printf("%-20s <-> %-20s %10d%n", local, remote, rs.getLong("retransmits"));
             });
             return;
         }
-        if (!options.json) {
+        if (!options.json()) {
             out.printf("%-8s %-7s %-2s %-20s %1s> %-20s %-4s%n", "TIME", "PID", "IP", "LADDR:LPORT", "T", "RADDR:RPORT",
                     "STATE");
         }
@@ -47,8 +47,8 @@ public final class TcpRetransCommand extends ReplayCommand {
 
     private void printRow(ResultSet rs) throws SQLException {
         String line = String.format("%-8s %-7d %-2d %-20s %1s> %-20s %s", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
-                rs.getInt("family") == 10 ? 6 : 4, rs.getString("laddr") + ":" + rs.getInt("lport"), rs.getString("kind"),
-                rs.getString("raddr") + ":" + rs.getInt("rport"), rs.getString("state"));
+                rs.getInt("family") == 10 ? 6 : 4, text(rs, "laddr") + ":" + rs.getInt("lport"), text(rs, "kind"),
+                text(rs, "raddr") + ":" + rs.getInt("rport"), text(rs, "state"));
         if (options.extended) {
             line += String.format(" %-10s %s", TcpLifeCommand.nullable(rs, "netns"), TcpLifeCommand.nullable(rs, "cgroup_id"));
         }

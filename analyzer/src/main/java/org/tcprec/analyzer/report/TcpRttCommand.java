@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceMeta;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,11 +19,17 @@ public final class TcpRttCommand extends ReplayCommand {
     @Option(names = {"-m", "--milliseconds"}, description = "Histogram in milliseconds.")
     boolean milliseconds;
 
-    @Option(names = {"-b", "--byladdr"}, description = "One histogram per local address.")
-    boolean byLocal;
+    @ArgGroup(exclusive = true)
+    ByAddress by;
 
-    @Option(names = {"-B", "--byraddr"}, description = "One histogram per remote address.")
-    boolean byRemote;
+    /** -b and -B exclude each other, as in libbpf-tools' tcprtt. */
+    static final class ByAddress {
+        @Option(names = {"-b", "--byladdr"}, required = true, description = "One histogram per local address.")
+        boolean local;
+
+        @Option(names = {"-B", "--byraddr"}, required = true, description = "One histogram per remote address.")
+        boolean remote;
+    }
 
     @Option(names = {"-e", "--extension"}, description = "Show the average srtt of each histogram.")
     boolean average;
@@ -41,7 +48,7 @@ public final class TcpRttCommand extends ReplayCommand {
     @Override
     protected void report(TraceDatabase db) {
         long interval = new TraceMeta(db.footers().get(0)).probeIntervalNs();
-        if (interval > 0 && !options.json) {
+        if (interval > 0 && !options.json()) {
             spec.commandLine().getErr().printf("NOTE: tcp_probe was sampled while recording: at most one srtt sample per "
                     + "socket per %s ms%n", CFormat.fixed(interval / 1e6, 3));
             spec.commandLine().getErr().flush();
@@ -52,12 +59,12 @@ public final class TcpRttCommand extends ReplayCommand {
         }
         String sql = "SELECT address, v, count(*) AS n, sum(v) AS total FROM (" + HISTOGRAMS + ") GROUP BY address, v "
                 + "ORDER BY address, v";
-        Object[] parameters = Rows.concat(new Object[] {byLocal, byRemote, milliseconds}, options.filterParameters());
+        Object[] parameters = Rows.concat(new Object[] {by != null && by.local, by != null && by.remote, milliseconds}, options.filterParameters());
         String[] current = {null};
         long[][] hist = {new long[MAX_SLOTS]};
         long[] sums = new long[2];
         Rows.query(db, sql, parameters, rs -> {
-            String address = rs.getString("address");
+            String address = text(rs, "address");
             if (current[0] != null && !current[0].equals(address)) {
                 printHistogram(current[0], hist[0], sums);
                 hist[0] = new long[MAX_SLOTS];
@@ -84,9 +91,9 @@ public final class TcpRttCommand extends ReplayCommand {
 
     private void printHistogram(String address, long[] hist, long[] sums) {
         out.println();
-        if (byLocal) {
+        if (by != null && by.local) {
             out.print("Local Address = " + address + " ");
-        } else if (byRemote) {
+        } else if (by != null && by.remote) {
             out.print("Remote Address = " + address + " ");
         } else {
             out.print("All Addresses = ****** ");
@@ -124,7 +131,7 @@ public final class TcpRttCommand extends ReplayCommand {
     }
 
     private void perConnection(TraceDatabase db) {
-        if (!options.json) {
+        if (!options.json()) {
             out.printf("%-30s %-30s %8s %10s %10s %10s%n", "LADDR:LPORT", "RADDR:RPORT", "SAMPLES", "MIN(us)", "AVG(us)",
                     "MAX(us)");
         }
@@ -133,8 +140,8 @@ public final class TcpRttCommand extends ReplayCommand {
 
     private void printConnection(ResultSet rs) throws SQLException {
         int family = rs.getInt("family");
-        out.printf("%-30s %-30s %8d %10d %10s %10d%n", PrintCommand.endpoint(rs.getString("laddr"), rs.getInt("lport"), family),
-                PrintCommand.endpoint(rs.getString("raddr"), rs.getInt("rport"), family), rs.getLong("samples"),
+        out.printf("%-30s %-30s %8d %10d %10s %10d%n", PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
+                PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family), rs.getLong("samples"),
                 rs.getLong("min_us"), CFormat.fixed(rs.getDouble("avg_us"), 1), rs.getLong("max_us"));
     }
 }

@@ -15,7 +15,7 @@ public final class TcpStatesCommand extends ReplayCommand {
     /** One trace, not --json: the rows from the format's scan (StateChangeScan), printed by the same Lines. */
     @Override
     protected boolean reportFromScan(TraceFooter footer) {
-        if (options.json) {
+        if (options.json()) {
             return false;
         }
         boolean wide = options.wide || options.extended;
@@ -35,7 +35,7 @@ public final class TcpStatesCommand extends ReplayCommand {
     @Override
     protected void report(TraceDatabase db) {
         boolean wide = options.wide || options.extended;
-        if (options.json) {
+        if (options.json()) {
             Rows.query(db, "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db),
                     options.filterParameters(), this::printJson);
             return;
@@ -98,7 +98,7 @@ public final class TcpStatesCommand extends ReplayCommand {
             newstateAt = selected.add("newstate");
             nsAt = selected.add("ns_in_oldstate");
             tsAt = selected.addIf(options.time || options.timestamp, "ts_ns");
-            familyAt = selected.addIf(wide || options.csv, "family");
+            familyAt = selected.addIf(wide || options.csv(), "family");
             netnsAt = selected.addIf(options.extended, "netns");
             cgroupAt = selected.addIf(options.extended, "cgroup_id");
         }
@@ -136,7 +136,7 @@ public final class TcpStatesCommand extends ReplayCommand {
          * line once; inlined, it compiled it again with the loop (0.3 s of a 2 s report).
          */
         private void line(int i) {
-            if (options.csv) {
+            if (options.csv()) {
                 timePrefix(line, ts, i, ',');
                 line.hex(skaddr.getLong(i), 0).ch(',').number(pid.getLong(i), 0, true).ch(',')
                         .text(comm, i, 0, -1).ch(',').ch(family.getLong(i) == 10 ? '6' : '4').ch(',')
@@ -171,7 +171,7 @@ public final class TcpStatesCommand extends ReplayCommand {
     }
 
     private void printHeader(boolean wide) {
-        if (options.csv) {
+        if (options.csv()) {
             out.println(headerTimePrefix() + "SKADDR,C-PID,C-COMM,IP,LADDR,LPORT,RADDR,RPORT,OLDSTATE,NEWSTATE,MS");
             return;
         }

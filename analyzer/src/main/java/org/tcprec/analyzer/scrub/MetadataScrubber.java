@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tcprec.format.TraceWriter;
 
 /**
  * The footer metadata of a scrubbed trace. An allow-list, not a deny-list: keys that
@@ -16,7 +17,9 @@ import java.util.Set;
 final class MetadataScrubber {
     /** Copied unchanged: the recording's shape, clocks and counts, the kernel and its settings. */
     private static final Set<String> KEPT = Set.of("format_version", "tool", "clock", "clocks", "recording",
-            "tracepoints", "sampling", "ring", "events", "rows", "bpf_counters", "lost_events", "recovery");
+            "tracepoints", "btf", "sampling", "ring", "events", "rows", "bpf_counters", "lost_events", "recovery");
+    /** Written anew by the trace writer from the scrubbed rows, which keep every socket apart as the original's did. */
+    private static final Set<String> DERIVED = Set.of(TraceWriter.LIFETIMES_KEY);
     private static final Set<String> HOST_KEPT = Set.of("uname", "cpus", "page_size", "timezone",
             "utc_offset_seconds");
     /** Secrets among the recorded sysctls. */
@@ -42,6 +45,8 @@ final class MetadataScrubber {
             Object value = e.getValue();
             if (KEPT.contains(key)) {
                 out.put(key, value);
+            } else if (DERIVED.contains(key)) {
+                continue;
             } else if (key.equals("host") && value instanceof Map<?, ?> host) {
                 out.put(key, host(host));
             } else if (key.equals("command_line")) {

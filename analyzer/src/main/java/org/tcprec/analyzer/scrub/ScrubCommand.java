@@ -8,6 +8,7 @@ import org.tcprec.analyzer.output.OutputFile;
 import org.tcprec.analyzer.output.TraceToFile;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,20 +35,24 @@ public final class ScrubCommand implements Callable<Integer> {
                     + "The same key maps the same values the same way in every trace.")
     Path keyFile;
 
-    @Option(names = "--scrub-ports", description = "Replace ports too (a keyed shuffle within 1-1023 and 1024-65535).")
-    boolean scrubPorts;
+    @ArgGroup(exclusive = true)
+    Ports ports;
 
-    @Option(names = "--keep-ports", description = "Keep ports (the default).")
-    boolean keepPorts;
+    static final class Ports {
+        @Option(names = "--scrub-ports", required = true,
+                description = "Replace ports too (a keyed shuffle within 1-1023 and 1024-65535).")
+        boolean scrub;
+
+        @Option(names = "--keep-ports", required = true, description = "Keep ports (the default).")
+        boolean keep;
+    }
 
     @Option(names = "--keep-comm", description = "Keep process names (comm).")
     boolean keepComm;
 
     @Override
     public Integer call() {
-        if (scrubPorts && keepPorts) {
-            throw new UserError("--scrub-ports and --keep-ports exclude each other");
-        }
+        boolean scrubPorts = ports != null && ports.scrub;
         OutputFile out = files.prepare();
         ScrubKey key = keyFile != null ? ScrubKey.fromFile(keyFile) : ScrubKey.random();
         TraceScrubber.Result result;

@@ -205,7 +205,7 @@ public final class TraceDatabase implements AutoCloseable {
         List<String> current = new ArrayList<>();
         List<String> derived = new ArrayList<>();
         for (TraceFooter f : footers) {
-            String quoted = "'" + sqlPath(f.path()).replace("'", "''") + "'";
+            String quoted = quotedPath(f);
             (f.columns().contains("life") && !deriveLifetimes ? current : derived).add(quoted);
         }
         List<String> parts = new ArrayList<>();
@@ -252,6 +252,30 @@ public final class TraceDatabase implements AutoCloseable {
     }
 
     /** The path as DuckDB records it in the filename column. */
+    /** The trace's path as a SQL string literal. */
+    private static String quotedPath(TraceFooter f) {
+        return "'" + sqlPath(f.path()).replace("'", "''") + "'";
+    }
+
+    /**
+     * For traces from strangers: switches off DuckDB's access to anything but the traces (other
+     * files, the network, extensions, other databases), once their views exist, and locks the
+     * configuration so that no statement can switch it on again.
+     */
+    public void confineToTraces() {
+        List<String> paths = new ArrayList<>();
+        for (TraceFooter f : footers) {
+            paths.add(quotedPath(f));
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET allowed_paths = [" + String.join(", ", paths) + "]");
+            s.execute("SET enable_external_access = false");
+            s.execute("SET lock_configuration = true");
+        } catch (SQLException e) {
+            throw new UserError("cannot confine DuckDB to the traces: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     static String sqlPath(Path path) {
         return path.toString();
     }

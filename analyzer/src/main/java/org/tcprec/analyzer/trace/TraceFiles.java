@@ -1,9 +1,12 @@
 package org.tcprec.analyzer.trace;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ public final class TraceFiles {
                     }
                 }
             } catch (IOException e) {
-                throw new UserError("cannot list " + dir + ": " + e.getMessage());
+                throw new UserError("no trace file matches " + argument + ": " + whyUnlisted(dir, e));
             }
             if (matched.isEmpty()) {
                 throw new UserError("no trace file matches " + argument);
@@ -41,5 +44,18 @@ public final class TraceFiles {
             files.addAll(matched);
         }
         return files;
+    }
+
+    private static String whyUnlisted(Path dir, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "there is no directory " + dir;
+        }
+        if (e instanceof NotDirectoryException) {
+            return dir + " is not a directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "cannot read the directory " + dir + " (permission denied)";
+        }
+        return "cannot read the directory " + dir + " (" + e.getMessage() + ")";
     }
 }

@@ -1,6 +1,7 @@
 package org.tcprec.analyzer.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -96,6 +97,45 @@ class LineBufferTest {
         }
         line.finish();
         assertEquals(expected.toString(), text.toString());
+    }
+
+    /**
+     * A trace's strings with control characters and bytes that are not UTF-8, from the word-wise
+     * path (short) and the long one, print as TerminalText escapes them; truncation counts the
+     * trace's bytes and padding the printed ones. Plain strings print as they are.
+     */
+    @Test
+    void controlCharactersAndBadUtf8AreEscaped() {
+        StringBuilder expected = new StringBuilder();
+        StringWriter text = new StringWriter();
+        LineBuffer line = new LineBuffer(new PrintWriter(text));
+        byte[][] values = {"\u001b]0;x\u0007".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            {'a', '\r', 'b', 0, 'c', 0x7f}, {'o', 'k', (byte) 0xff, (byte) 0xc3}, "back\\slash".getBytes(),
+            "caf\u00e9 \u0085".getBytes(java.nio.charset.StandardCharsets.UTF_8), "plain-comm".getBytes(),
+            "a long command name \u001b[31m with an escape in it".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+        for (byte[] b : values) {
+            for (int slack : new int[] {0, 20}) {
+                org.tcprec.format.scan.ColumnVector v = new org.tcprec.format.scan.ColumnVector();
+                v.clear();
+                v.append(java.util.Arrays.copyOf(b, b.length + slack), 0, b.length);
+                if (slack == 0) {
+                    v.bytes(java.util.Arrays.copyOf(b, b.length));
+                }
+                line.text(v, 0, 20, -1).ch('|').text(v, 0, 0, 6).ch('|');
+                String all = org.tcprec.cli.support.TerminalText.escape(b);
+                String six = org.tcprec.cli.support.TerminalText.escape(java.util.Arrays.copyOf(b, Math.min(6, b.length)));
+                // padded as C pads: by bytes
+                expected.append(all).append(" ".repeat(Math.max(0, 20 - all.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)))
+                        .append('|').append(six).append('|');
+                line.endLine();
+                expected.append(System.lineSeparator());
+            }
+        }
+        line.finish();
+        assertEquals(expected.toString(), text.toString());
+        assertTrue(text.toString().contains("\\x1b]0;x\\x07"), text.toString());
+        assertTrue(text.toString().contains("plain-comm          |plain-|"), text.toString());
+        assertTrue(text.toString().chars().noneMatch(c -> c < 0x20 && c != '\n' || c == 0x7f || c == 0xfffd), text.toString());
     }
 
     @Test

@@ -13,7 +13,7 @@ public final class Errors {
     public static CommandLine install(CommandLine commandLine) {
         commandLine.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("tcprec: " + firstLine(ex.getMessage()));
+            err.println("tcprec: " + firstLine(ex.getMessage()).replaceFirst("^Error: ", ""));
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
@@ -23,7 +23,8 @@ public final class Errors {
                 return ExitCodes.FAILURE;
             }
             if (ex instanceof UserError) {
-                err.println("tcprec: " + firstLine(ex.getMessage()));
+                // a message may quote the trace (a name, a value DuckDB refused)
+                err.println("tcprec: " + TerminalText.escape(firstLine(ex.getMessage())));
             } else {
                 err.println("tcprec: internal error: " + ex + (debug() ? "" : " (rerun with TCPREC_DEBUG=1 for details)"));
             }

@@ -10,17 +10,7 @@ public final class PortListConverter implements CommandLine.ITypeConverter<List<
     public List<Integer> convert(String value) {
         List<Integer> ports = new ArrayList<>();
         for (String part : value.split(",")) {
-            String p = part.trim();
-            int port;
-            try {
-                port = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + p + "' is not a port number");
-            }
-            if (port < 1 || port > 65535) {
-                throw new CommandLine.TypeConversionException("port " + port + " is out of range 1-65535");
-            }
-            ports.add(port);
+            ports.add(PortConverter.port(part.trim()));
         }
         return ports;
     }
