@@ -138,11 +138,91 @@ class ReportPageTest {
             assertEquals(plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_probe' AND srtt_us IS NOT NULL"),
                     sumOf("#hist-srtt .hist-bar", "data-n"), name + ": srtt samples");
             assertEquals(0, count("#cap-notice"), name + ": nothing capped");
+            assertEquals(List.of(), geometryProblems(), name + ": the figures' geometry");
             assertTrue(count("details.sql pre") >= 9, name + ": the SQL of each figure");
             String text = String.valueOf(browser.execute("return document.getElementById('fig-context').textContent"));
             assertTrue(text.contains("6.18.44-fc-v669") && text.contains("lost events") && text.contains("tcp_probe: at most one per socket"),
                     text);
         }
+    }
+
+    /**
+     * What a reader would see drawn wrong, read from the page's SVG: an arrow of the state diagram
+     * that does not end on its target box (or start on its source box); a label cut off by the
+     * edge of its figure; a time axis whose labels change unit, or use a unit finer or coarser
+     * than its span needs (0.00 µs ... 20000 ms); a connection on the timeline narrower than a
+     * few pixels. Empty when none.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> geometryProblems() {
+        return (List<String>) browser.execute("""
+                var problems = [];
+                function near(p, rect, tolerance) {
+                  var x = +rect.getAttribute('x'), y = +rect.getAttribute('y'), w = +rect.getAttribute('width'), h = +rect.getAttribute('height');
+                  var inside = p.x >= x - tolerance && p.x <= x + w + tolerance && p.y >= y - tolerance && p.y <= y + h + tolerance;
+                  var toBorder = Math.min(Math.abs(p.x - x), Math.abs(p.x - x - w), Math.abs(p.y - y), Math.abs(p.y - y - h));
+                  return inside && toBorder <= tolerance;
+                }
+                document.querySelectorAll('#states-svg g.edge').forEach(function (g) {
+                  var path = g.querySelector('path');
+                  var from = document.querySelector('#states-svg g.state-node[data-state="' + g.dataset.from + '"] rect');
+                  var to = document.querySelector('#states-svg g.state-node[data-state="' + g.dataset.to + '"] rect');
+                  var end = path.getPointAtLength(path.getTotalLength()), start = path.getPointAtLength(0);
+                  if (!near(end, to, 1.5)) { problems.push('arrow ' + g.dataset.from + ' -> ' + g.dataset.to + ' ends at ' + end.x.toFixed(1) + ',' + end.y.toFixed(1) + ', off its box'); }
+                  if (!near(start, from, 1.5)) { problems.push('arrow ' + g.dataset.from + ' -> ' + g.dataset.to + ' starts off its box'); }
+                });
+                document.querySelectorAll('svg').forEach(function (svg) {
+                  var box = svg.getBoundingClientRect();
+                  if (box.width === 0) { return; }
+                  svg.querySelectorAll('text').forEach(function (t) {
+                    var r = t.getBoundingClientRect();
+                    if (r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)) {
+                      problems.push('label "' + t.textContent + '" of ' + (svg.getAttribute('aria-label') || svg.id) + ' is cut off');
+                    }
+                  });
+                });
+                ['#timeline-svg .axis text', '#fig-over_time .axis text.tick'].forEach(function (selector) {
+                  var labels = Array.prototype.map.call(document.querySelectorAll(selector), function (t) { return t.textContent; });
+                  if (!labels.length) { return; }
+                  var units = labels.map(function (l) { return l.split(' ')[1]; });
+                  var values = labels.map(function (l) { return Math.abs(parseFloat(l)); });
+                  var max = Math.max.apply(null, values);
+                  if (units.some(function (u) { return u !== units[0]; })) { problems.push(selector + ': labels in several units: ' + labels.join(', ')); }
+                  if (max >= 2000 && units[0] !== 's') { problems.push(selector + ': a unit finer than the span needs: ' + labels.join(', ')); }
+                  if (max < 1 && units[0] !== 'µs') { problems.push(selector + ': a unit coarser than the span needs: ' + labels.join(', ')); }
+                });
+                document.querySelectorAll('#timeline-svg g.conn').forEach(function (g) {
+                  var lo = Infinity, hi = -Infinity;
+                  g.querySelectorAll('rect').forEach(function (r) {
+                    var w = +r.getAttribute('width');
+                    if (w > 0) { lo = Math.min(lo, +r.getAttribute('x')); hi = Math.max(hi, +r.getAttribute('x') + w); }
+                  });
+                  if (hi - lo < 3.9) { problems.push('connection ' + g.dataset.index + ' is ' + (hi - lo).toFixed(2) + ' units wide on the timeline'); }
+                });
+                return problems;
+                """);
+    }
+
+    /**
+     * The same trace and options give the same bytes, also from two JVMs: the embedded JSON is
+     * written in a fixed key order (Map.of's order changes from one JVM to the next).
+     */
+    @Test
+    void twoRunsGiveIdenticalBytes() throws Exception {
+        Path trace = SAMPLES.resolve("retransmits-resets.parquet");
+        List<byte[]> pages = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("twice-" + i + ".html");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "org.tcprec.cli.Main", "report", trace.toString(), "-o",
+                    out.toString()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), output);
+            pages.add(Files.readAllBytes(out));
+        }
+        assertTrue(java.util.Arrays.equals(pages.get(0), pages.get(1)), "two runs differ");
+        assertTrue(java.util.Arrays.equals(pages.get(0), Files.readAllBytes(report(trace, "twice-in-process"))),
+                "a run in this JVM differs");
     }
 
     @Test

@@ -74,7 +74,7 @@ public final class HtmlReport {
         data.put("generator", "tcprec report");
         data.put("context", context(footer));
         long[] window = window();
-        data.put("window", Map.of("start_ns", window[0], "end_ns", window[1]));
+        data.put("window", ordered("start_ns", window[0], "end_ns", window[1]));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("counts", table("Counts", "SELECT\n"
                 + "  (SELECT count(*) FROM connections) AS connections,\n"
@@ -122,10 +122,12 @@ public final class HtmlReport {
                 + "SELECT comm, count(DISTINCT pid) AS pids, min(pid) AS first_pid, count(*) AS connections,\n"
                 + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
                 + "FROM conn GROUP BY comm ORDER BY connections DESC, tx_bytes DESC, comm", caps.tableRows));
+        // a client's local port is an ephemeral one, a new one per connection: listing each says nothing
         figures.put("top_local_port", table("Top local ports", CONN
-                + "SELECT lport, count(*) AS connections, count(*) FILTER (WHERE passive) AS accepted,\n"
-                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits\n"
-                + "FROM conn GROUP BY lport ORDER BY connections DESC, lport", caps.tableRows));
+                + "SELECT CASE WHEN passive THEN lport::VARCHAR WHEN active THEN 'outgoing' ELSE 'direction not seen' END\n"
+                + "    AS local_port, count(*) AS connections, count(DISTINCT lport) AS ports,\n"
+                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
+                + "FROM conn GROUP BY 1 ORDER BY connections DESC, local_port", caps.tableRows));
         figures.put("connections", table("Connections", CONN
                 + "SELECT (coalesce(start_ns, first_ns) - " + window[0] + ") / 1e6 AS start_ms, span_us / 1e3 AS span_ms,\n"
                 + "  pid, comm, laddr, lport, raddr, rport, tx_bytes, rx_bytes, connect_us, retransmits, resets,\n"
@@ -219,8 +221,10 @@ public final class HtmlReport {
             bar.put("remote", endpoint(rs.getString("raddr"), rs.getInt("rport")));
             bar.put("tx", json(rs.getObject("tx_bytes")));
             bar.put("rx", json(rs.getObject("rx_bytes")));
-            bar.put("note", rs.getBoolean("complete") ? "" : rs.getBoolean("open_at_start") ? "open at start"
-                    : rs.getBoolean("open_at_stop") ? "open at stop" : "no start seen");
+            boolean atStart = rs.getBoolean("open_at_start");
+            boolean atStop = rs.getBoolean("open_at_stop");
+            bar.put("note", rs.getBoolean("complete") ? "" : atStart && atStop ? "open throughout" : atStart ? "open at start"
+                    : atStop ? "open at stop" : "no start seen");
             List<Object> states = new ArrayList<>();
             states.add(List.of(rs.getDouble("from_ms"), String.valueOf(rs.getString("first_oldstate"))));
             List<Object> times = listOf(rs.getObject("state_ms"));
@@ -253,10 +257,22 @@ public final class HtmlReport {
         figure.put("lanes", lanes);
         figure.put("total", total[0]);
         if (total[0] > bars.size()) {
-            capped.add(Map.of("figure", "timeline", "shown", bars.size(), "total", total[0],
+            capped.add(ordered("figure", "timeline", "shown", bars.size(), "total", total[0],
                     "how", "the first " + bars.size() + " connections by their first state change"));
         }
         return figure;
+    }
+
+    /**
+     * A map that keeps the order its keys are given in: the page's JSON is written in map order,
+     * and Map.of's order changes from run to run, which made two reports of one trace differ.
+     */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private static String endpoint(String address, int port) {
@@ -309,7 +325,7 @@ public final class HtmlReport {
         figure.put("rows", rows);
         figure.put("total", total[0]);
         if (total[0] > rows.size()) {
-            capped.add(Map.of("figure", title, "shown", rows.size(), "total", total[0], "how", "the first "
+            capped.add(ordered("figure", title, "shown", rows.size(), "total", total[0], "how", "the first "
                     + rows.size() + " rows in the query's order"));
         }
         return figure;

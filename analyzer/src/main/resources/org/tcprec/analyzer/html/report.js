@@ -58,6 +58,22 @@
     return (ms / 60000).toFixed(1) + ' min';
   }
   function fmtCount(n) { return Number(n).toLocaleString('en-US'); }
+  // An axis' labels: one unit for the whole axis, the one its span reads best in, with as many
+  // decimals as its step needs (0 is "0 s" on a span of seconds, never "0.00 µs").
+  function axisFormat(span, step) {
+    var unit = span >= 2000 ? [1000, 's'] : span >= 2 ? [1, 'ms'] : [0.001, 'µs'];
+    var decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / unit[0]) + 1e-9)));
+    return function (ms) {
+      var v = ms / unit[0];
+      return (Math.abs(v) < Math.pow(10, -decimals) / 2 ? '0' : v.toFixed(decimals)) + ' ' + unit[1];
+    };
+  }
+  // A tick label at x: centred, or kept inside [left, right] at the ends instead of cut off.
+  function tickLabel(x, y, text, left, right) {
+    var half = text.length * 3.4;
+    var anchor = x - half < left ? 'start' : x + half > right ? 'end' : 'middle';
+    return sv('text', { x: anchor === 'start' ? Math.max(x, left) : anchor === 'end' ? Math.min(x, right) : x, y: y, 'text-anchor': anchor, 'class': 'tick', text: text });
+  }
   function fmtCell(v) {
     if (v === null || v === undefined) { return ''; }
     if (typeof v === 'number' && !Number.isInteger(v)) { return v.toFixed(3); }
@@ -96,6 +112,45 @@
       fig.columns.forEach(function (c, i) { o[c] = r[i]; });
       return o;
     });
+  }
+
+  // ---- at a glance: what went wrong, where, when first; the figures below are the detail ------
+  function renderSummary() {
+    var s = section('summary', 'At a glance');
+    var c = data.context;
+    var counts = rowsAsObjects(data.figures.counts)[0] || {};
+    var ul = el('ul', { 'class': 'summary' });
+    function point(label, text, bad) {
+      ul.appendChild(el('li', { 'class': bad ? 'bad' : null }, el('b', { text: label + ': ' }), text));
+    }
+    var lost = Number(c.lost_events || 0), broken = Number(c.broken_lifetimes || 0);
+    if (lost > 0) { point('Incomplete', fmtCount(lost) + ' events were lost while recording: the counts below are lower bounds.', true); }
+    if (broken > 0) { point('Incomplete', fmtCount(broken) + ' socket lifetimes skip states: their connections are split or incomplete.', true); }
+    var retr = counts.retransmits || 0, syn = counts.synack_retransmits || 0, sent = counts.resets_sent || 0, received = counts.resets_received || 0;
+    var trouble = retr + syn + sent + received;
+    point('What', fmtCount(counts.connections || 0) + ' connections (' + fmtCount(counts.complete || 0) + ' complete), '
+      + (trouble ? fmtCount(retr) + ' retransmits, ' + fmtCount(syn) + ' SYN/ACK retransmits, ' + fmtCount(sent) + ' RSTs sent and '
+        + fmtCount(received) + ' received.' : 'no retransmits and no RSTs.'), trouble > 0);
+    function worst(fig, key) {
+      return rowsAsObjects(fig).filter(function (r) { return r.retransmits + r.resets > 0; })
+        .sort(function (a, b) { return (b.retransmits + b.resets) - (a.retransmits + a.resets) || String(a[key]).localeCompare(String(b[key])); })
+        .slice(0, 3).map(function (r) {
+          return r[key] + ' (' + fmtCount(r.retransmits) + ' retransmits, ' + fmtCount(r.resets) + ' RSTs in ' + fmtCount(r.connections) + ' connections)';
+        });
+    }
+    var remotes = worst(data.figures.top_remote, 'raddr'), processes = worst(data.figures.top_process, 'comm');
+    if (remotes.length) { point('Where', 'remote ' + remotes.join('; ') + (processes.length ? '. Processes: ' + processes.join('; ') : '') + '.', true); }
+    var ot = data.figures.over_time;
+    var binMs = ot.bin_ns / 1e6;
+    var bins = rowsAsObjects(ot).map(function (r) { return { bin: r.bin, n: r.retransmits + r.synack_retransmits + r.resets_sent + r.resets_received }; })
+      .filter(function (b) { return b.n > 0; });
+    if (bins.length) {
+      var peak = bins.reduce(function (a, b) { return b.n > a.n ? b : a; });
+      point('When', 'first in ' + fmtDuration(bins[0].bin * binMs) + ' – ' + fmtDuration((bins[0].bin + 1) * binMs)
+        + ' after the recording began; most (' + fmtCount(peak.n) + ') in ' + fmtDuration(peak.bin * binMs) + ' – '
+        + fmtDuration((peak.bin + 1) * binMs) + '.', true);
+    }
+    s.appendChild(ul);
   }
 
   // ---- context -------------------------------------------------------------------------------
@@ -182,6 +237,7 @@
     var s = section('timeline', fig.title, fmtCount(fig.bars.length) + ' of ' + fmtCount(fig.total)
       + ' connections, from their first state change seen to CLOSE (or the end of the recording), coloured by state.');
     if (!fig.bars.length) { s.appendChild(el('p', { 'class': 'empty', text: 'No connections in this trace.' })); s.appendChild(sqlBlock(fig.sql)); return; }
+    var MIN_BAR = 4;
     var W = 1160, left = 8, right = 8, top = 24, laneH = Math.max(3, Math.min(14, Math.floor(560 / Math.max(1, fig.lanes))));
     var barH = Math.max(2, laneH - (laneH > 5 ? 2 : 1));
     var H = top + fig.lanes * laneH + 8;
@@ -233,20 +289,29 @@
     function draw() {
       while (axis.firstChild) { axis.removeChild(axis.firstChild); }
       var step = niceStep(view[1] - view[0], 10);
-      for (var t = Math.ceil(view[0] / step) * step; t <= view[1]; t += step) {
+      var label = axisFormat(view[1] - view[0], step);
+      for (var t = Math.ceil(view[0] / step) * step; t <= view[1] + step * 1e-9; t += step) {
         axis.appendChild(sv('line', { 'class': 'grid', x1: x(t), x2: x(t), y1: top - 4, y2: H }));
-        axis.appendChild(sv('text', { x: x(t) + 2, y: 12, text: fmtDuration(t) }));
+        axis.appendChild(tickLabel(x(t), 12, label(t), 0, W));
       }
       groups.forEach(function (g) {
+        var first = null, last = null;
         for (var k = 0; k < g.childNodes.length; k++) {
           var r = g.childNodes[k];
           var a = Math.max(r._from, view[0]), b = Math.min(r._to, view[1]);
           if (b < a) { r.setAttribute('width', 0); r.setAttribute('x', -10); continue; }
           r.setAttribute('x', x(a));
           r.setAttribute('width', Math.max(1, x(b) - x(a)));
+          if (first === null) { first = x(a); }
+          last = r;
+        }
+        // a connection shorter than a few pixels stays visible: its last state widens to MIN_BAR
+        if (last !== null) {
+          var lx0 = Number(last.getAttribute('x'));
+          last.setAttribute('width', Math.max(Number(last.getAttribute('width')), first + MIN_BAR - lx0));
         }
       });
-      range.textContent = 'showing ' + fmtDuration(view[0]) + ' – ' + fmtDuration(view[1]);
+      range.textContent = 'showing ' + label(view[0]) + ' – ' + label(view[1]);
     }
     function zoom(factor, center) {
       var c = center === undefined ? (view[0] + view[1]) / 2 : center;
@@ -346,7 +411,8 @@
         drawn++;
       }
       if ((b - lo) % Math.ceil(nb / 9) === 0) {
-        axis.appendChild(sv('text', { x: bx + bw / 2, y: H - bottom + 12, transform: 'rotate(35 ' + (bx + bw / 2) + ' ' + (H - bottom + 12) + ')', text: bucketLabel(b) }));
+        // hanging down to the left of the tick, so that the last bucket's label stays inside the figure
+        axis.appendChild(sv('text', { x: bx + bw / 2, y: H - bottom + 12, 'text-anchor': 'end', transform: 'rotate(-35 ' + (bx + bw / 2) + ' ' + (H - bottom + 12) + ')', text: bucketLabel(b) }));
       }
     }
     box.appendChild(svg);
@@ -385,8 +451,9 @@
     axis.appendChild(sv('line', { x1: left, x2: W - 8, y1: H - bottom, y2: H - bottom }));
     yTicks(axis, maxN, W, H, left, bottom, top);
     var binMs = fig.bin_ns / 1e6;
+    var otLabel = axisFormat(fig.bins * binMs, 10 * binMs);
     for (var k = 0; k <= fig.bins; k += 10) {
-      axis.appendChild(sv('text', { x: left + k * bw, y: H - 6, 'text-anchor': 'middle', text: fmtDuration(k * binMs) }));
+      axis.appendChild(tickLabel(left + k * bw, H - 6, otLabel(k * binMs), 0, W));
     }
     var drawn = 0;
     bins.forEach(function (b, idx) {
@@ -430,10 +497,14 @@
         pos[st] = STATE_POS[st] ? STATE_POS[st].slice() : [80 + (extra++) * 150, 680];
       });
     });
-    var W = 900, H = extra ? 720 : 640;
-    var svg = sv('svg', { viewBox: '0 0 ' + W + ' ' + H, style: 'width:100%;height:auto;max-width:' + W + 'px', id: 'states-svg', role: 'img', 'aria-label': 'state transition diagram' });
+    // the drawing's box: the boxes used, with room for the curves and the self-loops on the right
+    var xs = Object.keys(pos).map(function (st) { return pos[st][0]; }), ys = Object.keys(pos).map(function (st) { return pos[st][1]; });
+    if (!xs.length) { xs = [470]; ys = [40]; }
+    var vx = Math.min.apply(null, xs) - 118 / 2 - 30, vy = Math.min.apply(null, ys) - 40 / 2 - 30;
+    var W = Math.max.apply(null, xs) + 118 / 2 + 60 - vx, H = Math.max.apply(null, ys) + 40 / 2 + 30 - vy;
+    var svg = sv('svg', { viewBox: vx + ' ' + vy + ' ' + W + ' ' + H, style: 'width:100%;height:auto;max-width:' + W + 'px', id: 'states-svg', role: 'img', 'aria-label': 'state transition diagram' });
     var defs = sv('defs');
-    defs.appendChild(sv('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    defs.appendChild(sv('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
       sv('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#6f7d95' })));
     svg.appendChild(defs);
     var maxN = Math.max.apply(null, rows.map(function (r) { return r.transitions; }).concat([1]));
@@ -441,6 +512,11 @@
     var nodes = sv('g');
     svg.appendChild(edges); svg.appendChild(nodes);
     var boxW = 118, boxH = 40;
+    // where a ray from the centre of the box at p in direction (dx, dy) leaves the box
+    function border(p, dx, dy) {
+      var t = Math.min(Math.abs(dx) > 1e-9 ? boxW / 2 / Math.abs(dx) : Infinity, Math.abs(dy) > 1e-9 ? boxH / 2 / Math.abs(dy) : Infinity);
+      return [p[0] + dx * t, p[1] + dy * t];
+    }
     rows.forEach(function (r) {
       var a = pos[r.oldstate], b = pos[r.newstate];
       var g = sv('g', { 'class': 'edge', 'data-from': r.oldstate, 'data-to': r.newstate, 'data-count': r.transitions });
@@ -453,10 +529,10 @@
         var dx = b[0] - a[0], dy = b[1] - a[1], len = Math.sqrt(dx * dx + dy * dy) || 1;
         // leave and enter at the box borders, bent to one side so that A->B and B->A stay apart
         var ux = dx / len, uy = dy / len;
-        var ox = Math.abs(ux) * boxW / 2 > Math.abs(uy) * boxH / 2 ? boxW / 2 / Math.abs(ux || 1e-9) : boxH / 2 / Math.abs(uy || 1e-9);
-        ox = Math.min(ox, len / 2 - 2);
-        var sx = a[0] + ux * ox, sy = a[1] + uy * ox, ex = b[0] - ux * (ox + 2), ey = b[1] - uy * (ox + 2);
-        var cx = (sx + ex) / 2 - uy * 28, cy = (sy + ey) / 2 + ux * 28;
+        var cx = (a[0] + b[0]) / 2 - uy * 28, cy = (a[1] + b[1]) / 2 + ux * 28;
+        // leave towards the control point and arrive from it, at the borders the curve crosses
+        var s0 = border(a, cx - a[0], cy - a[1]), e0 = border(b, cx - b[0], cy - b[1]);
+        var sx = s0[0], sy = s0[1], ex = e0[0], ey = e0[1];
         d = 'M' + sx + ',' + sy + ' Q' + cx + ',' + cy + ' ' + ex + ',' + ey;
         lx = (sx + 2 * cx + ex) / 4; ly = (sy + 2 * cy + ey) / 4 + 4;
       }
@@ -544,7 +620,7 @@
   function renderTop() {
     var s = section('top', 'Top remote endpoints, processes and local ports',
       'By connections; bytes are bytes_acked / bytes_received at the end of each connection; retransmits and RSTs are those of each connection\'s socket lifetime.');
-    [['top_remote', 'Remote endpoints'], ['top_process', 'Processes'], ['top_local_port', 'Local ports']].forEach(function (t) {
+    [['top_remote', 'Remote endpoints'], ['top_process', 'Processes'], ['top_local_port', 'Local ports: each listening port, and outgoing connections together']].forEach(function (t) {
       guarded(t[0], function () {
         s.appendChild(el('h3', { text: t[1] }));
         renderTable(s, data.figures[t[0]], t[0], true);
@@ -568,13 +644,14 @@
     }
   }
 
+  guarded('summary', renderSummary);
   guarded('context', renderContext);
   guarded('caps', renderCaps);
   guarded('counts', renderCounts);
-  guarded('timeline', renderTimeline);
-  guarded('distributions', renderDistributions);
   guarded('over_time', renderOverTime);
+  guarded('timeline', renderTimeline);
   guarded('states', renderStates);
+  guarded('distributions', renderDistributions);
   guarded('top', renderTop);
   guarded('connections', renderConnections);
   state.renderMs = performance.now() - started;
