@@ -191,9 +191,52 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void recordRefusesFiltersThatNameNothing() throws Exception {
+        String out = dir.resolve("a.parquet").toString();
+        assertUsage(run("record", "-d", "0", "-o", out), "-d 0 records nothing");
+        assertUsage(run("record", "-p", "0", "-o", out), "-p 0 is not a process id");
+        assertUsage(run("record", "-p", "-1", "-o", out), "-p -1 is not a process id");
+        assertUsage(run("record", "-p", "999999999", "-o", out), "-p 999999999 is not a process id");
+        assertUsage(run("record", "--netns", "0", "-o", out), "--netns 0 names nothing");
+        assertUsage(run("record", "-c", "0", "-o", out), "--cgroup 0 names nothing");
+        assertUsage(run("record", "--netns", "/etc/passwd", "-o", out), "--netns /etc/passwd is not a network namespace");
+        assertUsage(run("record", "--netns", "/proc/self/ns/mnt", "-o", out), "is not a network namespace");
+        assertUsage(run("record", "-c", "/etc", "-o", out), "--cgroup /etc is not a cgroup v2 directory");
+        // a process id in range that no process has: about the system, not the command line
+        long free;
+        try (var in = Files.newInputStream(Path.of("/proc/sys/kernel/pid_max"))) {
+            free = Long.parseLong(new String(in.readNBytes(64)).trim()); // one read: procfs sizes are 0
+        }
+        while (Files.exists(Path.of("/proc/" + free))) {
+            free--;
+        }
+        assertFailure(run("record", "-p", String.valueOf(free), "-o", out), "-p " + free + ": no such process");
+        assertTrue(Files.list(dir).findAny().isEmpty(), "nothing written");
+    }
+
+    @Test
     void recoverWithoutAJournalSaysSo() {
         assertFailure(run("recover", dir.resolve("x.parquet").toString()), "no journal");
         assertFailure(run("recover", SAMPLE.toString()), "nothing to recover");
+        TcprecRun directory = run("recover", dir.toString());
+        assertFailure(directory, dir + " is a directory, not a trace file");
+    }
+
+    /** A trace the reader may not open (here: root without its capabilities, on another user's 0600 file). */
+    @Test
+    void aTraceTheReaderMayNotOpenSaysPermissionDenied() throws Exception {
+        Path trace = Files.copy(SAMPLE, dir.resolve("private.parquet"));
+        Files.setPosixFilePermissions(trace, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setAttribute(trace, "unix:uid", 65534);
+        for (String command : new String[] {"info", "tcplife"}) {
+            Process p = new ProcessBuilder("setpriv", "--bounding-set=-all", "--inh-caps=-all",
+                    ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), command, trace.toString()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            assertEquals(1, p.waitFor(), output);
+            assertEquals(java.util.List.of("tcprec: " + trace + ": permission denied (it belongs to nobody, mode rw-------)"),
+                    output.lines().toList());
+        }
     }
 
     @Test

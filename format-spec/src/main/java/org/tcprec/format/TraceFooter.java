@@ -5,14 +5,17 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.SchemaElement;
@@ -39,6 +42,10 @@ public record TraceFooter(
     public static TraceFooter read(Path path) throws TraceFormatException {
         if (!Files.exists(path)) {
             if (Files.exists(journalFor(path))) {
+                OptionalLong recorder = JournalLocks.holder(journalFor(path));
+                if (recorder.isPresent()) {
+                    throw new TraceFormatException(JournalLocks.beingRecorded(path, recorder.getAsLong()));
+                }
                 throw new TraceFormatException(path + " was never finished (the recording was interrupted): "
                         + "run 'tcprec recover " + path + "' to turn its journal into a trace");
             }
@@ -54,6 +61,8 @@ public record TraceFooter(
             footer = readFileMetaData(path, size);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new TraceFormatException(path + ": permission denied" + ownership(path));
         } catch (IOException | RuntimeException e) {
             throw new TraceFormatException(path + " is not a tcprec trace: not a readable Parquet file ("
                     + firstLine(e) + ")");
@@ -88,6 +97,16 @@ public record TraceFooter(
         }
         int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
         return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns, footer);
+    }
+
+    /** " (owner, mode)" of a file the reader may not open, to say whose it is; empty if that is unknown too. */
+    private static String ownership(Path path) {
+        try {
+            return " (it belongs to " + Files.getOwner(path).getName() + ", mode "
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(path)) + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
     }
 
     /** Any Parquet file's footer as Thrift reads it (a trace's is also in {@link #parquet()}). */

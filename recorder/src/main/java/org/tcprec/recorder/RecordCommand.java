@@ -1,6 +1,9 @@
 package org.tcprec.recorder;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +14,9 @@ import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ByteSizeConverter;
 import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.recorder.bpf.LibC;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +40,13 @@ public final class RecordCommand implements Callable<Integer> {
             description = "The trace file to write. Default: tcprec-HOST-DATE-TIME.parquet in the current directory.")
     Path output;
 
-    @Option(names = "--force", description = "Overwrite FILE if it exists (never through a symbolic link).")
+    @Option(names = "--force", description = "Overwrite FILE if it is a regular file (never a symbolic link, device, "
+            + "FIFO or directory).")
     boolean force;
+
+    @Option(names = "--owner", paramLabel = "USER[:GROUP]",
+            description = "Give the trace (mode 0600) to this user. Default: the user who ran sudo, else root.")
+    String owner;
 
     @Mixin
     FilterOptions filters;
@@ -58,13 +68,22 @@ public final class RecordCommand implements Callable<Integer> {
         if (ringBytes < 64 << 10 || ringBytes > 1L << 30 || Long.bitCount(ringBytes) != 1) {
             throw new UserError("--ring-size must be a power of two between 64K and 1G");
         }
+        if (durationNs == 0 && spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "-d 0 records nothing; leave -d out to record until Ctrl-C");
+        }
         Path out = output != null ? output : Path.of(defaultName());
-        RecordingConfig config = new RecordingConfig(out, force, durationNs, filters.pid, filters.family(),
+        FileOwner traceOwner = FileOwner.of(owner);
+        RecordingConfig config = new RecordingConfig(out, force, durationNs, filters.pid(), filters.family(),
                 filters.localPorts(), filters.remotePorts(), filters.netnsInode(), filters.cgroupId(),
-                everyProbe ? 0 : probeIntervalNs, (int) ringBytes, commandLine());
+                everyProbe ? 0 : probeIntervalNs, (int) ringBytes, commandLine(), traceOwner);
         PrintStream err = System.err;
         boolean terminal = System.console() != null;
         Recorder recorder = new Recorder(config, err, terminal);
+        // A shell starts `tcprec record &` with SIGINT ignored, and the JVM keeps an ignored
+        // signal ignored: scripts could then not stop it with kill -INT, as they stop perf.
+        // SIGHUP stays as inherited, so nohup keeps its meaning.
+        LibC.INSTANCE.signal(LibC.SIGINT, null);
         for (String signal : new String[] {"INT", "TERM", "HUP"}) {
             Signal.handle(new Signal(signal), s -> recorder.requestStop("SIG" + s.getName()));
         }
@@ -78,6 +97,7 @@ public final class RecordCommand implements Callable<Integer> {
             throw new UserError(e.getMessage(), e);
         }
         printSummary(err, summary, terminal);
+        printOwner(err, summary.output(), traceOwner);
         return ExitCodes.OK;
     }
 
@@ -96,6 +116,24 @@ public final class RecordCommand implements Callable<Integer> {
         String host = org.tcprec.recorder.host.HostFacts.host().get("hostname").toString();
         return "tcprec-" + host + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + ".parquet";
+    }
+
+    /** Says who can read the trace when that is root alone, which "reading needs no privileges" would not suggest. */
+    static void printOwner(PrintStream out, Path trace, FileOwner owner) {
+        if (owner.source() == FileOwner.Source.PROCESS && ownedByRoot(trace)) {
+            out.printf("tcprec: %s belongs to root with mode 0600: only root can read it; give it to a user with "
+                    + "--owner USER, or run tcprec through sudo%n", trace);
+        } else if (owner.source() == FileOwner.Source.OPTION) {
+            out.printf("tcprec: %s belongs to %s (mode 0600)%n", trace, owner.describe());
+        }
+    }
+
+    private static boolean ownedByRoot(Path file) {
+        try {
+            return ((Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static void printSummary(PrintStream out, Recorder.Summary s, boolean terminal) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tcprec.cli.support.OutputFile;
+import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
+import org.tcprec.format.JournalLocks;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.bpf.BpfException;
@@ -39,6 +43,7 @@ import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.host.HostFacts;
 import org.tcprec.recorder.host.TraceFs;
 import org.tcprec.recorder.journal.Journal;
+import org.tcprec.recorder.journal.JournalLock;
 import org.tcprec.recorder.journal.JournalWriter;
 import org.tcprec.recorder.wire.EventType;
 import org.tcprec.recorder.wire.WireEvent;
@@ -113,7 +118,7 @@ public final class Recorder {
         Path output = config.output().toAbsolutePath();
         Path journalPath = TraceFooter.journalFor(output);
         Path reservePath = output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve");
-        checkOutput(output, journalPath);
+        OutputFile trace = checkOutput(output, journalPath);
         Optional<String> missingCapability = Capabilities.missingForRecording();
         if (missingCapability.isPresent()) {
             throw new RecordingException(missingCapability.get());
@@ -154,59 +159,89 @@ public final class Recorder {
             JournalWriter journal;
             try {
                 journal = new JournalWriter(journalPath, WireEvent.SIZE);
-                journal.append(Journal.Kind.START, Json.write(startMetadata));
-                journal.sync();
             } catch (IOException e) {
                 throw new RecordingException("cannot create the journal " + journalPath + ": " + e.getMessage());
             }
-            long startNs = System.nanoTime();
-            try (RingBufferReader ring = new RingBufferReader(bpf.mapFd("events"), config.ringBytes())) {
-                recordUntilStopped(bpf, ring, journal, reservePath, startNs, startClock);
-            } finally {
-                try {
-                    journal.close();
-                } catch (IOException e) {
-                    writerFailure = writerFailure == null ? e : writerFailure;
-                }
-            }
-            long durationNs = stoppedAtNs - startNs;
-            if (terminal) {
-                status.printf("\r\033[Ktcprec: writing %s (%,d events)...", output.getFileName(), consumed.get());
-            }
-            status.flush();
+            JournalLock lock = null;
             try {
-                return finish(output, journalPath, reservePath, attached, missing, durationNs);
-            } finally {
-                if (terminal) {
-                    status.print("\r\033[K");
-                    status.flush();
+                lock = JournalLock.take(journalPath);
+                journal.append(Journal.Kind.START, Json.write(startMetadata));
+                journal.sync();
+            } catch (IOException e) {
+                // e.g. a full disk: leave no journal that holds no recording, which info would
+                // send the user to recover and recover would refuse
+                closeQuietly(journal);
+                if (lock != null) {
+                    lock.close();
                 }
+                try {
+                    Files.deleteIfExists(journalPath);
+                } catch (IOException ignored) {
+                    // the error below is what the user needs
+                }
+                throw new RecordingException("cannot create the journal " + journalPath + ": " + e.getMessage());
+            }
+            try (JournalLock held = lock) {
+                return recordAndFinish(bpf, journal, trace, journalPath, reservePath, attached, missing, startClock);
             }
         } catch (BpfException e) {
             throw new RecordingException(e.getMessage());
         }
     }
 
-    private void checkOutput(Path output, Path journal) throws RecordingException {
-        Path dir = output.getParent();
-        if (!Files.isDirectory(dir)) {
-            throw new RecordingException("cannot write " + output + ": directory " + dir + " does not exist");
-        }
-        if (Files.isSymbolicLink(output)) {
-            throw new RecordingException(output + " is a symbolic link; refusing to write through it");
-        }
-        if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
-                throw new RecordingException(output + " is a directory");
+    private Summary recordAndFinish(BpfObject bpf, JournalWriter journal, OutputFile trace, Path journalPath,
+            Path reservePath, List<String> attached, List<String> missing, ClockSample startClock)
+            throws RecordingException, BpfException {
+        Path output = trace.target();
+        long startNs = System.nanoTime();
+        try (RingBufferReader ring = new RingBufferReader(bpf.mapFd("events"), config.ringBytes())) {
+            recordUntilStopped(bpf, ring, journal, reservePath, startNs, startClock);
+        } finally {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                writerFailure = writerFailure == null ? e : writerFailure;
             }
-            if (!config.force()) {
-                throw new RecordingException(output + " already exists; use --force to overwrite it");
+        }
+        long durationNs = stoppedAtNs - startNs;
+        if (terminal) {
+            status.printf("\r\033[Ktcprec: writing %s (%,d events)...", output.getFileName(), consumed.get());
+        }
+        status.flush();
+        try {
+            return finish(trace, journalPath, reservePath, attached, missing, durationNs);
+        } finally {
+            if (terminal) {
+                status.print("\r\033[K");
+                status.flush();
             }
+        }
+    }
+
+    private static void closeQuietly(JournalWriter journal) {
+        try {
+            journal.close();
+        } catch (IOException e) {
+            // closing after a failed write; that failure is what gets reported
+        }
+    }
+
+    private OutputFile checkOutput(Path output, Path journal) throws RecordingException {
+        OutputFile trace;
+        try {
+            trace = OutputFile.prepare(output, config.force());
+        } catch (UserError e) {
+            throw new RecordingException(e.getMessage());
         }
         if (Files.exists(journal, LinkOption.NOFOLLOW_LINKS)) {
+            OptionalLong recorder = JournalLocks.holder(journal);
+            if (recorder.isPresent()) {
+                throw new RecordingException(JournalLocks.beingRecorded(output, recorder.getAsLong()));
+            }
             throw new RecordingException("an interrupted recording left " + journal + ": run 'tcprec recover "
                     + output + "' first (or delete the journal)");
         }
+        return trace;
     }
 
     /** True when this kernel has tcp_probe but its format has no skaddr field (before 6.x; 6.1 has none). */
@@ -555,8 +590,9 @@ public final class Recorder {
     }
 
     @SuppressWarnings("unchecked")
-    private Summary finish(Path output, Path journalPath, Path reservePath, List<String> attached, List<String> missing,
-            long durationNs) throws RecordingException {
+    private Summary finish(OutputFile trace, Path journalPath, Path reservePath, List<String> attached,
+            List<String> missing, long durationNs) throws RecordingException {
+        Path output = trace.target();
         try {
             Files.deleteIfExists(reservePath);
         } catch (IOException e) {
@@ -564,17 +600,16 @@ public final class Recorder {
         }
         TraceEncoder.Result result;
         try {
-            result = TraceEncoder.encode(journalPath, output);
+            result = TraceEncoder.encode(journalPath, trace, config.owner());
         } catch (IOException e) {
             throw new RecordingException("could not write " + output + " (" + e.getMessage() + "); the recording is "
                     + "safe in " + journalPath + ": run 'tcprec recover " + output + "' once the problem is fixed");
+        } catch (UserError e) {
+            // the trace was written, under another name the message gives
+            deleteJournal(journalPath);
+            throw new RecordingException(e.getMessage());
         }
-        try {
-            Files.delete(journalPath);
-        } catch (IOException e) {
-            status.println("tcprec: warning: could not remove the journal " + journalPath + ": " + e.getMessage());
-        }
-        handToInvokingUser(output);
+        deleteJournal(journalPath);
         long lost = ((Number) ((Map<String, Object>) result.metadata().getOrDefault("lost_events", Map.of()))
                 .getOrDefault("total", 0L)).longValue();
         long fileBytes;
@@ -593,18 +628,11 @@ public final class Recorder {
                 reason, true);
     }
 
-    /** Under sudo, the trace belongs to the user who ran sudo, not to root. */
-    static void handToInvokingUser(Path file) {
-        String uid = System.getenv("SUDO_UID");
-        String gid = System.getenv("SUDO_GID");
-        if (uid == null || gid == null) {
-            return;
-        }
+    private void deleteJournal(Path journalPath) {
         try {
-            Files.setAttribute(file, "unix:uid", Integer.parseInt(uid), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(file, "unix:gid", Integer.parseInt(gid), LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
-            // keep root's ownership; the file is still readable by root
+            Files.delete(journalPath);
+        } catch (IOException e) {
+            status.println("tcprec: warning: could not remove the journal " + journalPath + ": " + e.getMessage());
         }
     }
 

@@ -3,10 +3,15 @@ package org.tcprec.recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.FileOwner;
+import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.format.JournalLocks;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.recorder.journal.JournalLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,6 +24,9 @@ public final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (Files.isDirectory(output)) {
+            throw new UserError(output + " is a directory, not a trace file");
+        }
         Path journal = TraceFooter.journalFor(output);
         if (!Files.exists(journal)) {
             if (Files.exists(output)) {
@@ -26,18 +34,24 @@ public final class RecoverCommand implements Callable<Integer> {
             }
             throw new UserError("no journal for " + output + " (looked for " + journal + ")");
         }
+        OutputFile trace = OutputFile.prepare(output, false);
         TraceEncoder.Result result;
-        try {
-            result = TraceEncoder.encode(journal, output);
+        // the lock keeps a live recorder's journal from being taken, and a second recover out
+        try (JournalLock lock = JournalLock.take(journal)) {
+            result = TraceEncoder.encode(journal, trace, FileOwner.of(null));
             Files.delete(journal);
             Files.deleteIfExists(journal.resolveSibling("." + output.getFileName() + ".tcprec-reserve"));
+        } catch (JournalLock.Held e) {
+            throw new UserError(JournalLocks.beingRecorded(output, e.pid()) + "; nothing to recover", e);
         } catch (IOException e) {
             throw new UserError("cannot recover " + output + ": " + e.getMessage(), e);
         }
-        Recorder.handToInvokingUser(output);
-        System.err.printf("tcprec: recovered %,d events into %s%s%n", result.rows(), output,
+        System.err.printf(Locale.ROOT, "tcprec: recovered %,d events into %s%s%s%n", result.rows(), output,
                 result.complete() ? " (the recording had finished)"
-                        : result.tornBytes() > 0 ? "; " + result.tornBytes() + " bytes of a torn last write were dropped" : "");
+                        : result.tornBytes() > 0 ? "; " + result.tornBytes() + " bytes of a torn last write were dropped" : "",
+                result.skippedStretches() == 0 ? ""
+                        : String.format(Locale.ROOT, "; skipped %,d damaged stretches of the journal (%,d bytes) that failed "
+                                + "their checksum, and went on after each", result.skippedStretches(), result.skippedBytes()));
         return ExitCodes.OK;
     }
 }

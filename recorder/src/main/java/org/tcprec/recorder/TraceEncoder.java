@@ -2,13 +2,8 @@ package org.tcprec.recorder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.tcprec.cli.support.FileOwner;
+import org.tcprec.cli.support.OutputFile;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceWriter;
@@ -28,7 +25,7 @@ import org.tcprec.recorder.wire.WireEvent;
 
 /**
  * Turns a journal into a trace file: decodes the wire records, puts them in time order, writes
- * Parquet under a temporary name and renames it into place. Used at the end of every recording
+ * Parquet into an {@link OutputFile} and moves it into place. Used at the end of every recording
  * and by `tcprec recover` after a crash; the only difference is whether the journal has a STOP
  * chunk.
  */
@@ -41,29 +38,23 @@ public final class TraceEncoder {
     private static final int SORT_BATCH = 1 << 16;
     private static final Comparator<WireEvent> BY_TIME = Comparator.comparingLong(WireEvent::tsBootNs);
 
-    /** What encoding produced; brokenLifetimes is what the trace writer counted in the rows. */
+    /**
+     * What encoding produced; brokenLifetimes is what the trace writer counted in the rows;
+     * skippedStretches and skippedBytes are the damaged parts of the journal passed over.
+     */
     public record Result(long rows, Map<String, Long> rowsByEvent, boolean complete, long tornBytes,
-            Map<String, Object> metadata, long brokenLifetimes) {}
+            Map<String, Object> metadata, long brokenLifetimes, long skippedStretches, long skippedBytes) {}
 
     private TraceEncoder() {}
 
-    public static Result encode(Path journal, Path output) throws IOException {
-        Path tmp = output.toAbsolutePath().getParent().resolve("." + output.getFileName() + ".tcprec-tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    /** Encodes the journal into {@code output}'s file and moves it into place, given to {@code owner}. */
+    public static Result encode(Path journal, OutputFile output, FileOwner owner) throws IOException {
         try {
-            Result result = write(journal, tmp);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            if (Files.isSymbolicLink(output)) {
-                throw new IOException(output + " became a symbolic link during the recording; refusing to replace it");
-            }
-            Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(output.toAbsolutePath().getParent());
+            Result result = write(journal, output.create());
+            output.commit(owner);
             return result;
         } finally {
-            Files.deleteIfExists(tmp);
+            output.abandon();
         }
     }
 
@@ -121,7 +112,8 @@ public final class TraceEncoder {
             }
             Map<String, Object> metadata = assemble(start, counters, stop, rowsByEvent, rows, torn, tornBytes);
             long broken = writer.finish(metadata);
-            return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata, broken);
+            return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata, broken, reader.skippedStretches(),
+                    reader.skippedBytes());
         }
     }
 
@@ -297,14 +289,6 @@ public final class TraceEncoder {
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename itself has happened.
-        }
     }
 
 }

@@ -41,7 +41,7 @@ class CrashSafetyTest {
     }
 
 
-    private static void waitForJournal(Path journal) throws InterruptedException {
+    static void waitForJournal(Path journal) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(journal) && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -102,12 +102,8 @@ class CrashSafetyTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue(), Files.readString(log));
             assertFalse(Files.exists(TraceFooter.journalFor(trace)));
-            TraceFooter footer = TraceFooter.read(trace);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> recording = (Map<String, Object>) footer.metadata().get("recording");
-            assertEquals("SIGTERM", recording.get("stop_reason"));
-            assertEquals(1, TraceRows.count(trace, "event = 'inet_sock_set_state' AND lport = ? AND newstate = 'CLOSE'",
-                    connections.get(0).clientPort()));
+            assertEquals("SIGTERM", TraceRows.stopReason(trace));
+            assertEquals(1, TraceRows.closesOf(trace, connections.get(0).clientPort()));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(trace)));
             assertEquals(65534, Files.getAttribute(trace, "unix:uid"));
             assertTrue(Files.readString(log).contains("recorded "), Files.readString(log));

@@ -2,6 +2,7 @@ package org.tcprec.recorder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,11 +15,36 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.TraceFormatException;
 
 /** A recording onto a file system that fills up stops with a clear message and a readable trace. */
 class DiskFullTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aDiskTooFullForTheJournalLeavesNothingToRecover() throws Exception {
+        KernelTestSupport.requireRoot();
+        Path mount = dir.resolve("tiny");
+        Files.createDirectory(mount);
+        TestNetns.run("mount", "-t", "tmpfs", "-o", "size=1m", "tcprec-test", mount.toString());
+        try (TestNetns ns = new TestNetns("tcprec-tiny")) {
+            // one page left: the journal's header fits, its first chunk (the recording's metadata) does not
+            TestNetns.run("fallocate", "-l", String.valueOf((1 << 20) - 4096), mount.resolve("filler").toString());
+            Path trace = mount.resolve("never.parquet");
+            List<String> errors = RecorderProcess.run(1, "record", "-d", "1s", "--netns", String.valueOf(ns.inode),
+                    "-o", trace.toString());
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).startsWith("tcprec: cannot create the journal ") && errors.get(0).contains(
+                    "No space left on device"), errors.toString());
+            assertFalse(Files.exists(TraceFooter.journalFor(trace)), "no journal left for info to send to recover");
+            assertFalse(Files.exists(trace));
+            TraceFormatException info = assertThrows(TraceFormatException.class, () -> TraceFooter.read(trace));
+            assertEquals(trace + ": no such file", info.getMessage());
+        } finally {
+            TestNetns.run("umount", mount.toString());
+        }
+    }
 
     @Test
     void aFullDiskStopsTheRecordingAndKeepsWhatWasRecorded() throws Exception {

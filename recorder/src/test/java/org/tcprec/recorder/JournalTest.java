@@ -43,6 +43,47 @@ class JournalTest {
     }
 
     @Test
+    void aChunkFailingItsChecksumInTheMiddleIsSkippedAndReadingGoesOn() throws Exception {
+        for (int flipAt : new int[] {16 + 50, 4}) { // in the payload, then in the length of the chunk's header
+            Path file = dir.resolve("j" + flipAt);
+            long second;
+            try (JournalWriter w = new JournalWriter(file, 184)) {
+                w.append(Journal.Kind.START, "{}");
+                w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(filled(184 * 3, 1)));
+                second = w.bytes();
+                w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(filled(184 * 4, 2)));
+                w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(filled(184 * 5, 3)));
+                w.append(Journal.Kind.STOP, "{}");
+            }
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.allocate(1);
+                c.read(b, second + flipAt);
+                b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
+                c.write(b, second + flipAt);
+            }
+            try (JournalReader r = new JournalReader(file)) {
+                assertEquals(Journal.Kind.START, r.next().kind());
+                assertEquals(184 * 3, r.next().payload().remaining());
+                JournalReader.Chunk third = r.next();
+                assertEquals(Journal.Kind.EVENTS, third.kind());
+                assertEquals(184 * 5, third.payload().remaining());
+                assertEquals(3, third.payload().get(0));
+                assertEquals(Journal.Kind.STOP, r.next().kind());
+                assertNull(r.next());
+                assertEquals(false, r.tornTail());
+                assertEquals(1, r.skippedStretches());
+                assertEquals(16 + 184 * 4, r.skippedBytes());
+            }
+        }
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    @Test
     void aCorruptedChunkFailsItsChecksum() throws Exception {
         Path file = dir.resolve("j");
         try (JournalWriter w = new JournalWriter(file, 184)) {

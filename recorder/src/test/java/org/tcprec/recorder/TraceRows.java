@@ -37,6 +37,17 @@ final class TraceRows {
         }
     }
 
+    /** The recording's stop reason from the trace's footer (SIGTERM, SIGINT, duration, ...). */
+    @SuppressWarnings("unchecked")
+    static Object stopReason(Path trace) throws Exception {
+        return ((Map<String, Object>) org.tcprec.format.TraceFooter.read(trace).metadata().get("recording")).get("stop_reason");
+    }
+
+    /** The rows of the trace's close of the connection from this client port (1 when it was recorded). */
+    static long closesOf(Path trace, int clientPort) throws Exception {
+        return count(trace, "event = 'inet_sock_set_state' AND lport = ? AND newstate = 'CLOSE'", clientPort);
+    }
+
     static long count(Path trace, String where, Object... params) throws Exception {
         return ((Number) query(trace, "SELECT count(*) AS n FROM {t} WHERE " + where, params).get(0).get("n")).longValue();
     }

@@ -6,10 +6,11 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.analyzer.output.OutputFile;
 import org.tcprec.analyzer.output.TraceToFile;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.FileOwner;
+import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +50,8 @@ public final class ReportCommand implements Callable<Integer> {
             page = new HtmlReport(db, new HtmlReport.Caps(maxConnections, maxRows)).render();
         }
         try {
-            Files.writeString(out.temporary(), page, StandardCharsets.UTF_8);
-            out.commit();
+            Files.writeString(out.create(), page, StandardCharsets.UTF_8);
+            out.commit(FileOwner.of(null));
         } catch (IOException e) {
             out.abandon();
             throw new UserError("cannot write " + files.output + ": " + e.getMessage(), e);

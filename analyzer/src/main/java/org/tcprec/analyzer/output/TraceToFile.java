@@ -2,6 +2,7 @@ package org.tcprec.analyzer.output;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,7 +16,7 @@ public final class TraceToFile {
             description = "The file to write; it appears only when complete.")
     public Path output;
 
-    @Option(names = "--force", description = "Overwrite the output file if it exists.")
+    @Option(names = "--force", description = "Overwrite the output file if it exists (only a regular file; never through a symbolic link).")
     boolean force;
 
     /** Checks that the trace exists and that the output may be written (OutputFile), before any work. */

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tcprec.analyzer.output.OutputFile;
 import org.tcprec.analyzer.output.TraceToFile;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.FileOwner;
+import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -57,8 +58,8 @@ public final class ScrubCommand implements Callable<Integer> {
         ScrubKey key = keyFile != null ? ScrubKey.fromFile(keyFile) : ScrubKey.random();
         TraceScrubber.Result result;
         try {
-            result = new TraceScrubber(key, new TraceScrubber.Options(scrubPorts, keepComm)).scrub(files.input, out.temporary());
-            out.commit();
+            result = new TraceScrubber(key, new TraceScrubber.Options(scrubPorts, keepComm)).scrub(files.input, out.create());
+            out.commit(FileOwner.of(null));
         } catch (IOException e) {
             out.abandon();
             throw new UserError("cannot write " + files.output + ": " + e.getMessage(), e);

@@ -49,6 +49,21 @@ public interface LibC extends Library {
 
     String strerror(int errno);
 
+    int SIGINT = 2;
+    int O_NOFOLLOW = 0x20000;
+    int LOCK_EX = 2;
+    int LOCK_NB = 4;
+
+    int flock(int fd, int operation);
+
+    /** ioctl on a namespace file: which kind of namespace it is (a CLONE_NEW* value). */
+    long NS_GET_NSTYPE = 0xb703;
+
+    int ioctl(int fd, NativeLong request);
+
+    /** Sets a signal's disposition; a null handler is SIG_DFL. Returns the previous one. */
+    Pointer signal(int signal, Pointer handler);
+
     @Structure.FieldOrder({"seconds", "nanos"})
     class TimeSpec extends Structure {
         public long seconds;

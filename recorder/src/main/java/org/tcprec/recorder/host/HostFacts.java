@@ -164,7 +164,7 @@ public final class HostFacts {
      * small first read and the one-byte probe of Files.readString (procfs reports size 0) would
      * leave just the first character ("tcp_mem=2").
      */
-    static String readTrimmed(Path file) {
+    public static String readTrimmed(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8).trim();
         } catch (IOException | SecurityException e) {

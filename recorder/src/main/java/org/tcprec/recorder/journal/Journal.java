@@ -11,8 +11,9 @@ package org.tcprec.recorder.journal;
  * kinds  = START (metadata JSON at start), EVENTS (n wire records), COUNTERS (cumulative BPF
  *          counters, JSON, about once a second), STOP (metadata JSON at stop)
  * </pre>
- * A reader takes chunks until the first one that is short or fails its checksum: a torn tail
- * loses at most the data written since the last flush.
+ * A reader skips a chunk that fails its checksum and goes on at the next valid one (so a flipped
+ * bit costs one chunk); what follows the last valid chunk is a torn tail, which loses at most
+ * the data written since the last flush.
  */
 public final class Journal {
     static final byte[] MAGIC = {'T', 'C', 'P', 'R', 'E', 'C', 'J', '1'};

@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
-/** Reads a journal's chunks in order, stopping quietly at a torn or corrupt tail. */
+/** Reads a journal's chunks in order, skipping damaged ones and stopping at a torn tail. */
 public final class JournalReader implements AutoCloseable {
     /** One chunk; the payload buffer is reused by the next call to {@link #next()}. */
     public record Chunk(Journal.Kind kind, ByteBuffer payload) {}
@@ -19,21 +19,25 @@ public final class JournalReader implements AutoCloseable {
     private final int wireRecordSize;
     private long position;
     private ByteBuffer payload = ByteBuffer.allocate(1 << 20);
+    private final ByteBuffer header = ByteBuffer.allocate(Journal.CHUNK_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    private Journal.Kind kind;
     private boolean torn;
+    private long skippedStretches;
+    private long skippedBytes;
 
     public JournalReader(Path path) throws IOException {
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.size = channel.size();
-        ByteBuffer header = ByteBuffer.allocate(Journal.FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        if (size < Journal.FILE_HEADER || !readAt(header, 0)) {
+        ByteBuffer fileHeader = ByteBuffer.allocate(Journal.FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        if (size < Journal.FILE_HEADER || !readAt(fileHeader, 0)) {
             throw new IOException(path + " is not a tcprec journal (too short)");
         }
         byte[] magic = new byte[Journal.MAGIC.length];
-        header.get(0, magic);
+        fileHeader.get(0, magic);
         if (!Arrays.equals(magic, Journal.MAGIC)) {
             throw new IOException(path + " is not a tcprec journal");
         }
-        wireRecordSize = header.getInt(8);
+        wireRecordSize = fileHeader.getInt(8);
         position = Journal.FILE_HEADER;
     }
 
@@ -51,38 +55,69 @@ public final class JournalReader implements AutoCloseable {
         return size - position;
     }
 
+    /** Damaged stretches skipped before a valid chunk (each one counted once, however many chunks it held). */
+    public long skippedStretches() {
+        return skippedStretches;
+    }
+
+    /** Bytes skipped in those stretches. */
+    public long skippedBytes() {
+        return skippedBytes;
+    }
+
+    /**
+     * The next valid chunk. A chunk that fails its checksum or whose header makes no sense is
+     * skipped: the reader looks for the next position that holds a whole chunk with a valid
+     * checksum and goes on from there, so one bad sector does not cost everything after it. Only
+     * when no valid chunk follows is the rest a torn tail.
+     */
     public Chunk next() throws IOException {
         if (position >= size) {
             return null;
         }
-        ByteBuffer header = ByteBuffer.allocate(Journal.CHUNK_HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        if (!readAt(header, position)) {
-            torn = true;
-            return null;
+        if (readChunkAt(position)) {
+            return chunk();
         }
-        Journal.Kind kind = Journal.Kind.of(header.getInt(0));
+        for (long at = position + 1; at + Journal.CHUNK_HEADER <= size; at++) {
+            if (readChunkAt(at)) {
+                skippedStretches++;
+                skippedBytes += at - position;
+                position = at;
+                return chunk();
+            }
+        }
+        torn = true;
+        return null;
+    }
+
+    private Chunk chunk() {
+        position += Journal.CHUNK_HEADER + payload.limit();
+        return new Chunk(kind, payload.order(ByteOrder.nativeOrder()));
+    }
+
+    /** Reads the chunk at {@code at} into kind and payload; false if there is no whole, valid chunk there. */
+    private boolean readChunkAt(long at) throws IOException {
+        header.clear();
+        if (!readAt(header, at)) {
+            return false;
+        }
+        kind = Journal.Kind.of(header.getInt(0));
         int length = header.getInt(4);
         int crc = header.getInt(8);
-        if (kind == null || length < 0 || length > Journal.MAX_CHUNK) {
-            torn = true;
-            return null;
+        if (kind == null || length < 0 || length > Journal.MAX_CHUNK || header.getInt(12) != 0
+                || at + Journal.CHUNK_HEADER + length > size) {
+            return false;
         }
         if (payload.capacity() < length) {
             payload = ByteBuffer.allocate(length);
         }
         payload.clear().limit(length);
-        if (!readAt(payload, position + Journal.CHUNK_HEADER)) {
-            torn = true;
-            return null;
+        if (!readAt(payload, at + Journal.CHUNK_HEADER)) {
+            return false;
         }
         CRC32C check = new CRC32C();
         check.update(payload.duplicate());
-        if ((int) check.getValue() != crc) {
-            torn = true;
-            return null;
-        }
-        position += Journal.CHUNK_HEADER + length;
-        return new Chunk(kind, payload.order(ByteOrder.nativeOrder()));
+        return (int) check.getValue() == crc;
     }
 
     private boolean readAt(ByteBuffer buffer, long at) throws IOException {
