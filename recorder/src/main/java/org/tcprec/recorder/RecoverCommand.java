@@ -2,6 +2,7 @@ package org.tcprec.recorder;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,10 +35,14 @@ public final class RecoverCommand implements Callable<Integer> {
             }
             throw new UserError("no journal for " + output + " (looked for " + journal + ")");
         }
-        OutputFile trace = OutputFile.prepare(output, false);
         TraceEncoder.Result result;
         // the lock keeps a live recorder's journal from being taken, and a second recover out
         try (JournalLock lock = JournalLock.take(journal)) {
+            if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UserError(output + " exists beside the journal " + journal + " of an interrupted recording: "
+                        + "move " + output + " away, then recover into its name");
+            }
+            OutputFile trace = OutputFile.prepare(output, false);
             result = TraceEncoder.encode(journal, trace, FileOwner.of(null));
             Files.delete(journal);
             Files.deleteIfExists(journal.resolveSibling("." + output.getFileName() + ".tcprec-reserve"));

@@ -78,16 +78,38 @@ public final class JournalReader implements AutoCloseable {
         if (readChunkAt(position)) {
             return chunk();
         }
-        for (long at = position + 1; at + Journal.CHUNK_HEADER <= size; at++) {
-            if (readChunkAt(at)) {
-                skippedStretches++;
-                skippedBytes += at - position;
-                position = at;
-                return chunk();
+        long at = nextChunkAfter(position);
+        if (at < 0) {
+            torn = true;
+            return null;
+        }
+        skippedStretches++;
+        skippedBytes += at - position;
+        position = at;
+        return chunk();
+    }
+
+    /**
+     * The first position after {@code from} that holds a whole, valid chunk (read into kind and
+     * payload), or -1. Headers are screened in memory a window at a time; only a plausible one
+     * costs a checksum.
+     */
+    private long nextChunkAfter(long from) throws IOException {
+        ByteBuffer window = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        for (long base = from + 1; base + Journal.CHUNK_HEADER <= size; base += window.capacity() - Journal.CHUNK_HEADER + 1) {
+            window.clear().limit((int) Math.min(window.capacity(), size - base));
+            if (!readAt(window, base)) {
+                return -1;
+            }
+            for (int i = 0; i + Journal.CHUNK_HEADER <= window.limit(); i++) {
+                int length = window.getInt(i + 4);
+                if (Journal.Kind.of(window.getInt(i)) != null && window.getInt(i + 12) == 0 && length >= 0
+                        && length <= Journal.MAX_CHUNK && readChunkAt(base + i)) {
+                    return base + i;
+                }
             }
         }
-        torn = true;
-        return null;
+        return -1;
     }
 
     private Chunk chunk() {
