@@ -1,17 +1,10 @@
 package org.tcprec.analyzer.replay;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.tcprec.analyzer.trace.BatchStream;
-import org.tcprec.analyzer.trace.ColumnBatches;
 import org.tcprec.analyzer.trace.StateChangeScan;
-import org.tcprec.analyzer.trace.TraceDatabase;
-import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;
@@ -30,13 +23,9 @@ import org.tcprec.format.scan.ColumnVector;
  * and on generated timelines, for every column this class computes. For one trace; reports of
  * several use the view.
  *
- * <p>A 1.1 trace is read with the format's own scan (StateChangeScan), once: every state change
+ * <p>The trace is read with the format's own scan (StateChangeScan), once: every state change
  * with the columns the rules need and those printed from CLOSE rows, whose filters are judged
- * here. Otherwise two DuckDB queries run side by side on two connections: every state change
- * with the columns the rules need, and the CLOSE rows, filtered by the report's filters, with
- * the columns printed from them. Both are in file order, so the n-th CLOSE of the first is
- * matched to the next row of the second by its (skaddr, life), which is unique to that
- * lifetime; a CLOSE the filters dropped has no match.
+ * here. A 1.0 trace, whose lifetimes only the view derives, is left to the view.
  */
 public final class CompleteConnections {
     /** Where an output column's values come from. */
@@ -75,56 +64,16 @@ public final class CompleteConnections {
         }
     }
 
-    private static final long BATCH_ROWS = 1 << 16;
     /**
-     * The CLOSE rows and the output come in small batches, so that their batch boundaries are
-     * among what the JIT profiles before it compiles (a boundary first met later costs a recompile).
+     * The output comes in small batches, so that their batch boundaries are among what the JIT
+     * profiles before it compiles (a boundary first met later costs a recompile).
      */
-    private static final long CLOSE_BATCH_ROWS = 2048;
     private static final int OUTPUT_ROWS = 1024;
 
     private CompleteConnections() {}
 
     /**
-     * Hands the complete connections to the handler in the view's report order (close time, then
-     * first time seen, then skaddr), in batches whose column i is {@code columns.get(i)}.
-     *
-     * @param filterSql a condition on the CLOSE row (the report's family and port filters), bound to filterParameters
-     * @param pid only connections of this process (0: all), judged by owner_pid when byOwner, else pid
-     */
-    public static void replay(TraceDatabase db, List<String> columns, String filterSql, Object[] filterParameters,
-            long pid, boolean byOwner, Consumer<ColumnBatch> handler) {
-        if (db.footers().size() != 1) {
-            throw new IllegalStateException("the one-pass replay reads one trace");
-        }
-        // a 1.0 file's lifetimes are derived by a window that reorders rows
-        String fileOrder = db.scansInTimeOrder() ? "" : " ORDER BY seq";
-        Plan plan = new Plan(columns, byOwner);
-        String changes = "SELECT " + String.join(", ", CHANGE_COLUMNS) + " FROM state_changes" + fileOrder;
-        String closes = "SELECT " + String.join(", ", plan.closeColumns) + " FROM state_changes WHERE newstate = 'CLOSE' AND "
-                + filterSql + fileOrder;
-        db.withThreads(1, () -> {
-            Connection second = db.newConnection();
-            try (PreparedStatement changeQuery = db.connection().prepareStatement(changes);
-                    PreparedStatement closeQuery = second.prepareStatement(closes)) {
-                TraceDatabase.bind(closeQuery, filterParameters);
-                try (ResultSet changeRows = changeQuery.executeQuery();
-                        ColumnBatches changeBatches = ColumnBatches.of(changeRows, BATCH_ROWS);
-                        ResultSet closeRows = closeQuery.executeQuery();
-                        ColumnBatches closeBatches = ColumnBatches.of(closeRows, CLOSE_BATCH_ROWS)) {
-                    new Pass(plan.sources, plan.closeIndex, plan.owners, pid, byOwner, closeBatches, null, handler)
-                            .run(changeBatches);
-                }
-            } catch (SQLException e) {
-                throw new UserError("query failed: " + TraceDatabase.firstLine(e.getMessage()), e);
-            } finally {
-                TraceDatabase.closeQuietly(second);
-            }
-        });
-    }
-
-    /**
-     * The same pass over one trace read with the format's scan instead of DuckDB (StateChangeScan:
+     * The complete connections' pass over one trace read with the format's scan (StateChangeScan:
      * the state_changes view's projection of the file), or null when the trace needs DuckDB. One
      * scan gives every change with the columns printed from CLOSE rows too, so a CLOSE row is its
      * own match, and the family and port filters are judged on it here. Nothing is read until
@@ -164,10 +113,13 @@ public final class CompleteConnections {
             this.byOwner = byOwner;
         }
 
-        /** Hands the complete connections to the handler, as {@link CompleteConnections#replay} does. */
+        /**
+         * Hands the complete connections to the handler in the view's report order (close time,
+         * then first time seen, then skaddr), in batches whose column i is {@code columns.get(i)}.
+         */
         public void run(Consumer<ColumnBatch> handler) {
             try (BatchStream changes = scan.open(0, List.of(), List.of())) {
-                new Pass(plan.sources, closeIndex, plan.owners, pid, byOwner, null, filter, handler).run(changes);
+                new Pass(plan.sources, closeIndex, plan.owners, pid, byOwner, filter, handler).run(changes);
             }
         }
     }
@@ -213,7 +165,7 @@ public final class CompleteConnections {
         }
     }
 
-    /** The state of one pass: the open lifetimes, the cursor into the CLOSE rows, the output batch. */
+    /** The state of one pass: the open lifetimes and the output batch. */
     private static final class Pass {
         private static final byte START = 1; // ESTABLISHED, SYN_SENT, SYN_RECV: the lifespan starts at the last of these
         private static final byte PROCESS = 2; // SYN_SENT, LAST_ACK: tcplife's process
@@ -240,9 +192,7 @@ public final class CompleteConnections {
         private final boolean owners;
         private final long pidFilter;
         private final boolean byOwner;
-        /** The CLOSE rows of a second query, matched in order; null when the changes carry their columns. */
-        private final BatchStream closes;
-        /** With closes null: the filters, judged on the CLOSE change itself. */
+        /** The report's filters, judged on the CLOSE change itself. */
         private final CloseFilter filter;
         private final Consumer<ColumnBatch> handler;
 
@@ -251,36 +201,19 @@ public final class CompleteConnections {
         private final OpenLifetimes open = new OpenLifetimes();
         private final ByteStrings comms = new ByteStrings();
 
-        /** The next CLOSE row to match, in the current batch of the CLOSE rows (-1: the batch is used up). */
-        private int closeRow;
-        private boolean closesEnded;
-
         private final Output output;
 
-        /** closeIndex: where each column taken from the CLOSE row is, in closes or, without them, in the changes. */
-        Pass(Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner, BatchStream closes,
-                CloseFilter filter, Consumer<ColumnBatch> handler) {
+        /** closeIndex: where each column taken from the CLOSE row is among the changes' columns. */
+        Pass(Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner, CloseFilter filter,
+                Consumer<ColumnBatch> handler) {
             this.sources = sources;
             this.closeIndex = closeIndex;
             this.owners = owners;
             this.pidFilter = pidFilter;
             this.byOwner = byOwner;
-            this.closes = closes;
             this.filter = filter;
             this.handler = handler;
             this.output = new Output(sources.length);
-            if (closes != null) {
-                nextCloseBatch();
-            } else {
-                closesEnded = true;
-            }
-        }
-
-        private void nextCloseBatch() {
-            closeRow = 0;
-            do {
-                closesEnded = !closes.next();
-            } while (!closesEnded && closes.rows() == 0);
         }
 
         private ColumnVector skaddr;
@@ -308,9 +241,6 @@ public final class CompleteConnections {
                 }
             }
             output.handOver();
-            if (!closesEnded) {
-                throw new IllegalStateException("CLOSE rows left unmatched by the state changes: the two scans disagree");
-            }
         }
 
         /**
@@ -368,7 +298,7 @@ public final class CompleteConnections {
                 open.taskComm[slot] = commId;
             }
             if ((flags & CLOSE) != 0) {
-                closed(i, slot, sk, lifetime, t, task, commId < 0 ? commId(i) : commId);
+                closed(i, slot, sk, t, task, commId < 0 ? commId(i) : commId);
                 open.remove(slot);
             }
         }
@@ -394,28 +324,10 @@ public final class CompleteConnections {
             return java.util.Arrays.equals(b, at, at + name.length, name, 0, name.length);
         }
 
-        /** A lifetime's CLOSE: its row when it is complete, passes the filters, and its CLOSE row is next. */
-        private void closed(int change, int slot, long sk, int lifetime, long closeNs, int closeTgid, int closeComm) {
-            ColumnBatch source;
-            int row;
-            if (closes == null) {
-                if (!filter.passes(changes, change)) {
-                    return;
-                }
-                source = changes;
-                row = change;
-            } else {
-                boolean matched = !closesEnded && closes.column(0).getLong(closeRow) == sk
-                        && (int) closes.column(1).getLong(closeRow) == lifetime;
-                if (!matched) {
-                    return; // filtered out by family or port
-                }
-                source = closes;
-                row = closeRow;
-                if (++closeRow == closes.rows()) {
-                    // the batch's arrays stay readable until the next call; this row is copied first
-                    closeRow = -1;
-                }
+        /** A lifetime's CLOSE: its row when it is complete and passes the filters. */
+        private void closed(int change, int slot, long sk, long closeNs, int closeTgid, int closeComm) {
+            if (!filter.passes(changes, change)) {
+                return;
             }
             long startNs = open.startNs[slot];
             if (startNs != OpenLifetimes.NONE) {
@@ -430,7 +342,7 @@ public final class CompleteConnections {
                     for (int c = 0; c < sources.length; c++) {
                         ColumnVector out = output.column(c);
                         switch (sources[c]) {
-                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(source.column(closeIndex[c]), row, out, sources[c].text());
+                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(changes.column(closeIndex[c]), change, out, sources[c].text());
                             case SKADDR -> out.append(sk);
                             case PID -> out.append(pid);
                             case COMM -> text(out, comm);
@@ -445,9 +357,6 @@ public final class CompleteConnections {
                         }
                     }
                 }
-            }
-            if (closes != null && closeRow < 0) {
-                nextCloseBatch();
             }
         }
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.analyzer.trace.ColumnBatches;
+import org.tcprec.analyzer.trace.ResultSetBatches;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
@@ -100,7 +100,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
             BatchHandler handler) {
         try (PreparedStatement s = db.connection().prepareStatement("SELECT " + selected.list() + " " + rest)) {
             TraceDatabase.bind(s, parameters);
-            try (ResultSet rs = s.executeQuery(); ColumnBatches batches = ColumnBatches.of(rs, BATCH_ROWS)) {
+            try (ResultSet rs = s.executeQuery(); ResultSetBatches batches = new ResultSetBatches(rs, BATCH_ROWS)) {
                 while (batches.next()) {
                     handler.batch(batches);
                 }
@@ -110,7 +110,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static final long BATCH_ROWS = 1 << 16;
+    private static final int BATCH_ROWS = 1 << 12;
 
     /**
      * The -T and -t prefixes of a line: the event's wall-clock time in the recording host's zone

@@ -70,13 +70,7 @@ public final class TcpLifeCommand extends ReplayCommand {
         String p = options.extended ? "owner_" : "";
         SelectedColumns selected = new SelectedColumns();
         Lines lines = new Lines(selected, p, width);
-        if (!partial && db.footers().size() == 1) {
-            // the complete connections in one pass, instead of the view's aggregate over every lifetime
-            CompleteConnections.replay(db, selected.expressions(), ReportOptions.FILTER_SQL, options.filterParameters(),
-                    pid, options.extended, lines::batch);
-        } else {
-            eachBatch(db, selected, "FROM (" + QUERY + ")" + order(db), parameters, lines);
-        }
+        eachBatch(db, selected, "FROM (" + QUERY + ")" + order(db), parameters, lines);
         lines.line.finish();
     }
 
