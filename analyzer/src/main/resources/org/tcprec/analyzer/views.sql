@@ -93,6 +93,12 @@ SELECT l.filename, l.skaddr, l.life, pid, comm, owner_pid, owner_comm,
        start_ns IS NOT NULL AND close_ns IS NOT NULL AS complete,
        start_ns IS NULL AND first_oldstate NOT IN ('CLOSE', 'LISTEN') AS open_at_start,
        close_ns IS NULL AS open_at_stop,
+       -- what every report says of a connection it shows without its whole lifespan; null when complete
+       CASE WHEN complete THEN NULL
+            WHEN open_at_start AND open_at_stop THEN 'open throughout'
+            WHEN open_at_start THEN 'open at start'
+            WHEN open_at_stop THEN 'open at stop'
+            ELSE 'no start seen' END AS note,
        active, passive, syn_sent_ns, connected_ns, accepted_ns,
        connect_pid, connect_comm,
        CASE WHEN l.closer_pid IS NULL THEN abort_pid ELSE l.closer_pid END AS closer_pid,

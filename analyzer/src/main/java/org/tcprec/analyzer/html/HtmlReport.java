@@ -131,8 +131,7 @@ public final class HtmlReport {
         figures.put("connections", table("Connections", CONN
                 + "SELECT (coalesce(start_ns, first_ns) - " + window[0] + ") / 1e6 AS start_ms, span_us / 1e3 AS span_ms,\n"
                 + "  pid, comm, laddr, lport, raddr, rport, tx_bytes, rx_bytes, connect_us, retransmits, resets,\n"
-                + "  last_state, CASE WHEN complete THEN '' WHEN open_at_start AND open_at_stop THEN 'open throughout'\n"
-                + "    WHEN open_at_start THEN 'open at start' WHEN open_at_stop THEN 'open at stop' ELSE 'no start seen' END AS note\n"
+                + "  last_state, coalesce(note, '') AS note\n"
                 + "FROM conn ORDER BY coalesce(start_ns, first_ns), skaddr, life", caps.tableRows));
         data.put("figures", figures);
         data.put("caps", capped);
@@ -203,8 +202,7 @@ public final class HtmlReport {
                 + "    coalesce(close_ns, recording_end_ns, last_ns) AS end_ns FROM connections\n"
                 + "  ORDER BY first_ns, skaddr, life LIMIT " + caps.timelineConnections + ")\n"
                 + "SELECT c.n, (c.first_ns - " + start + ") / 1e6 AS from_ms, (c.end_ns - " + start + ") / 1e6 AS to_ms,\n"
-                + "  c.pid, c.comm, c.laddr, c.lport, c.raddr, c.rport, c.tx_bytes, c.rx_bytes, c.complete, c.open_at_start,\n"
-                + "  c.open_at_stop,\n"
+                + "  c.pid, c.comm, c.laddr, c.lport, c.raddr, c.rport, c.tx_bytes, c.rx_bytes, coalesce(c.note, '') AS note,\n"
                 + "  list((s.ts_ns - " + start + ") / 1e6 ORDER BY s.time, s.seq) AS state_ms,\n"
                 + "  list(s.newstate ORDER BY s.time, s.seq) AS state_names,\n"
                 + "  arg_min(s.oldstate, s.ts_ns) AS first_oldstate\n"
@@ -221,10 +219,7 @@ public final class HtmlReport {
             bar.put("remote", endpoint(rs.getString("raddr"), rs.getInt("rport")));
             bar.put("tx", json(rs.getObject("tx_bytes")));
             bar.put("rx", json(rs.getObject("rx_bytes")));
-            boolean atStart = rs.getBoolean("open_at_start");
-            boolean atStop = rs.getBoolean("open_at_stop");
-            bar.put("note", rs.getBoolean("complete") ? "" : atStart && atStop ? "open throughout" : atStart ? "open at start"
-                    : atStop ? "open at stop" : "no start seen");
+            bar.put("note", rs.getString("note"));
             List<Object> states = new ArrayList<>();
             states.add(List.of(rs.getDouble("from_ms"), String.valueOf(rs.getString("first_oldstate"))));
             List<Object> times = listOf(rs.getObject("state_ms"));

@@ -27,12 +27,12 @@ public final class TcpLifeCommand extends ReplayCommand {
     // A connection still open at the end is shown at the recording's end; one open at the start
     // from the first change seen: the part of the lifespan the recording saw. bcc truncates the
     // span to whole microseconds.
-    private static final String QUERY = "SELECT c.*, coalesce(close_ns, recording_end_ns, last_ns) AS event_ns, "
+    private static final String QUERY = "SELECT c.* EXCLUDE (note), coalesce(close_ns, recording_end_ns, last_ns) AS event_ns, "
             + "make_timestamp_ns(coalesce(close_ns, recording_end_ns, last_ns)) AS event_time, "
             + "coalesce(span_us, (coalesce(close_ns, recording_end_ns, last_ns) - coalesce(start_ns, first_ns)) // 1000) "
             + "AS shown_us, "
-            + "CASE WHEN open_at_start AND open_at_stop THEN 'open-throughout' WHEN open_at_start THEN 'open-at-start' "
-            + "WHEN open_at_stop THEN 'open-at-stop' WHEN complete THEN '-' ELSE 'no-start-seen' END AS note "
+            // the view's note as one word for a column of words; '-' for a complete connection
+            + "coalesce(replace(note, ' ', '-'), '-') AS note "
             + "FROM connections c WHERE (complete OR ?) AND " + ReportOptions.FILTER_SQL
             + " AND (? = 0 OR (CASE WHEN ? THEN owner_pid ELSE pid END) = ?)";
 
