@@ -230,4 +230,30 @@ class AnalyzerCommandsTest {
         TcprecRun info = run("info", file.toString());
         assertTrue(info.out().lines().anyMatch(l -> l.matches("broken lifetimes\\s*:?\\s+1 .*")), info.out());
     }
+
+    /**
+     * A 1.1 trace whose rows are not in time order, as the format promises: the second
+     * connection's rows are stored after the first's with earlier times. The reports that read
+     * the file in its order refuse it in one line instead of printing a wrong or empty report.
+     */
+    @Test
+    void rowsOutOfTimeOrderAreRefused() throws Exception {
+        Path file = dir.resolve("unordered.parquet");
+        String[][] changes = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
+        try (TraceWriter w = new TraceWriter(file)) {
+            for (long start : new long[] {1_764_000_100_000_000_000L, 1_764_000_000_000_000_000L}) {
+                long sk = 0xffff8880_0000_1000L + start % 1_000_000_000_000L;
+                for (int i = 0; i < changes.length; i++) {
+                    w.write(new org.tcprec.format.EventRow(start + i * 1_000_000L, "inet_sock_set_state", 0, 7, 7, "client",
+                            4026531840L, null, sk, 2, "127.0.0.1", 40000, "127.0.0.1", 80, changes[i][0], changes[i][1], null,
+                            6, 0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                }
+            }
+            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+        }
+        for (String report : new String[] {"tcplife", "tcpstates"}) {
+            assertFailure(run(report, file.toString()), "not in time order");
+        }
+    }
 }

@@ -42,13 +42,23 @@ public final class StateChangeScan {
     private static final int BATCHES = 3;
 
     private final TraceFooter footer;
+    /** The file columns scanned: those asked for, then time when it was not among them. */
     private final List<String> fileColumns;
+    /** Where time is among the columns scanned. */
+    private final int timeAt;
     /** Where ns_in_oldstate is among the columns, or -1. */
     private final int nsInOldstate;
 
     private StateChangeScan(TraceFooter footer, List<String> fileColumns) {
         this.footer = footer;
-        this.fileColumns = fileColumns;
+        // time is always read: the format promises rows in time order, and the reports that
+        // read a file in its order must refuse one that breaks the promise
+        List<String> scanned = new ArrayList<>(fileColumns);
+        if (!scanned.contains("time")) {
+            scanned.add("time");
+        }
+        this.fileColumns = scanned;
+        this.timeAt = scanned.indexOf("time");
         this.nsInOldstate = fileColumns.indexOf("ns_in_oldstate");
     }
 
@@ -70,6 +80,7 @@ public final class StateChangeScan {
             fileColumns.add(file);
         }
         List<String> read = new ArrayList<>(fileColumns);
+        read.add("time");
         read.addAll(List.of("event", "family", "lport", "rport"));
         if (TraceScanner.unsupported(footer.parquet(), read) != null) {
             return null;
@@ -131,12 +142,24 @@ public final class StateChangeScan {
         }
 
         private void decode() {
+            long lastTime = Long.MIN_VALUE;
             try {
                 while (true) {
                     ScanBatch batch = free.take();
                     if (!scanner.next(batch)) {
                         full.put(end);
                         return;
+                    }
+                    ColumnVector time = batch.column(timeAt);
+                    for (int i = 0; i < batch.rows(); i++) {
+                        long t = time.getLong(i);
+                        if (t < lastTime) {
+                            full.put(new UserError(footer.path() + " is damaged: its rows are not in time order, "
+                                    + "as the format requires (a state change at " + t + " ns follows one at " + lastTime
+                                    + " ns)"));
+                            return;
+                        }
+                        lastTime = t;
                     }
                     full.put(batch);
                 }
