@@ -15,61 +15,21 @@ import org.tcprec.format.scan.ColumnVector;
  * order, with a table of the lifetimes open at that moment, and a row when one closes.
  *
  * <p>Why not read them from the view: its hash aggregate holds a dozen arg_max states for every
- * lifetime of the trace at once (1.27 million in the 10-million-event benchmark trace, 2 s of
- * CPU and over 800 MB), while the lifetimes open at any one moment are a few thousand (at most
- * 1,821 there), and the state
- * changes come out of the file in time order. The rules are the view's (views.sql, {@code lives}),
- * restated for one pass; CompleteConnectionsTest holds the two together on every sample trace
- * and on generated timelines, for every column this class computes. For one trace; reports of
- * several use the view.
+ * lifetime of the trace at once, while the lifetimes open at any one moment are a few thousand,
+ * and the state changes come out of the file in time order. The rules are the view's (views.sql,
+ * {@code lives}), restated for one pass; CompleteConnectionsTest holds the two together on every
+ * sample trace and on generated timelines, for every column this class computes. For one trace;
+ * reports of several use the view.
  *
  * <p>The trace is read with the format's own scan (StateChangeScan), once: every state change
  * with the columns the rules need and those printed from CLOSE rows, whose filters are judged
  * here. A 1.0 trace, whose lifetimes only the view derives, is left to the view.
+ *
+ * <p>The pieces: {@link ColumnPlan} (where each output column comes from), the pass over the
+ * changes here (tcplife's rules), {@link OpenLifetimes} (the table of open lifetimes) and
+ * {@link CloseOrderedRows} (the rows put in the view's order on their way out).
  */
 public final class CompleteConnections {
-    /** Where an output column's values come from. */
-    private enum Source {
-        CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT, SKADDR, PID, COMM, OWNER_PID, OWNER_COMM, FIRST_NS, START_NS, CLOSE_NS, SPAN_US;
-
-        /** The view's column name: computed here, or the state_changes column of the CLOSE row it is taken from. */
-        static Source of(String name) {
-            return switch (name) {
-                case "family", "lport", "rport", "tx_bytes", "rx_bytes", "netns", "cgroup_id" -> CLOSE_ROW_NUMBER;
-                case "laddr", "raddr" -> CLOSE_ROW_TEXT;
-                case "skaddr" -> SKADDR;
-                case "pid" -> PID;
-                case "comm" -> COMM;
-                case "owner_pid" -> OWNER_PID;
-                case "owner_comm" -> OWNER_COMM;
-                case "first_ns" -> FIRST_NS;
-                case "start_ns" -> START_NS;
-                case "close_ns", "event_ns" -> CLOSE_NS;
-                case "span_us", "shown_us" -> SPAN_US;
-                default -> throw new IllegalArgumentException("the replay does not compute column " + name);
-            };
-        }
-
-        boolean text() {
-            return this == CLOSE_ROW_TEXT || this == COMM || this == OWNER_COMM;
-        }
-
-        /** The state_changes column behind a view column taken from the CLOSE row. */
-        static String closeRowColumn(String name) {
-            return switch (name) {
-                case "tx_bytes" -> "bytes_acked";
-                case "rx_bytes" -> "bytes_received";
-                default -> name;
-            };
-        }
-    }
-
-    /**
-     * The output comes in small batches, so that their batch boundaries are among what the JIT
-     * profiles before it compiles (a boundary first met later costs a recompile).
-     */
-    private static final int OUTPUT_ROWS = 1024;
-
     private CompleteConnections() {}
 
     /**
@@ -81,7 +41,7 @@ public final class CompleteConnections {
      */
     public static ScanReplay scanReplay(TraceFooter footer, List<String> columns, int family,
             List<Integer> localPorts, List<Integer> remotePorts, long pid, boolean byOwner) {
-        Plan plan = new Plan(columns, byOwner);
+        ColumnPlan plan = new ColumnPlan(columns, byOwner);
         List<String> scanned = new ArrayList<>(CHANGE_COLUMNS);
         int[] closeIndex = new int[plan.closeIndex.length];
         for (int i = 0; i < closeIndex.length; i++) {
@@ -97,13 +57,13 @@ public final class CompleteConnections {
     /** A replay over the format's scan, ready to run. */
     public static final class ScanReplay {
         private final StateChangeScan scan;
-        private final Plan plan;
+        private final ColumnPlan plan;
         private final int[] closeIndex;
         private final CloseFilter filter;
         private final long pid;
         private final boolean byOwner;
 
-        private ScanReplay(StateChangeScan scan, Plan plan, int[] closeIndex, CloseFilter filter, long pid,
+        private ScanReplay(StateChangeScan scan, ColumnPlan plan, int[] closeIndex, CloseFilter filter, long pid,
                 boolean byOwner) {
             this.scan = scan;
             this.plan = plan;
@@ -144,26 +104,6 @@ public final class CompleteConnections {
     /** The state_changes columns the rules read from every change, in this order. */
     private static final List<String> CHANGE_COLUMNS = List.of("skaddr", "life", "ts_ns", "newstate", "tgid", "comm");
 
-    /** Where each output column comes from, and the columns read from the CLOSE rows (skaddr and life first). */
-    private static final class Plan {
-        final Source[] sources;
-        final int[] closeIndex;
-        final List<String> closeColumns = new ArrayList<>(List.of("skaddr", "life"));
-        final boolean owners;
-
-        Plan(List<String> columns, boolean byOwner) {
-            sources = new Source[columns.size()];
-            closeIndex = new int[columns.size()];
-            for (int i = 0; i < columns.size(); i++) {
-                sources[i] = Source.of(columns.get(i));
-                if (sources[i] == Source.CLOSE_ROW_NUMBER || sources[i] == Source.CLOSE_ROW_TEXT) {
-                    closeColumns.add(Source.closeRowColumn(columns.get(i)));
-                    closeIndex[i] = closeColumns.size() - 1;
-                }
-            }
-            owners = byOwner || columns.contains("owner_pid") || columns.contains("owner_comm");
-        }
-    }
 
     /** The state of one pass: the open lifetimes and the output batch. */
     private static final class Pass {
@@ -187,24 +127,23 @@ public final class CompleteConnections {
             return (long) WORD.get(name, 0);
         }
 
-        private final Source[] sources;
+        private final ColumnPlan.Source[] sources;
         private final int[] closeIndex;
         private final boolean owners;
         private final long pidFilter;
         private final boolean byOwner;
         /** The report's filters, judged on the CLOSE change itself. */
         private final CloseFilter filter;
-        private final Consumer<ColumnBatch> handler;
 
         private static final int COMM_CACHE = 4096;
         private final int[] commCache = new int[COMM_CACHE];
         private final OpenLifetimes open = new OpenLifetimes();
         private final ByteStrings comms = new ByteStrings();
 
-        private final Output output;
+        private final CloseOrderedRows output;
 
         /** closeIndex: where each column taken from the CLOSE row is among the changes' columns. */
-        Pass(Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner, CloseFilter filter,
+        Pass(ColumnPlan.Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner, CloseFilter filter,
                 Consumer<ColumnBatch> handler) {
             this.sources = sources;
             this.closeIndex = closeIndex;
@@ -212,8 +151,11 @@ public final class CompleteConnections {
             this.pidFilter = pidFilter;
             this.byOwner = byOwner;
             this.filter = filter;
-            this.handler = handler;
-            this.output = new Output(sources.length);
+            boolean[] text = new boolean[sources.length];
+            for (int c = 0; c < sources.length; c++) {
+                text[c] = sources[c].text();
+            }
+            this.output = new CloseOrderedRows(text, handler);
         }
 
         private ColumnVector skaddr;
@@ -342,7 +284,7 @@ public final class CompleteConnections {
                     for (int c = 0; c < sources.length; c++) {
                         ColumnVector out = output.column(c);
                         switch (sources[c]) {
-                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> copy(changes.column(closeIndex[c]), change, out, sources[c].text());
+                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> CloseOrderedRows.copy(changes.column(closeIndex[c]), change, out, sources[c].text());
                             case SKADDR -> out.append(sk);
                             case PID -> out.append(pid);
                             case COMM -> text(out, comm);
@@ -365,256 +307,5 @@ public final class CompleteConnections {
             out.append(b, 0, b.length);
         }
 
-        private static void copy(ColumnVector from, int row, ColumnVector to, boolean text) {
-            if (from.isNull(row)) {
-                to.appendNull();
-            } else if (text) {
-                to.append(from.bytes(), from.start(row), from.length(row));
-            } else {
-                to.append(from.getLong(row));
-            }
-        }
-
-        /**
-         * The rows on their way to the handler. The view orders by (close time, first time, skaddr)
-         * and the file by time alone, so rows closing in the same nanosecond are put in the view's
-         * order before they leave; a batch is handed over only between such groups.
-         */
-        private final class Output implements ColumnBatch {
-            private ColumnVector[] out;
-            private ColumnVector[] spare;
-            private int rows;
-            private long[] closeNs = new long[OUTPUT_ROWS];
-            private long[] firstNs = new long[OUTPUT_ROWS];
-            private long[] skaddrs = new long[OUTPUT_ROWS];
-            private long lastClose = Long.MIN_VALUE;
-            private boolean ties;
-
-            Output(int width) {
-                out = new ColumnVector[width];
-                spare = new ColumnVector[width];
-                for (int i = 0; i < width; i++) {
-                    out[i] = new ColumnVector();
-                    out[i].clear();
-                    spare[i] = new ColumnVector();
-                }
-            }
-
-            /** A row's sort key, before its columns are appended. */
-            void row(long close, long first, long sk) {
-                // a full batch leaves, but never between rows closing in the same nanosecond
-                if (rows >= OUTPUT_ROWS && close != lastClose) {
-                    handOver();
-                }
-                if (rows == closeNs.length) {
-                    closeNs = java.util.Arrays.copyOf(closeNs, rows * 2);
-                    firstNs = java.util.Arrays.copyOf(firstNs, rows * 2);
-                    skaddrs = java.util.Arrays.copyOf(skaddrs, rows * 2);
-                }
-                // without a branch: one taken for the first time late in a run (ties are rare)
-                // makes the JIT throw away and recompile the code around it
-                ties |= close == lastClose;
-                lastClose = close;
-                closeNs[rows] = close;
-                firstNs[rows] = first;
-                skaddrs[rows] = sk;
-                rows++;
-            }
-
-            void handOver() {
-                if (ties) {
-                    sortTies();
-                }
-                if (rows > 0) {
-                    handler.accept(this);
-                }
-                rows = 0;
-                ties = false;
-                for (ColumnVector c : out) {
-                    c.clear();
-                }
-            }
-
-            /**
-             * The view orders by (close time, first time, skaddr) and the file by time alone:
-             * rows closing in the same nanosecond are put in the view's order.
-             */
-            private void sortTies() {
-                Integer[] order = new Integer[rows];
-                for (int i = 0; i < rows; i++) {
-                    order[i] = i;
-                }
-                java.util.Arrays.sort(order, (a, b) -> closeNs[a] != closeNs[b] ? Long.compare(closeNs[a], closeNs[b])
-                        : firstNs[a] != firstNs[b] ? Long.compare(firstNs[a], firstNs[b])
-                        : Long.compareUnsigned(skaddrs[a], skaddrs[b]));
-                for (int c = 0; c < out.length; c++) {
-                    boolean text = sources[c].text();
-                    spare[c].clear();
-                    for (int i = 0; i < rows; i++) {
-                        copy(out[c], order[i], spare[c], text);
-                    }
-                }
-                ColumnVector[] sorted = spare;
-                spare = out;
-                out = sorted;
-                for (long[] key : new long[][] {closeNs, firstNs, skaddrs}) {
-                    long[] copy = key.clone();
-                    for (int i = 0; i < rows; i++) {
-                        key[i] = copy[order[i]];
-                    }
-                }
-            }
-
-            @Override
-            public int rows() {
-                return rows;
-            }
-
-            @Override
-            public ColumnVector column(int index) {
-                return out[index];
-            }
-        }
-    }
-
-    /**
-     * The lifetimes open at the moment, by socket address (linear probing, deletion by backward
-     * shift): when each was first seen, its last start, and the processes the rules may pick.
-     */
-    private static final class OpenLifetimes {
-        static final long NONE = Long.MIN_VALUE;
-
-        long[] keys;
-        boolean[] used;
-        int[] life;
-        long[] firstNs;
-        long[] startNs;
-        int[] processTgid;
-        int[] processComm; // -1: no SYN_SENT or LAST_ACK seen
-        int[] taskTgid;
-        int[] taskComm; // -1: no row with a task seen
-        private int size;
-
-        OpenLifetimes() {
-            allocate(1 << 12);
-        }
-
-        /** A view of another table's arrays as they are now (grow reads the old ones through it). */
-        private OpenLifetimes(OpenLifetimes table) {
-            keys = table.keys;
-            used = table.used;
-            life = table.life;
-            firstNs = table.firstNs;
-            startNs = table.startNs;
-            processTgid = table.processTgid;
-            processComm = table.processComm;
-            taskTgid = table.taskTgid;
-            taskComm = table.taskComm;
-        }
-
-        private void allocate(int capacity) {
-            keys = new long[capacity];
-            used = new boolean[capacity];
-            life = new int[capacity];
-            firstNs = new long[capacity];
-            startNs = new long[capacity];
-            processTgid = new int[capacity];
-            processComm = new int[capacity];
-            taskTgid = new int[capacity];
-            taskComm = new int[capacity];
-        }
-
-        private int home(long key) {
-            long h = key * 0x9e3779b97f4a7c15L;
-            return (int) (h >>> 40) & (keys.length - 1);
-        }
-
-        /** The first unused slot of the key's probe run. */
-        private int freeSlot(long key) {
-            int mask = keys.length - 1;
-            int slot = home(key);
-            while (used[slot]) {
-                slot = (slot + 1) & mask;
-            }
-            return slot;
-        }
-
-        int find(long key) {
-            int mask = keys.length - 1;
-            for (int slot = home(key); used[slot]; slot = (slot + 1) & mask) {
-                if (keys[slot] == key) {
-                    return slot;
-                }
-            }
-            return -1;
-        }
-
-        /**
-         * The slot of a new lifetime of the address: {@code found}, the slot {@link #find} gave
-         * (an earlier lifetime still open there, replaced), or a new one when it gave -1.
-         */
-        int start(int found, long key, int lifetime, long ns) {
-            int slot = found;
-            if (slot < 0) {
-                if (2 * (size + 1) > keys.length) {
-                    grow();
-                }
-                slot = freeSlot(key);
-                used[slot] = true;
-                keys[slot] = key;
-                size++;
-            }
-            life[slot] = lifetime;
-            firstNs[slot] = ns;
-            startNs[slot] = NONE;
-            processComm[slot] = -1;
-            taskComm[slot] = -1;
-            return slot;
-        }
-
-        void remove(int slot) {
-            int mask = keys.length - 1;
-            used[slot] = false;
-            size--;
-            // move later entries of the probe run back into the hole, so that find still reaches them
-            for (int next = (slot + 1) & mask; used[next]; next = (next + 1) & mask) {
-                int home = home(keys[next]);
-                boolean between = slot <= next ? slot < home && home <= next : slot < home || home <= next;
-                if (!between) {
-                    move(next, slot);
-                    used[next] = false;
-                    used[slot] = true;
-                    slot = next;
-                }
-            }
-        }
-
-        private void move(int from, int to) {
-            copy(this, from, to);
-        }
-
-        /** Slot {@code from} of the source into slot {@code to} of this table. */
-        private void copy(OpenLifetimes source, int from, int to) {
-            keys[to] = source.keys[from];
-            life[to] = source.life[from];
-            firstNs[to] = source.firstNs[from];
-            startNs[to] = source.startNs[from];
-            processTgid[to] = source.processTgid[from];
-            processComm[to] = source.processComm[from];
-            taskTgid[to] = source.taskTgid[from];
-            taskComm[to] = source.taskComm[from];
-        }
-
-        private void grow() {
-            OpenLifetimes old = new OpenLifetimes(this);
-            allocate(old.keys.length * 2);
-            for (int i = 0; i < old.keys.length; i++) {
-                if (old.used[i]) {
-                    int slot = freeSlot(old.keys[i]);
-                    used[slot] = true;
-                    copy(old, i, slot);
-                }
-            }
-        }
     }
 }
