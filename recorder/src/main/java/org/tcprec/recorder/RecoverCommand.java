@@ -55,8 +55,11 @@ public final class RecoverCommand implements Callable<Integer> {
                 result.complete() ? " (the recording had finished)"
                         : result.tornBytes() > 0 ? "; " + result.tornBytes() + " bytes of a torn last write were dropped" : "",
                 result.skippedStretches() == 0 ? ""
-                        : String.format(Locale.ROOT, "; skipped %,d damaged stretches of the journal (%,d bytes) that failed "
-                                + "their checksum, and went on after each", result.skippedStretches(), result.skippedBytes()));
+                        : String.format(Locale.ROOT, "; skipped %,d damaged %s of the journal (%,d bytes) that failed "
+                                + "%s checksum, and went on after %s", result.skippedStretches(),
+                                result.skippedStretches() == 1 ? "stretch" : "stretches", result.skippedBytes(),
+                                result.skippedStretches() == 1 ? "its" : "their",
+                                result.skippedStretches() == 1 ? "it" : "each"));
         return ExitCodes.OK;
     }
 }

@@ -77,6 +77,36 @@ class JournalTest {
         }
     }
 
+    /**
+     * Event data holds many zeros: a kind code followed by twelve zero bytes reads as an empty
+     * chunk with a valid checksum (that of nothing), which must not pass for the next chunk.
+     */
+    @Test
+    void zerosInDamagedEventDataAreNotTakenForAChunk() throws Exception {
+        Path file = dir.resolve("zeros");
+        byte[] events = new byte[184 * 4];
+        events[300] = 3; // the code of a COUNTERS chunk, then zeros
+        long second;
+        try (JournalWriter w = new JournalWriter(file, 184)) {
+            w.append(Journal.Kind.START, "{}");
+            second = w.bytes();
+            w.append(Journal.Kind.EVENTS, ByteBuffer.wrap(events));
+            w.append(Journal.Kind.STOP, "{\"stop\":1}");
+        }
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap(new byte[] {1}), second + 16 + 10);
+        }
+        try (JournalReader r = new JournalReader(file)) {
+            assertEquals(Journal.Kind.START, r.next().kind());
+            JournalReader.Chunk next = r.next();
+            assertEquals(Journal.Kind.STOP, next.kind());
+            assertEquals("{\"stop\":1}".length(), next.payload().remaining());
+            assertNull(r.next());
+            assertEquals(1, r.skippedStretches());
+            assertEquals(16 + 184 * 4, r.skippedBytes());
+        }
+    }
+
     private static byte[] filled(int length, int value) {
         byte[] bytes = new byte[length];
         java.util.Arrays.fill(bytes, (byte) value);

@@ -38,6 +38,9 @@ public final class JournalReader implements AutoCloseable {
             throw new IOException(path + " is not a tcprec journal");
         }
         wireRecordSize = fileHeader.getInt(8);
+        if (wireRecordSize <= 0) {
+            throw new IOException(path + " is not a tcprec journal (records of " + wireRecordSize + " bytes)");
+        }
         position = Journal.FILE_HEADER;
     }
 
@@ -102,9 +105,8 @@ public final class JournalReader implements AutoCloseable {
                 return -1;
             }
             for (int i = 0; i + Journal.CHUNK_HEADER <= window.limit(); i++) {
-                int length = window.getInt(i + 4);
-                if (Journal.Kind.of(window.getInt(i)) != null && window.getInt(i + 12) == 0 && length >= 0
-                        && length <= Journal.MAX_CHUNK && readChunkAt(base + i)) {
+                if (plausible(Journal.Kind.of(window.getInt(i)), window.getInt(i + 4), window.getInt(i + 12))
+                        && readChunkAt(base + i)) {
                     return base + i;
                 }
             }
@@ -117,6 +119,17 @@ public final class JournalReader implements AutoCloseable {
         return new Chunk(kind, payload.order(ByteOrder.nativeOrder()));
     }
 
+    /**
+     * Whether a chunk header could be one the writer wrote: a known kind, the reserved word 0, and
+     * a payload that is never empty (the writer appends no empty chunk; an empty one's checksum is
+     * 0, so sixteen bytes of zeros and a kind inside event data would pass for one) and holds
+     * whole records when it is events.
+     */
+    private boolean plausible(Journal.Kind kind, int length, int reserved) {
+        return kind != null && reserved == 0 && length > 0 && length <= Journal.MAX_CHUNK
+                && (kind != Journal.Kind.EVENTS || length % wireRecordSize == 0);
+    }
+
     /** Reads the chunk at {@code at} into kind and payload; false if there is no whole, valid chunk there. */
     private boolean readChunkAt(long at) throws IOException {
         header.clear();
@@ -126,8 +139,7 @@ public final class JournalReader implements AutoCloseable {
         kind = Journal.Kind.of(header.getInt(0));
         int length = header.getInt(4);
         int crc = header.getInt(8);
-        if (kind == null || length < 0 || length > Journal.MAX_CHUNK || header.getInt(12) != 0
-                || at + Journal.CHUNK_HEADER + length > size) {
+        if (!plausible(kind, length, header.getInt(12)) || at + Journal.CHUNK_HEADER + length > size) {
             return false;
         }
         if (payload.capacity() < length) {
