@@ -21,11 +21,11 @@ import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpRetransCommand;
 import org.tcprec.analyzer.report.TcpStatesCommand;
 import org.tcprec.analyzer.scrub.ScrubCommand;
+import org.tcprec.cli.support.BuildInfo;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.cli.support.RawOutput;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.recorder.RecordCommand;
-import org.tcprec.recorder.Recorder;
 import org.tcprec.recorder.RecoverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,7 +82,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"tcprec " + Recorder.VERSION + " (trace format " + TraceSchema.VERSION + ")"};
+            return new String[] {"tcprec " + BuildInfo.version() + ", trace format " + TraceSchema.VERSION};
         }
     }
 }

@@ -39,10 +39,20 @@ class CommandLineErrorsTest {
     }
 
     @Test
-    void versionAndHelp() {
+    void versionAndHelp() throws Exception {
         TcprecRun version = run("--version");
         assertEquals(0, version.exit());
-        assertTrue(version.out().startsWith("tcprec 0.1.0 (trace format " + org.tcprec.format.TraceSchema.VERSION + ")"), version.out());
+        // the pom's version and the checked-out commit, both as this test finds them itself
+        String pom = Files.readString(Path.of("..", "pom.xml"));
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("<artifactId>tcprec-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
+        assertTrue(v.find());
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").start();
+        String commit = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        assertEquals(0, git.waitFor());
+        assertTrue(version.out().matches("tcprec " + java.util.regex.Pattern.quote(v.group(1)) + " \\(commit " + commit
+                + "(-dirty)?\\), trace format " + java.util.regex.Pattern.quote(org.tcprec.format.TraceSchema.VERSION) + "\\n"),
+                version.out());
         for (String sub : new String[] {"record", "recover", "info", "scrub", "report"}) {
             TcprecRun help = run(sub, "--help");
             assertEquals(0, help.exit(), sub);

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tcprec.cli.support.BuildInfo;
 import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
@@ -60,7 +61,6 @@ import org.tcprec.recorder.wire.WireEvent;
  * off the recording's hot path entirely.
  */
 public final class Recorder {
-    public static final String VERSION = "0.1.0";
     static final String BPF_OBJECT_RESOURCE = "/org/tcprec/bpf/tcprec.bpf.o";
     /** Gives tcp_probe its socket on kernels whose tracepoint has no skaddr (bpf/probe.bpf.c). */
     static final String PROBE_SOCKET_PROGRAM = "remember_probe_socket";
@@ -296,7 +296,7 @@ public final class Recorder {
         m.put("format_version", TraceSchema.VERSION);
         Map<String, Object> tool = new LinkedHashMap<>();
         tool.put("name", "tcprec");
-        tool.put("version", VERSION);
+        tool.put("version", BuildInfo.version());
         tool.put("java", System.getProperty("java.version"));
         m.put("tool", tool);
         m.put("command_line", config.commandLine());
