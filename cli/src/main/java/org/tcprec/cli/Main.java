@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 import org.tcprec.analyzer.InfoCommand;
 import org.tcprec.analyzer.SqlCommand;
 import org.tcprec.analyzer.diff.DiffCommand;
@@ -31,19 +32,31 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "tcprec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.")
+        description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo tcprec record -d 60s -o web1.parquet       record every TCP event for 60 s",
+            "  tcprec info web1.parquet                        where, when and what was recorded",
+            "  tcprec tcplife web1.parquet                     its connections, as bcc's tcplife prints them",
+            "  tcprec diff k6.1.parquet k6.18.parquet          two kernels under the same workload",
+            "  tcprec scrub web1.parquet -o public.parquet     a copy fit for a public bug report...",
+            "  tcprec report public.parquet -o public.html     ...and one HTML page about it"})
 public final class Main implements Runnable {
-    private static final List<Class<?>> SUBCOMMANDS = List.of(RecordCommand.class, RecoverCommand.class,
-            InfoCommand.class, TcpLifeCommand.class, TcpStatesCommand.class, TcpRetransCommand.class,
-            TcpConnectCommand.class, TcpAcceptCommand.class, TcpConnLatCommand.class, TcpResetCommand.class,
-            TcpRttCommand.class, PrintCommand.class, SqlCommand.class, DiffCommand.class, ScrubCommand.class,
-            ReportCommand.class);
+    /** The subcommands of the recorder-only package (RecorderMain): none of them loads DuckDB. */
+    static final List<Class<?>> RECORDING = List.of(RecordCommand.class, RecoverCommand.class, InfoCommand.class);
+    private static final List<Class<?>> SUBCOMMANDS = Stream.concat(RECORDING.stream(), Stream.of(TcpLifeCommand.class,
+            TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
+            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,
+            DiffCommand.class, ScrubCommand.class, ReportCommand.class)).toList();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        CommandLine cl = commandLine(args);
+        System.exit(run(commandLine(args, SUBCOMMANDS), args));
+    }
+
+    /** Runs a command line on these arguments as the process does, and returns its exit code. */
+    static int run(CommandLine cl, String[] args) {
         // Standard output as bytes too, for the reports that print millions of lines (RawOutput)
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
@@ -51,12 +64,12 @@ public final class Main implements Runnable {
         cl.setOut(out);
         int exit = cl.execute(args);
         out.flush();
-        System.exit(exit);
+        return exit;
     }
 
     /** The configured command line with every subcommand, also what the tests execute. */
     public static CommandLine commandLine() {
-        return commandLine(new String[0]);
+        return commandLine(new String[0], SUBCOMMANDS);
     }
 
     /**
@@ -64,11 +77,11 @@ public final class Main implements Runnable {
      * built. Picocli reads each command's annotations by reflection, and building all sixteen
      * cost about 0.1 s of every run; help and errors without a subcommand still list them all.
      */
-    static CommandLine commandLine(String[] args) {
+    static CommandLine commandLine(String[] args, List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new Main());
-        Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
+        Class<?> named = args.length == 0 ? null : subcommands.stream()
                 .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
-        for (Class<?> subcommand : named == null ? SUBCOMMANDS : List.of(named)) {
+        for (Class<?> subcommand : named == null ? subcommands : List.of(named)) {
             cl.addSubcommand(subcommand);
         }
         return Errors.install(cl);

@@ -27,7 +27,11 @@ import sun.misc.Signal;
 
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = {"Record the TCP tracepoints into a trace file (needs root: CAP_BPF and CAP_PERFMON).",
-            "Stops after --duration, or on Ctrl-C / SIGTERM; either way the trace is complete."})
+            "Stops after --duration, or on Ctrl-C / SIGTERM; either way the trace is complete."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo tcprec record -d 60s -o web1.parquet       every TCP event of the next 60 s",
+            "  sudo tcprec record -o web1.parquet              until Ctrl-C",
+            "  tcprec info web1.parquet                        what was recorded, and any events lost"})
 public final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

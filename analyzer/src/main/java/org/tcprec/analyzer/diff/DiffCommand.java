@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
         description = {"Compare two recordings (two kernels, two configurations, before and after a change): "
                 + "their context side by side, and TCP metrics normalised per second, per connection and per MB, "
                 + "each with a test that tells a change from noise.",
-            "Exit code 3 when a --fail-on condition fires, for use as a CI gate."})
+            "Exit code 3 when a --fail-on condition fires, for use as a CI gate."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcprec diff k6.1.parquet k6.18.parquet          the same workload recorded on two kernels",
+            "  tcprec diff k6.1.parquet k6.18.parquet --by rport --markdown"})
 public final class DiffCommand implements Callable<Integer> {
     /** Groups measured for --by before the biggest changes are picked from them. */
     private static final int GROUP_CANDIDATES = 50;

@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
                 + "context, a timeline of connections coloured by state, distributions of lifespan, connect latency "
                 + "and srtt, retransmits and RSTs over time, the state transitions, the top endpoints and processes, "
                 + "and sortable tables. Scripts, styles and data are inline: the page fetches nothing.",
-            "Every figure shows the SQL that made it, which `tcprec sql TRACE` runs as is."})
+            "Every figure shows the SQL that made it, which `tcprec sql TRACE` runs as is."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcprec report web1.parquet -o web1.html",
+            "  tcprec scrub web1.parquet -o public.parquet && tcprec report public.parquet -o public.html"})
 public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "tcplife", mixinStandardHelpOptions = true,
         description = {"TCP connection lifespans with bytes sent and received, as bcc's tcplife prints them.",
             "Columns and widths follow libbpf-tools' tcplife; -t and -s (which only bcc's Python tcplife has) "
-                + "follow the Python tool."})
+                + "follow the Python tool."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcprec tcplife web1.parquet                     every connection of the recording",
+            "  tcprec tcplife -T -w -L 443 web1.parquet        with times, wide, local port 443 only"})
 public final class TcpLifeCommand extends ReplayCommand {
     @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Only connections of this process.")
     int pid;

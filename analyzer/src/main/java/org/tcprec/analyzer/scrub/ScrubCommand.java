@@ -23,7 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "Ports, times, states, byte counts and everything else are kept, so every report reads the same "
                 + "apart from the replaced values.",
             "The mapping is keyed: traces scrubbed with the same --key-file still correlate (the same address "
-                + "maps to the same address). Without --key-file a random key is used once and not stored."})
+                + "maps to the same address). Without --key-file a random key is used once and not stored."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  tcprec scrub web1.parquet -o public.parquet --key-file K     the copy to attach...",
+            "  tcprec report public.parquet -o public.html                   ...with a page about it",
+            "  tcprec scrub web2.parquet -o public2.parquet --key-file K   with a kept key: addresses map alike"})
 public final class ScrubCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

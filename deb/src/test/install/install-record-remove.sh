@@ -1,0 +1,144 @@
+#!/bin/bash
+# Proves the Debian packages where they will be used: a fresh Debian 12 root made by debootstrap
+# from Debian's archive, with no JDK, into which apt installs each package (and what it Depends
+# on); the installed /usr/bin/tcprec records a workload in a network namespace this script
+# creates, and dpkg --purge removes the package again. PackageInstallIT checks what it leaves:
+#
+#   PKG/version.txt          the installed tcprec --version
+#   PKG/NAME.parquet         the trace recorded with the installed package (--netns: the workload's)
+#   PKG/workload.txt         every connection of the workload (sample-traces/workload.py's lines)
+#   PKG/snmp.before/after    the namespace's /proc/net/snmp around the workload
+#   PKG/info.txt             the installed tcprec info of its own trace
+#   PKG/contents.txt         dpkg -L of the installed package
+#   PKG/left-after-purge.txt what the install, the recording, the purge and apt's autoremove of
+#                            the dependencies left in the root:
+#                            changed files that no installed package owns, outside dpkg's and
+#                            apt's own state (the user's trace should be all)
+#   PKG/timing.txt           seconds from apt install to the first recorded trace
+#
+#   install-record-remove.sh CACHE OUT DEB...    (root; CACHE keeps the debootstrap root between runs)
+set -euo pipefail
+cache=$1 out=$2
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+workload=$here/../../../../sample-traces/workload.py
+mirror=http://deb.debian.org/debian
+pristine=$cache/bookworm
+ns=tcprec-deb-$$
+merged=$out/root
+recorder=
+
+say() { echo "[$(date +%T)] $*"; }
+
+cleanup() {
+    if [ -n "$recorder" ]; then kill "$recorder" 2>/dev/null || true; wait "$recorder" 2>/dev/null || true; fi
+    ip netns del "$ns" 2>/dev/null || true
+    if mountpoint -q "$merged" 2>/dev/null; then
+        umount -R "$merged" 2>/dev/null || umount -R -l "$merged"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The pristine root, made once: debootstrap's minimal Debian 12 with apt's lists fetched, and
+# nothing of Java. Each package is then tried on an overlay of it, which the purge check reads.
+if [ ! -f "$pristine/.complete" ]; then
+    say "debootstrap bookworm from $mirror into $pristine"
+    rm -rf "$pristine"
+    mkdir -p "$cache"
+    debootstrap --variant=minbase bookworm "$pristine" "$mirror" > "$cache/debootstrap.log" 2>&1 \
+        || { tail -20 "$cache/debootstrap.log"; exit 1; }
+    cp /etc/resolv.conf "$pristine/etc/resolv.conf"
+    chroot "$pristine" apt-get update -q > "$cache/apt-update.log" 2>&1 || { cat "$cache/apt-update.log"; exit 1; }
+    chroot "$pristine" apt-get clean
+    touch "$pristine/.complete"
+fi
+
+mount_root() {
+    rm -rf "$out/upper" "$out/work"
+    mkdir -p "$out/upper" "$out/work" "$merged"
+    mount -t overlay overlay -o "lowerdir=$pristine,upperdir=$out/upper,workdir=$out/work" "$merged"
+    mount --bind /proc "$merged/proc"
+    mount --bind /sys "$merged/sys"
+    mount --bind /sys/fs/bpf "$merged/sys/fs/bpf"
+    mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+    mount --bind /sys/kernel/tracing "$merged/sys/kernel/tracing"
+    mount --bind /dev "$merged/dev"
+    mount --bind /dev/pts "$merged/dev/pts"
+    mkdir -p "$merged/run/netns"
+    mount --rbind /run/netns "$merged/run/netns"
+}
+
+unmount_root() {
+    umount -R "$merged"
+}
+
+in_root() { chroot "$merged" "$@"; }
+
+for deb in "$@"; do
+    name=$(dpkg-deb --field "$deb" Package)
+    dir=$out/$name
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    say "$name: $(basename "$deb"), $(stat -c %s "$deb") bytes"
+    mount_root
+    if in_root sh -c 'command -v java || ls /usr/lib/jvm' 2>/dev/null; then
+        echo "the clean root has a Java runtime"; exit 1
+    fi
+    cp "$deb" "$merged/tmp/"
+    start=$(date +%s.%N)
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")"
+    installed=$(date +%s.%N)
+    in_root dpkg -L "$name" > "$dir/contents.txt"
+    in_root tcprec --version > "$dir/version.txt"
+    cat "$dir/version.txt"
+
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    # chroot itself (not a shell function) in the background, so that $! is the recorder's pid:
+    # chroot and /usr/bin/tcprec both exec
+    chroot "$merged" tcprec record -o "/root/$name.parquet" --netns "/run/netns/$ns" 2> "$dir/record.log" &
+    recorder=$!
+    i=0
+    while [ ! -e "$merged/root/.$name.parquet.tcprec-journal" ]; do
+        kill -0 "$recorder" 2>/dev/null || { cat "$dir/record.log"; echo "the recorder exited before recording"; exit 1; }
+        i=$((i + 1)); [ $i -lt 1200 ] || { echo "the recorder did not start within 120 s"; exit 1; }
+        sleep 0.1
+    done
+    recording=$(date +%s.%N)
+    ip netns exec "$ns" cat /proc/net/snmp > "$dir/snmp.before"
+    ip netns exec "$ns" python3 "$workload" clean > "$dir/workload.txt"
+    # every socket gone or in TIME_WAIT before the counters are read again
+    i=0
+    while ip netns exec "$ns" sh -c 'cat /proc/net/tcp /proc/net/tcp6' | awk 'NR > 1 && $4 != "st" && $4 != "06" { busy = 1 } END { exit !busy }'; do
+        i=$((i + 1)); [ $i -lt 1200 ] || { echo "sockets did not settle within 60 s"; exit 1; }
+        sleep 0.05
+    done
+    ip netns exec "$ns" cat /proc/net/snmp > "$dir/snmp.after"
+    kill -TERM "$recorder"
+    rc=0
+    wait "$recorder" || rc=$?
+    recorder=
+    cat "$dir/record.log"
+    [ $rc = 0 ] || { echo "the recorder failed (exit $rc)"; exit 1; }
+    ip netns del "$ns"
+    cp "$merged/root/$name.parquet" "$dir/"
+    in_root tcprec info "/root/$name.parquet" > "$dir/info.txt"
+    awk -v a="$start" -v b="$installed" -v c="$recording" 'BEGIN {
+        printf "apt install %.1f s; apt install to recording %.1f s\n", b - a, c - a }' | tee "$dir/timing.txt"
+
+    in_root dpkg --purge "$name"
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get autoremove --purge -y -q
+    # What is left: every changed path of the overlay that no installed package owns, apart from
+    # dpkg's, apt's and the logs' own state, the dynamic linker's cache (ldconfig rewrites it
+    # when libbpf1 comes and goes) and the .deb copied in.
+    (cd "$out/upper" && find . -mindepth 1 \( -type f -o -type l -o -type c \) -printf '/%P\n') | sort | while read -r f; do
+        case $f in
+            /var/lib/dpkg/* | /var/lib/apt/* | /var/cache/* | /var/log/* | /etc/ld.so.cache | /tmp/"$(basename "$deb")") continue ;;
+        esac
+        in_root dpkg -S "$f" > /dev/null 2>&1 || echo "$f"
+    done > "$dir/left-after-purge.txt"
+    say "$name: left after purge: $(tr '\n' ' ' < "$dir/left-after-purge.txt")"
+    unmount_root
+done
+say "done"

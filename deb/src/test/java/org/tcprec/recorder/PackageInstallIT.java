@@ -1,0 +1,190 @@
+package org.tcprec.recorder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
+
+/**
+ * The Debian packages in a clean Debian 12 root without a JDK ({@code src/test/install/
+ * install-record-remove.sh}): apt installs each, its /usr/bin/tcprec records a workload of
+ * known connections in a network namespace of the harness, and dpkg --purge removes it. Here the
+ * trace is replayed with this checkout's tcprec and checked against the workload and the
+ * namespace's own counters, and what the purge left is checked. Runs with
+ * {@code mvn -Ppackages verify} (as root; .ci/run does); it fails, never skips.
+ */
+class PackageInstallIT {
+    static final List<String> PACKAGES = List.of("tcprec-recorder", "tcprec");
+    static Path out;
+
+    @BeforeAll
+    static void installRecordRemove() throws Exception {
+        KernelTestSupport.requireRoot();
+        out = Path.of(System.getProperty("tcprec.install.out", "target/install-test")).toAbsolutePath();
+        Path cache = Path.of(System.getProperty("tcprec.install.cache", "target/clean-root")).toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(Path.of("src/test/install/install-record-remove.sh").toAbsolutePath()
+                .toString(), cache.toString(), out.toString()));
+        for (String name : PACKAGES) {
+            command.add(deb(name).toString());
+        }
+        Files.createDirectories(out);
+        Path log = out.resolve("install-record-remove.log");
+        long start = System.nanoTime();
+        int exit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+        String text = Files.readString(log);
+        System.out.print(text);
+        System.out.printf("install-record-remove.sh: %.0f s%n", (System.nanoTime() - start) / 1e9);
+        if (exit != 0) {
+            List<String> lines = text.lines().toList();
+            fail("install-record-remove.sh exited " + exit + ": " + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+        }
+    }
+
+    static Path deb(String name) throws IOException {
+        try (var files = Files.list(Path.of("target"))) {
+            List<Path> debs = files.filter(f -> f.getFileName().toString().matches(Pattern.quote(name) + "_[^_]+_amd64\\.deb"))
+                    .toList();
+            assertEquals(1, debs.size(), "one " + name + " package in target/: " + debs);
+            return debs.get(0).toAbsolutePath();
+        }
+    }
+
+    static List<String> lines(String name, String file) throws IOException {
+        return Files.readAllLines(out.resolve(name).resolve(file));
+    }
+
+    static Path trace(String name) {
+        return out.resolve(name).resolve(name + ".parquet");
+    }
+
+    /** This checkout's tcprec (the runnable jar the cli module built), as a process. */
+    static String checkoutTcprec(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("..", "cli", "target", "tcprec.jar").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command));
+        return text;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> jsonLines(String text) {
+        return text.lines().map(l -> (Map<String, Object>) Json.parse(l)).toList();
+    }
+
+    static long asLong(Object o) {
+        return ((Number) o).longValue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theInstalledVersionIsThisBuildAndItsTraceSaysTheSame(String name) throws Exception {
+        String version = lines(name, "version.txt").get(0);
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").start();
+        String commit = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        assertEquals(0, git.waitFor());
+        Matcher m = Pattern.compile("tcprec (\\S+ \\(commit " + commit + "(-dirty)?\\)), trace format \\S+").matcher(version);
+        assertTrue(m.matches(), version);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tool = (Map<String, Object>) TraceFooter.read(trace(name)).metadata().get("tool");
+        assertEquals(m.group(1), tool.get("version"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theReplayOnTheHostMatchesTheWorkloadAndTheNamespacesCounters(String name) throws Exception {
+        Path trace = trace(name);
+        List<Map<String, Object>> life = jsonLines(checkoutTcprec("tcplife", "--json", trace.toString()));
+        Pattern echo = Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
+        int echoes = 0;
+        for (String line : lines(name, "workload.txt")) {
+            Matcher m = echo.matcher(line);
+            assertTrue(m.matches(), line);
+            echoes++;
+            int server = Integer.parseInt(m.group(2));
+            int client = Integer.parseInt(m.group(3));
+            long bytes = Long.parseLong(m.group(4));
+            // bytes_acked and bytes_received count the SYN and the FIN (RecordLoopbackTrafficTest)
+            Map<String, Object> c = one(life, client, server);
+            Map<String, Object> s = one(life, server, client);
+            assertEquals(bytes + 2, asLong(c.get("tx_bytes")), line);
+            assertEquals(bytes + 1, asLong(c.get("rx_bytes")), line);
+            assertEquals(bytes + 1, asLong(s.get("tx_bytes")), line);
+            assertEquals(bytes + 1, asLong(s.get("rx_bytes")), line);
+        }
+        assertEquals(5, echoes, "workload.py clean makes five echo connections");
+        assertEquals(2 * echoes, life.size(), "the recording was filtered to the workload's namespace");
+        Map<String, Long> tcp = snmpDelta(name);
+        assertEquals(tcp.get("ActiveOpens"), (long) jsonLines(checkoutTcprec("tcpconnect", "--json", trace.toString())).size());
+        assertEquals(tcp.get("PassiveOpens"), (long) jsonLines(checkoutTcprec("tcpaccept", "--json", trace.toString())).size());
+        assertEquals(echoes, tcp.get("ActiveOpens"));
+    }
+
+    private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
+        List<Map<String, Object>> m = rows.stream()
+                .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport).toList();
+        assertEquals(1, m.size(), "one tcplife row for " + lport + " -> " + rport + " in " + rows);
+        return m.get(0);
+    }
+
+    private static Map<String, Long> snmpDelta(String name) throws IOException {
+        Map<String, Long> before = TestNetns.parseSnmp(String.join("\n", lines(name, "snmp.before")), "Tcp");
+        Map<String, Long> after = TestNetns.parseSnmp(String.join("\n", lines(name, "snmp.after")), "Tcp");
+        Map<String, Long> d = new HashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        return d;
+    }
+
+    /** info of the installed package (the recorder-only one has no DuckDB) prints what the checkout's prints. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theInstalledInfoPrintsWhatTheCheckoutsPrints(String name) throws Exception {
+        String installed = String.join("\n", lines(name, "info.txt")) + "\n";
+        String checkout = checkoutTcprec("info", trace(name).toString());
+        // the file line names the path, which differs inside and outside the root
+        assertEquals(checkout.lines().skip(1).toList(), installed.lines().skip(1).toList());
+        assertTrue(installed.lines().findFirst().orElseThrow().startsWith("file:        /root/" + name + ".parquet ("), installed);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void thePackageHoldsItsRuntimeManPagesAndCompletionAndOnlyItsDuckDb(String name) throws Exception {
+        List<String> files = lines(name, "contents.txt");
+        assertTrue(files.contains("/usr/bin/tcprec"), files.toString());
+        assertTrue(files.contains("/usr/lib/tcprec/runtime/bin/java"), files.toString());
+        assertTrue(files.contains("/usr/share/bash-completion/completions/tcprec"), files.toString());
+        for (String page : List.of("tcprec", "tcprec-record", "tcprec-recover", "tcprec-info")) {
+            assertTrue(files.contains("/usr/share/man/man1/" + page + ".1.gz"), page);
+        }
+        List<String> duckdb = files.stream().filter(f -> f.contains("duckdb")).toList();
+        if (name.equals("tcprec")) {
+            assertTrue(files.contains("/usr/share/man/man1/tcprec-tcplife.1.gz"));
+            assertEquals(1, duckdb.size(), duckdb.toString());
+            assertTrue(duckdb.get(0).matches("/usr/lib/tcprec/lib/duckdb_jdbc-[^/]+-linux_amd64\\.jar"), duckdb.toString());
+        } else {
+            assertEquals(List.of(), duckdb);
+            assertTrue(files.stream().noneMatch(f -> f.contains("tcplife")), files.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void thePurgeLeavesOnlyTheUsersTrace(String name) throws Exception {
+        assertEquals(List.of("/root/" + name + ".parquet"), lines(name, "left-after-purge.txt"));
+    }
+}
