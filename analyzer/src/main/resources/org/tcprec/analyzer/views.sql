@@ -72,20 +72,8 @@ lives AS (
            count(*) AS transitions
     FROM ranked
     GROUP BY {by_file}skaddr, life
-),
--- An abortive close (close() with unread data, or SO_LINGER 0) moves the socket from ESTABLISHED
--- or CLOSE_WAIT straight to CLOSE and sends an RST, both in the closing task: that task is the
--- closer, as the one at FIN_WAIT1 or LAST_ACK is for an orderly close. An RST received moves it
--- to CLOSE in softirq context and sends none, so it names no closer.
-aborts AS (
-    SELECT c.filename, c.skaddr, c.life, arg_max(c.tgid, c.ts_ns) AS abort_pid, arg_max(c.comm, c.ts_ns) AS abort_comm
-    FROM state_changes c
-    JOIN raw_events r ON r.event = 'tcp_send_reset' AND r.filename = c.filename AND r.skaddr = c.skaddr
-        AND r.life = c.life AND r.tid = c.tid
-    WHERE c.newstate = 'CLOSE' AND c.oldstate IN ('ESTABLISHED', 'CLOSE_WAIT')
-    GROUP BY c.filename, c.skaddr, c.life
 )
-SELECT l.filename, l.skaddr, l.life, pid, comm, owner_pid, owner_comm,
+SELECT l.filename, skaddr, life, pid, comm, owner_pid, owner_comm,
        family, laddr, lport, raddr, rport, bytes_acked AS tx_bytes, bytes_received AS rx_bytes,
        start_ns, close_ns, first_ns, last_ns,
        -- bcc truncates the span to microseconds before printing milliseconds
@@ -100,18 +88,29 @@ SELECT l.filename, l.skaddr, l.life, pid, comm, owner_pid, owner_comm,
             WHEN open_at_stop THEN 'open at stop'
             ELSE 'no start seen' END AS note,
        active, passive, syn_sent_ns, connected_ns, accepted_ns,
-       connect_pid, connect_comm,
-       CASE WHEN l.closer_pid IS NULL THEN abort_pid ELSE l.closer_pid END AS closer_pid,
-       CASE WHEN l.closer_pid IS NULL THEN abort_comm ELSE l.closer_comm END AS closer_comm,
+       connect_pid, connect_comm, closer_pid, closer_comm,
        (connected_ns - syn_sent_ns) // 1000 AS connect_us,
        first_oldstate, last_state, netns, cgroup_id, transitions,
        t.end_ns AS recording_end_ns
 FROM lives l LEFT JOIN traces t ON t.filename = l.filename
-LEFT JOIN aborts a ON a.filename = l.filename AND a.skaddr = l.skaddr AND a.life = l.life
 -- a listener's lifetime (CLOSE -> LISTEN -> CLOSE, or LISTEN -> CLOSE for one listening when the
 -- recording began) is not a connection
 WHERE NOT (first_oldstate IN ('CLOSE', 'LISTEN') AND last_state IN ('LISTEN', 'CLOSE') AND start_ns IS NULL
            AND NOT coalesce(active, false));
+
+-- The closer of a socket closed abortively (close() with unread data, or SO_LINGER 0), which
+-- `connections.closer_pid` (the task at FIN_WAIT1 or LAST_ACK) does not see: it moves the socket
+-- from ESTABLISHED or CLOSE_WAIT straight to CLOSE and sends an RST, both in its own task. An RST
+-- received moves the socket to CLOSE in softirq context and sends none. One row per such
+-- lifetime; tcpaccept joins it on (filename, skaddr, life). A view of its own, so that queries
+-- over `connections` do not pay for the join.
+CREATE VIEW abortive_closes AS
+SELECT c.filename, c.skaddr, c.life, arg_max(c.tgid, c.ts_ns) AS pid, arg_max(c.comm, c.ts_ns) AS comm
+FROM state_changes c
+JOIN raw_events r ON r.event = 'tcp_send_reset' AND r.filename = c.filename AND r.skaddr = c.skaddr
+    AND r.life = c.life AND r.tid = c.tid
+WHERE c.newstate = 'CLOSE' AND c.oldstate IN ('ESTABLISHED', 'CLOSE_WAIT')
+GROUP BY c.filename, c.skaddr, c.life;
 
 -- What happened on each socket lifetime besides its state changes: one row per (skaddr, life)
 -- with retransmitted segments and RSTs sent or received. Join it to connections on

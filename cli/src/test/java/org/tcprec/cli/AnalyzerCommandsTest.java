@@ -148,6 +148,30 @@ class AnalyzerCommandsTest {
     }
 
     /**
+     * A listener open when the recording began shows only its LISTEN -> CLOSE: a listener, like
+     * one whose whole lifetime was recorded, not a connection to remote port 0.
+     */
+    @Test
+    void aListenerOpenAtTheStartIsNotAConnection() throws Exception {
+        Path file = dir.resolve("listener.parquet");
+        long t = 1_764_000_000_000_000_000L;
+        long listener = 0xffff8880_0000_5000L;
+        long child = 0xffff8880_0000_6000L;
+        try (TraceWriter w = new TraceWriter(file)) {
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", child, 50001, "LISTEN", "SYN_RECV", 0, "swapper/0"));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", child, 50001, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
+            w.write(passiveRow(t += 1000, "inet_sock_set_state", listener, 0, "LISTEN", "CLOSE", 321, "server"));
+            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+        }
+        TcprecRun r = run("sql", "--csv", file.toString(), "SELECT skaddr, rport FROM connections");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("skaddr,rport", Long.toUnsignedString(child) + ",50001"), r.out().lines().toList());
+        TcprecRun partial = run("tcplife", "--partial", file.toString());
+        assertEquals(2, partial.out().lines().count(), partial.out());
+        assertTrue(partial.out().contains("50001") && !partial.out().contains("server"), partial.out());
+    }
+
+    /**
      * A comm and a host name holding ESC, CR, NUL, DEL and a C1 control reach no output raw: every
      * report, info, print, sql and diff print them escaped (\\x1b), and nothing else of the line changes.
      */

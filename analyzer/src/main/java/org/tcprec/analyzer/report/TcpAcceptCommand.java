@@ -13,8 +13,12 @@ import picocli.CommandLine.Command;
                 + "it sent), or '-' when no close by a process is in the trace: the socket was still open when the "
                 + "recording ended, or the peer reset it."})
 public final class TcpAcceptCommand extends ReplayCommand {
-    private static final String QUERY = "SELECT * FROM connections WHERE passive AND accepted_ns IS NOT NULL AND "
-            + ReportOptions.FILTER_SQL + " ORDER BY accepted_ns, filename, skaddr";
+    private static final String QUERY = "SELECT c.* REPLACE ("
+            + "CASE WHEN c.closer_pid IS NULL THEN a.pid ELSE c.closer_pid END AS closer_pid, "
+            + "CASE WHEN c.closer_pid IS NULL THEN a.comm ELSE c.closer_comm END AS closer_comm) "
+            + "FROM connections c LEFT JOIN abortive_closes a ON a.filename = c.filename AND a.skaddr = c.skaddr "
+            + "AND a.life = c.life WHERE passive AND accepted_ns IS NOT NULL AND "
+            + ReportOptions.FILTER_SQL + " ORDER BY c.accepted_ns, c.filename, c.skaddr";
 
     @Override
     protected void report(TraceDatabase db) {
