@@ -15,6 +15,7 @@ import org.tcprec.cli.support.ByteSizeConverter;
 import org.tcprec.cli.support.DurationConverter;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.FileOwner;
+import org.tcprec.cli.support.OwnerOption;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.recorder.bpf.LibC;
 import picocli.CommandLine;
@@ -48,9 +49,8 @@ public final class RecordCommand implements Callable<Integer> {
             + "FIFO or directory).")
     boolean force;
 
-    @Option(names = "--owner", paramLabel = "USER[:GROUP]",
-            description = "Give the trace (mode 0600) to this user. Default: the user who ran sudo, else root.")
-    String owner;
+    @Mixin
+    OwnerOption owner;
 
     @Mixin
     FilterOptions filters;
@@ -77,7 +77,7 @@ public final class RecordCommand implements Callable<Integer> {
                     "-d 0 records nothing; leave -d out to record until Ctrl-C");
         }
         Path out = output != null ? output : Path.of(defaultName());
-        FileOwner traceOwner = FileOwner.of(owner);
+        FileOwner traceOwner = owner.resolve();
         RecordingConfig config = new RecordingConfig(out, force, durationNs, filters.pid(), filters.family(),
                 filters.localPorts(), filters.remotePorts(), filters.netnsInode(), filters.cgroupId(),
                 everyProbe ? 0 : probeIntervalNs, (int) ringBytes, commandLine(), traceOwner);

@@ -8,12 +8,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.FileOwner;
+import org.tcprec.cli.support.OwnerOption;
 import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.JournalLocks;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.recorder.journal.JournalLock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "recover", mixinStandardHelpOptions = true,
@@ -23,8 +25,12 @@ public final class RecoverCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace file the interrupted recording was writing.")
     Path output;
 
+    @Mixin
+    OwnerOption owner;
+
     @Override
     public Integer call() {
+        FileOwner traceOwner = owner.resolve();
         if (Files.isDirectory(output)) {
             throw new UserError(output + " is a directory, not a trace file");
         }
@@ -43,7 +49,7 @@ public final class RecoverCommand implements Callable<Integer> {
                         + "move " + output + " away, then recover into its name");
             }
             OutputFile trace = OutputFile.prepare(output, false);
-            result = TraceEncoder.encode(journal, trace, FileOwner.of(null));
+            result = TraceEncoder.encode(journal, trace, traceOwner);
             Files.delete(journal);
             Files.deleteIfExists(journal.resolveSibling("." + output.getFileName() + ".tcprec-reserve"));
         } catch (JournalLock.Held e) {
@@ -60,6 +66,7 @@ public final class RecoverCommand implements Callable<Integer> {
                                 result.skippedStretches() == 1 ? "stretch" : "stretches", result.skippedBytes(),
                                 result.skippedStretches() == 1 ? "its" : "their",
                                 result.skippedStretches() == 1 ? "it" : "each"));
+        RecordCommand.printOwner(System.err, output, traceOwner);
         return ExitCodes.OK;
     }
 }

@@ -70,9 +70,10 @@ class CrashSafetyTest {
             assertTrue(opening.getMessage().contains("tcprec recover"), opening.getMessage());
 
             CommandLine recover = Errors.install(new CommandLine(new TcprecTestMain()));
-            assertEquals(0, recover.execute("recover", trace.toString()));
+            assertEquals(0, recover.execute("recover", "--owner", "nobody", trace.toString()));
             assertFalse(Files.exists(TraceFooter.journalFor(trace)), "recover removes the journal");
 
+            assertEquals(65534, Files.getAttribute(trace, "unix:uid"), "recover --owner names the owner");
             TraceFooter footer = TraceFooter.read(trace);
             @SuppressWarnings("unchecked")
             Map<String, Object> recovery = (Map<String, Object>) footer.metadata().get("recovery");
