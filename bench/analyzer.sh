@@ -9,7 +9,10 @@
 # with this tree's jar ROUNDS times (default 3), and the table gives both medians and their ratio,
 # so that a change is measured side by side under the same machine noise.
 #
-#   [BASELINE_JAR=...] [ROUNDS=3] bench/analyzer.sh [EVENTS] [HEAP]
+# TRACE=path reuses a synthetic trace written before (by SyntheticTrace, EVENTS events) instead of
+# writing one.
+#
+#   [BASELINE_JAR=...] [ROUNDS=3] [TRACE=...] bench/analyzer.sh [EVENTS] [HEAP]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -24,8 +27,11 @@ cd "$root"
 mvn -q -pl cli test-compile -am > /dev/null
 # The generator needs only the format module, which the runnable jar bundles; the jar as the
 # classpath also works on a machine whose local Maven repository holds none of this project's modules.
-trace="$work/synthetic.parquet"
-java -cp "cli/target/test-classes:cli/target/tcprec.jar" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
+trace=${TRACE:-}
+if [ -z "$trace" ]; then
+    trace="$work/synthetic.parquet"
+    java -cp "cli/target/test-classes:cli/target/tcprec.jar" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
+fi
 echo "trace: $(stat -c %s "$trace") bytes, $events events"
 echo
 
@@ -67,5 +73,8 @@ run() { # label, args...
 run "info" info "$trace"
 run "tcplife" tcplife "$trace"
 run "tcpstates" tcpstates "$trace"
+# the connections view through DuckDB, every lifetime at once: the path tcplife's one-pass replay
+# stands in for (CompleteConnections), kept only while it is at least 1.5x faster
+run "tcplife --partial" tcplife --partial "$trace"
 run "sql: connections per port" sql "$trace" "SELECT rport, count(*), median(span_us) FROM connections GROUP BY 1"
 run "sql: events per type" sql "$trace" "SELECT event, count(*) FROM events GROUP BY 1"
