@@ -16,6 +16,7 @@ out=$1
 label=$2
 here=$(cd "$(dirname "$0")" && pwd)
 workload=$here/../../../../sample-traces/workload.py
+. "$here/../../../../sample-traces/recording-steps.sh"
 ns=tcprec-vm-$$
 recorder=
 cleanup() {
@@ -34,12 +35,7 @@ ip -n "$ns" link set lo up
     --force --netns "/run/netns/$ns" 2> "$out/record.log" &
 recorder=$!
 say "recorder started"
-i=0
-while [ ! -e "$out/.$label.parquet.tcprec-journal" ]; do
-    kill -0 "$recorder" 2>/dev/null || { cat "$out/record.log"; echo "the recorder exited before recording"; exit 1; }
-    i=$((i + 1)); [ $i -lt 6000 ] || { echo "the recorder did not start within 600 s"; exit 1; }
-    sleep 0.1
-done
+wait_recording "$out/.$label.parquet.tcprec-journal" "$recorder" "$out/record.log" 600
 sleep 0.5
 say "recording"
 ip netns exec "$ns" cat /proc/net/snmp > "$out/snmp.before"
@@ -71,11 +67,7 @@ ip netns exec "$ns" nft delete table inet tcprec_loss
 say "lossy done"
 # Wait until every socket is gone or in TIME_WAIT, so no retransmission or reset can follow the
 # counters read next.
-i=0
-while ip netns exec "$ns" sh -c 'cat /proc/net/tcp /proc/net/tcp6' | awk 'NR > 1 && $4 != "st" && $4 != "06" { busy = 1 } END { exit !busy }'; do
-    i=$((i + 1)); [ $i -lt 1200 ] || { echo "sockets did not settle within 60 s"; exit 1; }
-    sleep 0.05
-done
+wait_settled "$ns"
 ip netns exec "$ns" cat /proc/net/snmp > "$out/snmp.after"
 ip netns exec "$ns" cat /proc/net/netstat > "$out/netstat.after"
 sleep 0.5

@@ -14,7 +14,7 @@
 #                            the dependencies left in the root:
 #                            changed files that no installed package owns, outside dpkg's and
 #                            apt's own state (the user's trace should be all)
-#   PKG/timing.txt           seconds from apt install to the first recorded trace
+#   PKG/timing.txt           seconds from apt install's start to the recording and to the trace
 #
 #   install-record-remove.sh CACHE OUT DEB...    (root; CACHE keeps the debootstrap root between runs)
 set -euo pipefail
@@ -22,6 +22,7 @@ cache=$1 out=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 workload=$here/../../../../sample-traces/workload.py
+. "$here/../../../../sample-traces/recording-steps.sh"
 mirror=http://deb.debian.org/debian
 pristine=$cache/bookworm
 ns=tcprec-deb-$$
@@ -99,33 +100,25 @@ for deb in "$@"; do
     # chroot and /usr/bin/tcprec both exec
     chroot "$merged" tcprec record -o "/root/$name.parquet" --netns "/run/netns/$ns" 2> "$dir/record.log" &
     recorder=$!
-    i=0
-    while [ ! -e "$merged/root/.$name.parquet.tcprec-journal" ]; do
-        kill -0 "$recorder" 2>/dev/null || { cat "$dir/record.log"; echo "the recorder exited before recording"; exit 1; }
-        i=$((i + 1)); [ $i -lt 1200 ] || { echo "the recorder did not start within 120 s"; exit 1; }
-        sleep 0.1
-    done
+    wait_recording "$merged/root/.$name.parquet.tcprec-journal" "$recorder" "$dir/record.log" 120
     recording=$(date +%s.%N)
     ip netns exec "$ns" cat /proc/net/snmp > "$dir/snmp.before"
     ip netns exec "$ns" python3 "$workload" clean > "$dir/workload.txt"
-    # every socket gone or in TIME_WAIT before the counters are read again
-    i=0
-    while ip netns exec "$ns" sh -c 'cat /proc/net/tcp /proc/net/tcp6' | awk 'NR > 1 && $4 != "st" && $4 != "06" { busy = 1 } END { exit !busy }'; do
-        i=$((i + 1)); [ $i -lt 1200 ] || { echo "sockets did not settle within 60 s"; exit 1; }
-        sleep 0.05
-    done
+    wait_settled "$ns"
     ip netns exec "$ns" cat /proc/net/snmp > "$dir/snmp.after"
     kill -TERM "$recorder"
     rc=0
     wait "$recorder" || rc=$?
     recorder=
+    traced=$(date +%s.%N)
     cat "$dir/record.log"
     [ $rc = 0 ] || { echo "the recorder failed (exit $rc)"; exit 1; }
     ip netns del "$ns"
     cp "$merged/root/$name.parquet" "$dir/"
     in_root tcprec info "/root/$name.parquet" > "$dir/info.txt"
-    awk -v a="$start" -v b="$installed" -v c="$recording" 'BEGIN {
-        printf "apt install %.1f s; apt install to recording %.1f s\n", b - a, c - a }' | tee "$dir/timing.txt"
+    awk -v a="$start" -v b="$installed" -v c="$recording" -v d="$traced" 'BEGIN {
+        printf "apt install %.1f s; from its start to recording %.1f s, to the finished trace %.1f s\n", b - a, c - a, d - a }' \
+        | tee "$dir/timing.txt"
 
     in_root dpkg --purge "$name"
     in_root env DEBIAN_FRONTEND=noninteractive apt-get autoremove --purge -y -q

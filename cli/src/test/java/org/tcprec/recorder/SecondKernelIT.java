@@ -334,17 +334,12 @@ class SecondKernelIT {
         assertEquals(0, life.exit(), life.err());
         List<Map<String, Object>> rows = new ArrayList<>();
         life.out().lines().forEach(l -> rows.add((Map<String, Object>) Json.parse(l)));
-        Pattern echo = Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
-        int echoes = 0;
-        for (String line : k.workload()) {
-            Matcher m = echo.matcher(line);
-            if (!m.matches()) {
-                continue;
-            }
-            echoes++;
-            int server = Integer.parseInt(m.group(2));
-            int client = Integer.parseInt(m.group(3));
-            long bytes = Long.parseLong(m.group(4));
+        List<EchoTraffic.Connection> echoes = EchoTraffic.fromWorkloadLines(k.workload());
+        for (EchoTraffic.Connection e : echoes) {
+            String line = e.toString();
+            int server = e.serverPort();
+            int client = e.clientPort();
+            long bytes = e.clientSent();
             Map<String, Object> c = one(rows, client, server);
             Map<String, Object> s = one(rows, server, client);
             // bytes_acked counts the client's SYN and each FIN; see RecordLoopbackTrafficTest
@@ -358,9 +353,9 @@ class SecondKernelIT {
             assertEquals(finAfterHandOff ? bytes : bytes + 1, asLong(c.get("rx_bytes")), line);
             assertEquals(bytes + 1, asLong(s.get("tx_bytes")), line);
             assertEquals(bytes + 1, asLong(s.get("rx_bytes")), line);
-            assertTrue(m.group(1).equals(c.get("raddr")) || ("::ffff:" + m.group(1)).equals(c.get("raddr")), line);
+            assertTrue(e.address().equals(c.get("raddr")) || ("::ffff:" + e.address()).equals(c.get("raddr")), line);
         }
-        assertEquals(11, echoes, "clean (5), ipv6 (3) and lossy (3) echo connections");
+        assertEquals(11, echoes.size(), "clean (5), ipv6 (3) and lossy (3) echo connections");
 
         TcprecRun retrans = TcprecRun.of("tcpretrans", "--json", k.trace().toString());
         assertEquals(0, retrans.exit(), retrans.err());

@@ -110,29 +110,23 @@ class PackageInstallIT {
     void theReplayOnTheHostMatchesTheWorkloadAndTheNamespacesCounters(String name) throws Exception {
         Path trace = trace(name);
         List<Map<String, Object>> life = jsonLines(checkoutTcprec("tcplife", "--json", trace.toString()));
-        Pattern echo = Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
-        int echoes = 0;
-        for (String line : lines(name, "workload.txt")) {
-            Matcher m = echo.matcher(line);
-            assertTrue(m.matches(), line);
-            echoes++;
-            int server = Integer.parseInt(m.group(2));
-            int client = Integer.parseInt(m.group(3));
-            long bytes = Long.parseLong(m.group(4));
+        List<EchoTraffic.Connection> echoes = EchoTraffic.fromWorkloadLines(lines(name, "workload.txt"));
+        for (EchoTraffic.Connection e : echoes) {
             // bytes_acked and bytes_received count the SYN and the FIN (RecordLoopbackTrafficTest)
-            Map<String, Object> c = one(life, client, server);
-            Map<String, Object> s = one(life, server, client);
-            assertEquals(bytes + 2, asLong(c.get("tx_bytes")), line);
-            assertEquals(bytes + 1, asLong(c.get("rx_bytes")), line);
-            assertEquals(bytes + 1, asLong(s.get("tx_bytes")), line);
-            assertEquals(bytes + 1, asLong(s.get("rx_bytes")), line);
+            Map<String, Object> c = one(life, e.clientPort(), e.serverPort());
+            Map<String, Object> s = one(life, e.serverPort(), e.clientPort());
+            assertEquals(e.clientSent() + 2, asLong(c.get("tx_bytes")), e.toString());
+            assertEquals(e.clientReceived() + 1, asLong(c.get("rx_bytes")), e.toString());
+            assertEquals(e.serverSent() + 1, asLong(s.get("tx_bytes")), e.toString());
+            assertEquals(e.serverReceived() + 1, asLong(s.get("rx_bytes")), e.toString());
         }
-        assertEquals(5, echoes, "workload.py clean makes five echo connections");
-        assertEquals(2 * echoes, life.size(), "the recording was filtered to the workload's namespace");
+        assertEquals(5, echoes.size(), "workload.py clean makes five echo connections, and nothing else");
+        assertEquals(5, lines(name, "workload.txt").size());
+        assertEquals(2 * echoes.size(), life.size(), "the recording was filtered to the workload's namespace");
         Map<String, Long> tcp = snmpDelta(name);
         assertEquals(tcp.get("ActiveOpens"), (long) jsonLines(checkoutTcprec("tcpconnect", "--json", trace.toString())).size());
         assertEquals(tcp.get("PassiveOpens"), (long) jsonLines(checkoutTcprec("tcpaccept", "--json", trace.toString())).size());
-        assertEquals(echoes, tcp.get("ActiveOpens"));
+        assertEquals(echoes.size(), tcp.get("ActiveOpens"));
     }
 
     private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {

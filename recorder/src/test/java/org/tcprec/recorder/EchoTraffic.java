@@ -27,6 +27,24 @@ final class EchoTraffic {
 
     private EchoTraffic() {}
 
+    /**
+     * The echo connections among sample-traces/workload.py's lines ("echo ADDRESS server_port=S
+     * client_port=C bytes=N": the client sent N bytes and got them back).
+     */
+    static List<Connection> fromWorkloadLines(List<String> lines) {
+        java.util.regex.Pattern echo = java.util.regex.Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
+        List<Connection> out = new ArrayList<>();
+        for (String line : lines) {
+            java.util.regex.Matcher m = echo.matcher(line);
+            if (m.matches()) {
+                long bytes = Long.parseLong(m.group(4));
+                out.add(new Connection(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), bytes, bytes,
+                        bytes, bytes));
+            }
+        }
+        return out;
+    }
+
     /** A server port for tests that must know it before the traffic starts (namespaces are private). */
     static final int FIXED_PORT = 4711;
 
