@@ -240,7 +240,8 @@ class CommandLineErrorsTest {
         Files.setAttribute(trace, "unix:uid", 65534);
         for (String command : new String[] {"info", "tcplife"}) {
             Process p = new ProcessBuilder("setpriv", "--bounding-set=-all", "--inh-caps=-all",
-                    ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                    ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), command, trace.toString()).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
             assertEquals(1, p.waitFor(), output);

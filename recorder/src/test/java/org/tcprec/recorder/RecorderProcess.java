@@ -38,6 +38,8 @@ final class RecorderProcess {
     static Process start(Path log, Map<String, String> env, List<String> prefix, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        // as the runnable jar's manifest allows it: JDK 22+ otherwise warns on JNA's first load
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(TcprecTestMain.class.getName());
