@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
+import org.tcprec.format.TraceChecksums;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
 import picocli.CommandLine.Command;
@@ -47,6 +48,7 @@ public final class InfoCommand implements Callable<Integer> {
             doc.put("rows", footer.rows());
             doc.put("row_groups", footer.rowGroups());
             doc.put("format_version", footer.formatVersion());
+            doc.put("checksums", footer.checksums() == TraceChecksums.Result.VERIFIED ? "verified" : "none");
             doc.put("metadata", footer.metadata());
             out.println(Json.write(doc));
         } else {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.cli.support.TerminalText;
+import org.tcprec.format.TraceChecksums;
 import org.tcprec.format.TraceFooter;
 
 /** The human-readable form of a trace's footer. */
@@ -23,6 +24,9 @@ final class InfoReport {
         line("file", footer.path() + " (" + footer.fileBytes() + " bytes, " + footer.rows() + " events, "
                 + perEvent() + ", " + footer.rowGroups() + " row groups)");
         line("format", "tcprec trace " + footer.formatVersion());
+        line("checksums", footer.checksums() == TraceChecksums.Result.VERIFIED
+                ? "verified (every page and the footer)"
+                : "none (written by a tcprec that stored no checksums): damage cannot be detected");
         Map<String, Object> tool = map(m.get("tool"));
         line("recorded by", str(tool.get("name")) + " " + str(tool.get("version")));
         line("command", commandLine());

@@ -2,8 +2,6 @@ package org.tcprec.format;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -28,7 +26,7 @@ import org.apache.parquet.format.Util;
  */
 public record TraceFooter(
         Path path, String formatVersion, Map<String, Object> metadata, long rows, long fileBytes,
-        int rowGroups, List<String> columns, FileMetaData parquet) {
+        int rowGroups, List<String> columns, FileMetaData parquet, TraceChecksums.Result checksums) {
 
     /** Suffix of the journal a recording in progress (or interrupted) keeps beside its output. */
     public static final String JOURNAL_SUFFIX = ".tcprec-journal";
@@ -54,15 +52,28 @@ public record TraceFooter(
         if (Files.isDirectory(path)) {
             throw new TraceFormatException(path + " is a directory, not a trace file");
         }
-        FileMetaData footer;
-        long size;
-        try {
-            size = Files.size(path);
-            footer = readFileMetaData(path, size);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            return read(path, channel);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path + ": no such file");
         } catch (AccessDeniedException e) {
             throw new TraceFormatException(path + ": permission denied" + ownership(path));
+        } catch (IOException e) {
+            throw new TraceFormatException(path + ": cannot read (" + firstLine(e) + ")");
+        }
+    }
+
+    /** The footer, checked against the trace's checksums (when it has them) before anything uses it. */
+    private static TraceFooter read(Path path, FileChannel channel) throws TraceFormatException {
+        FileMetaData footer;
+        byte[] footerBytes;
+        long size;
+        long footerStart;
+        try {
+            size = channel.size();
+            footerStart = size - 8 - TraceChecksums.footerLength(channel, size);
+            footerBytes = TraceChecksums.read(channel, footerStart, (int) (size - 8 - footerStart));
+            footer = Util.readFileMetaData(new ByteArrayInputStream(footerBytes));
         } catch (IOException | RuntimeException e) {
             throw new TraceFormatException(path + " is not a tcprec trace: not a readable Parquet file ("
                     + firstLine(e) + ")");
@@ -78,6 +89,7 @@ public record TraceFooter(
             throw new TraceFormatException(path + " is a Parquet file but not a tcprec trace (no "
                     + TraceSchema.FORMAT_VERSION_KEY + " in its footer)");
         }
+        TraceChecksums.Result checksums = TraceChecksums.verify(path, channel, footerBytes, footer, footerStart);
         checkVersion(path, version);
         Object metadata;
         try {
@@ -96,7 +108,7 @@ public record TraceFooter(
             columns.add(element.getName());
         }
         int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
-        return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns, footer);
+        return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
     }
 
     /** " (owner, mode)" of a file the reader may not open, to say whose it is; empty if that is unknown too. */
@@ -119,31 +131,10 @@ public record TraceFooter(
      * "PAR1". parquet-hadoop's reader would pull Hadoop classes in for the same bytes.
      */
     private static FileMetaData readFileMetaData(Path path, long size) throws IOException {
-        if (size < 12) {
-            throw new IOException("only " + size + " bytes");
-        }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, tail, size - 8);
-            int footerLength = tail.getInt(0);
-            if (tail.get(4) != 'P' || tail.get(5) != 'A' || tail.get(6) != 'R' || tail.get(7) != '1') {
-                throw new IOException("no Parquet footer magic at the end; truncated?");
-            }
-            if (footerLength <= 0 || footerLength > size - 12) {
-                throw new IOException("footer length " + footerLength + " does not fit the file");
-            }
-            ByteBuffer bytes = ByteBuffer.allocate(footerLength);
-            readFully(channel, bytes, size - 8 - footerLength);
-            return Util.readFileMetaData(new ByteArrayInputStream(bytes.array()));
-        }
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
+            long footerStart = size - 8 - TraceChecksums.footerLength(channel, size);
+            return Util.readFileMetaData(new ByteArrayInputStream(
+                    TraceChecksums.read(channel, footerStart, (int) (size - 8 - footerStart))));
         }
     }
 

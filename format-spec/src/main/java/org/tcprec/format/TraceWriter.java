@@ -25,6 +25,7 @@ public final class TraceWriter implements AutoCloseable {
     /** Rows per row group: large groups compress best; readers use the footer's statistics. */
     private static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
 
+    private final Path file;
     private final ParquetWriter<EventRow> writer;
     private Map<String, Object> metadata;
     private long brokenLifetimes = -1;
@@ -36,6 +37,7 @@ public final class TraceWriter implements AutoCloseable {
 
     /** A writer whose row groups hold about rowGroupBytes each: small ones let tests cover several groups. */
     public TraceWriter(Path file, long rowGroupBytes) throws IOException {
+        this.file = file;
         LongFunction<Map<String, String>> footer = this::footer;
         Builder builder = new Builder(new LocalOutputFile(file), footer);
         for (Column column : Column.HIGH_CARDINALITY) {
@@ -51,6 +53,7 @@ public final class TraceWriter implements AutoCloseable {
                 .withRowGroupSize(rowGroupBytes)
                 .withDictionaryEncoding(true)
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .withPageWriteChecksumEnabled(true)
                 .build();
     }
 
@@ -89,6 +92,9 @@ public final class TraceWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         writer.close();
+        if (metadata != null) {
+            TraceChecksums.seal(file);
+        }
     }
 
     /** The lifetimes the rows broke (see {@code lifetimes} in format-spec/README.md), once closed; -1 before. */

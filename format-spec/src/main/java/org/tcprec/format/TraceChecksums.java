@@ -1,0 +1,365 @@
+package org.tcprec.format;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.PageHeader;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.Util;
+
+/**
+ * The trace's checksums (format-spec/README.md, "Checksums"): CRC-32C of each column chunk (its
+ * page headers and pages), of each footer key's value, and of the footer itself, stored as the
+ * footer key {@value #KEY}. The pages also carry Parquet's own CRC-32 (the page header's
+ * {@code crc}), which names the damaged page once a chunk fails.
+ *
+ * <p>The chunk checksum covers what the page CRCs leave out, the page headers (a flipped page size
+ * or value count changes what a reader decodes), and checking it is one pass of a hardware CRC
+ * over the file instead of a Thrift parse per page.
+ */
+public final class TraceChecksums {
+    /** Footer key holding the checksums, a JSON object. */
+    public static final String KEY = "tcprec.checksums";
+    static final String ALGORITHM = "CRC-32C";
+    private static final String PLACEHOLDER = "00000000";
+    /** Where the footer's own checksum sits in the key's value: fixed text, so it is found in the footer's bytes. */
+    private static final String FOOTER_FIELD = "{\"algorithm\":\"" + ALGORITHM + "\",\"footer\":\"";
+
+    private TraceChecksums() {}
+
+    /**
+     * Adds the checksums to a closed trace: reads its chunks back, appends the key to its footer
+     * and writes the footer again in place of the old one.
+     */
+    static void seal(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            long footerStart = size - 8 - footerLength(channel, size);
+            FileMetaData footer = Util.readFileMetaData(new ByteArrayInputStream(read(channel, footerStart,
+                    (int) (size - 8 - footerStart))));
+            StringBuilder value = new StringBuilder(FOOTER_FIELD).append(PLACEHOLDER).append("\",\"keys\":{");
+            List<KeyValue> pairs = footer.getKey_value_metadata() == null ? new ArrayList<>()
+                    : new ArrayList<>(footer.getKey_value_metadata());
+            for (int i = 0; i < pairs.size(); i++) {
+                value.append(i == 0 ? "" : ",").append(Json.writeCompact(pairs.get(i).getKey())).append(":\"")
+                        .append(hex(crc32c(pairs.get(i).getValue()))).append('"');
+            }
+            value.append("},\"column_chunks\":[");
+            List<RowGroup> groups = footer.getRow_groups();
+            for (int g = 0; g < groups.size(); g++) {
+                value.append(g == 0 ? "[" : ",[");
+                List<ColumnChunk> chunks = groups.get(g).getColumns();
+                for (int c = 0; c < chunks.size(); c++) {
+                    long[] range = range(chunks.get(c).getMeta_data(), footerStart);
+                    value.append(c == 0 ? "\"" : ",\"").append(hex(crc32c(channel, range[0], range[1]))).append('"');
+                }
+                value.append(']');
+            }
+            value.append("],\"outside_chunks\":\"").append(hex(outsideChunks(channel, groups, footerStart))).append("\"}");
+            pairs.add(new KeyValue(KEY).setValue(value.toString()));
+            footer.setKey_value_metadata(pairs);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Util.writeFileMetaData(footer, out);
+            byte[] bytes = out.toByteArray();
+            int at = footerChecksumOffset(bytes, value.toString());
+            byte[] digits = hex(crc32c(ByteBuffer.wrap(bytes))).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(digits, 0, bytes, at, digits.length);
+            ByteBuffer tail = ByteBuffer.allocate(bytes.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+            tail.put(bytes).putInt(bytes.length).put("PAR1".getBytes(StandardCharsets.US_ASCII)).flip();
+            channel.truncate(footerStart);
+            while (tail.hasRemaining()) {
+                channel.write(tail, footerStart + tail.position());
+            }
+        }
+    }
+
+    /** What verifying a trace found: whether it carries checksums at all. */
+    public enum Result { VERIFIED, NONE }
+
+    /**
+     * Checks a trace against its checksums: the footer (bytes as stored), each footer key, then
+     * every column chunk. A trace without the key (older writers) has nothing to check.
+     *
+     * @throws TraceFormatException naming the damaged key or page, in one line
+     */
+    static Result verify(Path path, FileChannel channel, byte[] footerBytes, FileMetaData footer,
+            long footerStart) throws TraceFormatException {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (KeyValue pair : footer.getKey_value_metadata() == null ? List.<KeyValue>of() : footer.getKey_value_metadata()) {
+            kv.put(pair.getKey(), pair.getValue());
+        }
+        String value = kv.get(KEY);
+        if (value == null) {
+            return Result.NONE;
+        }
+        Stored stored = Stored.parse(path, value);
+        int at = value.startsWith(FOOTER_FIELD) ? footerChecksumOffset(footerBytes, value) : -1;
+        if (at < 0) {
+            throw damaged(path, "the Parquet footer (its checksum is not where the format puts it)");
+        }
+        byte[] copy = footerBytes.clone();
+        System.arraycopy(PLACEHOLDER.getBytes(StandardCharsets.US_ASCII), 0, copy, at, PLACEHOLDER.length());
+        if (!hex(crc32c(ByteBuffer.wrap(copy))).equals(stored.footer)) {
+            // The footer covers its keys; a key's own checksum names which one changed.
+            for (Map.Entry<String, String> e : kv.entrySet()) {
+                String expected = stored.keys.get(e.getKey());
+                if (!e.getKey().equals(KEY) && (expected == null || !expected.equals(hex(crc32c(e.getValue()))))) {
+                    throw damaged(path, "metadata key " + e.getKey());
+                }
+            }
+            throw damaged(path, "the Parquet footer (schema, row groups, statistics or " + KEY + ")");
+        }
+        List<RowGroup> groups = footer.getRow_groups();
+        if (groups.size() != stored.chunks.size()) {
+            throw damaged(path, "the Parquet footer (" + groups.size() + " row groups, " + stored.chunks.size() + " checksummed)");
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            List<ColumnChunk> chunks = groups.get(g).getColumns();
+            if (chunks.size() != stored.chunks.get(g).size()) {
+                throw damaged(path, "the Parquet footer (row group " + g + " has " + chunks.size() + " columns, "
+                        + stored.chunks.get(g).size() + " checksummed)");
+            }
+            for (int c = 0; c < chunks.size(); c++) {
+                ColumnMetaData meta = chunks.get(c).getMeta_data();
+                try {
+                    long[] range = range(meta, footerStart);
+                    if (!hex(crc32c(channel, range[0], range[1])).equals(stored.chunks.get(g).get(c))) {
+                        throw damaged(path, pageAt(channel, range, String.join(".", meta.getPath_in_schema()), g));
+                    }
+                } catch (IOException e) {
+                    throw new TraceFormatException(path + ": cannot read column chunk " + g + "/" + c + " (" + e.getMessage() + ")");
+                }
+            }
+        }
+        try {
+            if (!hex(outsideChunks(channel, groups, footerStart)).equals(stored.outside)) {
+                throw damaged(path, "the bytes outside the column chunks (the leading magic or the page indexes)");
+            }
+        } catch (IOException e) {
+            throw new TraceFormatException(path + ": cannot read (" + e.getMessage() + ")");
+        }
+        return Result.VERIFIED;
+    }
+
+    /** CRC-32C of the bytes before the footer that no column chunk holds: the magic, the page indexes. */
+    private static int outsideChunks(FileChannel channel, List<RowGroup> groups, long footerStart) throws IOException {
+        List<long[]> ranges = new ArrayList<>();
+        for (RowGroup group : groups) {
+            for (ColumnChunk chunk : group.getColumns()) {
+                ranges.add(range(chunk.getMeta_data(), footerStart));
+            }
+        }
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        CRC32C crc = new CRC32C();
+        long cursor = 0;
+        for (long[] range : ranges) {
+            if (range[0] > cursor) {
+                update(crc, channel, cursor, range[0] - cursor);
+            }
+            cursor = Math.max(cursor, range[0] + range[1]);
+        }
+        update(crc, channel, cursor, footerStart - cursor);
+        return (int) crc.getValue();
+    }
+
+    /** The checksums a trace stores, as read from its footer key. */
+    private record Stored(String footer, Map<String, String> keys, List<List<String>> chunks, String outside) {
+        static Stored parse(Path path, String value) throws TraceFormatException {
+            try {
+                if (!(Json.parse(value) instanceof Map<?, ?> root) || !ALGORITHM.equals(root.get("algorithm"))
+                        || !(root.get("footer") instanceof String footer)
+                        || !(root.get("keys") instanceof Map<?, ?> keys)
+                        || !(root.get("column_chunks") instanceof List<?> groups)
+                        || !(root.get("outside_chunks") instanceof String outside)) {
+                    throw damaged(path, "metadata key " + KEY);
+                }
+                Map<String, String> keyCrcs = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : keys.entrySet()) {
+                    keyCrcs.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+                }
+                List<List<String>> chunks = new ArrayList<>();
+                for (Object group : groups) {
+                    if (!(group instanceof List<?> list)) {
+                        throw damaged(path, "metadata key " + KEY);
+                    }
+                    chunks.add(list.stream().map(String::valueOf).toList());
+                }
+                return new Stored(footer, keyCrcs, chunks, outside);
+            } catch (IllegalArgumentException e) {
+                throw damaged(path, "metadata key " + KEY);
+            }
+        }
+    }
+
+    /**
+     * Which part of a chunk whose checksum failed is damaged: the first page whose Parquet CRC
+     * fails or whose header cannot be read, else a page header (which no page CRC covers).
+     */
+    private static String pageAt(FileChannel channel, long[] range, String column, int group) throws IOException {
+        ByteBuffer chunk = channel.map(FileChannel.MapMode.READ_ONLY, range[0], range[1]);
+        int page = 0;
+        while (chunk.hasRemaining()) {
+            String where = "column " + column + ", row group " + group + ", page " + page;
+            PageHeader header;
+            try {
+                header = Util.readPageHeader(new BufferInput(chunk));
+            } catch (IOException | RuntimeException e) {
+                return where + " (its header cannot be read)";
+            }
+            int length = header.getCompressed_page_size();
+            if (length < 0 || length > chunk.remaining()) {
+                return where + " (its header gives a size past the column chunk)";
+            }
+            ByteBuffer data = chunk.slice(chunk.position(), length);
+            chunk.position(chunk.position() + length);
+            if (header.isSetCrc()) {
+                CRC32 crc = new CRC32();
+                crc.update(data);
+                if ((int) crc.getValue() != header.getCrc()) {
+                    return where + " (its data fails the page CRC)";
+                }
+            }
+            page++;
+        }
+        return "column " + column + ", row group " + group + " (a page header; every page's data is intact)";
+    }
+
+    private static TraceFormatException damaged(Path path, String what) {
+        return new TraceFormatException(path + " is damaged: " + what + " fails its checksum");
+    }
+
+    /** [start, length] of a column chunk: its dictionary page, if any, then its data pages. */
+    private static long[] range(ColumnMetaData meta, long footerStart) throws IOException {
+        long start = meta.isSetDictionary_page_offset() && meta.getDictionary_page_offset() > 0
+                ? Math.min(meta.getDictionary_page_offset(), meta.getData_page_offset()) : meta.getData_page_offset();
+        long length = meta.getTotal_compressed_size();
+        if (start < 4 || length < 0 || length > footerStart - start) {
+            throw new IOException("column chunk at " + start + " of " + length + " bytes does not fit the file");
+        }
+        return new long[] {start, length};
+    }
+
+    /** Where the footer's 8 checksum digits sit in its bytes: after the last copy of the key's fixed prefix. */
+    private static int footerChecksumOffset(byte[] footer, String value) {
+        byte[] needle = value.getBytes(StandardCharsets.UTF_8);
+        int prefix = FOOTER_FIELD.length();
+        if (needle.length < prefix + PLACEHOLDER.length()) {
+            return -1;
+        }
+        outer:
+        for (int i = footer.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (footer[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i + prefix;
+        }
+        return -1;
+    }
+
+    static int footerLength(FileChannel channel, long size) throws IOException {
+        if (size < 12) {
+            throw new IOException("only " + size + " bytes");
+        }
+        ByteBuffer tail = ByteBuffer.wrap(read(channel, size - 8, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        int footerLength = tail.getInt(0);
+        if (tail.get(4) != 'P' || tail.get(5) != 'A' || tail.get(6) != 'R' || tail.get(7) != '1') {
+            throw new IOException("no Parquet footer magic at the end; truncated?");
+        }
+        if (footerLength <= 0 || footerLength > size - 12) {
+            throw new IOException("footer length " + footerLength + " does not fit the file");
+        }
+        return footerLength;
+    }
+
+    static byte[] read(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+        return buffer.array();
+    }
+
+    private static int crc32c(String value) {
+        return crc32c(ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static int crc32c(ByteBuffer bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    private static int crc32c(FileChannel channel, long start, long length) throws IOException {
+        CRC32C crc = new CRC32C();
+        update(crc, channel, start, length);
+        return (int) crc.getValue();
+    }
+
+    /** Bytes of the file through the checksum, read in blocks into one direct buffer, which the CRC reads without a copy. */
+    private static void update(CRC32C crc, FileChannel channel, long start, long length) throws IOException {
+        ByteBuffer block = BLOCK.get().clear();
+        long done = 0;
+        while (done < length) {
+            block.clear().limit((int) Math.min(block.capacity(), length - done));
+            while (block.hasRemaining()) {
+                if (channel.read(block, start + done + block.position()) < 0) {
+                    throw new IOException("unexpected end of file");
+                }
+            }
+            done += block.flip().remaining();
+            crc.update(block);
+        }
+    }
+
+    private static final ThreadLocal<ByteBuffer> BLOCK = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+
+    private static String hex(int crc) {
+        return String.format(Locale.ROOT, "%08x", crc);
+    }
+
+    /** Page headers read from a mapped chunk; the header parser reads byte by byte. */
+    private static final class BufferInput extends InputStream {
+        private final ByteBuffer buffer;
+
+        BufferInput(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public int read() {
+            return buffer.hasRemaining() ? buffer.get() & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (!buffer.hasRemaining()) {
+                return -1;
+            }
+            int n = Math.min(len, buffer.remaining());
+            buffer.get(b, off, n);
+            return n;
+        }
+    }
+}
