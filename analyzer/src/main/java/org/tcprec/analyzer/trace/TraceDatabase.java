@@ -157,7 +157,7 @@ public final class TraceDatabase implements AutoCloseable {
             s.execute("CREATE TABLE meta (filename VARCHAR, key VARCHAR, value VARCHAR)");
         }
         try (PreparedStatement traces = connection.prepareStatement(
-                        "INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?, ?)");
+                        "INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement meta = connection.prepareStatement("INSERT INTO meta VALUES (?, ?, ?)")) {
             for (TraceFooter f : footers) {
                 TraceMeta m = new TraceMeta(f);
@@ -172,7 +172,8 @@ public final class TraceDatabase implements AutoCloseable {
                 traces.setLong(8, f.rows());
                 traces.setLong(9, m.lostEvents());
                 traces.setBoolean(10, m.recovered());
-                traces.setString(11, "[" + String.join(",", m.missingTracepoints()) + "]");
+                // A list parameter: the names come from the trace and are never parsed as a list literal.
+                traces.setArray(11, connection.createArrayOf("VARCHAR", m.missingTracepoints().toArray()));
                 traces.setLong(12, m.startRealtimeNs());
                 traces.setLong(13, m.startBoottimeNs());
                 traces.setObject(14, m.durationNs());
@@ -205,7 +206,7 @@ public final class TraceDatabase implements AutoCloseable {
         List<String> current = new ArrayList<>();
         List<String> derived = new ArrayList<>();
         for (TraceFooter f : footers) {
-            String quoted = quotedPath(f);
+            String quoted = fileLiteral(f.path());
             (f.columns().contains("life") && !deriveLifetimes ? current : derived).add(quoted);
         }
         List<String> parts = new ArrayList<>();
@@ -251,10 +252,32 @@ public final class TraceDatabase implements AutoCloseable {
         return footers.size() > 1 ? "filename, " : "";
     }
 
-    /** The path as DuckDB records it in the filename column. */
-    /** The trace's path as a SQL string literal. */
+    /**
+     * A file name as a literal that DuckDB's file readers take to be that one file: they expand
+     * glob characters in any name (a trace named {@code a?.parquet} would read {@code ab.parquet}
+     * too), so each of {@code * ? [} is written as a class of itself, and the whole is a quoted
+     * SQL string. File lists cannot be prepared-statement parameters of a view, hence the literal.
+     */
+    static String fileLiteral(Path path) {
+        StringBuilder glob = new StringBuilder();
+        for (char c : sqlPath(path).toCharArray()) {
+            if (c == '*' || c == '?' || c == '[') {
+                glob.append('[').append(c).append(']');
+            } else {
+                glob.append(c);
+            }
+        }
+        return sqlString(glob.toString());
+    }
+
+    /** The trace's path as a SQL string literal, for settings that take paths as they are (no globs). */
     private static String quotedPath(TraceFooter f) {
-        return "'" + sqlPath(f.path()).replace("'", "''") + "'";
+        return sqlString(sqlPath(f.path()));
+    }
+
+    /** Text as a SQL string literal: the one quoting of text from a trace or a file name. */
+    private static String sqlString(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /**
@@ -276,6 +299,7 @@ public final class TraceDatabase implements AutoCloseable {
         }
     }
 
+    /** The path as DuckDB records it in the filename column. */
     static String sqlPath(Path path) {
         return path.toString();
     }

@@ -20,7 +20,9 @@ public final class TraceFiles {
     public static List<Path> expand(List<String> arguments) {
         List<Path> files = new ArrayList<>();
         for (String argument : arguments) {
-            if (!argument.contains("*") && !argument.contains("?") && !argument.contains("[")) {
+            // A file that exists is that file, whatever characters its name holds.
+            if (Files.exists(Path.of(argument))
+                    || !argument.contains("*") && !argument.contains("?") && !argument.contains("[")) {
                 files.add(Path.of(argument));
                 continue;
             }
