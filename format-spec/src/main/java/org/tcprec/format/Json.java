@@ -4,11 +4,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON the footer metadata is stored in: objects, arrays, strings, integers, decimals,
- * booleans and null. Small on purpose: the format's metadata needs no more, and a reader in any
- * language can parse it with its standard library.
+ * booleans and null; written here in the layout the format has always had, read with Jackson
+ * within the limits a trace may ask of its reader.
  */
 public final class Json {
     private Json() {}
@@ -105,199 +112,93 @@ public final class Json {
         out.append('"');
     }
 
+    /** Deepest nesting of objects and arrays a trace's metadata may have (format-spec/README.md, "Limits"). */
+    public static final int MAX_DEPTH = 64;
+    /** Longest string (a key or a value), in characters. */
+    public static final int MAX_STRING = 1 << 20;
+    /** Largest metadata document, in characters. */
+    public static final long MAX_DOCUMENT = 8L << 20;
+    /** Most tokens (keys, values, brackets) in one document: bounds the number of keys and elements. */
+    public static final long MAX_TOKENS = 200_000;
+    /** Longest number, in digits. */
+    public static final int MAX_NUMBER = 64;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_STRING)
+                            .maxNameLength(MAX_STRING)
+                            .maxDocumentLength(MAX_DOCUMENT)
+                            .maxTokenCount(MAX_TOKENS)
+                            .maxNumberLength(MAX_NUMBER)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     /**
      * Parses a JSON text; objects become LinkedHashMaps, integers Longs (BigIntegers beyond a
-     * long's range), other numbers Doubles.
+     * long's range), other numbers Doubles. Text past the limits above, a duplicate key, or a
+     * number too large for a double is refused with a one-line message.
      */
     public static Object parse(String text) {
-        Parser p = new Parser(text);
-        p.skipSpace();
-        Object value = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("trailing characters");
+        if (text.length() > MAX_DOCUMENT) {
+            throw new IllegalArgumentException("a JSON document of " + text.length() + " characters, more than the "
+                    + MAX_DOCUMENT + " allowed");
         }
-        return value;
+        try {
+            return value(MAPPER.readTree(text));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(firstLine(e.getOriginalMessage()) + location(e));
+        }
     }
 
-    private static final class Parser {
-        private final String s;
-        private int pos;
+    private static String location(JacksonException e) {
+        return e.getLocation() == null || e.getLocation().getCharOffset() < 0 ? ""
+                : " at offset " + e.getLocation().getCharOffset();
+    }
 
-        Parser(String s) {
-            this.s = s;
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid JSON";
         }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
 
-        IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + what);
-        }
-
-        void skipSpace() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        Object value() {
-            if (pos >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(pos);
-            if (c == '{') {
-                return object();
-            } else if (c == '[') {
-                return array();
-            } else if (c == '"') {
-                return string();
-            } else if (s.startsWith("true", pos)) {
-                pos += 4;
-                return Boolean.TRUE;
-            } else if (s.startsWith("false", pos)) {
-                pos += 5;
-                return Boolean.FALSE;
-            } else if (s.startsWith("null", pos)) {
-                pos += 4;
-                return null;
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                return number();
-            }
-            throw error("unexpected '" + c + "'");
-        }
-
-        Map<String, Object> object() {
+    /**
+     * The tree as the metadata's Java values: integers as Longs (BigIntegers past a long),
+     * no infinite double (one that overflowed, 1e400, reads as infinity, which no metadata value
+     * means). Depth is bounded by MAX_DEPTH.
+     */
+    private static Object value(JsonNode node) {
+        if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
-            pos++;
-            skipSpace();
-            if (peek() == '}') {
-                pos++;
-                return map;
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                map.put(e.getKey(), value(e.getValue()));
             }
-            while (true) {
-                skipSpace();
-                if (peek() != '"') {
-                    throw error("expected a key");
-                }
-                String key = string();
-                skipSpace();
-                expect(':');
-                skipSpace();
-                map.put(key, value());
-                skipSpace();
-                char c = next();
-                if (c == '}') {
-                    return map;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or '}'");
-                }
+            return map;
+        } else if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            for (JsonNode item : node.values()) {
+                list.add(value(item));
             }
+            return list;
+        } else if (node.isString()) {
+            return node.asString();
+        } else if (node.isIntegralNumber()) {
+            return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
+        } else if (node.isNumber()) {
+            double d = node.doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("a number too large for a double");
+            }
+            return d;
+        } else if (node.isBoolean()) {
+            return node.booleanValue();
         }
-
-        List<Object> array() {
-            List<Object> list = new ArrayList<>();
-            pos++;
-            skipSpace();
-            if (peek() == ']') {
-                pos++;
-                return list;
-            }
-            while (true) {
-                skipSpace();
-                list.add(value());
-                skipSpace();
-                char c = next();
-                if (c == ']') {
-                    return list;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or ']'");
-                }
-            }
-        }
-
-        String string() {
-            expect('"');
-            StringBuilder out = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c == '\\') {
-                    char e = next();
-                    switch (e) {
-                        case '"', '\\', '/' -> out.append(e);
-                        case 'n' -> out.append('\n');
-                        case 'r' -> out.append('\r');
-                        case 't' -> out.append('\t');
-                        case 'b' -> out.append('\b');
-                        case 'f' -> out.append('\f');
-                        case 'u' -> {
-                            if (pos + 4 > s.length()) {
-                                throw error("short \\u escape");
-                            }
-                            out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            pos += 4;
-                        }
-                        default -> throw error("bad escape \\" + e);
-                    }
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-
-        Object number() {
-            int start = pos;
-            if (peek() == '-') {
-                pos++;
-            }
-            boolean integral = true;
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c >= '0' && c <= '9') {
-                    pos++;
-                } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                    integral = false;
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-            String text = s.substring(start, pos);
-            try {
-                if (!integral) {
-                    return Double.parseDouble(text);
-                }
-                // kernel addresses are unsigned 64-bit: beyond a long, keep them exact
-                try {
-                    return Long.parseLong(text);
-                } catch (NumberFormatException tooLarge) {
-                    return new java.math.BigInteger(text);
-                }
-            } catch (NumberFormatException e) {
-                throw error("bad number " + text);
-            }
-        }
-
-        char peek() {
-            if (pos >= s.length()) {
-                throw error("unexpected end");
-            }
-            return s.charAt(pos);
-        }
-
-        char next() {
-            char c = peek();
-            pos++;
-            return c;
-        }
-
-        void expect(char c) {
-            if (next() != c) {
-                pos--;
-                throw error("expected '" + c + "'");
-            }
-        }
+        return null;
     }
 }

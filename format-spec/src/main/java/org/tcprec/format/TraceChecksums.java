@@ -288,6 +288,10 @@ public final class TraceChecksums {
         if (footerLength <= 0 || footerLength > size - 12) {
             throw new IOException("footer length " + footerLength + " does not fit the file");
         }
+        if (footerLength > TraceFooter.MAX_FOOTER_BYTES) {
+            throw new IOException("a footer of " + footerLength + " bytes, more than the " + TraceFooter.MAX_FOOTER_BYTES
+                    + " a trace may have");
+        }
         return footerLength;
     }
 

@@ -28,6 +28,13 @@ public record TraceFooter(
         Path path, String formatVersion, Map<String, Object> metadata, long rows, long fileBytes,
         int rowGroups, List<String> columns, FileMetaData parquet, TraceChecksums.Result checksums) {
 
+    /** Largest Parquet footer a reader accepts (format-spec/README.md, "Limits"). */
+    public static final int MAX_FOOTER_BYTES = 64 << 20;
+    /** Most row groups a reader accepts: a 64 MiB row group holds millions of events. */
+    public static final int MAX_ROW_GROUPS = 100_000;
+    /** Most columns a reader accepts: this version writes 36, later minor versions add a few. */
+    public static final int MAX_COLUMNS = 1_000;
+
     /** Suffix of the journal a recording in progress (or interrupted) keeps beside its output. */
     public static final String JOURNAL_SUFFIX = ".tcprec-journal";
 
@@ -102,6 +109,14 @@ public record TraceFooter(
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> meta = (Map<String, Object>) metadata;
+        if (footer.getSchema() == null || footer.getSchema().isEmpty()) {
+            throw new TraceFormatException(path + " is not a tcprec trace: its Parquet footer has no schema");
+        }
+        if (footer.getSchema().size() > MAX_COLUMNS + 1 || (footer.getRow_groups() != null && footer.getRow_groups().size() > MAX_ROW_GROUPS)) {
+            throw new TraceFormatException(path + ": " + (footer.getSchema().size() - 1) + " columns in "
+                    + (footer.getRow_groups() == null ? 0 : footer.getRow_groups().size()) + " row groups, more than a trace may have ("
+                    + MAX_COLUMNS + " columns, " + MAX_ROW_GROUPS + " row groups)");
+        }
         List<String> columns = new ArrayList<>();
         // The first schema element is the root; the columns are its (flat) children.
         for (SchemaElement element : footer.getSchema().subList(1, footer.getSchema().size())) {

@@ -11,6 +11,12 @@ import org.tcprec.format.TraceFooter;
 
 /** One fact about the recordings, side by side: what differs explains what the metrics show. */
 record ContextRow(String name, String before, String after) {
+    /** A fact a trace does not state (a key missing or null in its metadata) shows as "-". */
+    ContextRow {
+        before = before == null ? "-" : before;
+        after = after == null ? "-" : after;
+    }
+
     boolean differs() {
         return !Objects.equals(before, after);
     }
