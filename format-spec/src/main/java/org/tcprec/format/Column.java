@@ -51,6 +51,14 @@ public enum Column {
 
     enum Kind { PLAIN, STRING, UINT64, TIMESTAMP_NS }
 
+    private static final java.util.Map<String, Column> BY_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toMap(Column::columnName, c -> c));
+
+    /** The column of that name in this version of the format, or null. */
+    static Column named(String name) {
+        return BY_NAME.get(name);
+    }
+
     /** Columns whose values rarely repeat within a page. */
     static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME, SKBADDR, SND_NXT,
             SND_UNA, BYTES_ACKED, BYTES_RECEIVED);
@@ -81,6 +89,27 @@ public enum Column {
 
     Repetition repetition() {
         return required ? Repetition.REQUIRED : Repetition.OPTIONAL;
+    }
+
+    /**
+     * Whether a file's schema element stores this column as the format says: its physical type and,
+     * where the format gives one, its meaning (a string, an unsigned or a nanosecond time), as
+     * parquet-java or DuckDB write it. A reader must not decode another type as this column.
+     */
+    boolean storedAs(org.apache.parquet.format.SchemaElement element) {
+        String physical = physicalType == PrimitiveTypeName.BINARY ? "BYTE_ARRAY" : physicalType.name();
+        if (element.isSetNum_children() || !element.isSetType() || !element.getType().name().equals(physical)) {
+            return false;
+        }
+        var logical = element.isSetLogicalType() ? element.getLogicalType() : null;
+        var converted = element.isSetConverted_type() ? element.getConverted_type().name() : "";
+        return switch (kind) {
+            case PLAIN -> logical == null || logical.isSetINTEGER() && logical.getINTEGER().isIsSigned();
+            case STRING -> logical != null && logical.isSetSTRING() || converted.equals("UTF8");
+            case UINT64 -> logical != null && logical.isSetINTEGER() && !logical.getINTEGER().isIsSigned()
+                    || converted.equals("UINT_64");
+            case TIMESTAMP_NS -> logical != null && logical.isSetTIMESTAMP() && logical.getTIMESTAMP().getUnit().isSetNANOS();
+        };
     }
 
     LogicalTypeAnnotation logicalType() {

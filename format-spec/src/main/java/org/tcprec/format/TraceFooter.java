@@ -120,6 +120,11 @@ public record TraceFooter(
         List<String> columns = new ArrayList<>();
         // The first schema element is the root; the columns are its (flat) children.
         for (SchemaElement element : footer.getSchema().subList(1, footer.getSchema().size())) {
+            Column known = Column.named(element.getName());
+            if (known != null && !known.storedAs(element)) {
+                throw new TraceFormatException(path + ": column " + element.getName() + " is stored as "
+                        + (element.isSetType() ? element.getType() : "a group") + ", not as the trace format defines it");
+            }
             columns.add(element.getName());
         }
         int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();

@@ -31,9 +31,11 @@ public record TraceMeta(TraceFooter footer) {
         return str(uname().get("machine"));
     }
 
+    /** The recording host's UTC offset; 0 (UTC) when absent or beyond any zone's (±18 h). */
     public int utcOffsetSeconds() {
         Object v = map(footer.metadata().get("host")).get("utc_offset_seconds");
-        return v instanceof Number n ? n.intValue() : 0;
+        return v instanceof Number n && Math.abs(n.doubleValue()) <= java.time.ZoneOffset.MAX.getTotalSeconds()
+                ? n.intValue() : 0;
     }
 
     public long lostEvents() {
