@@ -123,19 +123,25 @@ public final class Json {
     /** Longest number, in digits. */
     public static final int MAX_NUMBER = 64;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_DEPTH)
-                            .maxStringLength(MAX_STRING)
-                            .maxNameLength(MAX_STRING)
-                            .maxDocumentLength(MAX_DOCUMENT)
-                            .maxTokenCount(MAX_TOKENS)
-                            .maxNumberLength(MAX_NUMBER)
-                            .build())
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /**
+     * Jackson, loaded on the first parse only: writing (the recorder's journal records, at the
+     * start of a recording) must not wait for its classes to load.
+     */
+    private static final class Reader {
+        static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(MAX_DEPTH)
+                                .maxStringLength(MAX_STRING)
+                                .maxNameLength(MAX_STRING)
+                                .maxDocumentLength(MAX_DOCUMENT)
+                                .maxTokenCount(MAX_TOKENS)
+                                .maxNumberLength(MAX_NUMBER)
+                                .build())
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 
     /**
      * Parses a JSON text; objects become LinkedHashMaps, integers Longs (BigIntegers beyond a
@@ -148,7 +154,7 @@ public final class Json {
                     + MAX_DOCUMENT + " allowed");
         }
         try {
-            return value(MAPPER.readTree(text));
+            return value(Reader.MAPPER.readTree(text));
         } catch (JacksonException e) {
             throw new IllegalArgumentException(firstLine(e.getOriginalMessage()) + location(e));
         }
