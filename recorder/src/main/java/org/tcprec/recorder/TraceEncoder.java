@@ -10,13 +10,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OutputFile;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.concurrent.BackgroundQueue;
 import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.journal.JournalReader;
 import org.tcprec.recorder.wire.EventType;
@@ -180,101 +179,44 @@ public final class TraceEncoder {
      */
     private static final class BackgroundWriter implements AutoCloseable {
         private static final int BATCH = 8192;
-        private static final List<EventRow> END = List.of();
 
         private final TraceWriter writer;
-        private final BlockingQueue<List<EventRow>> queue = new ArrayBlockingQueue<>(8);
-        private final Thread thread;
-        private volatile IOException failure;
+        private final BackgroundQueue<List<EventRow>> queue;
         private List<EventRow> batch = new ArrayList<>(BATCH);
-        private boolean ended;
+        private boolean finished;
 
         BackgroundWriter(Path file) throws IOException {
             this.writer = new TraceWriter(file);
-            this.thread = new Thread(this::drain, "tcprec-parquet-writer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private void drain() {
-            while (true) {
-                List<EventRow> rows;
-                try {
-                    rows = queue.take();
-                } catch (InterruptedException e) {
-                    return;
+            this.queue = BackgroundQueue.writing("tcprec-parquet-writer", 8, rows -> {
+                for (EventRow row : rows) {
+                    writer.write(row);
                 }
-                if (rows == END) {
-                    return;
-                }
-                if (failure == null) {
-                    try {
-                        for (EventRow row : rows) {
-                            writer.write(row);
-                        }
-                    } catch (IOException e) {
-                        failure = e;
-                    }
-                }
-            }
+            });
         }
 
         void write(EventRow row) throws IOException {
             batch.add(row);
             if (batch.size() >= BATCH) {
-                hand(batch);
+                queue.put(batch);
                 batch = new ArrayList<>(BATCH);
-            }
-        }
-
-        private void hand(List<EventRow> rows) throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-            try {
-                queue.put(rows);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while writing the trace", e);
             }
         }
 
         /** Writes what is left, then the footer with this metadata; returns the broken lifetimes the writer counted. */
         long finish(Map<String, Object> metadata) throws IOException {
-            hand(batch);
-            end();
-            if (failure != null) {
-                throw failure;
-            }
+            queue.put(batch);
+            queue.finish();
+            finished = true;
             writer.metadata(metadata);
             writer.close();
             return writer.brokenLifetimes();
         }
 
-        private void end() throws IOException {
-            if (!ended) {
-                ended = true;
-                try {
-                    queue.put(END);
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while writing the trace", e);
-                }
-            }
-        }
-
         @Override
         public void close() throws IOException {
-            if (!ended) {
-                // an error before finish(): stop the thread; the temporary file is discarded
-                thread.interrupt();
-                ended = true;
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            queue.close();
+            if (!finished) {
+                // an error before finish(): the temporary file is discarded
                 try {
                     writer.metadata(Map.of());
                     writer.close();

@@ -1,14 +1,14 @@
 package org.tcprec.analyzer.trace;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.concurrent.BackgroundQueue;
 import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;
 import org.tcprec.format.scan.ScanBatch;
@@ -124,80 +124,61 @@ public final class StateChangeScan {
     /** Batches decoded ahead: the scanner fills one on its thread while the caller reads another. */
     private final class Decoded implements BatchStream {
         private final TraceScanner scanner;
-        private final BlockingQueue<ScanBatch> free = new ArrayBlockingQueue<>(BATCHES);
-        private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(BATCHES + 1);
-        private final Object end = new Object();
-        private final Thread decoder;
+        private final BackgroundQueue<ScanBatch> decoded;
         private ScanBatch current;
-        private boolean ended;
 
         Decoded(TraceScanner scanner) {
             this.scanner = scanner;
+            List<ScanBatch> batches = new ArrayList<>();
             for (int i = 0; i < BATCHES; i++) {
-                free.add(scanner.newBatch());
+                batches.add(scanner.newBatch());
             }
-            decoder = new Thread(this::decode, "tcprec-trace-scan");
-            decoder.setDaemon(true);
-            decoder.start();
+            decoded = BackgroundQueue.reading("tcprec-trace-scan", batches, this::decode);
         }
 
-        private void decode() {
+        private void decode(BackgroundQueue.Sink<ScanBatch> out) throws InterruptedException {
             long lastTime = Long.MIN_VALUE;
             try {
                 while (true) {
-                    ScanBatch batch = free.take();
+                    ScanBatch batch = out.free();
                     if (!scanner.next(batch)) {
-                        full.put(end);
                         return;
                     }
                     ColumnVector time = batch.column(timeAt);
                     for (int i = 0; i < batch.rows(); i++) {
                         long t = time.getLong(i);
                         if (t < lastTime) {
-                            full.put(new UserError(footer.path() + " is damaged: its rows are not in time order, "
+                            throw new UserError(footer.path() + " is damaged: its rows are not in time order, "
                                     + "as the format requires (a state change at " + t + " ns follows one at " + lastTime
-                                    + " ns)"));
-                            return;
+                                    + " ns)");
                         }
                         lastTime = t;
                     }
-                    full.put(batch);
+                    out.put(batch);
                 }
-            } catch (InterruptedException e) {
+            } catch (ClosedByInterruptException e) {
                 // the reader stopped early (an error, or its output closed)
+                throw new InterruptedException();
             } catch (IOException | TraceScanException e) {
-                full.offer(new UserError(footer.path() + " is damaged: " + e.getMessage(), e));
+                throw new UserError(footer.path() + " is damaged: " + e.getMessage(), e);
+            } catch (UserError e) {
+                throw e;
             } catch (RuntimeException e) {
                 // pages that decode past their arrays are damaged too; the cause keeps the detail
-                full.offer(new UserError(footer.path() + " is damaged: cannot decode its pages (" + e + ")", e));
+                throw new UserError(footer.path() + " is damaged: cannot decode its pages (" + e + ")", e);
             }
         }
 
         @Override
         public boolean next() {
-            if (ended) {
-                return false;
-            }
-            if (current != null) {
-                free.add(current);
-                current = null;
-            }
-            Object item;
             try {
-                item = full.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                current = decoded.take();
+            } catch (IOException e) {
                 throw new UserError("interrupted while reading " + footer.path());
             }
-            if (item == end) {
-                ended = true;
+            if (current == null) {
                 return false;
             }
-            if (item instanceof RuntimeException e) {
-                ended = true;
-                throw e;
-            }
-            current = (ScanBatch) item;
             if (nsInOldstate >= 0) {
                 // the view's coalesce: the scan gave its null rows the value 0 already
                 current.column(nsInOldstate).hasNulls(false);
@@ -217,11 +198,10 @@ public final class StateChangeScan {
 
         @Override
         public void close() {
-            decoder.interrupt();
+            decoded.close();
             try {
-                decoder.join();
                 scanner.close();
-            } catch (InterruptedException | IOException e) {
+            } catch (IOException e) {
                 // the scan is over either way; closing a file only read loses nothing
             }
         }
