@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tcprec.cli.CommandLineErrorsTest.assertFailure;
@@ -25,7 +26,7 @@ class AnalyzerCommandsTest {
     Path emptyTrace(String name, long lost) throws Exception {
         Path file = dir.resolve(name);
         try (TraceWriter w = new TraceWriter(file)) {
-            w.metadata(Map.of("lost_events", Map.of("total", lost), "tracepoints", Map.of("missing", List.of())));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", lost), "tracepoints", Map.of("missing", List.of())))));
         }
         return file;
     }
@@ -137,7 +138,7 @@ class AnalyzerCommandsTest {
             w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "ESTABLISHED", "CLOSE_WAIT", 0, "swapper/0"));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "CLOSE_WAIT", "LAST_ACK", 321, "server"));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "LAST_ACK", "CLOSE", 0, "swapper/0"));
-            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
         }
         TcprecRun r = run("tcpaccept", file.toString());
         assertEquals(0, r.exit(), r.err());
@@ -161,7 +162,7 @@ class AnalyzerCommandsTest {
             w.write(passiveRow(t += 1000, "inet_sock_set_state", child, 50001, "LISTEN", "SYN_RECV", 0, "swapper/0"));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", child, 50001, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", listener, 0, "LISTEN", "CLOSE", 321, "server"));
-            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
         }
         TcprecRun r = run("sql", "--csv", file.toString(), "SELECT skaddr, rport FROM connections");
         assertEquals(0, r.exit(), r.err());
@@ -188,8 +189,8 @@ class AnalyzerCommandsTest {
             w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "ESTABLISHED", "CLOSE_WAIT", 0, comm));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "CLOSE_WAIT", "LAST_ACK", 321, comm));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "LAST_ACK", "CLOSE", 0, comm));
-            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of()),
-                    "host", Map.of("hostname", "host\u001b[2J\r\u0000")));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of()),
+                    "host", Map.of("hostname", "host\u001b[2J\r\u0000")))));
         }
         String f = file.toString();
         String[][] runs = {{"tcplife", f}, {"tcplife", "-s", f}, {"tcpstates", f}, {"tcpstates", "-s", f}, {"tcpaccept", f},
@@ -236,7 +237,7 @@ class AnalyzerCommandsTest {
             Map<String, Object> metadata = new java.util.LinkedHashMap<>(moreMetadata);
             metadata.put("lost_events", Map.of("total", 0));
             metadata.put("tracepoints", Map.of("missing", List.of()));
-            w.metadata(metadata);
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(metadata)));
         }
         return file;
     }
@@ -274,7 +275,7 @@ class AnalyzerCommandsTest {
                             6, 0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
                 }
             }
-            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
         }
         for (String report : new String[] {"tcplife", "tcpstates"}) {
             assertFailure(run(report, file.toString()), "not in time order");

@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,7 +186,7 @@ class CommandLineErrorsTest {
                         "10.0.0.2", 443, i % 2 == 0 ? "CLOSE" : "SYN_SENT", i % 2 == 0 ? "SYN_SENT" : "CLOSE", null, 6,
                         0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
             }
-            w.metadata(java.util.Map.of("hostname", "h"));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(java.util.Map.of("hostname", "h"))));
         }
         TcprecRun intact = run("tcpstates", trace.toString());
         assertEquals(0, intact.exit(), intact.err());

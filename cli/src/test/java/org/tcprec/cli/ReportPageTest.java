@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -344,7 +345,7 @@ class ReportPageTest {
             meta.put("recording", Map.of("duration_ns", 10_000_000L, "start", "</script>", "stop", "<!--"));
             meta.put("lost_events", Map.of("total", 0L));
             meta.put("tracepoints", Map.of("missing", List.of()));
-            w.metadata(meta);
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(meta)));
         }
         return file;
     }
@@ -409,7 +410,7 @@ class ReportPageTest {
     void anEmptyTraceGivesAPageThatSaysSo() throws Exception {
         Path empty = dir.resolve("empty.parquet");
         try (TraceWriter w = new TraceWriter(empty)) {
-            w.metadata(Map.of("lost_events", Map.of("total", 0L), "tracepoints", Map.of("missing", List.of())));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0L), "tracepoints", Map.of("missing", List.of())))));
         }
         open(report(empty, "empty"), "empty");
         assertEquals(0, count("#fig-timeline g.conn"));

@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -571,7 +572,7 @@ class ScrubTest {
     void anEmptyTraceScrubsToAnEmptyTrace() throws Exception {
         Path empty = dir.resolve("empty.parquet");
         try (org.tcprec.format.TraceWriter w = new org.tcprec.format.TraceWriter(empty)) {
-            w.metadata(Map.of("lost_events", Map.of("total", 0L), "host", Map.of("hostname", "empty-host")));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0L), "host", Map.of("hostname", "empty-host")))));
         }
         Path out = dir.resolve("empty-scrubbed.parquet");
         TcprecRun r = run("scrub", empty.toString(), "-o", out.toString());

@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tcprec.cli.CommandLineErrorsTest.run;
@@ -22,7 +23,7 @@ class TraceNamesTest {
         Path file = dir.resolve("t.parquet");
         List<String> missing = List.of("tcp:it's", "tcp:a,b", "tcp:[x]");
         try (TraceWriter w = new TraceWriter(file)) {
-            w.metadata(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", missing)));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", missing)))));
         }
         TcprecRun r = run("sql", "--csv", file.toString(), "SELECT unnest(missing_tracepoints) AS m FROM traces");
         assertEquals(0, r.exit(), r.err());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongFunction;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -14,9 +15,11 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 
 /**
- * Writes a version 1 trace. The metadata is given at close, when the recording's final counts are
+ * Writes a trace. The metadata is given at close, when the recording's final counts are
  * known; the file is only valid once closed (callers write to a temporary name and rename). An
  * existing file is truncated and keeps its permissions, so callers can create it with the mode
  * they want first.
@@ -27,7 +30,7 @@ public final class TraceWriter implements AutoCloseable {
 
     private final Path file;
     private final ParquetWriter<EventRow> writer;
-    private Map<String, Object> metadata;
+    private TraceMetadata metadata;
     private long brokenLifetimes = -1;
     private long rows;
 
@@ -66,12 +69,9 @@ public final class TraceWriter implements AutoCloseable {
         return rows;
     }
 
-    /** The metadata key of what the writer derives about socket lifetimes (format-spec/README.md). */
-    public static final String LIFETIMES_KEY = "lifetimes";
-
     /** Sets the metadata stored in the footer; must be called before {@link #close()}. */
-    public void metadata(Map<String, Object> metadata) {
-        this.metadata = new LinkedHashMap<>(metadata);
+    public void metadata(TraceMetadata metadata) {
+        this.metadata = metadata;
     }
 
     /** The footer: the metadata given, with what this writer derived from the rows in place of any copy of it. */
@@ -79,13 +79,11 @@ public final class TraceWriter implements AutoCloseable {
         if (metadata == null) {
             throw new IllegalStateException("trace metadata was not set before close");
         }
-        Map<String, Object> lifetimes = new LinkedHashMap<>();
-        lifetimes.put("broken", brokenLifetimes);
-        metadata.put(LIFETIMES_KEY, lifetimes);
         this.brokenLifetimes = brokenLifetimes;
         Map<String, String> footer = new LinkedHashMap<>();
         footer.put(TraceSchema.FORMAT_VERSION_KEY, TraceSchema.VERSION);
-        footer.put(TraceSchema.METADATA_KEY, Json.write(metadata));
+        footer.put(TraceSchema.METADATA_KEY,
+                JsonCodec.write(metadata.withLifetimes(new TraceMetadata.Lifetimes(brokenLifetimes, null))));
         return footer;
     }
 
@@ -121,7 +119,7 @@ public final class TraceWriter implements AutoCloseable {
         }
 
         @Override
-        protected WriteSupport<EventRow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+        protected WriteSupport<EventRow> getWriteSupport(Configuration conf) {
             return new TraceWriteSupport(footer);
         }
     }

@@ -1,5 +1,6 @@
 package org.tcprec.format;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class TraceChecksumsTest {
                 w.write(TraceWriterDuckDbTest.setState(t0 + i * 1000L, "10.0." + (i % 7) + ".1", 443 + i % 3, 2,
                         i % 2 == 0 ? "CLOSE" : "SYN_SENT", i % 2 == 0 ? "SYN_SENT" : "ESTABLISHED"));
             }
-            w.metadata(Map.of("host", Map.of("hostname", "h1"), "rows", 600));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("host", Map.of("hostname", "h1"), "rows", 600))));
         }
         return file;
     }

@@ -1,5 +1,6 @@
 package org.tcprec.format;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,7 @@ class TraceWriterDuckDbTest {
             w.write(setState(t0 + 1, "10.1.2.3", 443, 2, "SYN_SENT", "ESTABLISHED"));
             w.write(setState(t0 + 2, "2001:db8::1", 443, 10, "CLOSE", "SYN_SENT"));
             w.write(setState(t0 + 3, "10.9.9.9", 80, 2, "CLOSE", "SYN_SENT"));
-            w.metadata(Map.of("hostname", "h1"));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "h1"))));
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = c.createStatement()) {

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tcprec.format.metadata.TraceMetadata;
+import org.tcprec.format.metadata.TraceMetadata.LostEvents;
+import org.tcprec.format.metadata.TraceMetadata.SkippedByKernel;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.wire.EventType;
@@ -16,7 +19,10 @@ import org.tcprec.recorder.wire.EventType;
  */
 record BpfCounters(long[][][] values, long[] skipped) {
     static final String[] KINDS = {"emitted", "lost", "sampled_out", "filtered"};
+    static final int EMITTED = 0;
     static final int LOST = 1;
+    static final int SAMPLED_OUT = 2;
+    static final int FILTERED = 3;
     /** TCPREC_CNT_SLOTS: the u64s of one CPU. */
     static final int SLOTS_PER_CPU = KINDS.length * EventType.SLOTS;
     private static final String MAP = "counters";
@@ -60,53 +66,44 @@ record BpfCounters(long[][][] values, long[] skipped) {
         return total(LOST) + sum(skipped);
     }
 
-    /** The metadata keys "bpf_counters" and "lost_events" (format-spec/README.md). */
-    Map<String, Object> toMetadata() {
-        Map<String, Object> counters = new LinkedHashMap<>();
-        for (int kind = 0; kind < KINDS.length; kind++) {
-            if (kind == LOST) {
-                continue;
-            }
-            Map<String, Object> byType = new LinkedHashMap<>();
-            for (EventType t : EventType.values()) {
-                byType.put(t.tracepoint(), sum(values[kind][t.id()]));
-            }
-            counters.put(KINDS[kind], byType);
-        }
-        Map<String, Object> lost = new LinkedHashMap<>();
-        lost.put("total", lost());
-        Map<String, Object> byType = new LinkedHashMap<>();
-        Map<String, Object> byCpuAndType = new LinkedHashMap<>();
+    /** The metadata key "bpf_counters" (format-spec/README.md). */
+    TraceMetadata.BpfCounters toMetadata() {
+        return new TraceMetadata.BpfCounters(byType(EMITTED), byType(SAMPLED_OUT), byType(FILTERED),
+                null);
+    }
+
+    /** The metadata key "lost_events" (format-spec/README.md). */
+    LostEvents lostEvents() {
+        Map<String, Long> byType = new LinkedHashMap<>();
+        Map<String, List<Long>> byCpuAndType = new LinkedHashMap<>();
         int cpus = values[LOST][0].length;
         long[] byCpu = new long[cpus];
-        Map<String, Object> skippedByType = new LinkedHashMap<>();
+        Map<String, Long> skippedByType = new LinkedHashMap<>();
         for (EventType t : EventType.values()) {
             long[] perCpu = values[LOST][t.id()];
             byType.put(t.tracepoint(), sum(perCpu) + skipped[t.id()]);
             skippedByType.put(t.tracepoint(), skipped[t.id()]);
-            List<Object> row = new ArrayList<>();
+            List<Long> row = new ArrayList<>();
             for (int cpu = 0; cpu < cpus; cpu++) {
                 row.add(perCpu[cpu]);
                 byCpu[cpu] += perCpu[cpu];
             }
             byCpuAndType.put(t.tracepoint(), row);
         }
-        List<Object> byCpuList = new ArrayList<>();
+        List<Long> byCpuList = new ArrayList<>();
         for (long v : byCpu) {
             byCpuList.add(v);
         }
-        lost.put("by_type", byType);
-        lost.put("ring_full", total(LOST));
-        lost.put("by_cpu", byCpuList);
-        lost.put("by_cpu_and_type", byCpuAndType);
-        Map<String, Object> kernel = new LinkedHashMap<>();
-        kernel.put("total", sum(skipped));
-        kernel.put("by_type", skippedByType);
-        lost.put("skipped_by_kernel", kernel);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("bpf_counters", counters);
-        out.put("lost_events", lost);
-        return out;
+        return new LostEvents(lost(), byType, total(LOST), byCpuList, byCpuAndType,
+                new SkippedByKernel(sum(skipped), skippedByType, null), null);
+    }
+
+    private Map<String, Long> byType(int kind) {
+        Map<String, Long> byType = new LinkedHashMap<>();
+        for (EventType t : EventType.values()) {
+            byType.put(t.tracepoint(), sum(values[kind][t.id()]));
+        }
+        return byType;
     }
 
     private static long sum(long[] values) {

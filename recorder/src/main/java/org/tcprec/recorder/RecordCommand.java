@@ -18,6 +18,7 @@ import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OwnerOption;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.recorder.bpf.LibC;
+import org.tcprec.recorder.host.HostFacts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -117,7 +118,7 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     private static String defaultName() {
-        String host = org.tcprec.recorder.host.HostFacts.host().get("hostname").toString();
+        String host = HostFacts.host().hostname();
         return "tcprec-" + host + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + ".parquet";
     }

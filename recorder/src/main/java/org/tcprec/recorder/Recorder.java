@@ -22,6 +22,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,10 +32,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.tcprec.cli.support.BuildInfo;
 import org.tcprec.cli.support.OutputFile;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.Json;
 import org.tcprec.format.JournalLocks;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
+import org.tcprec.format.metadata.TraceMetadata.Clock;
+import org.tcprec.format.metadata.TraceMetadata.Clocks;
+import org.tcprec.format.metadata.TraceMetadata.Filters;
+import org.tcprec.format.metadata.TraceMetadata.ProbeSampling;
+import org.tcprec.format.metadata.TraceMetadata.Recording;
+import org.tcprec.format.metadata.TraceMetadata.Ring;
+import org.tcprec.format.metadata.TraceMetadata.Sampling;
+import org.tcprec.format.metadata.TraceMetadata.Tool;
+import org.tcprec.format.metadata.TraceMetadata.Tracepoints;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.KernelLayout;
@@ -119,6 +130,9 @@ public final class Recorder {
         Path journalPath = TraceFooter.journalFor(output);
         Path reservePath = output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve");
         OutputFile trace = checkOutput(output, journalPath);
+        Thread jsonLoader = new Thread(JsonCodec::load, "tcprec-json-load");
+        jsonLoader.setDaemon(true);
+        jsonLoader.start();
         Optional<String> missingCapability = Capabilities.missingForRecording();
         if (missingCapability.isPresent()) {
             throw new RecordingException(missingCapability.get());
@@ -131,7 +145,7 @@ public final class Recorder {
         }
         List<String> attached = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        Map<String, Object> formats = new LinkedHashMap<>();
+        Map<String, String> formats = new LinkedHashMap<>();
         for (EventType t : EventType.values()) {
             var format = traceFs.format(t.category(), t.tracepoint());
             if (format.isPresent()) {
@@ -155,7 +169,7 @@ public final class Recorder {
                 }
             }
             ClockSample startClock = ClockSample.now();
-            Map<String, Object> startMetadata = startMetadata(startClock, attached, missing, formats);
+            TraceMetadata startMetadata = startMetadata(startClock, attached, missing, formats);
             JournalWriter journal;
             try {
                 journal = new JournalWriter(journalPath, WireEvent.SIZE);
@@ -165,7 +179,7 @@ public final class Recorder {
             JournalLock lock = null;
             try {
                 lock = JournalLock.take(journalPath);
-                journal.append(Journal.Kind.START, Json.write(startMetadata));
+                journal.append(Journal.Kind.START, JsonCodec.write(startMetadata));
                 journal.sync();
             } catch (IOException e) {
                 // e.g. a full disk: leave no journal that holds no recording, which info would
@@ -245,9 +259,9 @@ public final class Recorder {
     }
 
     /** True when this kernel has tcp_probe but its format has no skaddr field (before 6.x; 6.1 has none). */
-    static boolean probeLacksSocket(Map<String, Object> formats) {
-        return formats.get(EventType.TCP_PROBE.qualifiedName()) instanceof String format
-                && !format.matches("(?s).*\\bskaddr;.*");
+    static boolean probeLacksSocket(Map<String, String> formats) {
+        String format = formats.get(EventType.TCP_PROBE.qualifiedName());
+        return format != null && !format.matches("(?s).*\\bskaddr;.*");
     }
 
     static byte[] bpfObjectBytes() throws RecordingException {
@@ -290,65 +304,30 @@ public final class Recorder {
         return out;
     }
 
-    private Map<String, Object> startMetadata(ClockSample clock, List<String> attached, List<String> missing,
-            Map<String, Object> formats) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format_version", TraceSchema.VERSION);
-        Map<String, Object> tool = new LinkedHashMap<>();
-        tool.put("name", "tcprec");
-        tool.put("version", BuildInfo.version());
-        tool.put("java", System.getProperty("java.version"));
-        m.put("tool", tool);
-        m.put("command_line", config.commandLine());
-        m.put("host", HostFacts.host());
-        Map<String, Object> clockInfo = new LinkedHashMap<>();
-        clockInfo.put("event_clock", "CLOCK_BOOTTIME");
-        clockInfo.put("source", "bpf_ktime_get_boot_ns() in each BPF program");
-        clockInfo.put("time_column", "clocks.start.realtime_ns + (boottime - clocks.start.boottime_ns)");
-        clockInfo.put("realtime_minus_boottime_ns", clock.realtimeNs() - clock.boottimeNs());
-        m.put("clock", clockInfo);
-        Map<String, Object> clocks = new LinkedHashMap<>();
-        clocks.put("start", clock.toJson());
-        m.put("clocks", clocks);
-        Map<String, Object> recording = new LinkedHashMap<>();
-        recording.put("start", Instant.ofEpochSecond(0, clock.realtimeNs()).toString());
-        recording.put("requested_duration_ns", config.durationNs() == 0 ? null : config.durationNs());
-        m.put("recording", recording);
-        Map<String, Object> tracepoints = new LinkedHashMap<>();
-        tracepoints.put("attached", attached);
-        tracepoints.put("missing", missing);
-        tracepoints.put("formats", formats);
-        m.put("tracepoints", tracepoints);
-        m.put("btf", KernelLayout.describe(attached));
+    /** The footer metadata known at start: the counters, the stop and the rows follow. */
+    private TraceMetadata startMetadata(ClockSample clock, List<String> attached, List<String> missing,
+            Map<String, String> formats) {
+        Tool tool = new Tool("tcprec", BuildInfo.version(), System.getProperty("java.version"), null);
+        Clock clockInfo = new Clock("CLOCK_BOOTTIME", "bpf_ktime_get_boot_ns() in each BPF program",
+                "clocks.start.realtime_ns + (boottime - clocks.start.boottime_ns)",
+                clock.realtimeNs() - clock.boottimeNs(), null);
+        Recording recording = new Recording(Instant.ofEpochSecond(0, clock.realtimeNs()).toString(),
+                config.durationNs() == 0 ? null : config.durationNs(), null, null, null, null);
         HostFacts.Sysctls sysctls = HostFacts.tcpSysctlsFor(config.netns());
-        m.put("sysctls", sysctls.values());
-        m.put("sysctls_netns", sysctls.netns());
-        Map<String, Object> filters = new LinkedHashMap<>();
-        filters.put("pid", config.pid() == 0 ? null : config.pid());
-        filters.put("family", config.family() == 0 ? null : config.family() == 2 ? "ipv4" : "ipv6");
-        filters.put("local_ports", config.localPorts());
-        filters.put("remote_ports", config.remotePorts());
-        filters.put("netns", config.netns() == 0 ? null : config.netns());
-        filters.put("cgroup_id", config.cgroupId() == 0 ? null : config.cgroupId());
-        m.put("filters", filters);
-        Map<String, Object> probe = new LinkedHashMap<>();
-        if (config.probeIntervalNs() == 0) {
-            probe.put("mode", "all");
-        } else {
-            probe.put("mode", "per_socket_interval");
-            probe.put("interval_ns", config.probeIntervalNs());
-            probe.put("description", "at most one tcp_probe event per socket per interval; skipped events are "
-                    + "counted in bpf_counters.sampled_out");
-        }
-        Map<String, Object> sampling = new LinkedHashMap<>();
-        sampling.put("tcp_probe", probe);
-        m.put("sampling", sampling);
-        Map<String, Object> ring = new LinkedHashMap<>();
-        ring.put("bytes", config.ringBytes());
-        ring.put("wakeup_bytes", config.ringBytes() / 4);
-        ring.put("record_bytes", WireEvent.SIZE);
-        m.put("ring", ring);
-        return m;
+        Filters filters = new Filters(config.pid() == 0 ? null : (long) config.pid(),
+                config.family() == 0 ? null : config.family() == 2 ? "ipv4" : "ipv6",
+                config.localPorts(), config.remotePorts(), config.netns() == 0 ? null : config.netns(),
+                config.cgroupId() == 0 ? null : config.cgroupId(), null);
+        ProbeSampling probe = config.probeIntervalNs() == 0 ? new ProbeSampling("all", null, null, null)
+                : new ProbeSampling("per_socket_interval", config.probeIntervalNs(),
+                        "at most one tcp_probe event per socket per interval; skipped events are "
+                                + "counted in bpf_counters.sampled_out", null);
+        Ring ring = new Ring((long) config.ringBytes(), (long) (config.ringBytes() / 4), (long) WireEvent.SIZE, null);
+        return new TraceMetadata(TraceSchema.VERSION, tool, config.commandLine(), HostFacts.host(), clockInfo,
+                new Clocks(clock.reading(), null, null), recording,
+                new Tracepoints(attached, missing, formats, null), KernelLayout.describe(attached), sysctls.values(),
+                sysctls.netns(), filters, new Sampling(probe, null), ring, null, null, null, null, null, null, null,
+                null);
     }
 
     private void recordUntilStopped(BpfObject bpf, RingBufferReader ring, JournalWriter journal, Path reservePath,
@@ -505,7 +484,7 @@ public final class Recorder {
             if (System.nanoTime() >= nextCheckpoint && writerFailure == null) {
                 nextCheckpoint += CHECKPOINT_INTERVAL_NS;
                 try {
-                    checkpoint(bpf, journal, Journal.Kind.COUNTERS, null);
+                    checkpoint(bpf, journal, Journal.Kind.COUNTERS, TraceMetadata.EMPTY);
                     reserve.ensure(RESERVE_BASE_BYTES + journal.bytes() / 8);
                     if (pendingSync == null || pendingSync.isDone()) {
                         finishSync(pendingSync);
@@ -521,14 +500,13 @@ public final class Recorder {
             journalBytes.set(journal.bytes());
         }
         try {
-            Map<String, Object> stop = new LinkedHashMap<>();
             ClockSample stopClock = ClockSample.now();
-            stop.put("stop_clock", stopClock.toJson());
-            stop.put("stop_reason", stopReason.get());
             long stoppedAt = stoppedAtNs != 0 ? stoppedAtNs : System.nanoTime();
-            stop.put("duration_ns", stoppedAt - startNs);
+            Recording stop = new Recording(null, null, Instant.ofEpochSecond(0, stopClock.realtimeNs()).toString(),
+                    stoppedAt - startNs, stopReason.get(), null);
             reserve.release();
-            checkpoint(bpf, journal, Journal.Kind.STOP, stop);
+            checkpoint(bpf, journal, Journal.Kind.STOP,
+                    TraceMetadata.EMPTY.withStop(new Clocks(null, stopClock.reading(), null), stop));
             finishSync(pendingSync);
             journal.sync();
         } catch (IOException | BpfException e) {
@@ -549,7 +527,7 @@ public final class Recorder {
                 return;
             } catch (InterruptedException e) {
                 // the journal must be synced before the recording can end
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 fail(e.getCause());
                 return;
             }
@@ -567,17 +545,15 @@ public final class Recorder {
         return e.getMessage() != null && e.getMessage().contains("No space left on device");
     }
 
-    /** Appends the BPF counters (and, at stop, the stop facts) to the journal. */
-    @SuppressWarnings("unchecked")
-    private void checkpoint(BpfObject bpf, JournalWriter journal, Journal.Kind kind, Map<String, Object> stopFacts)
+    /**
+     * Appends the BPF counters to the journal, as metadata: at stop with the stop clock and the
+     * recording's end (clocks.stop; recording.stop, duration_ns, stop_reason).
+     */
+    private void checkpoint(BpfObject bpf, JournalWriter journal, Journal.Kind kind, TraceMetadata facts)
             throws IOException, BpfException {
         BpfCounters counters = BpfCounters.read(bpf);
         lostSoFar.set(counters.lost());
-        Map<String, Object> chunk = new LinkedHashMap<>(counters.toMetadata());
-        if (stopFacts != null) {
-            chunk.put("stop", stopFacts);
-        }
-        journal.append(kind, Json.writeCompact(chunk));
+        journal.append(kind, JsonCodec.writeCompact(facts.withCounters(counters.toMetadata(), counters.lostEvents())));
     }
 
     private void drawStatus(long elapsedNs) {
@@ -589,7 +565,6 @@ public final class Recorder {
         status.flush();
     }
 
-    @SuppressWarnings("unchecked")
     private Summary finish(OutputFile trace, Path journalPath, Path reservePath, List<String> attached,
             List<String> missing, long durationNs) throws RecordingException {
         Path output = trace.target();
@@ -610,8 +585,8 @@ public final class Recorder {
             throw new RecordingException(e.getMessage());
         }
         deleteJournal(journalPath);
-        long lost = ((Number) ((Map<String, Object>) result.metadata().getOrDefault("lost_events", Map.of()))
-                .getOrDefault("total", 0L)).longValue();
+        Long total = result.metadata().lostEvents().total();
+        long lost = total == null ? 0 : total;
         long fileBytes;
         try {
             fileBytes = Files.size(output);

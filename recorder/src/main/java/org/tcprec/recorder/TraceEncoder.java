@@ -13,9 +13,13 @@ import java.util.Map;
 import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OutputFile;
 import org.tcprec.format.EventRow;
-import org.tcprec.format.Json;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.concurrent.BackgroundQueue;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
+import org.tcprec.format.metadata.TraceMetadata.Clocks;
+import org.tcprec.format.metadata.TraceMetadata.Recording;
+import org.tcprec.format.metadata.TraceMetadata.Recovery;
 import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.journal.JournalReader;
 import org.tcprec.recorder.wire.EventType;
@@ -42,7 +46,7 @@ public final class TraceEncoder {
      * skippedStretches and skippedBytes are the damaged parts of the journal passed over.
      */
     public record Result(long rows, Map<String, Long> rowsByEvent, boolean complete, long tornBytes,
-            Map<String, Object> metadata, long brokenLifetimes, long skippedStretches, long skippedBytes) {}
+            TraceMetadata metadata, long brokenLifetimes, long skippedStretches, long skippedBytes) {}
 
     private TraceEncoder() {}
 
@@ -57,11 +61,10 @@ public final class TraceEncoder {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Result write(Path journal, Path tmp) throws IOException {
-        Map<String, Object> start = null;
-        Map<String, Object> stop = null;
-        Map<String, Object> counters = null;
+        TraceMetadata start = null;
+        TraceMetadata stop = null;
+        TraceMetadata counters = null;
         Map<String, Long> rowsByEvent = new LinkedHashMap<>();
         for (EventType t : EventType.values()) {
             rowsByEvent.put(t.tracepoint(), 0L);
@@ -81,12 +84,15 @@ public final class TraceEncoder {
             for (JournalReader.Chunk chunk = reader.next(); chunk != null; chunk = reader.next()) {
                 switch (chunk.kind()) {
                     case START -> {
-                        start = (Map<String, Object>) Json.parse(text(chunk.payload()));
-                        Map<String, Object> clocks = (Map<String, Object>) start.get("clocks");
-                        mapper = new RowMapper(ClockSample.fromJson(clocks.get("start")));
+                        start = chunk(journal, chunk);
+                        ClockSample clock = ClockSample.of(start.clocks().start());
+                        if (clock == null) {
+                            throw new IOException(journal + " has a start record without its start clock");
+                        }
+                        mapper = new RowMapper(clock);
                     }
-                    case COUNTERS -> counters = (Map<String, Object>) Json.parse(text(chunk.payload()));
-                    case STOP -> stop = (Map<String, Object>) Json.parse(text(chunk.payload()));
+                    case COUNTERS -> counters = chunk(journal, chunk);
+                    case STOP -> stop = chunk(journal, chunk);
                     case EVENTS -> {
                         if (mapper == null) {
                             throw new IOException(journal + " has events before its start record");
@@ -109,7 +115,7 @@ public final class TraceEncoder {
             if (start == null) {
                 throw new IOException(journal + " has no readable start record");
             }
-            Map<String, Object> metadata = assemble(start, counters, stop, rowsByEvent, rows, torn, tornBytes);
+            TraceMetadata metadata = assemble(start, counters, stop, rowsByEvent, rows, tornBytes);
             long broken = writer.finish(metadata);
             return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata, broken, reader.skippedStretches(),
                     reader.skippedBytes());
@@ -135,42 +141,40 @@ public final class TraceEncoder {
         return n;
     }
 
-    /** The footer metadata: what was known at start, the last counters, and what was known at stop. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> assemble(Map<String, Object> start, Map<String, Object> counters,
-            Map<String, Object> stop, Map<String, Long> rowsByEvent, long rows, boolean torn, long tornBytes) {
-        Map<String, Object> metadata = new LinkedHashMap<>(start);
+    private static TraceMetadata chunk(Path journal, JournalReader.Chunk chunk) throws IOException {
+        try {
+            return JsonCodec.metadata(text(chunk.payload()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(journal + " has an unreadable " + chunk.kind() + " record: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The footer metadata: what was known at start, the last counters (the stop's, else the last
+     * checkpoint's), what was known at stop, and the rows.
+     */
+    private static TraceMetadata assemble(TraceMetadata start, TraceMetadata counters, TraceMetadata stop,
+            Map<String, Long> rowsByEvent, long rows, long tornBytes) {
+        TraceMetadata metadata = start;
+        TraceMetadata last = stop != null ? stop : counters;
+        if (last != null) {
+            metadata = metadata.withCounters(last.bpfCounters(), last.lostEvents());
+        }
+        Recovery recovery;
         if (stop != null) {
-            Map<String, Object> facts = (Map<String, Object>) stop.get("stop");
-            Map<String, Object> rest = new LinkedHashMap<>(stop);
-            rest.remove("stop");
-            metadata.putAll(rest);
-            Map<String, Object> clocks = new LinkedHashMap<>((Map<String, Object>) start.get("clocks"));
-            clocks.put("stop", facts.get("stop_clock"));
-            metadata.put("clocks", clocks);
-            Map<String, Object> recording = new LinkedHashMap<>((Map<String, Object>) start.get("recording"));
-            ClockSample stopClock = ClockSample.fromJson(facts.get("stop_clock"));
-            recording.put("stop", Instant.ofEpochSecond(0, stopClock.realtimeNs()).toString());
-            recording.put("duration_ns", facts.get("duration_ns"));
-            recording.put("stop_reason", facts.get("stop_reason"));
-            metadata.put("recording", recording);
-        } else if (counters != null) {
-            metadata.putAll(counters);
+            Recording begun = start.recording();
+            Recording ended = stop.recording();
+            metadata = metadata.withStop(new Clocks(start.clocks().start(), stop.clocks().stop(), start.clocks().other()),
+                    new Recording(begun.start(), begun.requestedDurationNs(), ended.stop(), ended.durationNs(),
+                            ended.stopReason(), begun.other()));
+            recovery = new Recovery(false, null, null, null);
+        } else {
+            recovery = new Recovery(true, List.of(
+                    "the recorder did not stop cleanly; this trace was rebuilt from its journal",
+                    "BPF counters (lost, sampled) are as of the last checkpoint before the interruption"),
+                    tornBytes, null);
         }
-        Map<String, Object> events = new LinkedHashMap<>(rowsByEvent);
-        metadata.put("events", events);
-        metadata.put("rows", rows);
-        Map<String, Object> recovery = new LinkedHashMap<>();
-        recovery.put("recovered", stop == null);
-        if (stop == null) {
-            List<String> notes = new ArrayList<>();
-            notes.add("the recorder did not stop cleanly; this trace was rebuilt from its journal");
-            notes.add("BPF counters (lost, sampled) are as of the last checkpoint before the interruption");
-            recovery.put("notes", notes);
-            recovery.put("torn_tail_bytes", tornBytes);
-        }
-        metadata.put("recovery", recovery);
-        return metadata;
+        return metadata.withRows(new LinkedHashMap<>(rowsByEvent), rows, recovery);
     }
 
     /**
@@ -203,7 +207,7 @@ public final class TraceEncoder {
         }
 
         /** Writes what is left, then the footer with this metadata; returns the broken lifetimes the writer counted. */
-        long finish(Map<String, Object> metadata) throws IOException {
+        long finish(TraceMetadata metadata) throws IOException {
             queue.put(batch);
             queue.finish();
             finished = true;
@@ -218,7 +222,7 @@ public final class TraceEncoder {
             if (!finished) {
                 // an error before finish(): the temporary file is discarded
                 try {
-                    writer.metadata(Map.of());
+                    writer.metadata(TraceMetadata.EMPTY);
                     writer.close();
                 } catch (IOException | RuntimeException e) {
                     // the file is incomplete either way

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tcprec.format.TraceWriter;
 
 /**
  * The footer metadata of a scrubbed trace. An allow-list, not a deny-list: keys that
@@ -19,7 +18,7 @@ final class MetadataScrubber {
     private static final Set<String> KEPT = Set.of("format_version", "tool", "clock", "clocks", "recording",
             "tracepoints", "btf", "sampling", "ring", "events", "rows", "bpf_counters", "lost_events", "recovery");
     /** Written anew by the trace writer from the scrubbed rows, which keep every socket apart as the original's did. */
-    private static final Set<String> DERIVED = Set.of(TraceWriter.LIFETIMES_KEY);
+    private static final Set<String> DERIVED = Set.of("lifetimes");
     private static final Set<String> HOST_KEPT = Set.of("uname", "cpus", "page_size", "timezone",
             "utc_offset_seconds");
     /** Secrets among the recorded sysctls. */

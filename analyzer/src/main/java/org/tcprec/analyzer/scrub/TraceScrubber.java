@@ -19,6 +19,7 @@ import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * Writes a scrubbed copy of a trace: every row, in the same order, with addresses, process names,
@@ -155,7 +156,7 @@ public final class TraceScrubber {
                     record.put("previous", meta.previous);
                 }
                 metadata.put("scrub", record);
-                writer.metadata(metadata);
+                writer.metadata(JsonCodec.metadata(JsonCodec.writeCompact(metadata)));
             } catch (SQLException e) {
                 throw new UserError("cannot read " + input + ": " + TraceDatabase.firstLine(e.getMessage()), e);
             }

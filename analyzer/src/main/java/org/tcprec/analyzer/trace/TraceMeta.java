@@ -3,7 +3,6 @@ package org.tcprec.analyzer.trace;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.format.TraceFooter;
-import org.tcprec.format.TraceWriter;
 
 /** Typed access to the footer metadata the analyzer uses (format-spec/README.md). */
 public record TraceMeta(TraceFooter footer) {
@@ -45,7 +44,7 @@ public record TraceMeta(TraceFooter footer) {
 
     /** State changes that break their socket's lifetime; null when the writer did not count them (1.0, older 1.1). */
     public Long brokenLifetimes() {
-        Object v = map(footer.metadata().get(TraceWriter.LIFETIMES_KEY)).get("broken");
+        Object v = map(footer.metadata().get("lifetimes")).get("broken");
         return v instanceof Number n ? n.longValue() : null;
     }
 

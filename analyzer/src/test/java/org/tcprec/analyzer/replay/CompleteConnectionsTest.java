@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.replay;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -264,7 +265,7 @@ public class CompleteConnectionsTest {
             for (EventRow row : rows) {
                 w.write(row);
             }
-            w.metadata(Map.of("host", Map.of("hostname", "test")));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("host", Map.of("hostname", "test")))));
         }
     }
 

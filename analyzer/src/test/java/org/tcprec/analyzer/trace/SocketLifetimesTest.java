@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.trace;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ class SocketLifetimesTest {
             for (Object[] step : TIMELINE) {
                 w.write((EventRow) step[0]);
             }
-            w.metadata(Map.of("host", Map.of("hostname", "test")));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("host", Map.of("hostname", "test")))));
         }
         List<Object[]> expected = new ArrayList<>();
         for (int i = 0; i < TIMELINE.length; i++) {

@@ -1,5 +1,6 @@
 package org.tcprec.cli.bench;
 
+import org.tcprec.format.metadata.JsonCodec;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ public final class SyntheticTrace {
             meta.put("sampling", Map.of("tcp_probe", Map.of("mode", "per_socket_interval", "interval_ns", 10_000_000L)));
             meta.put("rows", written);
             meta.put("synthetic_connections", connections);
-            writer.metadata(meta);
+            writer.metadata(JsonCodec.metadata(JsonCodec.writeCompact(meta)));
         }
         return written;
     }

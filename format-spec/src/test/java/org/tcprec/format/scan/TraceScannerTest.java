@@ -1,5 +1,6 @@
 package org.tcprec.format.scan;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -227,7 +228,7 @@ class TraceScannerTest {
                         maybe((long) random.nextInt(100)), maybe((long) Integer.MAX_VALUE), maybe((long) random.nextInt(65536)),
                         maybe((long) random.nextInt(200_000)), maybe((long) random.nextInt(65536))));
             }
-            w.metadata(Map.of("hostname", "test"));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "test"))));
         }
         return file;
     }

@@ -11,6 +11,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tcprec.format.metadata.TraceMetadata.Btf;
+import org.tcprec.format.metadata.TraceMetadata.FieldLayout;
+import org.tcprec.format.metadata.TraceMetadata.StructLayout;
 
 /**
  * The layouts that libbpf relocates the programs' reads against, as the running kernel's BTF
@@ -42,68 +45,61 @@ public final class KernelLayout {
 
     private KernelLayout() {}
 
-    /** {source, bytes, sha256, tracepoints: {name: {struct, size, fields}}, structs: {...}}, or {error}. */
-    public static Map<String, Object> describe(Iterable<String> tracepoints) {
+    /** The kernel's BTF, its size and digest, and the layouts the programs were relocated against; or why not. */
+    public static Btf describe(Iterable<String> tracepoints) {
         LibBpf bpf = BpfObject.libbpf();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("source", VMLINUX_BTF.toString());
+        String source = VMLINUX_BTF.toString();
+        long bytes;
+        String sha256;
         try {
-            out.put("bytes", Files.size(VMLINUX_BTF));
-            out.put("sha256", sha256(VMLINUX_BTF));
+            bytes = Files.size(VMLINUX_BTF);
+            sha256 = sha256(VMLINUX_BTF);
         } catch (IOException e) {
-            out.put("error", "cannot read " + VMLINUX_BTF + ": " + e.getMessage());
-            return out;
+            return new Btf(source, null, null, null, null, "cannot read " + VMLINUX_BTF + ": " + e.getMessage(), null);
         }
         Pointer btf = bpf.btf__load_vmlinux_btf();
         if (btf == null) {
-            out.put("error", "libbpf could not load the kernel's BTF");
-            return out;
+            return new Btf(source, bytes, sha256, null, null, "libbpf could not load the kernel's BTF", null);
         }
         try {
-            Map<String, Object> byTracepoint = new LinkedHashMap<>();
+            Map<String, StructLayout> byTracepoint = new LinkedHashMap<>();
             for (String tp : tracepoints) {
                 for (String struct : TRACEPOINT_STRUCTS.getOrDefault(tp, List.of())) {
-                    Map<String, Object> layout = struct(bpf, btf, struct, null);
+                    StructLayout layout = struct(bpf, btf, struct, null);
                     if (layout != null) {
                         byTracepoint.put(tp, layout);
                         break;
                     }
                 }
             }
-            out.put("tracepoints", byTracepoint);
-            Map<String, Object> structs = new LinkedHashMap<>();
+            Map<String, StructLayout> structs = new LinkedHashMap<>();
             for (String struct : List.of("tcp_sock", "sock_common")) {
-                Map<String, Object> layout = struct(bpf, btf, struct, SOCKET_FIELDS.get(struct));
+                StructLayout layout = struct(bpf, btf, struct, SOCKET_FIELDS.get(struct));
                 if (layout != null) {
                     structs.put(struct, layout);
                 }
             }
-            out.put("structs", structs);
+            return new Btf(source, bytes, sha256, byTracepoint, structs, null, null);
         } finally {
             bpf.btf__free(btf);
         }
-        return out;
     }
 
     /** {struct, size, fields: {name: {offset, size}}} in bytes, or null when the kernel has no such struct. */
-    private static Map<String, Object> struct(LibBpf bpf, Pointer btf, String name, List<String> only) {
+    private static StructLayout struct(LibBpf bpf, Pointer btf, String name, List<String> only) {
         int id = bpf.btf__find_by_name_kind(btf, name, LibBpf.BTF_KIND_STRUCT);
         if (id <= 0) {
             return null;
         }
         Pointer type = bpf.btf__type_by_id(btf, id);
-        Map<String, Object> fields = new LinkedHashMap<>();
+        Map<String, FieldLayout> fields = new LinkedHashMap<>();
         members(bpf, btf, type, 0, only, fields);
-        Map<String, Object> layout = new LinkedHashMap<>();
-        layout.put("struct", name);
-        layout.put("size", type.getInt(8));
-        layout.put("fields", fields);
-        return layout;
+        return new StructLayout(name, (long) type.getInt(8), fields, null);
     }
 
     /** Members of a struct or union, with anonymous inner structs and unions flattened as C sees them. */
     private static void members(LibBpf bpf, Pointer btf, Pointer type, long baseBits, List<String> only,
-            Map<String, Object> into) {
+            Map<String, FieldLayout> into) {
         int info = type.getInt(4);
         int vlen = info & 0xffff;
         boolean kindFlag = (info >>> 31) != 0;
@@ -125,10 +121,7 @@ public final class KernelLayout {
             if (only != null && !only.contains(name)) {
                 continue;
             }
-            Map<String, Object> field = new LinkedHashMap<>();
-            field.put("offset", bits / 8);
-            field.put("size", bpf.btf__resolve_size(btf, memberType));
-            into.put(name, field);
+            into.put(name, new FieldLayout(bits / 8, bpf.btf__resolve_size(btf, memberType), null));
         }
     }
 

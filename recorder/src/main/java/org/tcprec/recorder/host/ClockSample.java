@@ -1,7 +1,6 @@
 package org.tcprec.recorder.host;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.tcprec.format.metadata.TraceMetadata.ClockReading;
 import org.tcprec.recorder.bpf.LibC;
 
 /**
@@ -40,19 +39,15 @@ public record ClockSample(long realtimeNs, long monotonicNs, long boottimeNs) {
         return realtimeNs + (boottimeNs - this.boottimeNs);
     }
 
-    public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("realtime_ns", realtimeNs);
-        m.put("monotonic_ns", monotonicNs);
-        m.put("boottime_ns", boottimeNs);
-        return m;
+    public ClockReading reading() {
+        return new ClockReading(realtimeNs, monotonicNs, boottimeNs, null);
     }
 
-    public static ClockSample fromJson(Object json) {
-        if (!(json instanceof Map<?, ?> m)) {
+    /** The sample a reading in the metadata holds; null when it lacks one of the clocks. */
+    public static ClockSample of(ClockReading reading) {
+        if (reading.realtimeNs() == null || reading.monotonicNs() == null || reading.boottimeNs() == null) {
             return null;
         }
-        return new ClockSample(((Number) m.get("realtime_ns")).longValue(), ((Number) m.get("monotonic_ns")).longValue(),
-                ((Number) m.get("boottime_ns")).longValue());
+        return new ClockSample(reading.realtimeNs(), reading.monotonicNs(), reading.boottimeNs());
     }
 }

@@ -8,13 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tcprec.format.metadata.TraceMetadata.Cpus;
+import org.tcprec.format.metadata.TraceMetadata.Host;
+import org.tcprec.format.metadata.TraceMetadata.Uname;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.LibC;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.LongNode;
+import tools.jackson.databind.node.StringNode;
 
 /** The facts about the recording host that a reader elsewhere needs to interpret a trace. */
 public final class HostFacts {
@@ -26,29 +31,18 @@ public final class HostFacts {
 
     private HostFacts() {}
 
-    public static Map<String, Object> host() {
+    public static Host host() {
         LibC.UtsName uts = new LibC.UtsName();
         LibC.INSTANCE.uname(uts);
         uts.read();
-        Map<String, Object> uname = new LinkedHashMap<>();
-        uname.put("sysname", LibC.UtsName.text(uts.sysname));
-        uname.put("release", LibC.UtsName.text(uts.release));
-        uname.put("version", LibC.UtsName.text(uts.version));
-        uname.put("machine", LibC.UtsName.text(uts.machine));
-        Map<String, Object> host = new LinkedHashMap<>();
-        host.put("hostname", LibC.UtsName.text(uts.nodename));
-        host.put("boot_id", readTrimmed(Path.of("/proc/sys/kernel/random/boot_id")));
-        host.put("uname", uname);
-        Map<String, Object> cpus = new LinkedHashMap<>();
-        cpus.put("online", readTrimmed(Path.of("/sys/devices/system/cpu/online")));
-        cpus.put("possible", BpfObject.possibleCpus());
-        cpus.put("available_to_recorder", Runtime.getRuntime().availableProcessors());
-        host.put("cpus", cpus);
-        host.put("page_size", LibC.INSTANCE.getpagesize());
+        Uname uname = new Uname(LibC.UtsName.text(uts.sysname), LibC.UtsName.text(uts.release),
+                LibC.UtsName.text(uts.version), LibC.UtsName.text(uts.machine), null);
+        Cpus cpus = new Cpus(readTrimmed(Path.of("/sys/devices/system/cpu/online")), (long) BpfObject.possibleCpus(),
+                (long) Runtime.getRuntime().availableProcessors(), null);
         ZoneId zone = ZoneId.systemDefault();
-        host.put("timezone", zone.getId());
-        host.put("utc_offset_seconds", zone.getRules().getOffset(Instant.now()).getTotalSeconds());
-        return host;
+        return new Host(LibC.UtsName.text(uts.nodename), readTrimmed(Path.of("/proc/sys/kernel/random/boot_id")),
+                uname, cpus, (long) LibC.INSTANCE.getpagesize(), zone.getId(),
+                (long) zone.getRules().getOffset(Instant.now()).getTotalSeconds(), null);
     }
 
     /**
@@ -60,10 +54,10 @@ public final class HostFacts {
     public static Sysctls tcpSysctlsFor(long netnsInode) {
         Path ns = netnsInode == 0 ? null : findNetns(netnsInode);
         if (ns == null) {
-            return new Sysctls(tcpSysctls(),
-                    netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)");
+            return new Sysctls(tcpSysctls(), StringNode.valueOf(
+                    netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)"));
         }
-        AtomicReference<Map<String, Object>> values = new AtomicReference<>();
+        AtomicReference<Map<String, String>> values = new AtomicReference<>();
         String[] failure = new String[1];
         Thread reader = new Thread(() -> {
             int fd = LibC.INSTANCE.open(ns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
@@ -88,19 +82,19 @@ public final class HostFacts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Map<String, Object> merged = tcpSysctls();
+        Map<String, String> merged = tcpSysctls();
         if (values.get() == null) {
-            return new Sysctls(merged, "recorder (" + failure[0] + ")");
+            return new Sysctls(merged, StringNode.valueOf("recorder (" + failure[0] + ")"));
         }
         merged.putAll(values.get());
-        return new Sysctls(merged, netnsInode);
+        return new Sysctls(merged, LongNode.valueOf(netnsInode));
     }
 
     /**
      * TCP sysctls by name, and the namespace they were read in (the metadata key sysctls_netns):
      * its inode, or "recorder" and why.
      */
-    public record Sysctls(Map<String, Object> values, Object netns) {}
+    public record Sysctls(Map<String, String> values, JsonNode netns) {}
 
     /** A path that refers to the namespace with this inode: a named one, else some process's. */
     static Path findNetns(long inode) {
@@ -137,8 +131,8 @@ public final class HostFacts {
     }
 
     /** net.ipv4.tcp_* (congestion control included) and the socket-buffer settings, as sysctl names. */
-    public static Map<String, Object> tcpSysctls() {
-        Map<String, Object> out = new TreeMap<>();
+    public static Map<String, String> tcpSysctls() {
+        Map<String, String> out = new TreeMap<>();
         Path ipv4 = PROC_SYS.resolve("net/ipv4");
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(ipv4, "tcp_*")) {
             for (Path file : dir) {

@@ -1,0 +1,299 @@
+package org.tcprec.format.metadata;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongFunction;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.io.CharacterEscapes;
+import tools.jackson.core.io.SerializedString;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.deser.DeserializationProblemHandler;
+import tools.jackson.databind.deser.ValueInstantiator;
+import tools.jackson.databind.deser.std.StdDeserializer;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON tcprec reads and writes: the footer metadata ({@link TraceMetadata}) and the JSON of
+ * every report. Read within the limits a trace may ask of its reader (format-spec/README.md,
+ * "Limits"); written in one layout: two-space indentation, {@code "key": value}, each array
+ * element on a line of its own, {@code {}} and {@code []} when empty, control characters other
+ * than tab and line ends as a lowercase six-character escape (backslash, u, 00xx).
+ */
+public final class JsonCodec {
+    /** Deepest nesting of objects and arrays a trace's metadata may have. */
+    public static final int MAX_DEPTH = 64;
+    /** Longest string (a key or a value), in characters. */
+    public static final int MAX_STRING = 1 << 20;
+    /** Largest metadata document, in characters. */
+    public static final long MAX_DOCUMENT = 8L << 20;
+    /** Most tokens (keys, values, brackets) in one document: bounds the number of keys and elements. */
+    public static final long MAX_TOKENS = 200_000;
+    /** Longest number, in digits. */
+    public static final int MAX_NUMBER = 64;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxStringLength(MAX_STRING)
+                            .maxNameLength(MAX_STRING)
+                            .maxDocumentLength(MAX_DOCUMENT)
+                            .maxTokenCount(MAX_TOKENS)
+                            .maxNumberLength(MAX_NUMBER)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .characterEscapes(new Escapes())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .changeDefaultPropertyInclusion(incl -> JsonInclude.Value.construct(
+                    JsonInclude.Include.CUSTOM, JsonInclude.Include.ALWAYS, Absent.class, null))
+            .addHandler(new Lenient())
+            .addModule(new SimpleModule("tcprec-integers")
+                    .addDeserializer(Long.class, new Integral<>(Long.MIN_VALUE, Long.MAX_VALUE, Long::valueOf))
+                    .addDeserializer(Integer.class,
+                            new Integral<>(Integer.MIN_VALUE, Integer.MAX_VALUE, v -> Integer.valueOf((int) v))))
+            .build();
+
+    private static final ObjectWriter PRETTY = MAPPER.writer().with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEntrySpacing(Separators.Spacing.NONE)
+                    .withArrayElementSpacing(Separators.Spacing.NONE)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+
+    private static final ObjectWriter COMPACT = MAPPER.writer();
+
+    private JsonCodec() {}
+
+    /**
+     * Nothing but loading Jackson's classes, which takes a moment: a recorder calls it on a
+     * thread of its own while the BPF programs load, so that writing the journal's start record
+     * does not wait for them.
+     */
+    public static void load() {
+        COMPACT.writeValueAsString(TraceMetadata.EMPTY);
+    }
+
+    /** A metadata document as the records read it; a text past the limits, or not an object, is refused. */
+    public static TraceMetadata metadata(String text) {
+        return metadata(tree(text));
+    }
+
+    /** The records of a document already read. */
+    public static TraceMetadata metadata(JsonNode tree) {
+        if (!tree.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        try {
+            return MAPPER.treeToValue(tree, TraceMetadata.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    /**
+     * A JSON text as a tree; text past the limits above, a duplicate key, or a number too large
+     * for a double is refused with a one-line message.
+     */
+    public static JsonNode tree(String text) {
+        if (text.length() > MAX_DOCUMENT) {
+            throw new IllegalArgumentException("a JSON document of " + text.length() + " characters, more than the "
+                    + MAX_DOCUMENT + " allowed");
+        }
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(firstLine(e.getOriginalMessage()) + location(e));
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new IllegalArgumentException("no JSON value");
+        }
+        checkFinite(tree);
+        return tree;
+    }
+
+    /** A value (records, maps, lists, strings, numbers, booleans, null) in the layout above. */
+    public static String write(Object value) {
+        return PRETTY.writeValueAsString(value);
+    }
+
+    /** The same on one line, without spaces. */
+    public static String writeCompact(Object value) {
+        return COMPACT.writeValueAsString(value);
+    }
+
+    /** A record's value as a tree, as it would be written. */
+    public static JsonNode toTree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** An overflowing number (1e400) reads as infinity, which no metadata value means. */
+    private static void checkFinite(JsonNode node) {
+        if (node.isContainer()) {
+            for (JsonNode child : node.values()) {
+                checkFinite(child);
+            }
+        } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new IllegalArgumentException("a number too large for a double");
+        }
+    }
+
+    private static String location(JacksonException e) {
+        return e.getLocation() == null || e.getLocation().getCharOffset() < 0 ? ""
+                : " at offset " + e.getLocation().getCharOffset();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid JSON";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    /**
+     * A value of another type than documented reads as null (format-spec/README.md): the
+     * value is skipped, whatever it holds.
+     */
+    private static final class Lenient extends DeserializationProblemHandler {
+        @Override
+        public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t,
+                JsonParser p, String failureMsg) {
+            p.skipChildren();
+            return null;
+        }
+
+        @Override
+        public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
+                ValueInstantiator valueInsta, JsonParser p, String msg) {
+            p.skipChildren();
+            return null;
+        }
+
+        @Override
+        public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String valueToConvert,
+                String failureMsg) {
+            return null;
+        }
+
+        @Override
+        public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number valueToConvert,
+                String failureMsg) {
+            return null;
+        }
+    }
+
+    /**
+     * An integer: a whole number in range; anything else (a fraction, a number past the type's
+     * range, text, an object) reads as null, as the specification asks of a value of another type.
+     */
+    private static final class Integral<T extends Number> extends StdDeserializer<T> {
+        private final long min;
+        private final long max;
+        private final LongFunction<T> box;
+
+        Integral(long min, long max, LongFunction<T> box) {
+            super(Number.class);
+            this.min = min;
+            this.max = max;
+            this.box = box;
+        }
+
+        @Override
+        public T deserialize(JsonParser p, DeserializationContext ctxt) {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                long v = p.getLongValue();
+                return v >= min && v <= max ? box.apply(v) : null;
+            }
+            p.skipChildren();
+            return null;
+        }
+    }
+
+    /**
+     * Which values are left out when written: null, and a metadata object with no key set (an
+     * object the trace did not have, read as its empty record). Jackson compares a value with
+     * this filter by {@code equals}.
+     */
+    static final class Absent {
+        @Override
+        public boolean equals(Object value) {
+            return absent(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+
+        static boolean absent(Object value) {
+            if (value == null) {
+                return true;
+            }
+            if (!value.getClass().isRecord() || value.getClass().getEnclosingClass() != TraceMetadata.class) {
+                return false;
+            }
+            for (RecordComponent c : value.getClass().getRecordComponents()) {
+                Object v;
+                try {
+                    v = c.getAccessor().invoke(value);
+                } catch (IllegalAccessException | InvocationTargetException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (!(absent(v) || (v instanceof Map<?, ?> m && m.isEmpty() && c.getName().equals("other")))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Jackson's escapes but for control characters: the six-character escape in lowercase hex, for backspace and form feed too. */
+    private static final class Escapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] codes = standardAsciiEscapesForJSON();
+
+        Escapes() {
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\n' && c != '\r' && c != '\t') {
+                    codes[c] = ESCAPE_CUSTOM;
+                }
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return codes.clone();
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // asked for every character beyond ASCII too, which stays as it is
+            return ch < 0x20 ? new SerializedString(String.format(Locale.ROOT, "\\u%04x", ch)) : null;
+        }
+    }
+}
