@@ -118,6 +118,17 @@ static __always_inline __u64 sock_cgroup_id(const struct sock *sk)
 	return BPF_CORE_READ(cgrp, kn, id);
 }
 
+/*
+ * The tcp: tracepoints had no family field on 5.10 (only inet_sock_set_state had one); the kernel
+ * filled the later field from the socket's family, so that is where it is taken from there.
+ */
+static __always_inline __u16 sock_family(const struct sock *sk)
+{
+	if (!sk)
+		return 0;
+	return BPF_CORE_READ(sk, __sk_common.skc_family);
+}
+
 /* The namespace of a packet that has no socket (an RST answering a segment to a closed port). */
 static __always_inline __u32 skb_netns(const struct sk_buff *skb)
 {

@@ -195,6 +195,7 @@ typedef struct {
 } __attribute__((preserve_access_index)) possible_net_t;
 
 struct sock_common {
+	unsigned short skc_family;
 	possible_net_t skc_net;
 	__be16 skc_dport;
 	__u16 skc_num;

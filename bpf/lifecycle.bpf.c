@@ -52,7 +52,7 @@ int handle_tcp_destroy_sock(struct trace_event_raw_tcp_event_sk *ctx)
 	const __u32 type = TCPREC_EV_TCP_DESTROY_SOCK;
 	const struct sock *sk = ctx->skaddr;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u16 family = ctx->family;
+	__u16 family = bpf_core_field_exists(ctx->family) ? ctx->family : sock_family(sk);
 	__u16 sport = ctx->sport;
 	__u16 dport = ctx->dport;
 	struct tcprec_event *e;

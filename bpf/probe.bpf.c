@@ -51,13 +51,18 @@ int handle_tcp_probe(struct trace_event_raw_tcp_probe *ctx)
 	const __u32 type = TCPREC_EV_TCP_PROBE;
 	bool has_skaddr = bpf_core_field_exists(ctx->skaddr);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u16 family = ctx->family;
+	__u16 family = 0;
 	__u16 sport = ctx->sport;
 	__u16 dport = ctx->dport;
 	const struct sock *sk = has_skaddr ? ctx->skaddr : probe_socket(sport, dport);
 	struct tcprec_event *e;
 	__u16 unused_port, unused_family;
 
+	/* 5.10's tcp_probe has no family field: its saddr is a sockaddr that starts with one */
+	if (bpf_core_field_exists(ctx->family))
+		family = ctx->family;
+	else
+		bpf_probe_read_kernel(&family, sizeof(family), ctx->saddr);
 	if (!tuple_wanted(family, sport, dport) || !context_wanted(sk, 0, pid_tgid >> 32, type)) {
 		count(TCPREC_CNT_FILTERED, type);
 		return 0;

@@ -22,7 +22,7 @@ int handle_tcp_send_reset(void *raw)
 	if (!own_class) {
 		sk = BPF_CORE_READ(old, skaddr);
 		skb = BPF_CORE_READ(old, skbaddr);
-		family = BPF_CORE_READ(old, family);
+		family = bpf_core_field_exists(old->family) ? BPF_CORE_READ(old, family) : sock_family(sk);
 		sport = BPF_CORE_READ(old, sport);
 		dport = BPF_CORE_READ(old, dport);
 	} else if (split_fields) {
@@ -77,7 +77,7 @@ int handle_tcp_receive_reset(struct trace_event_raw_tcp_event_sk *ctx)
 	const __u32 type = TCPREC_EV_TCP_RECEIVE_RESET;
 	const struct sock *sk = BPF_CORE_READ(ctx, skaddr);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u16 family = BPF_CORE_READ(ctx, family);
+	__u16 family = bpf_core_field_exists(ctx->family) ? BPF_CORE_READ(ctx, family) : sock_family(sk);
 	__u16 sport = BPF_CORE_READ(ctx, sport);
 	__u16 dport = BPF_CORE_READ(ctx, dport);
 	struct tcprec_event *e;

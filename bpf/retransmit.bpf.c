@@ -21,7 +21,7 @@ int handle_tcp_retransmit_skb(void *raw)
 		dport = BPF_CORE_READ(ctx, dport);
 	} else {
 		sk = BPF_CORE_READ(old, skaddr);
-		family = BPF_CORE_READ(old, family);
+		family = bpf_core_field_exists(old->family) ? BPF_CORE_READ(old, family) : sock_family(sk);
 		sport = BPF_CORE_READ(old, sport);
 		dport = BPF_CORE_READ(old, dport);
 	}
@@ -60,7 +60,7 @@ int handle_tcp_retransmit_synack(struct trace_event_raw_tcp_retransmit_synack *c
 	/* skaddr is the listener; the connection being set up is the request socket, req. */
 	const struct sock *sk = BPF_CORE_READ(ctx, skaddr);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u16 family = BPF_CORE_READ(ctx, family);
+	__u16 family = bpf_core_field_exists(ctx->family) ? BPF_CORE_READ(ctx, family) : sock_family(sk);
 	__u16 sport = BPF_CORE_READ(ctx, sport);
 	__u16 dport = BPF_CORE_READ(ctx, dport);
 	struct tcprec_event *e;

@@ -69,7 +69,13 @@ final class InfoReport {
                     str(lostByType.getOrDefault(e.getKey(), 0)), str(sampled.getOrDefault(e.getKey(), 0))));
         }
         Map<String, Object> lost = map(m.get("lost_events"));
-        line("lost events", str(lost.getOrDefault("total", "unknown")) + " (per CPU: " + strings(lost.get("by_cpu")) + ")");
+        Map<String, Object> skipped = map(lost.get("skipped_by_kernel"));
+        boolean skipsUnknown = skipped.containsKey("total") && skipped.get("total") == null;
+        line("lost events", (skipsUnknown ? "at least " : "") + str(lost.getOrDefault("total", "unknown")) + " (per CPU: "
+                + strings(lost.get("by_cpu")) + (skipsUnknown ? "; events the kernel skipped: unknown" : "") + ")");
+        for (String unknown : new TraceMeta(footer).unknowns()) {
+            line("unknown", unknown);
+        }
         Long broken = new TraceMeta(footer).brokenLifetimes();
         if (broken != null) {
             line("broken lifetimes", broken + " (state changes missing that no loss counter saw)");

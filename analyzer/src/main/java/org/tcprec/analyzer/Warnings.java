@@ -32,6 +32,9 @@ public final class Warnings {
                 err.printf("WARNING: %s: the recording kernel lacked %s%n", path,
                         TerminalText.escape(String.join(", ", m.missingTracepoints())));
             }
+            for (String unknown : m.unknowns()) {
+                err.printf("WARNING: %s: the recording kernel lacked %s%n", path, TerminalText.escape(unknown));
+            }
             if (m.recovered()) {
                 err.printf("WARNING: %s: recovered after the recorder was killed; the last second may be missing%n",
                         path);

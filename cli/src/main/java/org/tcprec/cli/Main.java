@@ -26,6 +26,7 @@ import org.tcprec.cli.support.BuildInfo;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.cli.support.RawOutput;
 import org.tcprec.format.TraceSchema;
+import org.tcprec.recorder.ListCommand;
 import org.tcprec.recorder.RecordCommand;
 import org.tcprec.recorder.RecoverCommand;
 import picocli.CommandLine;
@@ -42,7 +43,8 @@ import picocli.CommandLine.Command;
             "  tcprec report public.parquet -o public.html     ...and one HTML page about it"})
 public final class Main implements Runnable {
     /** The subcommands of the recorder-only package (RecorderMain): none of them loads DuckDB. */
-    static final List<Class<?>> RECORDING = List.of(RecordCommand.class, RecoverCommand.class, InfoCommand.class);
+    static final List<Class<?>> RECORDING = List.of(RecordCommand.class, RecoverCommand.class, InfoCommand.class,
+            ListCommand.class);
     private static final List<Class<?>> SUBCOMMANDS = Stream.concat(RECORDING.stream(), Stream.of(TcpLifeCommand.class,
             TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
             TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,

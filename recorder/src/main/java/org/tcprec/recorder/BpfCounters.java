@@ -15,7 +15,8 @@ import org.tcprec.recorder.wire.EventType;
 /**
  * A reading of the BPF counters (enum tcprec_counter of bpf/tcprec.h): per counter kind, per event
  * type, per CPU. The map holds TCPREC_CNT_SLOTS values for each possible CPU and is read through a
- * memory mapping (bpf/common.bpf.h says why).
+ * memory mapping (bpf/common.bpf.h says why). {@code skipped}, the kernel's recursion misses per
+ * event type, is null on a kernel that does not count them (before 5.12): unknown, not 0.
  */
 record BpfCounters(long[][][] values, long[] skipped) {
     static final String[] KINDS = {"emitted", "lost", "sampled_out", "filtered"};
@@ -46,7 +47,11 @@ record BpfCounters(long[][][] values, long[] skipped) {
         }
         long[] skipped = new long[EventType.SLOTS];
         for (EventType t : EventType.values()) {
-            skipped[t.id()] = bpf.recursionMisses(t.programName());
+            var misses = bpf.recursionMisses(t.programName());
+            if (misses.isEmpty()) {
+                return new BpfCounters(values, null);
+            }
+            skipped[t.id()] = misses.getAsLong();
         }
         return new BpfCounters(values, skipped);
     }
@@ -61,9 +66,16 @@ record BpfCounters(long[][][] values, long[] skipped) {
         return sum;
     }
 
-    /** Every event that fired and is not in the trace: the ring was full, or the kernel skipped the program. */
+    /**
+     * Every event that fired and is not in the trace: the ring was full, or the kernel skipped the
+     * program; only the first where the kernel does not count the second.
+     */
     long lost() {
-        return total(LOST) + sum(skipped);
+        return total(LOST) + (skipped == null ? 0 : sum(skipped));
+    }
+
+    private Long skipped(EventType t) {
+        return skipped == null ? null : skipped[t.id()];
     }
 
     /** The metadata key "bpf_counters" (format-spec/README.md). */
@@ -81,8 +93,8 @@ record BpfCounters(long[][][] values, long[] skipped) {
         Map<String, Long> skippedByType = new LinkedHashMap<>();
         for (EventType t : EventType.values()) {
             long[] perCpu = values[LOST][t.id()];
-            byType.put(t.tracepoint(), sum(perCpu) + skipped[t.id()]);
-            skippedByType.put(t.tracepoint(), skipped[t.id()]);
+            byType.put(t.tracepoint(), sum(perCpu) + (skipped == null ? 0 : skipped[t.id()]));
+            skippedByType.put(t.tracepoint(), skipped(t));
             List<Long> row = new ArrayList<>();
             for (int cpu = 0; cpu < cpus; cpu++) {
                 row.add(perCpu[cpu]);
@@ -95,7 +107,7 @@ record BpfCounters(long[][][] values, long[] skipped) {
             byCpuList.add(v);
         }
         return new LostEvents(lost(), byType, total(LOST), byCpuList, byCpuAndType,
-                new SkippedByKernel(sum(skipped), skippedByType, null), null);
+                new SkippedByKernel(skipped == null ? null : sum(skipped), skippedByType, null), null);
     }
 
     private Map<String, Long> byType(int kind) {

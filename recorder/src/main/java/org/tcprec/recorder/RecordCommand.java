@@ -17,6 +17,7 @@ import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OwnerOption;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.recorder.bpf.KernelFeatures;
 import org.tcprec.recorder.bpf.LibC;
 import org.tcprec.recorder.host.HostFacts;
 import picocli.CommandLine;
@@ -102,6 +103,9 @@ public final class RecordCommand implements Callable<Integer> {
             throw new UserError(e.getMessage(), e);
         }
         printSummary(err, summary, terminal);
+        for (KernelFeatures.Feature f : KernelFeatures.missing()) {
+            err.printf("tcprec: warning: this kernel lacks %s (Linux %s): %s%n", f.description(), f.since(), f.withoutIt());
+        }
         printOwner(err, summary.output(), traceOwner);
         return ExitCodes.OK;
     }

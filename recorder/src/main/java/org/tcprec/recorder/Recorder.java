@@ -48,6 +48,7 @@ import org.tcprec.format.metadata.TraceMetadata.Tool;
 import org.tcprec.format.metadata.TraceMetadata.Tracepoints;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
+import org.tcprec.recorder.bpf.KernelFeatures;
 import org.tcprec.recorder.bpf.KernelLayout;
 import org.tcprec.recorder.bpf.RingBufferReader;
 import org.tcprec.recorder.host.Capabilities;
@@ -137,6 +138,11 @@ public final class Recorder {
         if (missingCapability.isPresent()) {
             throw new RecordingException(missingCapability.get());
         }
+        Set<KernelFeatures.Feature> lacking = KernelFeatures.missing();
+        Optional<String> refusal = KernelFeatures.refusal(HostFacts.host().uname().release(), lacking);
+        if (refusal.isPresent()) {
+            throw new RecordingException(refusal.get());
+        }
         TraceFs traceFs;
         try {
             traceFs = TraceFs.mountIfNeeded();
@@ -170,6 +176,8 @@ public final class Recorder {
             }
             ClockSample startClock = ClockSample.now();
             TraceMetadata startMetadata = startMetadata(startClock, attached, missing, formats);
+            startMetadata.other().put("unknown",
+                    JsonCodec.toTree(lacking.stream().map(KernelFeatures.Feature::unknownEntry).toList()));
             JournalWriter journal;
             try {
                 journal = new JournalWriter(journalPath, WireEvent.SIZE);

@@ -16,7 +16,8 @@ import java.util.Set;
 final class MetadataScrubber {
     /** Copied unchanged: the recording's shape, clocks and counts, the kernel and its settings. */
     private static final Set<String> KEPT = Set.of("format_version", "tool", "clock", "clocks", "recording",
-            "tracepoints", "btf", "sampling", "ring", "events", "rows", "bpf_counters", "lost_events", "recovery");
+            "tracepoints", "btf", "sampling", "ring", "events", "rows", "bpf_counters", "lost_events", "recovery",
+            "unknown");
     /** Written anew by the trace writer from the scrubbed rows, which keep every socket apart as the original's did. */
     private static final Set<String> DERIVED = Set.of("lifetimes");
     private static final Set<String> HOST_KEPT = Set.of("uname", "cpus", "page_size", "timezone",

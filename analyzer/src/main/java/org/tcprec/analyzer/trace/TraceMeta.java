@@ -52,6 +52,20 @@ public record TraceMeta(TraceFooter footer) {
         return Boolean.TRUE.equals(map(footer.metadata().get("recovery")).get("recovered"));
     }
 
+    /**
+     * What the recording kernel could not tell (footer key {@code unknown}): for each feature it
+     * lacked, "FEATURE (since Linux X): EFFECT". Empty for traces of kernels that lacked none, and
+     * for traces written before the key existed.
+     */
+    public List<String> unknowns() {
+        Object v = footer.metadata().get("unknown");
+        if (!(v instanceof List<?> l)) {
+            return List.of();
+        }
+        return l.stream().map(TraceMeta::map).map(u -> str(u.get("feature")) + " (" + str(u.get("since")) + "): "
+                + str(u.get("effect"))).toList();
+    }
+
     public List<String> missingTracepoints() {
         Object v = map(footer.metadata().get("tracepoints")).get("missing");
         return v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();

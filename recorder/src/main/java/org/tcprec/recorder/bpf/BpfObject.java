@@ -174,8 +174,11 @@ public final class BpfObject implements AutoCloseable {
     private static final int PROG_INFO_RECURSION_MISSES = 208;
     private static final int PROG_INFO_SIZE = 232;
 
-    /** What the kernel counts for one loaded program (run_cnt only while kernel.bpf_stats_enabled). */
-    public record ProgramStats(int id, long runCount, long recursionMisses) {}
+    /**
+     * What the kernel counts for one loaded program (run_cnt only while kernel.bpf_stats_enabled);
+     * recursionMisses is null on kernels whose bpf_prog_info has no such counter (before 5.12).
+     */
+    public record ProgramStats(int id, long runCount, Long recursionMisses) {}
 
     /** The kernel's counters of a loaded program; null when it is not loaded. */
     public ProgramStats programStats(String program) throws BpfException {
@@ -191,7 +194,7 @@ public final class BpfObject implements AutoCloseable {
             }
             boolean hasMisses = length.getValue() >= PROG_INFO_RECURSION_MISSES + Long.BYTES;
             return new ProgramStats(info.getInt(PROG_INFO_ID), info.getLong(PROG_INFO_RUN_CNT),
-                    hasMisses ? info.getLong(PROG_INFO_RECURSION_MISSES) : 0);
+                    hasMisses ? Long.valueOf(info.getLong(PROG_INFO_RECURSION_MISSES)) : null);
         }
     }
 
@@ -199,11 +202,16 @@ public final class BpfObject implements AutoCloseable {
      * How often the kernel skipped this program because another BPF program was already running
      * on that CPU: a tracepoint that fires in a softirq interrupting a BPF program does not run
      * its own. Those events never reach the program, so its own counters cannot see them; the
-     * kernel counts them per program. 0 for a program that is not loaded.
+     * kernel counts them per program. 0 for a program that is not loaded; empty when the kernel
+     * does not count them (before 5.12).
      */
-    public long recursionMisses(String program) throws BpfException {
+    public java.util.OptionalLong recursionMisses(String program) throws BpfException {
         ProgramStats stats = programStats(program);
-        return stats == null ? 0 : stats.recursionMisses();
+        if (stats == null) {
+            return java.util.OptionalLong.of(0);
+        }
+        return stats.recursionMisses() == null ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(stats.recursionMisses());
     }
 
     /** Detaches every attached program; the maps stay readable until {@link #close()}. */

@@ -85,6 +85,21 @@ public final class KernelLayout {
         }
     }
 
+    /** True when the kernel's BTF has the struct with that member; false when either is missing. */
+    public static boolean structHasMember(String struct, String member) {
+        LibBpf bpf = BpfObject.libbpf();
+        Pointer btf = bpf.btf__load_vmlinux_btf();
+        if (btf == null) {
+            return false;
+        }
+        try {
+            StructLayout layout = struct(bpf, btf, struct, List.of(member));
+            return layout != null && layout.fields().containsKey(member);
+        } finally {
+            bpf.btf__free(btf);
+        }
+    }
+
     /** {struct, size, fields: {name: {offset, size}}} in bytes, or null when the kernel has no such struct. */
     private static StructLayout struct(LibBpf bpf, Pointer btf, String name, List<String> only) {
         int id = bpf.btf__find_by_name_kind(btf, name, LibBpf.BTF_KIND_STRUCT);

@@ -29,6 +29,18 @@ public interface LibBpf extends Library {
 
     Pointer libbpf_set_print(PrintFn fn);
 
+    /** BPF_MAP_TYPE_RINGBUF and BPF_PROG_TYPE_TRACEPOINT, from linux/bpf.h. */
+    int BPF_MAP_TYPE_RINGBUF = 27;
+    int BPF_PROG_TYPE_TRACEPOINT = 5;
+    /** BPF_FUNC_ktime_get_boot_ns, from linux/bpf.h. */
+    int BPF_FUNC_KTIME_GET_BOOT_NS = 125;
+
+    /** 1 when the kernel supports the map type, 0 when not, a negative errno when it cannot tell. */
+    int libbpf_probe_bpf_map_type(int mapType, Pointer opts);
+
+    /** 1 when programs of the type may call the helper, 0 when not, a negative errno when it cannot tell. */
+    int libbpf_probe_bpf_helper(int progType, int helperId, Pointer opts);
+
     int libbpf_num_possible_cpus();
 
     Pointer bpf_object__open_mem(Pointer buffer, NativeLong size, Pointer opts);

@@ -5,7 +5,9 @@ import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.tcprec.recorder.bpf.LibC;
 
 /**
@@ -40,6 +42,16 @@ public final class TraceFs {
 
     public Path root() {
         return root;
+    }
+
+    /** The names of the category's tracepoints, sorted; empty when the kernel has no such category. */
+    public List<String> tracepoints(String category) {
+        try (Stream<Path> entries = Files.list(root.resolve("events").resolve(category))) {
+            return entries.filter(p -> Files.isRegularFile(p.resolve("format")))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** The tracepoint's format file text, or empty when this kernel has no such tracepoint. */

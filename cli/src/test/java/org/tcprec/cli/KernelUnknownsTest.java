@@ -1,0 +1,72 @@
+package org.tcprec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tcprec.cli.CommandLineErrorsTest.run;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.Json;
+import org.tcprec.format.TraceFooter;
+
+/**
+ * A trace from a kernel that could not count something (footer key unknown: on 5.10, the events
+ * the kernel skipped) says so in info and in every report's warning; a trace without the key
+ * (older recorders, or a kernel that lacked nothing) says nothing of the kind.
+ */
+class KernelUnknownsTest {
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("unchecked")
+    private Path trace(boolean unknown) throws Exception {
+        Map<String, Object> meta = new LinkedHashMap<>(TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadata());
+        if (unknown) {
+            Map<String, Object> lost = new LinkedHashMap<>((Map<String, Object>) meta.get("lost_events"));
+            Map<String, Object> skipped = new LinkedHashMap<>();
+            skipped.put("total", null);
+            skipped.put("by_type", Map.of());
+            lost.put("skipped_by_kernel", skipped);
+            meta.put("lost_events", lost);
+            meta.put("unknown", List.of(Map.of("feature", "bpf_prog_info.recursion_misses", "since", "Linux 5.12",
+                    "effect", "events the kernel skipped are not counted")));
+        }
+        return CraftedTraces.withMetadata(Path.of(AnalyzerCommandsTest.CLEAN), dir.resolve(unknown + ".parquet"),
+                Json.writeCompact(meta));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void infoAndEveryReportSayWhatTheKernelCouldNotCount() throws Exception {
+        Path trace = trace(true);
+        Map<String, Object> lost = (Map<String, Object>) TraceFooter.read(trace).metadata().get("lost_events");
+        assertEquals(null, ((Map<String, Object>) lost.get("skipped_by_kernel")).get("total"));
+        TcprecRun info = run("info", trace.toString());
+        assertEquals(0, info.exit(), info.err());
+        assertTrue(info.out().contains("\nunknown:     bpf_prog_info.recursion_misses (Linux 5.12): events the kernel "
+                + "skipped are not counted\n"), info.out());
+        assertTrue(info.out().contains("\nlost events: at least 0 (per CPU: "), info.out());
+        String warning = "WARNING: " + trace + ": the recording kernel lacked bpf_prog_info.recursion_misses (Linux 5.12): "
+                + "events the kernel skipped are not counted";
+        for (String report : new String[] {"tcplife", "tcpstates", "tcpretrans", "tcpconnect", "tcpreset", "print"}) {
+            TcprecRun r = run(report, trace.toString());
+            assertEquals(0, r.exit(), report + ": " + r.err());
+            assertTrue(r.errLines().contains(warning), report + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aTraceThatLackedNothingWarnsOfNothing() throws Exception {
+        Path trace = trace(false);
+        TcprecRun info = run("info", trace.toString());
+        assertFalse(info.out().contains("unknown:"), info.out());
+        assertFalse(info.out().contains("at least"), info.out());
+        TcprecRun life = run("tcplife", trace.toString());
+        assertFalse(life.err().contains("lacked"), life.err());
+    }
+}
