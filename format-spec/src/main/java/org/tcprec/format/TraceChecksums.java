@@ -95,17 +95,15 @@ public final class TraceChecksums {
     public enum Result { VERIFIED, NONE }
 
     /**
-     * Checks a trace against its checksums: the footer (bytes as stored), each footer key, then
-     * every column chunk. A trace without the key (older writers) has nothing to check.
+     * Checks a trace's footer against its checksums: the footer (bytes as stored) and each footer
+     * key, and that it checksums as many row groups and column chunks as it has. A trace without
+     * the key (older writers) has nothing to check. The column chunks are left to
+     * {@link #verifyData}.
      *
-     * @throws TraceFormatException naming the damaged key or page, in one line
+     * @throws TraceFormatException naming the damaged key, in one line
      */
-    static Result verify(Path path, FileChannel channel, byte[] footerBytes, FileMetaData footer,
-            long footerStart) throws TraceFormatException {
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (KeyValue pair : footer.getKey_value_metadata() == null ? List.<KeyValue>of() : footer.getKey_value_metadata()) {
-            kv.put(pair.getKey(), pair.getValue());
-        }
+    static Result verifyFooter(Path path, byte[] footerBytes, FileMetaData footer) throws TraceFormatException {
+        Map<String, String> kv = keyValues(footer);
         String value = kv.get(KEY);
         if (value == null) {
             return Result.NONE;
@@ -137,6 +135,39 @@ public final class TraceChecksums {
                 throw damaged(path, "the Parquet footer (row group " + g + " has " + chunks.size() + " columns, "
                         + stored.chunks.get(g).size() + " checksummed)");
             }
+        }
+        return Result.VERIFIED;
+    }
+
+    /**
+     * Checks every column chunk of a trace whose footer {@link TraceFooter#readDeferringDataCheck}
+     * read, and the bytes outside them, against the checksums in that footer.
+     *
+     * @throws TraceFormatException naming the damaged page, in one line
+     */
+    public static void verifyData(TraceFooter trace) throws TraceFormatException {
+        if (trace.checksums() != Result.VERIFIED) {
+            return;
+        }
+        Path path = trace.path();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size != trace.fileBytes()) {
+                throw new TraceFormatException(path + " changed while it was read (" + trace.fileBytes() + " bytes, now "
+                        + size + ")");
+            }
+            verifyData(path, channel, trace.parquet(), size - 8 - footerLength(channel, size));
+        } catch (IOException e) {
+            throw new TraceFormatException(path + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The column chunks and the bytes outside them of a footer that {@link #verifyFooter} passed. */
+    static void verifyData(Path path, FileChannel channel, FileMetaData footer, long footerStart) throws TraceFormatException {
+        Stored stored = Stored.parse(path, keyValues(footer).get(KEY));
+        List<RowGroup> groups = footer.getRow_groups();
+        for (int g = 0; g < groups.size(); g++) {
+            List<ColumnChunk> chunks = groups.get(g).getColumns();
             for (int c = 0; c < chunks.size(); c++) {
                 ColumnMetaData meta = chunks.get(c).getMeta_data();
                 try {
@@ -156,7 +187,14 @@ public final class TraceChecksums {
         } catch (IOException e) {
             throw new TraceFormatException(path + ": cannot read (" + e.getMessage() + ")");
         }
-        return Result.VERIFIED;
+    }
+
+    private static Map<String, String> keyValues(FileMetaData footer) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (KeyValue pair : footer.getKey_value_metadata() == null ? List.<KeyValue>of() : footer.getKey_value_metadata()) {
+            kv.put(pair.getKey(), pair.getValue());
+        }
+        return kv;
     }
 
     /** CRC-32C of the bytes before the footer that no column chunk holds: the magic, the page indexes. */

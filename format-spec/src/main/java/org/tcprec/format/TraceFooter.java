@@ -44,7 +44,20 @@ public record TraceFooter(
         return dir.resolve("." + name + JOURNAL_SUFFIX);
     }
 
+    /** The footer of a trace, checked, and its data checked against the trace's checksums (when it has them). */
     public static TraceFooter read(Path path) throws TraceFormatException {
+        return read(path, true);
+    }
+
+    /**
+     * The footer of a trace, checked against the trace's checksums, its data not yet: the caller
+     * runs {@link TraceChecksums#verifyData} before it trusts anything it read from the data.
+     */
+    public static TraceFooter readDeferringDataCheck(Path path) throws TraceFormatException {
+        return read(path, false);
+    }
+
+    private static TraceFooter read(Path path, boolean checkData) throws TraceFormatException {
         if (!Files.exists(path)) {
             if (Files.exists(journalFor(path))) {
                 OptionalLong recorder = JournalLocks.holder(journalFor(path));
@@ -60,7 +73,7 @@ public record TraceFooter(
             throw new TraceFormatException(path + " is a directory, not a trace file");
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return read(path, channel);
+            return read(path, channel, checkData);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(path + ": no such file");
         } catch (AccessDeniedException e) {
@@ -71,7 +84,7 @@ public record TraceFooter(
     }
 
     /** The footer, checked against the trace's checksums (when it has them) before anything uses it. */
-    private static TraceFooter read(Path path, FileChannel channel) throws TraceFormatException {
+    private static TraceFooter read(Path path, FileChannel channel, boolean checkData) throws TraceFormatException {
         FileMetaData footer;
         byte[] footerBytes;
         long size;
@@ -96,7 +109,10 @@ public record TraceFooter(
             throw new TraceFormatException(path + " is a Parquet file but not a tcprec trace (no "
                     + TraceSchema.FORMAT_VERSION_KEY + " in its footer)");
         }
-        TraceChecksums.Result checksums = TraceChecksums.verify(path, channel, footerBytes, footer, footerStart);
+        TraceChecksums.Result checksums = TraceChecksums.verifyFooter(path, footerBytes, footer);
+        if (checkData && checksums == TraceChecksums.Result.VERIFIED) {
+            TraceChecksums.verifyData(path, channel, footer, footerStart);
+        }
         checkVersion(path, version);
         Object metadata;
         try {

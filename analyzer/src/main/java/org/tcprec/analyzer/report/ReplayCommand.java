@@ -1,19 +1,27 @@
 package org.tcprec.analyzer.report;
 
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
+import org.tcprec.analyzer.trace.DataCheck;
 import org.tcprec.analyzer.trace.ResultSetBatches;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceFiles;
 import org.tcprec.cli.support.ExitCodes;
+import org.tcprec.cli.support.HeldOutput;
+import org.tcprec.cli.support.OutputClosed;
+import org.tcprec.cli.support.RawOutput;
 import org.tcprec.cli.support.TerminalText;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.Json;
@@ -35,22 +43,63 @@ public abstract class ReplayCommand implements Callable<Integer> {
     protected PrintWriter out;
     protected Clock clock;
     private long firstPrintedNs = -1;
+    /** The notes held until the output is released; null once it is. */
+    private List<String> notes = new ArrayList<>();
 
+    /**
+     * The traces' data is checked against their checksums while the report reads it, and the
+     * report (and the warnings) held back until the check has passed: a damaged trace gives its
+     * one-line error and nothing else. A report that fails meanwhile fails for the damage, if any.
+     */
     @Override
     public final Integer call() {
         checkOptions();
-        out = spec.commandLine().getOut();
-        List<TraceFooter> footers = TraceDatabase.readFooters(TraceFiles.expand(options.traces));
-        Warnings.print(footers, spec.commandLine().getErr());
-        clock = new Clock(footers.get(0));
-        if (footers.size() > 1 || !reportFromScan(footers.get(0))) {
-            try (TraceDatabase db = TraceDatabase.of(footers)) {
-                report(db);
+        List<TraceFooter> footers = TraceDatabase.readFooters(TraceFiles.expand(options.traces), false);
+        PrintWriter err = spec.commandLine().getErr();
+        try (DataCheck check = DataCheck.start(footers)) {
+            HeldOutput held = new HeldOutput(RawOutput.orText(spec.commandLine().getOut()), HELD_BYTES, () -> {
+                check.await();
+                Warnings.print(footers, err);
+                notes.forEach(err::println);
+                err.flush();
+                notes = null;
+            });
+            out = new PrintWriter(new OutputStreamWriter(held, StandardCharsets.UTF_8), true);
+            RawOutput.register(out, held);
+            try {
+                clock = new Clock(footers.get(0));
+                if (footers.size() > 1 || !reportFromScan(footers.get(0))) {
+                    try (TraceDatabase db = TraceDatabase.of(footers)) {
+                        report(db);
+                    }
+                }
+                out.flush();
+                held.release();
+            } catch (IOException e) {
+                throw new OutputClosed(e);
+            } catch (RuntimeException e) {
+                check.await();
+                throw e;
             }
         }
-        out.flush();
         return ExitCodes.OK;
     }
+
+    /**
+     * A line for stderr about the report (not about a trace): after the warnings, once the
+     * traces' data has passed its check.
+     */
+    protected void note(String line) {
+        if (notes != null) {
+            notes.add(line);
+        } else {
+            spec.commandLine().getErr().println(line);
+            spec.commandLine().getErr().flush();
+        }
+    }
+
+    /** Output held in memory at most while the traces' data is checked: a few tenths of a second of a long report's lines. */
+    private static final long HELD_BYTES = 64L << 20;
 
     protected abstract void report(TraceDatabase db);
 

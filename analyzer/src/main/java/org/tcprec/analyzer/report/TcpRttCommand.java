@@ -49,9 +49,8 @@ public final class TcpRttCommand extends ReplayCommand {
     protected void report(TraceDatabase db) {
         long interval = new TraceMeta(db.footers().get(0)).probeIntervalNs();
         if (interval > 0 && !options.json()) {
-            spec.commandLine().getErr().printf("NOTE: tcp_probe was sampled while recording: at most one srtt sample per "
-                    + "socket per %s ms%n", CFormat.fixed(interval / 1e6, 3));
-            spec.commandLine().getErr().flush();
+            note("NOTE: tcp_probe was sampled while recording: at most one srtt sample per socket per "
+                    + CFormat.fixed(interval / 1e6, 3) + " ms");
         }
         if (connections) {
             perConnection(db);

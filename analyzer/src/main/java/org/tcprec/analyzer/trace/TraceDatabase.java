@@ -47,15 +47,23 @@ public final class TraceDatabase implements AutoCloseable {
         return connect(readFooters(files), deriveLifetimes);
     }
 
-    /** The traces' footers, each checked to be a readable trace; at least one. */
+    /** The traces' footers, each checked to be a readable trace with intact data; at least one. */
     public static List<TraceFooter> readFooters(List<Path> files) {
+        return readFooters(files, true);
+    }
+
+    /**
+     * The traces' footers, each checked to be a readable trace; at least one. Without checkData,
+     * the caller checks the data itself ({@link DataCheck}).
+     */
+    public static List<TraceFooter> readFooters(List<Path> files, boolean checkData) {
         if (files.isEmpty()) {
             throw new UserError("no trace file given");
         }
         List<TraceFooter> footers = new ArrayList<>();
         for (Path file : files) {
             try {
-                footers.add(TraceFooter.read(file));
+                footers.add(checkData ? TraceFooter.read(file) : TraceFooter.readDeferringDataCheck(file));
             } catch (TraceFormatException e) {
                 throw new UserError(e.getMessage(), e);
             }

@@ -2,6 +2,7 @@ package org.tcprec.cli.support;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -24,5 +25,29 @@ public final class RawOutput {
     /** The stream that writer writes to, or null. */
     public static OutputStream of(PrintWriter writer) {
         return STREAMS.get(writer);
+    }
+
+    /**
+     * The stream that writer writes to, or else a stream that writes UTF-8 bytes to it as text;
+     * each write must hold whole characters (a line, or what an OutputStreamWriter hands on).
+     */
+    public static OutputStream orText(PrintWriter writer) {
+        OutputStream raw = of(writer);
+        return raw != null ? raw : new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writer.write(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() {
+                writer.flush();
+            }
+        };
     }
 }

@@ -1,0 +1,57 @@
+package org.tcprec.cli.support;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class HeldOutputTest {
+    @Test
+    void nothingReachesTheStreamBeforeTheCheckPassesAndEverythingAfter() throws Exception {
+        ByteArrayOutputStream below = new ByteArrayOutputStream();
+        AtomicInteger checks = new AtomicInteger();
+        HeldOutput held = new HeldOutput(below, 5 << 20, checks::incrementAndGet);
+        byte[] written = new byte[12 << 20];
+        new Random(1).nextBytes(written);
+        // pieces of every size, some across the 1 MiB chunks the output is held in
+        Random sizes = new Random(2);
+        int at = 0;
+        while (at < written.length) {
+            int n = Math.min(written.length - at, sizes.nextInt(3) == 0 ? sizes.nextInt(3 << 20) : sizes.nextInt(100));
+            held.write(written, at, n);
+            held.flush();
+            at += n;
+            if (at <= 5 << 20) {
+                assertEquals(0, below.size(), "held until the bound");
+                assertEquals(0, checks.get());
+            }
+        }
+        held.release();
+        held.release();
+        assertEquals(1, checks.get(), "checked once");
+        assertArrayEquals(written, below.toByteArray());
+    }
+
+    @Test
+    void aFailedCheckWritesNothingHeld() throws Exception {
+        ByteArrayOutputStream below = new ByteArrayOutputStream();
+        HeldOutput held = new HeldOutput(below, 1000, () -> {
+            throw new UserError("damaged");
+        });
+        held.write(new byte[999]);
+        assertEquals("damaged", assertThrows(UserError.class, () -> held.write(new byte[2])).getMessage());
+        assertThrows(IllegalStateException.class, held::release);
+        held.close();
+        assertEquals(0, below.size());
+        HeldOutput small = new HeldOutput(below, 1000, () -> {
+            throw new UserError("damaged");
+        });
+        small.write('x');
+        assertThrows(UserError.class, small::release);
+        assertEquals(0, below.size());
+    }
+}
