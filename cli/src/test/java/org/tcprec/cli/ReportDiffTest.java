@@ -98,7 +98,7 @@ class ReportDiffTest {
             metadata.put("format_version", TraceSchema.VERSION);
             List<String> columns = new ArrayList<>();
             for (Column c : Column.values()) {
-                columns.add(c.columnName());
+                columns.add(c == Column.TIME_NS ? "epoch_ns(time) AS time_ns" : c.columnName());
             }
             try (Statement s = db.connection().createStatement()) {
                 s.execute("COPY (SELECT " + String.join(", ", columns) + " FROM raw_events ORDER BY seq) TO '" + copy

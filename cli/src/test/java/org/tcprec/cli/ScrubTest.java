@@ -67,11 +67,16 @@ class ScrubTest {
         return out;
     }
 
-    /** Every row of a trace, in file order, as the strings DuckDB gives (UBIGINT as unsigned decimal). */
+    /**
+     * Every row of a trace, in file order, as the strings DuckDB gives (UBIGINT as unsigned decimal);
+     * a 1.x trace's time as the time_ns a 2.0 trace stores for it.
+     */
     static List<Map<String, String>> rows(Path trace) throws Exception {
         List<Map<String, String>> rows = new ArrayList<>();
+        boolean timestamp = org.tcprec.format.TraceFooter.read(trace).timeColumn().equals("time");
+        String columns = timestamp ? "* EXCLUDE (file_row_number, time), epoch_ns(time) AS time_ns" : "* EXCLUDE (file_row_number)";
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT * EXCLUDE (file_row_number) FROM read_parquet('" + trace
+                ResultSet rs = s.executeQuery("SELECT " + columns + " FROM read_parquet('" + trace
                         + "', file_row_number = true) ORDER BY file_row_number")) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {

@@ -5,13 +5,13 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 
 /**
- * The columns of a version 1 trace, in file order; a minor version only appends columns. One row per recorded tracepoint event.
+ * The columns of a version 2 trace, in file order; a minor version only appends columns. One row per recorded tracepoint event.
  *
  * <p>format-spec/README.md documents each column; FormatSpecDocumentationTest fails when a column
  * here is missing there.
  */
 public enum Column {
-    TIME("time", PrimitiveTypeName.INT64, Kind.TIMESTAMP_NS, true),
+    TIME_NS("time_ns", PrimitiveTypeName.INT64, Kind.INT64, true),
     EVENT("event", PrimitiveTypeName.BINARY, Kind.STRING, true),
     CPU("cpu", PrimitiveTypeName.INT32, Kind.PLAIN, true),
     TGID("tgid", PrimitiveTypeName.INT32, Kind.PLAIN, true),
@@ -49,7 +49,7 @@ public enum Column {
     LIFE("life", PrimitiveTypeName.INT32, Kind.PLAIN, false),
     NS_IN_OLDSTATE("ns_in_oldstate", PrimitiveTypeName.INT64, Kind.PLAIN, false);
 
-    enum Kind { PLAIN, STRING, UINT64, TIMESTAMP_NS }
+    enum Kind { PLAIN, INT64, STRING, UINT64 }
 
     private static final java.util.Map<String, Column> BY_NAME = java.util.Arrays.stream(values())
             .collect(java.util.stream.Collectors.toMap(Column::columnName, c -> c));
@@ -60,7 +60,7 @@ public enum Column {
     }
 
     /** Columns whose values rarely repeat within a page. */
-    static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME, SKBADDR, SND_NXT,
+    static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME_NS, SKBADDR, SND_NXT,
             SND_UNA, BYTES_ACKED, BYTES_RECEIVED);
 
     private final String columnName;
@@ -93,7 +93,7 @@ public enum Column {
 
     /**
      * Whether a file's schema element stores this column as the format says: its physical type and,
-     * where the format gives one, its meaning (a string, an unsigned or a nanosecond time), as
+     * where the format gives one, its meaning (a string, a signed or an unsigned integer), as
      * parquet-java or DuckDB write it. A reader must not decode another type as this column.
      */
     boolean storedAs(org.apache.parquet.format.SchemaElement element) {
@@ -104,22 +104,27 @@ public enum Column {
         var logical = element.isSetLogicalType() ? element.getLogicalType() : null;
         var converted = element.isSetConverted_type() ? element.getConverted_type().name() : "";
         return switch (kind) {
-            case PLAIN -> logical == null || logical.isSetINTEGER() && logical.getINTEGER().isIsSigned();
+            case PLAIN, INT64 -> logical == null || logical.isSetINTEGER() && logical.getINTEGER().isIsSigned();
             case STRING -> logical != null && logical.isSetSTRING() || converted.equals("UTF8");
             case UINT64 -> logical != null && logical.isSetINTEGER() && !logical.getINTEGER().isIsSigned()
                     || converted.equals("UINT_64");
-            case TIMESTAMP_NS -> logical != null && logical.isSetTIMESTAMP() && logical.getTIMESTAMP().getUnit().isSetNANOS();
         };
+    }
+
+    /** Whether a 1.x file stores its column {@code time} as 1.x defined it: INT64 nanosecond TIMESTAMP. */
+    static boolean storedAsTimestampNs(org.apache.parquet.format.SchemaElement element) {
+        return !element.isSetNum_children() && element.isSetType() && element.getType().name().equals("INT64")
+                && element.isSetLogicalType() && element.getLogicalType().isSetTIMESTAMP()
+                && element.getLogicalType().getTIMESTAMP().getUnit().isSetNANOS();
     }
 
     LogicalTypeAnnotation logicalType() {
         return switch (kind) {
             case PLAIN -> null;
+            // Signed 64-bit integer, annotated so that every reader takes it as one (Spark's bigint)
+            case INT64 -> LogicalTypeAnnotation.intType(64, true);
             case STRING -> LogicalTypeAnnotation.stringType();
             case UINT64 -> LogicalTypeAnnotation.intType(64, false);
-            // Not adjusted to UTC on purpose: DuckDB reads adjusted nanosecond timestamps as
-            // TIMESTAMPTZ, which has microsecond precision. The values are UTC all the same.
-            case TIMESTAMP_NS -> LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.NANOS);
         };
     }
 }

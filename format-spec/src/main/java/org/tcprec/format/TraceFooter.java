@@ -134,10 +134,14 @@ public record TraceFooter(
                     + MAX_COLUMNS + " columns, " + MAX_ROW_GROUPS + " row groups)");
         }
         List<String> columns = new ArrayList<>();
+        boolean oldMajor = TraceSchema.major(version) < TraceSchema.MAJOR;
         // The first schema element is the root; the columns are its (flat) children.
         for (SchemaElement element : footer.getSchema().subList(1, footer.getSchema().size())) {
-            Column known = Column.named(element.getName());
-            if (known != null && !known.storedAs(element)) {
+            Column known = oldMajor && !element.getName().equals(TraceSchema.TIME_1X) ? null : Column.named(element.getName());
+            boolean stored = oldMajor && element.getName().equals(TraceSchema.TIME_1X)
+                    ? Column.storedAsTimestampNs(element)
+                    : known == null || known.storedAs(element);
+            if (!stored) {
                 throw new TraceFormatException(path + ": column " + element.getName() + " is stored as "
                         + (element.isSetType() ? element.getType() : "a group") + ", not as the trace format defines it");
             }
@@ -145,6 +149,11 @@ public record TraceFooter(
         }
         int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
         return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
+    }
+
+    /** The column holding the events' times, epoch nanoseconds: time_ns, or time in a 1.x file. */
+    public String timeColumn() {
+        return TraceSchema.timeColumn(formatVersion);
     }
 
     /** " (owner, mode)" of a file the reader may not open, to say whose it is; empty if that is unknown too. */
@@ -175,23 +184,23 @@ public record TraceFooter(
     }
 
     /**
-     * Same major version: readable (a newer minor only adds columns and keys, which readers
-     * ignore). Another major version: refused, with what to do.
+     * A major version from the oldest this reader knows to its own: readable (a newer minor only
+     * adds columns and keys, which readers ignore). Any other: refused, with what to do.
      */
     static void checkVersion(Path path, String version) throws TraceFormatException {
         int major;
         try {
-            major = Integer.parseInt(version.substring(0, version.indexOf('.') < 0 ? version.length() : version.indexOf('.')));
+            major = TraceSchema.major(version);
         } catch (NumberFormatException e) {
             throw new TraceFormatException(path + ": unreadable trace format version '" + version + "'");
         }
         if (major > TraceSchema.MAJOR) {
             throw new TraceFormatException(path + " uses trace format " + version + ", newer than this tcprec reads ("
-                    + TraceSchema.MAJOR + ".x): upgrade tcprec");
+                    + TraceSchema.OLDEST_MAJOR + ".0 to " + TraceSchema.MAJOR + ".x): upgrade tcprec");
         }
-        if (major < TraceSchema.MAJOR) {
+        if (major < TraceSchema.OLDEST_MAJOR) {
             throw new TraceFormatException(path + " uses trace format " + version + ", older than this tcprec reads ("
-                    + TraceSchema.MAJOR + ".x)");
+                    + TraceSchema.OLDEST_MAJOR + ".0 to " + TraceSchema.MAJOR + ".x)");
         }
     }
 

@@ -12,9 +12,24 @@ public final class TraceSchema {
     public static final String FORMAT_VERSION_KEY = "tcprec.format_version";
     /** Footer key holding the recording's metadata as one JSON object (see format-spec/README.md). */
     public static final String METADATA_KEY = "tcprec.metadata";
-    public static final int MAJOR = 1;
-    public static final int MINOR = 1;
+    public static final int MAJOR = 2;
+    public static final int MINOR = 0;
     public static final String VERSION = MAJOR + "." + MINOR;
+    /** The oldest major version this reader reads: 1.x files keep their time as a TIMESTAMP column {@code time}. */
+    public static final int OLDEST_MAJOR = 1;
+    /** The event time's column in 1.x files: INT64 TIMESTAMP(NANOS), the same epoch nanoseconds as 2.x's time_ns. */
+    public static final String TIME_1X = "time";
+
+    /** The column holding the event time, in epoch nanoseconds, in a file of that (readable) version. */
+    public static String timeColumn(String formatVersion) {
+        return major(formatVersion) == 1 ? TIME_1X : Column.TIME_NS.columnName();
+    }
+
+    /** The major version of "MAJOR.MINOR"; NumberFormatException for anything else. */
+    static int major(String formatVersion) {
+        int dot = formatVersion.indexOf('.');
+        return Integer.parseInt(dot < 0 ? formatVersion : formatVersion.substring(0, dot));
+    }
 
     private static final MessageType SCHEMA = build();
 

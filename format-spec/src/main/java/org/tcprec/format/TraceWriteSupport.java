@@ -49,7 +49,7 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
     @Override
     public void write(EventRow r) {
         out.startMessage();
-        putLong(Column.TIME, r.timeNs());
+        putLong(Column.TIME_NS, r.timeNs());
         putString(Column.EVENT, r.event());
         putInt(Column.CPU, r.cpu());
         putInt(Column.TGID, r.tgid());

@@ -46,9 +46,9 @@ class TraceWriterDuckDbTest {
             assertTrue(rs.next());
             assertEquals("2001:db8::1", rs.getString(1));
             assertEquals(1, rs.getLong(2));
-            rs = s.executeQuery("SELECT typeof(time), epoch_ns(time), skaddr, state FROM '" + file + "' ORDER BY time LIMIT 1");
+            rs = s.executeQuery("SELECT typeof(time_ns), time_ns, skaddr, state FROM '" + file + "' ORDER BY time_ns LIMIT 1");
             assertTrue(rs.next());
-            assertEquals("TIMESTAMP_NS", rs.getString(1));
+            assertEquals("BIGINT", rs.getString(1));
             assertEquals(t0, rs.getLong(2));
             assertEquals(Long.toUnsignedString(0xffff888012345678L), rs.getString(3));
             assertNull(rs.getString(4));

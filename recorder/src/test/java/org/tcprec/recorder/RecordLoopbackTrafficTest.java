@@ -86,7 +86,7 @@ class RecordLoopbackTrafficTest {
         List<String> out = new ArrayList<>();
         for (Map<String, Object> row : TraceRows.query(trace,
                 "SELECT oldstate, newstate FROM {t} WHERE event = 'inet_sock_set_state' AND skaddr = ? "
-                        + "AND epoch_ns(time) >= ? ORDER BY time", skaddr, fromTs)) {
+                        + "AND time_ns >= ? ORDER BY time_ns", skaddr, fromTs)) {
             out.add(row.get("oldstate") + ">" + row.get("newstate"));
             if ("CLOSE".equals(row.get("newstate"))) {
                 break;
@@ -108,17 +108,17 @@ class RecordLoopbackTrafficTest {
     private void checkEchoConnection(EchoTraffic.Connection c) throws Exception {
         // Client: its CLOSE->SYN_SENT happens before the port is bound (lport 0), so the socket is
         // found by its SYN_SENT->ESTABLISHED transition and followed by address from just before.
-        Map<String, Object> established = single("SELECT skaddr, epoch_ns(time) AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
+        Map<String, Object> established = single("SELECT skaddr, time_ns AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
                 + "AND oldstate = 'SYN_SENT' AND newstate = 'ESTABLISHED' AND lport = ? AND rport = ? AND raddr = ?",
                 c.clientPort(), c.serverPort(), c.address());
         Object client = established.get("skaddr"); // UBIGINT: passed back as it came
-        Map<String, Object> connect = single("SELECT max(epoch_ns(time)) AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
-                + "AND skaddr = ? AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT' AND epoch_ns(time) <= ?",
+        Map<String, Object> connect = single("SELECT max(time_ns) AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
+                + "AND skaddr = ? AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT' AND time_ns <= ?",
                 client, established.get("ts"));
         assertEquals(List.of("CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2",
                 "FIN_WAIT2>CLOSE"), transitions(client, asLong(connect.get("ts"))), "client states of " + c);
         // Server: the accepted socket is born in SYN_RECV, cloned from the listener (LISTEN).
-        Map<String, Object> born = single("SELECT skaddr, epoch_ns(time) AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
+        Map<String, Object> born = single("SELECT skaddr, time_ns AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
                 + "AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV' AND lport = ? AND rport = ?",
                 c.serverPort(), c.clientPort());
         Object server = born.get("skaddr");
@@ -235,9 +235,9 @@ class RecordLoopbackTrafficTest {
     @Test
     void rowsAreInTimeOrderAndTimesAreWallClock() throws Exception {
         assertEquals(0, TraceRows.count(trace,
-                "time < TIMESTAMP '2020-01-01'"));
+                "time_ns < epoch_ns(TIMESTAMP '2020-01-01')"));
         List<Map<String, Object>> disorder = TraceRows.query(trace,
-                "SELECT count(*) AS n FROM (SELECT epoch_ns(time) - lag(epoch_ns(time)) OVER () AS d FROM {t}) WHERE d < 0");
+                "SELECT count(*) AS n FROM (SELECT time_ns - lag(time_ns) OVER () AS d FROM {t}) WHERE d < 0");
         assertEquals(0L, ((Number) disorder.get(0).get("n")).longValue());
     }
 }

@@ -94,12 +94,8 @@ public final class DiffCommand implements Callable<Integer> {
         }
         NoiseFloor floor = new NoiseFloor(confidencePercent / 100, minChangePercent / 100, minTimeChangeNs);
         try (TraceDatabase a = TraceDatabase.open(List.of(before)); TraceDatabase b = TraceDatabase.open(List.of(after))) {
-            String va = a.footers().get(0).formatVersion();
-            String vb = b.footers().get(0).formatVersion();
-            if (!va.equals(vb)) {
-                throw new UserError("cannot compare traces of different format versions: " + before + " is " + va
-                        + ", " + after + " is " + vb);
-            }
+            // Traces of different format versions compare like any two: every version the reader
+            // takes gives the same views (TraceDatabase), and the context names both versions.
             Warnings.print(a, spec.commandLine().getErr());
             Warnings.print(b, spec.commandLine().getErr());
             Measurement ma = Measurement.of(a, dimension);

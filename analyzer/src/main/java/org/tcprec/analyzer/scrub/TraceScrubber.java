@@ -65,6 +65,8 @@ public final class TraceScrubber {
             TraceFooter footer = db.footers().get(0);
             List<String> present = footer.columns();
             List<String> droppedColumns = new ArrayList<>(present);
+            // raw_events gives every version's time column as time
+            droppedColumns.remove(footer.timeColumn());
             StringBuilder select = new StringBuilder();
             for (Column c : Column.values()) {
                 droppedColumns.remove(c.columnName());
@@ -72,10 +74,10 @@ public final class TraceScrubber {
                     continue;
                 }
                 select.append(select.length() > 0 ? ", " : "");
-                if (!present.contains(c.columnName())) {
+                if (c == Column.TIME_NS) {
+                    select.append("epoch_ns(time) AS time_ns");
+                } else if (!present.contains(c.columnName())) {
                     select.append("NULL AS ").append(c.columnName());
-                } else if (c == Column.TIME) {
-                    select.append("epoch_ns(time) AS time");
                 } else {
                     select.append(c.columnName());
                 }
@@ -97,7 +99,7 @@ public final class TraceScrubber {
                     Long mappedSk = skaddr == null ? null : sockets.computeIfAbsent(skaddr, pointers::apply);
                     String comm = rs.getString("comm");
                     writer.write(new EventRow(
-                            rs.getLong("time"),
+                            rs.getLong("time_ns"),
                             rs.getString("event"),
                             rs.getInt("cpu"),
                             rs.getInt("tgid"),

@@ -27,9 +27,11 @@ import org.tcprec.format.scan.TraceScanner;
  * scanner's conditions. StateChangeScanTest holds the two readings equal.
  */
 public final class StateChangeScan {
-    /** The view's columns this scan can give, and the file column each one is. */
+    /** Stands for the file's time column (time_ns, or time in a 1.x file) in FILE_COLUMNS. */
+    private static final String TIME = "(time)";
+    /** The view's columns this scan can give, and the file column each one is (ts_ns: the file's time column). */
     private static final Map<String, String> FILE_COLUMNS = Map.ofEntries(
-            Map.entry("ts_ns", "time"), Map.entry("skaddr", "skaddr"), Map.entry("tgid", "tgid"),
+            Map.entry("ts_ns", TIME), Map.entry("skaddr", "skaddr"), Map.entry("tgid", "tgid"),
             Map.entry("comm", "comm"), Map.entry("family", "family"), Map.entry("laddr", "laddr"),
             Map.entry("lport", "lport"), Map.entry("raddr", "raddr"), Map.entry("rport", "rport"),
             Map.entry("oldstate", "oldstate"), Map.entry("newstate", "newstate"),
@@ -54,11 +56,11 @@ public final class StateChangeScan {
         // time is always read: the format promises rows in time order, and the reports that
         // read a file in its order must refuse one that breaks the promise
         List<String> scanned = new ArrayList<>(fileColumns);
-        if (!scanned.contains("time")) {
-            scanned.add("time");
+        if (!scanned.contains(footer.timeColumn())) {
+            scanned.add(footer.timeColumn());
         }
         this.fileColumns = scanned;
-        this.timeAt = scanned.indexOf("time");
+        this.timeAt = scanned.indexOf(footer.timeColumn());
         this.nsInOldstate = fileColumns.indexOf("ns_in_oldstate");
     }
 
@@ -73,14 +75,14 @@ public final class StateChangeScan {
         }
         List<String> fileColumns = new ArrayList<>();
         for (String column : viewColumns) {
-            String file = FILE_COLUMNS.get(column);
+            String file = TIME.equals(FILE_COLUMNS.get(column)) ? footer.timeColumn() : FILE_COLUMNS.get(column);
             if (file == null || fileColumns.contains(file)) {
                 return null;
             }
             fileColumns.add(file);
         }
         List<String> read = new ArrayList<>(fileColumns);
-        read.add("time");
+        read.add(footer.timeColumn());
         read.addAll(List.of("event", "family", "lport", "rport"));
         if (TraceScanner.unsupported(footer.parquet(), read) != null) {
             return null;

@@ -205,28 +205,38 @@ public final class TraceDatabase implements AutoCloseable {
 
     /**
      * Every file's rows, with seq (the row's position in its file: rows are in time order, and
-     * seq orders equal times) and the socket-lifetime columns. union_by_name: traces of newer
-     * minor versions may have more columns. A 1.0 file lacks life and ns_in_oldstate; they are
-     * derived here with the rules the writer applies (format-spec/README.md), over a window per
-     * socket that a 1.1 file spares its readers.
+     * seq orders equal times), time as TIMESTAMP_NS and the socket-lifetime columns, whatever the
+     * file's version. union_by_name: traces of newer minor versions may have more columns. A 2.x
+     * file stores the time as time_ns (epoch nanoseconds), a 1.x file as the TIMESTAMP time with
+     * the same value. A 1.0 file lacks life and ns_in_oldstate; they are derived here with the
+     * rules the writer applies (format-spec/README.md), over a window per socket that a 1.1 file
+     * spares its readers.
      */
     private String rawEvents() {
-        List<String> current = new ArrayList<>();
-        List<String> derived = new ArrayList<>();
+        // files grouped by (lifetimes derived here, time column)
+        Map<String, List<String>> groups = new java.util.TreeMap<>();
         for (TraceFooter f : footers) {
-            String quoted = fileLiteral(f.path());
-            (f.columns().contains("life") && !deriveLifetimes ? current : derived).add(quoted);
+            boolean derive = !f.columns().contains("life") || deriveLifetimes;
+            groups.computeIfAbsent((derive ? "derive " : "stored ") + f.timeColumn(), k -> new ArrayList<>())
+                    .add(fileLiteral(f.path()));
         }
         List<String> parts = new ArrayList<>();
-        if (!current.isEmpty()) {
-            parts.add("SELECT * EXCLUDE (file_row_number), file_row_number AS seq FROM read_parquet(["
-                    + String.join(", ", current) + "], filename = true, file_row_number = true, union_by_name = true)");
-        }
-        if (!derived.isEmpty()) {
-            parts.add(LIFETIMES_SQL.replace("{files}", String.join(", ", derived))
-                    .replace("{stored}", deriveLifetimes ? ", life, ns_in_oldstate" : ""));
+        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+            boolean derive = group.getKey().startsWith("derive ");
+            String timeColumn = group.getKey().substring(group.getKey().indexOf(' ') + 1);
+            String rows = rows(group.getValue(), timeColumn, derive && deriveLifetimes ? ", life, ns_in_oldstate" : "");
+            parts.add(derive ? LIFETIMES_SQL.replace("{rows}", rows) : rows);
         }
         return String.join(" UNION ALL BY NAME ", parts);
+    }
+
+    /** The files' rows with time as TIMESTAMP_NS (first, as 1.x files have it) and seq; without the columns excluded. */
+    private static String rows(List<String> files, String timeColumn, String excluded) {
+        String time = timeColumn.equals(org.tcprec.format.TraceSchema.TIME_1X) ? "" : "make_timestamp_ns(" + timeColumn + ") AS time, ";
+        String exclude = timeColumn.equals(org.tcprec.format.TraceSchema.TIME_1X) ? "" : timeColumn + ", ";
+        return "SELECT " + time + "* EXCLUDE (" + exclude + "file_row_number" + excluded + "), file_row_number AS seq "
+                + "FROM read_parquet([" + String.join(", ", files) + "], filename = true, file_row_number = true, "
+                + "union_by_name = true)";
     }
 
     /** format-spec/README.md, columns life and ns_in_oldstate, for files written before 1.1. */
@@ -240,8 +250,7 @@ public final class TraceDatabase implements AutoCloseable {
             + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN newstate END IGNORE NULLS) OVER w AS previous_newstate, "
             + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN epoch_ns(time) END IGNORE NULLS) OVER w "
             + "AS previous_change_ns "
-            + "FROM (SELECT * EXCLUDE (file_row_number{stored}), file_row_number AS seq FROM read_parquet([{files}], "
-            + "filename = true, file_row_number = true, union_by_name = true)) "
+            + "FROM ({rows}) "
             + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))";
 
     /**

@@ -1,0 +1,153 @@
+package org.tcprec.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.ParquetReadOptions;
+import org.tcprec.format.metadata.JsonCodec;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A trace read by parquet-java's own reader (ParquetFileReader and its example record converter),
+ * no tcprec code on the reading side: every column has the type format-spec/README.md gives it,
+ * written out here from the table, and the values come back as written.
+ */
+class ParquetJavaReaderTest {
+    @TempDir
+    Path dir;
+
+    /** The column table of format-spec/README.md, as a Parquet schema. */
+    private static final String DOCUMENTED = """
+            message tcprec_event {
+              required int64 time_ns (INTEGER(64,true));
+              required binary event (STRING);
+              required int32 cpu;
+              required int32 tgid;
+              required int32 tid;
+              required binary comm (STRING);
+              optional int64 netns;
+              optional int64 cgroup_id (INTEGER(64,false));
+              optional int64 skaddr (INTEGER(64,false));
+              required int32 family;
+              required binary laddr (STRING);
+              required int32 lport;
+              required binary raddr (STRING);
+              required int32 rport;
+              optional binary oldstate (STRING);
+              optional binary newstate (STRING);
+              optional binary state (STRING);
+              optional int32 protocol;
+              optional int64 bytes_acked;
+              optional int64 bytes_received;
+              optional int64 sock_cookie (INTEGER(64,false));
+              optional int64 skbaddr (INTEGER(64,false));
+              optional int64 req (INTEGER(64,false));
+              optional int32 err;
+              optional int32 reason;
+              optional int64 mark;
+              optional int32 data_len;
+              optional int64 snd_nxt;
+              optional int64 snd_una;
+              optional int64 snd_cwnd;
+              optional int64 ssthresh;
+              optional int64 snd_wnd;
+              optional int64 srtt_us;
+              optional int64 rcv_wnd;
+              optional int32 life;
+              optional int64 ns_in_oldstate;
+            }
+            """;
+
+    private static final long T0 = 1_764_950_000_123_456_789L;
+    private static final long SK = 0xffff8880_1234_5678L;
+
+    @Test
+    void parquetJavaReadsEveryColumnAsDocumented() throws Exception {
+        Path file = dir.resolve("t.parquet");
+        int rows = 20_000;
+        // small row groups: the reader must go through several
+        try (TraceWriter w = new TraceWriter(file, 64 * 1024)) {
+            for (int i = 0; i < rows; i++) {
+                long sk = SK + 64L * ((i / 4) % 50);
+                int port = 40000 + (i / 4) % 50;
+                w.write(switch (i % 4) {
+                    case 0 -> new EventRow(T0 + 1000L * i, "inet_sock_set_state", 1, 42, 43, "curl", 4026531840L, 7L, sk, 10,
+                            "2001:db8::1", port, "::ffff:10.1.2.3", 443, "CLOSE", "SYN_SENT", null, 6, 1L, 0L,
+                            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                    case 1 -> new EventRow(T0 + 1000L * i, "inet_sock_set_state", 0, 0, 0, "swapper/0", 4026531840L, 7L, sk, 10,
+                            "2001:db8::1", port, "::ffff:10.1.2.3", 443, "SYN_SENT", "ESTABLISHED", null, 6, 1L, 1L,
+                            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                    case 2 -> new EventRow(T0 + 1000L * i, "tcp_probe", 1, 42, 43, "curl", 4026531840L, 7L, sk, 10,
+                            "2001:db8::1", port, "::ffff:10.1.2.3", 443, null, null, null, null, null, null,
+                            -2L, 0xffff8880_9999_0000L, null, null, null, 5L, 1448, 4_000_000_000L, 3_999_990_000L, 10L,
+                            2147483647L, 65535L, 250L, 131072L);
+                    default -> new EventRow(T0 + 1000L * i, "tcp_send_reset", 1, 42, 43, "curl", null, null, null, 2,
+                            "10.0.0.1", 80, "10.0.0.2", 5555, null, null, null, null, null, null, null,
+                            0xffff8880_9999_0040L, null, null, 1, null, null, null, null, null, null, null, null, null);
+                });
+            }
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "h1"))));
+        }
+        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        List<Group> read = new ArrayList<>();
+        int rowGroups = 0;
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options)) {
+            MessageType schema = reader.getFileMetaData().getSchema();
+            assertEquals(MessageTypeParser.parseMessageType(DOCUMENTED), schema);
+            assertEquals(TraceSchema.VERSION, reader.getFileMetaData().getKeyValueMetaData().get("tcprec.format_version"));
+            PageReadStore pages;
+            while ((pages = reader.readNextRowGroup()) != null) {
+                rowGroups++;
+                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema)
+                        .getRecordReader(pages, new GroupRecordConverter(schema));
+                for (long r = 0; r < pages.getRowCount(); r++) {
+                    read.add(records.read());
+                }
+            }
+        }
+        assertTrue(rowGroups > 1, "row groups: " + rowGroups);
+        assertEquals(rows, read.size());
+        for (int i = 0; i < rows; i++) {
+            assertEquals(T0 + 1000L * i, read.get(i).getLong("time_ns", 0), "row " + i);
+        }
+        Group change = read.get(4);
+        assertEquals("inet_sock_set_state", change.getString("event", 0));
+        assertEquals(SK + 64L, change.getLong("skaddr", 0)); // unsigned: the same 64 bits
+        assertEquals("2001:db8::1", change.getString("laddr", 0));
+        assertEquals("::ffff:10.1.2.3", change.getString("raddr", 0));
+        assertEquals(40001, change.getInteger("lport", 0));
+        assertEquals("SYN_SENT", change.getString("newstate", 0));
+        assertEquals(0, change.getFieldRepetitionCount("ns_in_oldstate"), "the first change seen of a lifetime");
+        Group established = read.get(5);
+        assertEquals(0, established.getInteger("cpu", 0));
+        assertEquals("swapper/0", established.getString("comm", 0));
+        assertEquals(1000L, established.getLong("ns_in_oldstate", 0));
+        Group probe = read.get(6);
+        assertEquals(-2L, probe.getLong("sock_cookie", 0)); // 2^64 - 2 as unsigned
+        assertEquals(4_000_000_000L, probe.getLong("snd_nxt", 0));
+        assertEquals(250L, probe.getLong("srtt_us", 0));
+        assertEquals(1448, probe.getInteger("data_len", 0));
+        assertEquals(0, probe.getFieldRepetitionCount("oldstate"));
+        Group reset = read.get(7);
+        assertEquals(0, reset.getFieldRepetitionCount("skaddr"));
+        assertEquals(0, reset.getFieldRepetitionCount("life"));
+        assertEquals(1, reset.getInteger("reason", 0));
+        assertEquals(5555, reset.getInteger("rport", 0));
+        assertEquals(change.getInteger("life", 0), established.getInteger("life", 0));
+    }
+}
