@@ -40,15 +40,6 @@ public final class HtmlReport {
     /** Buckets of the over-time figures. */
     private static final int TIME_BINS = 60;
 
-    /**
-     * Each connection with its retransmits and resets (the rows of its socket lifetime): the base of the per-connection figures, inlined in each figure's SQL so that
-     * each runs on its own.
-     */
-    static final String CONN = "WITH conn AS (\n"
-            + "  SELECT c.*, coalesce(c.close_ns, c.recording_end_ns, c.last_ns) AS end_ns,\n"
-            + "    coalesce(e.retransmits, 0) AS retransmits, coalesce(e.resets, 0) AS resets\n"
-            + "  FROM connections c LEFT JOIN connection_events e USING (filename, skaddr, life))\n";
-
     private final TraceDatabase db;
     private final Caps caps;
     private final List<Map<String, Object>> capped = new ArrayList<>();
@@ -76,63 +67,28 @@ public final class HtmlReport {
         long[] window = window();
         data.put("window", ordered("start_ns", window[0], "end_ns", window[1]));
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("counts", table("Counts", "SELECT\n"
-                + "  (SELECT count(*) FROM connections) AS connections,\n"
-                + "  (SELECT count(*) FROM connections WHERE complete) AS complete,\n"
-                + "  (SELECT count(*) FROM connections WHERE NOT complete) AS partial,\n"
-                + "  (SELECT count(*) FROM connections WHERE active) AS active_opens,\n"
-                + "  (SELECT count(*) FROM connections WHERE passive) AS passive_opens,\n"
-                + "  (SELECT count(*) FROM state_changes) AS state_changes,\n"
-                + "  (SELECT count(*) FROM retransmits WHERE kind = 'R') AS retransmits,\n"
-                + "  (SELECT count(*) FROM retransmits WHERE kind = 'S') AS synack_retransmits,\n"
-                + "  (SELECT count(*) FROM resets WHERE direction = 'sent') AS resets_sent,\n"
-                + "  (SELECT count(*) FROM resets WHERE direction = 'received') AS resets_received,\n"
-                + "  (SELECT count(*) FROM probes) AS probes", Integer.MAX_VALUE));
+        figures.put("counts", table("Counts", ReportQueries.sql("counts"), Integer.MAX_VALUE));
         figures.put("timeline", timeline(window[0]));
         figures.put("lifespan", histogram("Connection lifespan (complete connections)", "span_us", "µs",
-                "SELECT span_us AS v FROM connections WHERE complete AND span_us IS NOT NULL"));
+                ReportQueries.sql("lifespan_values")));
         figures.put("connect_latency", histogram("Connect latency (SYN_SENT → ESTABLISHED)", "connect_us", "µs",
-                "SELECT connect_us AS v FROM connections WHERE connect_us IS NOT NULL"));
+                ReportQueries.sql("connect_latency_values")));
         figures.put("srtt", histogram("Smoothed RTT (tcp_probe samples)", "srtt_us", "µs",
-                "SELECT srtt_us AS v FROM probes WHERE srtt_us IS NOT NULL"));
+                ReportQueries.sql("srtt_values")));
         long bin = Math.max(1, (window[1] - window[0] + TIME_BINS - 1) / TIME_BINS);
-        Map<String, Object> overTime = table("Retransmits and RSTs over time", "WITH e AS (\n"
-                + "  SELECT ts_ns, CASE kind WHEN 'R' THEN 'retransmit' ELSE 'synack_retransmit' END AS what FROM retransmits\n"
-                + "  UNION ALL SELECT ts_ns, 'rst_' || direction FROM resets)\n"
-                + "SELECT greatest(0, least(" + (TIME_BINS - 1) + ", (ts_ns - " + window[0] + ") // " + bin + ")) AS bin,\n"
-                + "  count(*) FILTER (WHERE what = 'retransmit') AS retransmits,\n"
-                + "  count(*) FILTER (WHERE what = 'synack_retransmit') AS synack_retransmits,\n"
-                + "  count(*) FILTER (WHERE what = 'rst_sent') AS resets_sent,\n"
-                + "  count(*) FILTER (WHERE what = 'rst_received') AS resets_received\n"
-                + "FROM e GROUP BY 1 ORDER BY 1", Integer.MAX_VALUE);
+        Map<String, Object> overTime = table("Retransmits and RSTs over time", ReportQueries.sql("over_time",
+                "last_bin", TIME_BINS - 1, "start_ns", window[0], "bin_ns", bin), Integer.MAX_VALUE);
         overTime.put("bins", TIME_BINS);
         overTime.put("bin_ns", bin);
         figures.put("over_time", overTime);
-        figures.put("transitions", table("State transitions", "SELECT oldstate, newstate, count(*) AS transitions\n"
-                + "FROM state_changes GROUP BY ALL ORDER BY transitions DESC, oldstate, newstate", Integer.MAX_VALUE));
+        figures.put("transitions", table("State transitions", ReportQueries.sql("transitions"), Integer.MAX_VALUE));
         figures.put("time_in_state", table("Time in each state (from the move into it to the move out)",
-                "SELECT oldstate AS state, count(*) AS stays, sum(ns_in_oldstate) / 1e6 AS total_ms,\n"
-                        + "  median(ns_in_oldstate) / 1e6 AS median_ms, max(ns_in_oldstate) / 1e6 AS max_ms\n"
-                        + "FROM state_changes WHERE NOT starts_life GROUP BY ALL ORDER BY total_ms DESC", Integer.MAX_VALUE));
-        figures.put("top_remote", table("Top remote endpoints", CONN
-                + "SELECT raddr, count(*) AS connections, count(DISTINCT rport) AS remote_ports,\n"
-                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
-                + "FROM conn GROUP BY raddr ORDER BY connections DESC, tx_bytes DESC, raddr", caps.tableRows));
-        figures.put("top_process", table("Top processes", CONN
-                + "SELECT comm, count(DISTINCT pid) AS pids, min(pid) AS first_pid, count(*) AS connections,\n"
-                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
-                + "FROM conn GROUP BY comm ORDER BY connections DESC, tx_bytes DESC, comm", caps.tableRows));
-        // a client's local port is an ephemeral one, a new one per connection: listing each says nothing
-        figures.put("top_local_port", table("Top local ports", CONN
-                + "SELECT CASE WHEN passive THEN lport::VARCHAR WHEN active THEN 'outgoing' ELSE 'direction not seen' END\n"
-                + "    AS local_port, count(*) AS connections, count(DISTINCT lport) AS ports,\n"
-                + "  sum(tx_bytes) AS tx_bytes, sum(rx_bytes) AS rx_bytes, sum(retransmits) AS retransmits, sum(resets) AS resets\n"
-                + "FROM conn GROUP BY 1 ORDER BY connections DESC, local_port", caps.tableRows));
-        figures.put("connections", table("Connections", CONN
-                + "SELECT (coalesce(start_ns, first_ns) - " + window[0] + ") / 1e6 AS start_ms, span_us / 1e3 AS span_ms,\n"
-                + "  pid, comm, laddr, lport, raddr, rport, tx_bytes, rx_bytes, connect_us, retransmits, resets,\n"
-                + "  last_state, coalesce(note, '') AS note\n"
-                + "FROM conn ORDER BY coalesce(start_ns, first_ns), skaddr, life", caps.tableRows));
+                ReportQueries.sql("time_in_state"), Integer.MAX_VALUE));
+        figures.put("top_remote", table("Top remote endpoints", ReportQueries.sql("top_remote"), caps.tableRows));
+        figures.put("top_process", table("Top processes", ReportQueries.sql("top_process"), caps.tableRows));
+        figures.put("top_local_port", table("Top local ports", ReportQueries.sql("top_local_port"), caps.tableRows));
+        figures.put("connections", table("Connections", ReportQueries.sql("connections", "start_ns", window[0]),
+                caps.tableRows));
         data.put("figures", figures);
         data.put("caps", capped);
         return data;
@@ -171,9 +127,7 @@ public final class HtmlReport {
     /** The recording's start and end (UTC ns), else the first and last event's. */
     private long[] window() {
         long[] w = new long[2];
-        query("SELECT coalesce(nullif(t.start_realtime_ns, 0), (SELECT min(epoch_ns(time)) FROM raw_events)),\n"
-                + "  coalesce(t.end_ns, (SELECT max(epoch_ns(time)) FROM raw_events))\n"
-                + "FROM traces t", rs -> {
+        query(ReportQueries.sql("recording_window"), rs -> {
                     w[0] = rs.getLong(1);
                     w[1] = rs.getLong(2);
                 });
@@ -183,7 +137,7 @@ public final class HtmlReport {
             w[1] = now;
         }
         // events may fall just outside the stated window (clock reads bracket the recording)
-        query("SELECT min(epoch_ns(time)), max(epoch_ns(time)) FROM raw_events", rs -> {
+        query(ReportQueries.sql("event_window"), rs -> {
             if (rs.getObject(1) != null) {
                 w[0] = Math.min(w[0], rs.getLong(1));
                 w[1] = Math.max(w[1], rs.getLong(2));
@@ -197,17 +151,7 @@ public final class HtmlReport {
      * bars that do not overlap in time share a line.
      */
     private Map<String, Object> timeline(long start) {
-        String sql = "WITH shown AS (\n"
-                + "  SELECT row_number() OVER (ORDER BY first_ns, skaddr, life) AS n, *,\n"
-                + "    coalesce(close_ns, recording_end_ns, last_ns) AS end_ns FROM connections\n"
-                + "  ORDER BY first_ns, skaddr, life LIMIT " + caps.timelineConnections + ")\n"
-                + "SELECT c.n, (c.first_ns - " + start + ") / 1e6 AS from_ms, (c.end_ns - " + start + ") / 1e6 AS to_ms,\n"
-                + "  c.pid, c.comm, c.laddr, c.lport, c.raddr, c.rport, c.tx_bytes, c.rx_bytes, coalesce(c.note, '') AS note,\n"
-                + "  list((s.ts_ns - " + start + ") / 1e6 ORDER BY s.time, s.seq) AS state_ms,\n"
-                + "  list(s.newstate ORDER BY s.time, s.seq) AS state_names,\n"
-                + "  arg_min(s.oldstate, s.ts_ns) AS first_oldstate\n"
-                + "FROM shown c JOIN state_changes s ON s.skaddr = c.skaddr AND s.life = c.life\n"
-                + "GROUP BY ALL ORDER BY c.n";
+        String sql = ReportQueries.sql("timeline", "limit", caps.timelineConnections, "start_ns", start);
         List<Map<String, Object>> bars = new ArrayList<>();
         query(sql, rs -> {
             Map<String, Object> bar = new LinkedHashMap<>();
@@ -244,7 +188,7 @@ public final class HtmlReport {
             busy.add(new double[] {(Double) bar.get("to"), lane});
         }
         long[] total = new long[1];
-        query("SELECT count(*) FROM connections", rs -> total[0] = rs.getLong(1));
+        query(ReportQueries.sql("connection_count"), rs -> total[0] = rs.getLong(1));
         Map<String, Object> figure = new LinkedHashMap<>();
         figure.put("title", "Connections over time");
         figure.put("sql", sql);
@@ -276,12 +220,8 @@ public final class HtmlReport {
 
     /** Power-of-two buckets of a positive quantity, and its percentiles. */
     private Map<String, Object> histogram(String title, String column, String unit, String values) {
-        String sql = "WITH v AS (" + values + ")\n"
-                + "SELECT CASE WHEN v < 1 THEN 0 ELSE floor(log2(v))::INTEGER + 1 END AS bucket, count(*) AS n\n"
-                + "FROM v GROUP BY 1 ORDER BY 1";
-        String stats = "WITH v AS (" + values + ")\n"
-                + "SELECT count(*) AS n, min(v) AS min, quantile_cont(v, 0.5) AS p50, quantile_cont(v, 0.9) AS p90,\n"
-                + "  quantile_cont(v, 0.99) AS p99, max(v) AS max FROM v";
+        String sql = ReportQueries.sql("histogram_buckets", "values", values);
+        String stats = ReportQueries.sql("histogram_stats", "values", values);
         Map<String, Object> figure = table(title, sql, Integer.MAX_VALUE);
         Map<String, Object> summary = table(title, stats, 1);
         figure.put("sql", sql + ";\n\n" + stats);
