@@ -10,6 +10,8 @@
 #   PKG/snmp.before/after    the namespace's /proc/net/snmp around the workload
 #   PKG/info.txt             the installed tcprec info of its own trace
 #   PKG/contents.txt         dpkg -L of the installed package
+#   PKG/java.txt             the Java packages installed with it ("no java package" if none)
+#   PKG/natives.txt          the native libraries inside its installed jars
 #   PKG/left-after-purge.txt what the install, the recording, the purge and apt's autoremove of
 #                            the dependencies left in the root:
 #                            changed files that no installed package owns, outside dpkg's and
@@ -91,6 +93,15 @@ for deb in "$@"; do
     in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")"
     installed=$(date +%s.%N)
     in_root dpkg -L "$name" > "$dir/contents.txt"
+    in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' | awk '/^ii/ && $2 ~ /(jre|jdk)/ { print $2, $3 }' \
+        > "$dir/java.txt"
+    [ -s "$dir/java.txt" ] || echo "no java package" > "$dir/java.txt"
+    python3 -c 'import re, sys, zipfile
+for jar in sys.argv[1:]:
+    for entry in zipfile.ZipFile(jar).namelist():
+        if re.search(r"\.(so|dll|dylib|jnilib|a)$|\.so_", entry): print(entry)' "$merged"/usr/lib/tcprec/lib/*.jar \
+        > "$dir/natives.txt"
+    echo "Java packages: $(tr '\n' ' ' < "$dir/java.txt")"
     in_root tcprec --version > "$dir/version.txt"
     cat "$dir/version.txt"
 
@@ -124,10 +135,13 @@ for deb in "$@"; do
     in_root env DEBIAN_FRONTEND=noninteractive apt-get autoremove --purge -y -q
     # What is left: every changed path of the overlay that no installed package owns, apart from
     # dpkg's, apt's and the logs' own state, the dynamic linker's cache (ldconfig rewrites it
-    # when libbpf1 comes and goes) and the .deb copied in.
+    # when libbpf1 comes and goes), the .deb copied in, and what ca-certificates, which Debian's
+    # Java runtime pulls in, leaves after its own purge (its configuration and the certificate
+    # links it generated).
     (cd "$out/upper" && find . -mindepth 1 \( -type f -o -type l -o -type c \) -printf '/%P\n') | sort | while read -r f; do
         case $f in
             /var/lib/dpkg/* | /var/lib/apt/* | /var/cache/* | /var/log/* | /etc/ld.so.cache | /tmp/"$(basename "$deb")") continue ;;
+            /etc/ca-certificates.conf | /etc/ssl/certs/*) continue ;;
         esac
         in_root dpkg -S "$f" > /dev/null 2>&1 || echo "$f"
     done > "$dir/left-after-purge.txt"

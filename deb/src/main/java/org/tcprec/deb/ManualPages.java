@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.tcprec.cli.Main;
 import org.tcprec.cli.RecorderMain;
 import picocli.AutoComplete;
@@ -19,6 +21,12 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  * and the pages' source line (the man footer has room for "tcprec VERSION", not the commit).
  */
 public final class ManualPages {
+    /**
+     * An emphasised parameter label with brackets in it, as ManPageGenerator writes
+     * {@code --owner=USER[:GROUP]}: {@code _USER[:GROUP]_}.
+     */
+    private static final Pattern BRACKETED_LABEL = Pattern.compile("_([^_\\s\\[]*)\\[([^_\\s\\]]*)\\]([^_\\s]*)_");
+
     private ManualPages() {}
 
     public static void main(String[] args) throws IOException {
@@ -36,8 +44,23 @@ public final class ManualPages {
         if (exit != CommandLine.ExitCode.OK) {
             throw new IOException("man page generation failed with exit code " + exit);
         }
+        try (Stream<Path> pages = Files.list(Path.of(args[1]))) {
+            for (Path page : pages.filter(p -> p.toString().endsWith(".adoc")).toList()) {
+                Files.writeString(page, escapeBracketedLabels(Files.readString(page)));
+            }
+        }
         Path completion = Path.of(args[2]);
         Files.createDirectories(completion.getParent());
         Files.writeString(completion, AutoComplete.bash("tcprec", cl));
+    }
+
+    /**
+     * Asciidoctor reads "[...]" right before an emphasis as that emphasis' attribute list, so
+     * {@code _USER[:GROUP]_] [*-p*=_PID_]} lost the label and emphasised the options after it.
+     * Attribute references stand for the brackets instead: they are replaced after the emphasis
+     * is parsed.
+     */
+    static String escapeBracketedLabels(String asciiDoc) {
+        return BRACKETED_LABEL.matcher(asciiDoc).replaceAll("_$1{startsb}$2{endsb}$3_");
     }
 }

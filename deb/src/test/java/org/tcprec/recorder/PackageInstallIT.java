@@ -157,11 +157,12 @@ class PackageInstallIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"tcprec-recorder", "tcprec"})
-    void thePackageHoldsItsRuntimeManPagesAndCompletionAndOnlyItsDuckDb(String name) throws Exception {
+    void thePackageHoldsItsManPagesCompletionAndDocsAndOnlyItsDuckDb(String name) throws Exception {
         List<String> files = lines(name, "contents.txt");
         assertTrue(files.contains("/usr/bin/tcprec"), files.toString());
-        assertTrue(files.contains("/usr/lib/tcprec/runtime/bin/java"), files.toString());
         assertTrue(files.contains("/usr/share/bash-completion/completions/tcprec"), files.toString());
+        assertTrue(files.contains("/usr/share/doc/" + name + "/copyright"), files.toString());
+        assertTrue(files.contains("/usr/share/doc/" + name + "/changelog.gz"), files.toString());
         for (String page : List.of("tcprec", "tcprec-record", "tcprec-recover", "tcprec-info")) {
             assertTrue(files.contains("/usr/share/man/man1/" + page + ".1.gz"), page);
         }
@@ -174,6 +175,46 @@ class PackageInstallIT {
             assertEquals(List.of(), duckdb);
             assertTrue(files.stream().noneMatch(f -> f.contains("tcplife")), files.toString());
         }
+    }
+
+    /**
+     * The full package carries its own runtime and needs no Java from the system; the
+     * recorder-only one carries none and ran on the Java runtime apt installed for its Depends.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theFullPackageCarriesItsRuntimeTheRecorderOnlyOneRanOnDebians(String name) throws Exception {
+        List<String> files = lines(name, "contents.txt");
+        List<String> java = lines(name, "java.txt");
+        if (name.equals("tcprec")) {
+            assertTrue(files.contains("/usr/lib/tcprec/runtime/bin/java"), files.toString());
+            assertEquals(List.of("no java package"), java);
+        } else {
+            assertTrue(files.stream().noneMatch(f -> f.startsWith("/usr/lib/tcprec/runtime")), files.toString());
+            assertEquals(1, java.size(), java.toString());
+            assertTrue(java.get(0).startsWith("openjdk-17-jre-headless "), java.toString());
+        }
+    }
+
+    /** Only the natives of Linux x86-64 are left in the jars (LinuxAmd64Jars). */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theJarsCarryTheNativeLibrariesOfLinuxX8664Only(String name) throws Exception {
+        List<String> natives = lines(name, "natives.txt");
+        assertTrue(natives.contains("com/sun/jna/linux-x86-64/libjnidispatch.so"), natives.toString());
+        assertTrue(natives.stream().anyMatch(n -> n.matches("linux/amd64/libzstd-jni-.*\\.so")), natives.toString());
+        assertEquals(name.equals("tcprec") ? 3 : 2, natives.size(), natives.toString());
+    }
+
+    /** The synopsis keeps --owner's bracketed label and the options after it (ManualPages). */
+    @ParameterizedTest
+    @ValueSource(strings = {"recorder", "full"})
+    void theManPagesSynopsisShowsEveryOptionOfRecord(String stage) throws Exception {
+        String troff = Files.readString(Path.of("target", stage, "man", "tcprec-record.1"));
+        String synopsis = troff.substring(troff.indexOf(".SH \"SYNOPSIS\""), troff.indexOf(".SH \"DESCRIPTION\""));
+        assertTrue(synopsis.contains("[\\fB\\-\\-owner\\fP=\\fIUSER[:GROUP]\\fP] [\\fB\\-p\\fP=\\fIPID\\fP]"), synopsis);
+        String recover = Files.readString(Path.of("target", stage, "man", "tcprec-recover.1"));
+        assertTrue(recover.contains("[\\fB\\-\\-owner\\fP=\\fIUSER[:GROUP]\\fP] \\fIFILE\\fP"), recover);
     }
 
     @ParameterizedTest
