@@ -3,16 +3,19 @@ package org.tcprec.format;
 import java.util.Map;
 
 /**
- * The two columns a writer derives from the rows before each one (format 1.1), so that readers
- * need no per-socket window over the whole trace to replay tcpstates and tcplife:
+ * The two columns a writer derives from the rows before each one (since format 1.1), so that
+ * readers need no per-socket window over the whole trace to replay tcpstates and tcplife:
  *
  * <ul>
- *   <li>{@code life}: which lifetime of its socket address a row belongs to, from 1. A socket
- *       address is reused once its socket is freed, so a state change after a CLOSE starts the
- *       next lifetime, and so does one that does not continue from the state the address was
- *       last seen in: the socket seen before was freed without a traced CLOSE (a duplicate
- *       child socket dropped in a handshake race is), or events were lost. Other events
- *       (tcp_destroy_sock after the CLOSE) stay with the lifetime they end.
+ *   <li>{@code life}: which socket lifetime a row belongs to, numbered from 1 in the file in the
+ *       order of the lifetimes' first rows (since 2.0; 1.x numbered the lifetimes of each address
+ *       apart). A socket address is reused once its socket is freed, so a state change after a
+ *       CLOSE starts the next lifetime, and so does one that does not continue from the state the
+ *       address was last seen in: the socket seen before was freed without a traced CLOSE (a
+ *       duplicate child socket dropped in a handshake race is), or events were lost. Other events
+ *       (tcp_destroy_sock after the CLOSE) stay with the lifetime they end. Numbered across the
+ *       file, rows close in time have close numbers, which the delta encoding stores in a few
+ *       bits; numbers per address jump from row to row.
  *   <li>{@code ns_in_oldstate}: on a state change, the time since the same lifetime's previous
  *       state change, as bcc's tcpstates computes it; null for a lifetime's first change seen.
  * </ul>
@@ -30,7 +33,7 @@ final class SocketLifetimes {
     private static final String STATE_CHANGE = "inet_sock_set_state";
 
     private static final class Socket {
-        int life = 1;
+        int life;
         long lastChangeNs = -1;
         String lastNewState;
     }
@@ -38,7 +41,7 @@ final class SocketLifetimes {
     /**
      * The kernel reuses socket memory, so the addresses seen stay few, but a bound keeps a
      * pathological trace from exhausting the heap: past this many addresses, the one unused
-     * longest is forgotten, and should it come back its lifetimes are numbered from 1 again.
+     * longest is forgotten, and should it come back its next row starts a lifetime.
      */
     private static final int MAX_SOCKETS = 1 << 20;
 
@@ -48,6 +51,8 @@ final class SocketLifetimes {
             return size() > MAX_SOCKETS;
         }
     };
+    /** Lifetimes numbered so far in the file. */
+    private int lifetimes;
     private int life;
     private Long nsInOldstate;
     private long broken;
@@ -63,10 +68,11 @@ final class SocketLifetimes {
         nsInOldstate = null;
         if (s == null) {
             s = new Socket();
+            s.life = ++lifetimes;
             sockets.put(skaddr, s);
         } else if (change && s.lastNewState != null
                 && (s.lastNewState.equals("CLOSE") || !s.lastNewState.equals(row.oldstate()))) {
-            s.life++;
+            s.life = ++lifetimes;
             if (!s.lastNewState.equals("CLOSE") || !startsSocket(row.oldstate())) {
                 broken++;
             }

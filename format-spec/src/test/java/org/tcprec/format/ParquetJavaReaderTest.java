@@ -149,5 +149,8 @@ class ParquetJavaReaderTest {
         assertEquals(1, reset.getInteger("reason", 0));
         assertEquals(5555, reset.getInteger("rport", 0));
         assertEquals(change.getInteger("life", 0), established.getInteger("life", 0));
+        // lifetimes numbered across the file in the order they start: socket 0's first, then socket 1's
+        assertEquals(1, read.get(0).getInteger("life", 0));
+        assertEquals(2, change.getInteger("life", 0));
     }
 }

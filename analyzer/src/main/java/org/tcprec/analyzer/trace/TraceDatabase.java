@@ -239,11 +239,18 @@ public final class TraceDatabase implements AutoCloseable {
                 + "union_by_name = true)";
     }
 
-    /** format-spec/README.md, columns life and ns_in_oldstate, for files written before 1.1. */
-    private static final String LIFETIMES_SQL = "SELECT * EXCLUDE (previous_newstate, previous_change_ns), "
+    /**
+     * format-spec/README.md, columns life and ns_in_oldstate, for files written before 1.1: each
+     * address's lifetimes apart (address_life), then numbered across the file in the order of
+     * their first rows, as a 2.x writer numbers them.
+     */
+    private static final String LIFETIMES_SQL = "SELECT * EXCLUDE (address_life, lifetime_start), "
+            + "CASE WHEN skaddr IS NOT NULL THEN dense_rank() OVER (PARTITION BY filename ORDER BY lifetime_start NULLS LAST)::INTEGER "
+            + "END AS life FROM (SELECT *, CASE WHEN skaddr IS NOT NULL THEN min(seq) OVER (PARTITION BY filename, skaddr, address_life) "
+            + "END AS lifetime_start FROM (SELECT * EXCLUDE (previous_newstate, previous_change_ns), "
             + "CASE WHEN skaddr IS NULL THEN NULL ELSE (1 + sum(CASE WHEN event = 'inet_sock_set_state' "
             + "AND (previous_newstate = 'CLOSE' OR previous_newstate <> oldstate) THEN 1 ELSE 0 END) "
-            + "OVER (PARTITION BY filename, skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING))::INTEGER END AS life, "
+            + "OVER (PARTITION BY filename, skaddr ORDER BY time, seq ROWS UNBOUNDED PRECEDING)) END AS address_life, "
             + "CASE WHEN event = 'inet_sock_set_state' AND previous_change_ns IS NOT NULL AND previous_newstate <> 'CLOSE' "
             + "AND previous_newstate = oldstate THEN epoch_ns(time) - previous_change_ns END AS ns_in_oldstate "
             + "FROM (SELECT *, "
@@ -251,7 +258,7 @@ public final class TraceDatabase implements AutoCloseable {
             + "last_value(CASE WHEN event = 'inet_sock_set_state' THEN epoch_ns(time) END IGNORE NULLS) OVER w "
             + "AS previous_change_ns "
             + "FROM ({rows}) "
-            + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))";
+            + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))))";
 
     /**
      * Whether a plain scan of raw_events comes out in time order: one file, read as stored (the

@@ -15,7 +15,7 @@ import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceWriter;
 
 /**
- * The columns life and ns_in_oldstate as the writer stores them (format 1.1) and as the
+ * The columns life and ns_in_oldstate as the writer stores them (format 2.0) and as the
  * analyzer derives them for a 1.0 file are the same, and are what the rules say for a timeline
  * worked out by hand: a socket address used twice, a destroy after CLOSE, a probe before the
  * first state change seen, a reset without a socket, and two events at the same time.
@@ -37,33 +37,33 @@ class SocketLifetimesTest {
                 null, null, null, null);
     }
 
-    /** time, skaddr, expected life, expected ns_in_oldstate, for each row in order. */
+    /** row, expected life (lifetimes numbered by their first rows), expected ns_in_oldstate, for each row in order. */
     private static final Object[][] TIMELINE = {
         // B: already open when recording began, first seen in a probe, then closes
         {row(100, "tcp_probe", B, null, null), 1, null},
         // A: first lifetime, an active open and close
-        {change(1_000, A, "CLOSE", "SYN_SENT"), 1, null},
-        {change(1_500, A, "SYN_SENT", "ESTABLISHED"), 1, 500L},
+        {change(1_000, A, "CLOSE", "SYN_SENT"), 2, null},
+        {change(1_500, A, "SYN_SENT", "ESTABLISHED"), 2, 500L},
         {change(2_000, B, "ESTABLISHED", "FIN_WAIT1"), 1, null},
         {change(2_000, B, "FIN_WAIT1", "FIN_WAIT2"), 1, 0L},
-        {change(9_000, A, "ESTABLISHED", "CLOSE"), 1, 7_500L},
-        {row(9_100, "tcp_destroy_sock", A, null, null), 1, null},
+        {change(9_000, A, "ESTABLISHED", "CLOSE"), 2, 7_500L},
+        {row(9_100, "tcp_destroy_sock", A, null, null), 2, null},
         // no socket: no lifetime
         {row(9_200, "tcp_send_reset", null, null, null), null, null},
-        // A reused: the second lifetime starts from 0
-        {change(10_000, A, "CLOSE", "LISTEN"), 2, null},
-        {row(10_500, "tcp_retransmit_skb", A, null, null), 2, null},
-        {change(12_000, A, "LISTEN", "CLOSE"), 2, 2_000L},
+        // A reused: a new lifetime (numbered in the file's order of first rows), timed from 0
+        {change(10_000, A, "CLOSE", "LISTEN"), 3, null},
+        {row(10_500, "tcp_retransmit_skb", A, null, null), 3, null},
+        {change(12_000, A, "LISTEN", "CLOSE"), 3, 2_000L},
         {change(13_000, B, "FIN_WAIT2", "CLOSE"), 1, 11_000L},
         // a duplicate child socket at B, dropped in a handshake race: freed in SYN_RECV, no CLOSE
-        {change(14_000, B, "LISTEN", "SYN_RECV"), 2, null},
+        {change(14_000, B, "LISTEN", "SYN_RECV"), 4, null},
         // B's address reused by a client: not a continuation of SYN_RECV, so a lifetime of its own
-        {change(15_000, B, "CLOSE", "SYN_SENT"), 3, null},
-        {change(15_400, B, "SYN_SENT", "ESTABLISHED"), 3, 400L},
+        {change(15_000, B, "CLOSE", "SYN_SENT"), 5, null},
+        {change(15_400, B, "SYN_SENT", "ESTABLISHED"), 5, 400L},
         // and again by a child while the client's events were lost: the state does not continue
-        {change(16_000, B, "LISTEN", "SYN_RECV"), 4, null},
+        {change(16_000, B, "LISTEN", "SYN_RECV"), 6, null},
         // A after its CLOSE, seen first mid-connection: its handshake's changes were lost
-        {change(17_000, A, "ESTABLISHED", "FIN_WAIT1"), 3, null},
+        {change(17_000, A, "ESTABLISHED", "FIN_WAIT1"), 7, null},
     };
 
     /**
