@@ -29,13 +29,16 @@ workload() { # mode -> rate on stdout
     if [ "$1" = bulk ]; then "$work/churn" bulk "$seconds"; else "$work/churn" "$seconds" 2; fi
 }
 
-# Each variant: start the recorder, run the workload, stop, print "rate events lost bytes extra".
+# Each variant: start the recorder, run the workload, stop, print
+# "rate events lost bytes peak_disk_bytes stop_seconds rss_kib cpu_seconds".
+# perf and trace-cmd write their files as they go, so their peak on disk is their file's size;
+# they stop on their own (after sleep), so their stop time is not measured.
 run_variant() { # variant mode
     local variant=$1 mode=$2 out="$work/$1.$2"
     rm -rf "$out"*
     case $variant in
     untraced)
-        echo "$(workload "$mode") - - - -" ;;
+        echo "$(workload "$mode") - - - - - - -" ;;
     tcprec|tcprec-every-probe)
         local extra=()
         [ "$variant" = tcprec-every-probe ] && extra=(-e)
@@ -44,42 +47,56 @@ run_variant() { # variant mode
         while [ ! -e "$work/.$(basename "$out").parquet.tcprec-journal" ]; do sleep 0.05; done
         sleep 0.5
         local rate; rate=$(workload "$mode")
+        # CPU and peak RSS of the recorder up to the stop request
+        local cpu_s; cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$pid/stat")
+        local rss_kib; rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
         local t0; t0=$(date +%s.%N)
         kill -TERM "$pid"; wait "$pid"
         local stop_s; stop_s=$(echo "$(date +%s.%N) - $t0" | bc)
         java -jar "$tcprec_jar" info --json "$out.parquet" > "$out.json"
-        python3 - "$out.json" "$rate" "$stop_s" <<'PY'
-import json, sys
+        python3 - "$out.json" "$rate" "$stop_s" "$rss_kib" "$cpu_s" "$out.log" <<'PY'
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 m = d["metadata"]
-print(sys.argv[2], d["rows"], m["lost_events"]["total"], d["file_bytes"], "stop=%.1fs" % float(sys.argv[3]))
+# the summary's "at most 12.3 MiB on disk while recording"
+peak = re.search(r"at most ([0-9.]+) (B|KiB|MiB|GiB) on disk", open(sys.argv[6]).read())
+units = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+peak_bytes = int(float(peak.group(1)) * units[peak.group(2)]) if peak else "-"
+print(sys.argv[2], d["rows"], m["lost_events"]["total"], d["file_bytes"], peak_bytes, "%.2f" % float(sys.argv[3]),
+      sys.argv[4], sys.argv[5])
 PY
         ;;
     trace-cmd)
         # trace-cmd 3.1 on this kernel needs -d --no-filter (its own pid filter fails to load)
-        trace-cmd record -q -d --no-filter "${trace_cmd_events[@]}" -o "$out.dat" sleep $((seconds + 2)) > "$out.log" 2>&1 &
+        /usr/bin/time -f "%U %S %M" -o "$out.time" \
+            trace-cmd record -q -d --no-filter "${trace_cmd_events[@]}" -o "$out.dat" sleep $((seconds + 2)) > "$out.log" 2>&1 &
         local pid=$!
         sleep 1
         local rate; rate=$(workload "$mode")
         wait "$pid"
         local events; events=$(trace-cmd report -q "$out.dat" 2>/dev/null | grep -c ': tcp_\|: inet_sock_set_state' || true)
         local lost; lost=$(trace-cmd report --stat "$out.dat" 2>/dev/null | awk '/overrun:/ {s += $2} END {print s + 0}')
-        echo "$rate $events $lost $(stat -c %s "$out.dat") -"
+        echo "$rate $events $lost $(stat -c %s "$out.dat") $(stat -c %s "$out.dat") - $(tool_cost "$out.time")"
         ;;
     perf)
-        perf record -q -a "${perf_events[@]}" -o "$out.data" -- sleep $((seconds + 2)) > "$out.log" 2>&1 &
+        /usr/bin/time -f "%U %S %M" -o "$out.time" \
+            perf record -q -a "${perf_events[@]}" -o "$out.data" -- sleep $((seconds + 2)) > "$out.log" 2>&1 &
         local pid=$!
         sleep 1
         local rate; rate=$(workload "$mode")
         wait "$pid"
         local events; events=$(perf script -i "$out.data" 2>/dev/null | wc -l)
         local lost; lost=$(perf report -i "$out.data" --stats 2>/dev/null | awk '/LOST/ {s += $NF} END {print s + 0}')
-        echo "$rate $events $lost $(stat -c %s "$out.data") -"
+        echo "$rate $events $lost $(stat -c %s "$out.data") $(stat -c %s "$out.data") - $(tool_cost "$out.time")"
         ;;
     esac
 }
 
-summarise() { # file with lines "variant round rate events lost bytes extra"
+tool_cost() { # /usr/bin/time output "user sys maxrss_kib" -> "rss_kib cpu_seconds"
+    tail -1 "$1" | awk '{print $3, $1 + $2}'
+}
+
+summarise() { # file with lines "variant round rate events lost bytes peak stop rss cpu"
     python3 - "$1" "$seconds" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
@@ -94,16 +111,23 @@ for i, (variant, rate, rest) in enumerate(seq):
     out.setdefault(variant, []).append((rate / ((before + after) / 2), rest))
 base = [r for v, r, _ in seq if v == "untraced"]
 print(f"untraced rate: median {statistics.median(base):,.0f} ({min(base):,.0f}..{max(base):,.0f}) over {len(base)} runs\n")
-print("| variant | traced/untraced (median, min..max) | events | events/s | lost | bytes/event | note |")
-print("|---|---|---|---|---|---|---|")
+print("| variant | traced/untraced (median, min..max) | events | events/s | lost | bytes/event | peak on disk | stop | RSS | CPU s per M events |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for variant, results in out.items():
     ratios = [r for r, _ in results]
     events = statistics.median(int(x[0]) for _, x in results)
     lost = max(int(x[1]) for _, x in results)
     per_event = statistics.median(int(x[2]) / max(int(x[0]), 1) for _, x in results)
-    note = " ".join(x[3] for _, x in results if x[3] != "-")
+    def most(i, scale, fmt):
+        values = [float(x[i]) for _, x in results if x[i] != "-"]
+        return fmt.format(max(values) / scale) if values else "-"
+    stops = [float(x[4]) for _, x in results if x[4] != "-"]
+    stop = f"{statistics.median(stops):.2f} s" if stops else "-"
+    cpu = [float(x[6]) / max(int(x[0]), 1) * 1e6 for _, x in results if x[6] != "-"]
+    cpu_per_m = f"{statistics.median(cpu):.1f}" if cpu else "-"
     print(f"| {variant} | {statistics.median(ratios):.3f} ({min(ratios):.3f}..{max(ratios):.3f}) | {events:,.0f} | "
-          f"{events / seconds:,.0f} | {lost} | {per_event:.1f} | {note} |")
+          f"{events / seconds:,.0f} | {lost} | {per_event:.1f} | {most(3, 1 << 20, '{:.1f} MiB')} | {stop} | "
+          f"{most(5, 1 << 10, '{:.0f} MiB')} | {cpu_per_m} |")
 PY
 }
 

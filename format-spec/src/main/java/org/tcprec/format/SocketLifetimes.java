@@ -1,5 +1,10 @@
 package org.tcprec.format;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -102,5 +107,53 @@ final class SocketLifetimes {
 
     Long nsInOldstate() {
         return nsInOldstate;
+    }
+
+    /**
+     * What these rules know after the rows so far, so that a writer resumed after a crash derives
+     * the same columns for the rows that follow as the interrupted one would have. Sockets are
+     * kept in their order of last use, which decides which one is forgotten first.
+     */
+    byte[] save() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(broken);
+            out.writeInt(lifetimes);
+            out.writeInt(sockets.size());
+            for (Map.Entry<Long, Socket> e : sockets.entrySet()) {
+                out.writeLong(e.getKey());
+                out.writeInt(e.getValue().life);
+                out.writeLong(e.getValue().lastChangeNs);
+                out.writeBoolean(e.getValue().lastNewState != null);
+                if (e.getValue().lastNewState != null) {
+                    out.writeUTF(e.getValue().lastNewState);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The rules' knowledge as {@link #save()} wrote it. */
+    static SocketLifetimes restore(byte[] saved) throws IOException {
+        SocketLifetimes lifetimes = new SocketLifetimes();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved))) {
+            lifetimes.broken = in.readLong();
+            lifetimes.lifetimes = in.readInt();
+            int n = in.readInt();
+            if (n < 0 || n > MAX_SOCKETS) {
+                throw new IOException("a lifetime state of " + n + " sockets");
+            }
+            for (int i = 0; i < n; i++) {
+                long skaddr = in.readLong();
+                Socket s = new Socket();
+                s.life = in.readInt();
+                s.lastChangeNs = in.readLong();
+                s.lastNewState = in.readBoolean() ? in.readUTF() : null;
+                lifetimes.sockets.put(skaddr, s);
+            }
+        }
+        return lifetimes;
     }
 }

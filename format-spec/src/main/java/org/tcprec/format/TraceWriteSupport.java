@@ -19,11 +19,17 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
 
     private final LongFunction<Map<String, String>> footer;
     private final Map<String, Binary> binaries = new HashMap<>();
-    private final SocketLifetimes lifetimes = new SocketLifetimes();
+    private final SocketLifetimes lifetimes;
     private RecordConsumer out;
 
     TraceWriteSupport(LongFunction<Map<String, String>> footer) {
+        this(footer, new SocketLifetimes());
+    }
+
+    /** Rows continuing those another write support saw: the lifetimes carry on from its rules' state. */
+    TraceWriteSupport(LongFunction<Map<String, String>> footer, SocketLifetimes lifetimes) {
         this.footer = footer;
+        this.lifetimes = lifetimes;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ByteSizeConverter;
@@ -148,10 +149,10 @@ public final class RecordCommand implements Callable<Integer> {
     static void printSummary(PrintStream out, Recorder.Summary s, boolean terminal) {
         double seconds = s.durationNs() / 1e9;
         double perEvent = s.rows() == 0 ? 0 : (double) s.fileBytes() / s.rows();
-        out.printf("tcprec: recorded %,d events in %.1f s (%,.0f/s) to %s: %s, %.1f B/event; lost %,d; "
-                        + "tracepoints %d attached%s; stopped by %s%n",
+        out.printf(Locale.ROOT, "tcprec: recorded %,d events in %.1f s (%,.0f/s) to %s: %s, %.1f B/event, at most %s on "
+                        + "disk while recording; lost %,d; tracepoints %d attached%s; stopped by %s%n",
                 s.rows(), seconds, s.rows() / Math.max(seconds, 1e-9), s.output(), Units.bytes(s.fileBytes()), perEvent,
-                s.lost(), s.attached().size(),
+                Units.bytes(s.peakDiskBytes()), s.lost(), s.attached().size(),
                 s.missing().isEmpty() ? "" : ", missing " + String.join(" ", s.missing()), s.stopReason());
         if (s.lost() > 0) {
             out.printf("tcprec: warning: %,d events were lost (ring buffer full, or skipped by the kernel); see 'tcprec info %s'%n",

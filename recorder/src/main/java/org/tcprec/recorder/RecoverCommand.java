@@ -51,6 +51,8 @@ public final class RecoverCommand implements Callable<Integer> {
             OutputFile trace = OutputFile.prepare(output, false);
             result = TraceEncoder.encode(journal, trace, traceOwner);
             Files.delete(journal);
+            // what a kill can leave beside the journal: its successor half-written, the disk reserve
+            Files.deleteIfExists(OutputPaths.nextJournalFor(journal));
             Files.deleteIfExists(journal.resolveSibling("." + output.getFileName() + ".tcprec-reserve"));
         } catch (JournalLock.Held e) {
             throw new UserError(JournalLocks.beingRecorded(output, e.pid()) + "; nothing to recover", e);

@@ -1,45 +1,41 @@
 package org.tcprec.recorder;
 
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OutputFile;
-import org.tcprec.format.EventRow;
-import org.tcprec.format.TraceWriter;
-import org.tcprec.format.concurrent.BackgroundQueue;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
-import org.tcprec.format.metadata.TraceMetadata.Clocks;
-import org.tcprec.format.metadata.TraceMetadata.Recording;
-import org.tcprec.format.metadata.TraceMetadata.Recovery;
+import tools.jackson.databind.JsonNode;
+import org.tcprec.format.RowGroupCheckpoint;
+import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.host.ClockSample;
+import org.tcprec.recorder.journal.Journal;
 import org.tcprec.recorder.journal.JournalReader;
-import org.tcprec.recorder.wire.EventType;
-import org.tcprec.recorder.wire.RowMapper;
 import org.tcprec.recorder.wire.WireEvent;
 
 /**
- * Turns a journal into a trace file: decodes the wire records, puts them in time order, writes
- * Parquet into an {@link OutputFile} and moves it into place. Used at the end of every recording
- * and by `tcprec recover` after a crash; the only difference is whether the journal has a STOP
- * chunk.
+ * Finishes a trace from its journal (see {@link Journal}): the row groups the journal names are
+ * kept from the file the recording was writing, which is cut back to the last of them; the
+ * journal's events, put in time order, become the rows after them; then the footer. Used by
+ * `tcprec recover` after a kill, and by the recorder itself after a write error. The only
+ * difference a finished recording's journal makes is its STOP chunk.
  */
 public final class TraceEncoder {
-    /**
-     * Records leave the ring in reservation order; their timestamps are taken just after, so two
-     * CPUs can swap by a few microseconds. Holding 100 ms of events sorts them with a wide margin.
-     */
-    static final long REORDER_WINDOW_NS = 100_000_000L;
+    /** Sorting the events of an old journal (all of a recording) a batch at a time keeps memory bounded. */
     private static final int SORT_BATCH = 1 << 16;
-    private static final Comparator<WireEvent> BY_TIME = Comparator.comparingLong(WireEvent::tsBootNs);
 
     /**
      * What encoding produced; brokenLifetimes is what the trace writer counted in the rows;
@@ -50,95 +46,187 @@ public final class TraceEncoder {
 
     private TraceEncoder() {}
 
-    /** Encodes the journal into {@code output}'s file and moves it into place, given to {@code owner}. */
+    /** Finishes the trace into {@code output}'s file and moves it into place, given to {@code owner}. */
+    @SuppressWarnings("unchecked")
     public static Result encode(Path journal, OutputFile output, FileOwner owner) throws IOException {
-        try {
-            Result result = write(journal, output.create());
-            output.commit(owner);
-            return result;
-        } finally {
-            output.abandon();
-        }
-    }
-
-    private static Result write(Path journal, Path tmp) throws IOException {
+        Path tmp = output.create();
         TraceMetadata start = null;
         TraceMetadata stop = null;
         TraceMetadata counters = null;
-        Map<String, Long> rowsByEvent = new LinkedHashMap<>();
-        for (EventType t : EventType.values()) {
-            rowsByEvent.put(t.tracepoint(), 0L);
-        }
-        long rows = 0;
-        boolean torn;
-        long tornBytes;
-        List<WireEvent> pending = new ArrayList<>();
-        WireEvent.Decoder decoder = new WireEvent.Decoder();
-        try (JournalReader reader = new JournalReader(journal); BackgroundWriter writer = new BackgroundWriter(tmp)) {
+        Path dataFile = null;
+        List<RowGroupCheckpoint> groups = new ArrayList<>();
+        byte[] writerState = null;
+        SortingWindow window = new SortingWindow();
+        Opened opened = null;
+        int held = 0;
+        try (JournalReader reader = new JournalReader(journal)) {
             if (reader.wireRecordSize() != WireEvent.SIZE) {
                 throw new IOException(journal + " holds " + reader.wireRecordSize() + "-byte records; this tcprec reads "
                         + WireEvent.SIZE + "-byte records");
             }
-            RowMapper mapper = null;
-            long newest = Long.MIN_VALUE;
             for (JournalReader.Chunk chunk = reader.next(); chunk != null; chunk = reader.next()) {
                 switch (chunk.kind()) {
-                    case START -> {
-                        start = chunk(journal, chunk);
-                        ClockSample clock = ClockSample.of(start.clocks().start());
-                        if (clock == null) {
-                            throw new IOException(journal + " has a start record without its start clock");
-                        }
-                        mapper = new RowMapper(clock);
-                    }
+                    case START -> start = chunk(journal, chunk);
                     case COUNTERS -> counters = chunk(journal, chunk);
                     case STOP -> stop = chunk(journal, chunk);
-                    case EVENTS -> {
-                        if (mapper == null) {
-                            throw new IOException(journal + " has events before its start record");
+                    case DATA_FILE -> dataFile = Path.of(text(chunk.payload()));
+                    case ROW_GROUP -> groups.add(RowGroupCheckpoint.fromBytes(chunk.payload()));
+                    case WRITER_STATE -> writerState = bytes(chunk.payload());
+                    case EVENTS, EVENTS_ZSTD -> {
+                        if (opened == null) {
+                            opened = open(journal, output, tmp, start, dataFile, groups, writerState);
                         }
-                        ByteBuffer payload = chunk.payload();
-                        for (int at = 0; at + WireEvent.SIZE <= payload.limit(); at += WireEvent.SIZE) {
-                            WireEvent event = decoder.decode(payload, at);
-                            pending.add(event);
-                            newest = Math.max(newest, event.tsBootNs());
-                        }
-                        if (pending.size() >= SORT_BATCH) {
-                            rows += emitSorted(writer, mapper, pending, newest - REORDER_WINDOW_NS, rowsByEvent);
+                        ByteBuffer records = chunk.kind() == Journal.Kind.EVENTS ? chunk.payload()
+                                : decompress(journal, chunk.payload());
+                        window.add(records);
+                        held += records.remaining() / WireEvent.SIZE;
+                        if (held >= SORT_BATCH) {
+                            window.releaseSettled(opened.rows());
+                            held = 0;
                         }
                     }
                 }
             }
-            rows += emitSorted(writer, mapper, pending, Long.MAX_VALUE, rowsByEvent);
-            torn = reader.tornTail();
-            tornBytes = reader.unreadBytes();
-            if (start == null) {
-                throw new IOException(journal + " has no readable start record");
+            if (opened == null) {
+                opened = open(journal, output, tmp, start, dataFile, groups, writerState);
             }
-            TraceMetadata metadata = assemble(start, counters, stop, rowsByEvent, rows, tornBytes);
-            long broken = writer.finish(metadata);
-            return new Result(rows, rowsByEvent, stop != null, tornBytes, metadata, broken, reader.skippedStretches(),
-                    reader.skippedBytes());
+            window.releaseAll(opened.rows());
+            RowEncoder rows = opened.rows();
+            TraceMetadata metadata = RecordingMetadata.footer(start, counters, stop, rows.rowsByEvent(), rows.rows(),
+                    reader.unreadBytes());
+            opened.writer().metadata(metadata);
+            opened.writer().close();
+            if (!opened.file().equals(tmp)) {
+                Files.move(opened.file(), tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            output.commit(owner);
+            removeLeftFile(journal, dataFile, tmp, output.target());
+            return new Result(rows.rows(), rows.rowsByEvent(), stop != null, reader.unreadBytes(), metadata,
+                    opened.writer().brokenLifetimes(), reader.skippedStretches(), reader.skippedBytes());
+        } finally {
+            if (opened != null) {
+                try {
+                    opened.writer().close();
+                } catch (IOException | RuntimeException e) {
+                    // already failing; the data file is cut back again by the next attempt
+                }
+            }
+            output.abandon();
         }
     }
 
-    /**
-     * Sorts the pending events (TimSort: nearly linear on nearly sorted input, and stable, so
-     * equal timestamps keep ring order) and writes those up to {@code upTo}; the rest wait for
-     * events that may still sort before them.
-     */
-    private static long emitSorted(BackgroundWriter writer, RowMapper mapper, List<WireEvent> pending, long upTo,
-            Map<String, Long> rowsByEvent) throws IOException {
-        pending.sort(BY_TIME);
-        int n = 0;
-        while (n < pending.size() && pending.get(n).tsBootNs() <= upTo) {
-            WireEvent event = pending.get(n++);
-            writer.write(mapper.map(event));
-            String name = EventType.byId(event.type()).map(EventType::tracepoint).orElse("unknown");
-            rowsByEvent.merge(name, 1L, Long::sum);
+    /** The trace writer, on the file it writes, and the encoder of the rows that follow the groups kept. */
+    private record Opened(TraceWriter writer, Path file, RowEncoder rows) {}
+
+    @SuppressWarnings("unchecked")
+    private static Opened open(Path journal, OutputFile output, Path tmp, TraceMetadata start, Path dataFile,
+            List<RowGroupCheckpoint> groups, byte[] writerState) throws IOException {
+        if (start == null) {
+            throw new IOException(journal + " has no readable start record");
         }
-        pending.subList(0, n).clear();
-        return n;
+        ClockSample startClock = start.clocks() == null ? null : ClockSample.of(start.clocks().start());
+        if (startClock == null) {
+            throw new IOException(journal + " has a start record without its start clock");
+        }
+        if (groups.isEmpty()) {
+            TraceWriter writer = new TraceWriter(tmp);
+            return new Opened(writer, tmp, new RowEncoder(writer, startClock, 0, Map.of()));
+        }
+        if (dataFile == null || writerState == null) {
+            throw new IOException(journal + " names row groups but not " + (dataFile == null ? "their file" : "the "
+                    + "writer's state after them"));
+        }
+        if (!dataFile.equals(tmp)) {
+            checkDataFile(journal, dataFile, output.target());
+        }
+        ByteBuffer state = ByteBuffer.wrap(writerState).order(ByteOrder.LITTLE_ENDIAN);
+        int jsonLength = state.getInt();
+        if (jsonLength < 0 || jsonLength > state.remaining()) {
+            throw new IOException(journal + " has a damaged writer state");
+        }
+        JsonNode counts;
+        try {
+            counts = JsonCodec.tree(new String(writerState, 4, jsonLength, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(journal + " has a damaged writer state: " + e.getMessage(), e);
+        }
+        long rows = counts.path("rows").asLong();
+        Map<String, Long> byEvent = new LinkedHashMap<>();
+        counts.path("events").properties().forEach(e -> byEvent.put(e.getKey(), e.getValue().asLong()));
+        byte[] lifetimes = java.util.Arrays.copyOfRange(writerState, 4 + jsonLength, writerState.length);
+        TraceWriter writer;
+        try {
+            writer = TraceWriter.resume(dataFile, groups, lifetimes, rows);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("the trace's file " + dataFile + " that the journal names is missing", e);
+        }
+        return new Opened(writer, dataFile, new RowEncoder(writer, startClock, rows, byEvent));
+    }
+
+    /**
+     * The file a journal names must be the one a recorder of this output made: in a private
+     * directory (mode 0700) beside the output, both owned by the journal's owner, neither a link.
+     * Someone who can write the output's directory could otherwise plant a journal that names
+     * another file, and recover would copy that file into a trace they can read.
+     */
+    private static void checkDataFile(Path journal, Path dataFile, Path target) throws IOException {
+        Path dir = dataFile.getParent();
+        if (!placed(dataFile, target)) {
+            throw new IOException(journal + " names " + dataFile + ", which is not where a recording of " + target
+                    + " writes");
+        }
+        if (!Files.exists(dataFile, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the trace's file " + dataFile + " that the journal names is missing");
+        }
+        Object owner = Files.getAttribute(journal, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(dataFile, LinkOption.NOFOLLOW_LINKS)
+                || !"rwx------".equals(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir,
+                        LinkOption.NOFOLLOW_LINKS)))
+                || !owner.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                || !owner.equals(Files.getAttribute(dataFile, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+            throw new IOException(dataFile + ", which " + journal + " names, is not a private file of the journal's "
+                    + "owner; refusing to read it");
+        }
+    }
+
+    /** Whether a file is where a recording of target writes: in a private directory beside it. */
+    private static boolean placed(Path dataFile, Path target) {
+        Path dir = dataFile.getParent();
+        return dir != null && dir.getParent() != null && dir.getParent().equals(target.getParent())
+                && dir.getFileName().toString().startsWith("." + target.getFileName() + ".tcprec-")
+                && dataFile.getFileName().equals(target.getFileName());
+    }
+
+    /** Removes the private directory a killed recorder left, once the trace no longer needs it. */
+    private static void removeLeftFile(Path journal, Path dataFile, Path tmp, Path target) {
+        if (dataFile == null || dataFile.equals(tmp) || !placed(dataFile, target)) {
+            return;
+        }
+        try {
+            if (Files.exists(dataFile, LinkOption.NOFOLLOW_LINKS)) {
+                checkDataFile(journal, dataFile, target);
+                Files.delete(dataFile);
+            }
+            Files.deleteIfExists(dataFile.getParent());
+        } catch (IOException e) {
+            // not ours to remove, or not empty: left alone
+        }
+    }
+
+    private static ByteBuffer decompress(Path journal, ByteBuffer payload) throws IOException {
+        ByteBuffer p = payload.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int length = p.getInt();
+        if (length < 0 || length % WireEvent.SIZE != 0 || length > 64 << 20) {
+            throw new IOException(journal + " has a compressed chunk of " + length + " bytes");
+        }
+        byte[] src = new byte[p.remaining()];
+        p.get(src);
+        byte[] out = new byte[length];
+        long n = Zstd.decompressByteArray(out, 0, length, src, 0, src.length);
+        if (Zstd.isError(n) || n != length) {
+            throw new IOException(journal + " has a compressed chunk that does not decompress");
+        }
+        return ByteBuffer.wrap(out);
     }
 
     private static TraceMetadata chunk(Path journal, JournalReader.Chunk chunk) throws IOException {
@@ -149,92 +237,13 @@ public final class TraceEncoder {
         }
     }
 
-    /**
-     * The footer metadata: what was known at start, the last counters (the stop's, else the last
-     * checkpoint's), what was known at stop, and the rows.
-     */
-    private static TraceMetadata assemble(TraceMetadata start, TraceMetadata counters, TraceMetadata stop,
-            Map<String, Long> rowsByEvent, long rows, long tornBytes) {
-        TraceMetadata metadata = start;
-        TraceMetadata last = stop != null ? stop : counters;
-        if (last != null) {
-            metadata = metadata.withCounters(last.bpfCounters(), last.lostEvents());
-        }
-        Recovery recovery;
-        if (stop != null) {
-            Recording begun = start.recording();
-            Recording ended = stop.recording();
-            metadata = metadata.withStop(new Clocks(start.clocks().start(), stop.clocks().stop(), start.clocks().other()),
-                    new Recording(begun.start(), begun.requestedDurationNs(), ended.stop(), ended.durationNs(),
-                            ended.stopReason(), begun.other()));
-            recovery = new Recovery(false, null, null, null);
-        } else {
-            recovery = new Recovery(true, List.of(
-                    "the recorder did not stop cleanly; this trace was rebuilt from its journal",
-                    "BPF counters (lost, sampled) are as of the last checkpoint before the interruption"),
-                    tornBytes, null);
-        }
-        return metadata.withRows(new LinkedHashMap<>(rowsByEvent), rows, recovery);
-    }
-
-    /**
-     * Parquet encoding on a thread of its own, fed batches of rows, so that decoding and sorting
-     * the journal overlap with it: encoding is most of the work, and a recording's end waits for it.
-     */
-    private static final class BackgroundWriter implements AutoCloseable {
-        private static final int BATCH = 8192;
-
-        private final TraceWriter writer;
-        private final BackgroundQueue<List<EventRow>> queue;
-        private List<EventRow> batch = new ArrayList<>(BATCH);
-        private boolean finished;
-
-        BackgroundWriter(Path file) throws IOException {
-            this.writer = new TraceWriter(file);
-            this.queue = BackgroundQueue.writing("tcprec-parquet-writer", 8, rows -> {
-                for (EventRow row : rows) {
-                    writer.write(row);
-                }
-            });
-        }
-
-        void write(EventRow row) throws IOException {
-            batch.add(row);
-            if (batch.size() >= BATCH) {
-                queue.put(batch);
-                batch = new ArrayList<>(BATCH);
-            }
-        }
-
-        /** Writes what is left, then the footer with this metadata; returns the broken lifetimes the writer counted. */
-        long finish(TraceMetadata metadata) throws IOException {
-            queue.put(batch);
-            queue.finish();
-            finished = true;
-            writer.metadata(metadata);
-            writer.close();
-            return writer.brokenLifetimes();
-        }
-
-        @Override
-        public void close() throws IOException {
-            queue.close();
-            if (!finished) {
-                // an error before finish(): the temporary file is discarded
-                try {
-                    writer.metadata(TraceMetadata.EMPTY);
-                    writer.close();
-                } catch (IOException | RuntimeException e) {
-                    // the file is incomplete either way
-                }
-            }
-        }
+    private static byte[] bytes(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return bytes;
     }
 
     private static String text(ByteBuffer payload) {
-        byte[] bytes = new byte[payload.remaining()];
-        payload.duplicate().get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return new String(bytes(payload), StandardCharsets.UTF_8);
     }
-
 }

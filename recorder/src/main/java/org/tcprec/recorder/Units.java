@@ -15,6 +15,6 @@ public final class Units {
             value /= 1024;
             unit++;
         }
-        return String.format("%.1f %s", value, units[unit]);
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

@@ -26,7 +26,7 @@ class ProgramStatsTest {
     void programStatsAreTheKernelsAsBpftoolShowsThem() throws Exception {
         KernelTestSupport.requireRoot();
         byte[] elf;
-        try (InputStream in = Recorder.class.getResourceAsStream(Recorder.BPF_OBJECT_RESOURCE)) {
+        try (InputStream in = BpfSetup.class.getResourceAsStream(BpfSetup.BPF_OBJECT_RESOURCE)) {
             elf = in.readAllBytes();
         }
         String statsBefore = Files.readString(STATS).trim();

@@ -20,7 +20,7 @@ import org.tcprec.recorder.wire.WireEvent;
 class WireLayoutTest {
     @Test
     void javaOffsetsMatchTheBtfOfTheCommittedObject() throws Exception {
-        byte[] object = Recorder.bpfObjectBytes();
+        byte[] object = BpfSetup.bpfObjectBytes();
         java.nio.file.Path file = java.nio.file.Files.createTempFile("tcprec", ".bpf.o");
         try {
             java.nio.file.Files.write(file, object);

@@ -1,29 +1,37 @@
 package org.tcprec.recorder.journal;
 
 /**
- * The crash journal a recording appends to while it runs, beside the final trace. It is the
- * recording's only copy until the trace is written at stop, so after a kill or power loss
- * `tcprec recover` rebuilds the trace from it.
+ * The crash journal a recording appends to while it runs, beside the final trace. The trace's
+ * file is written as the recording goes, one row group at a time, in a private directory; the
+ * journal holds what a kill would otherwise lose: the events not yet in a written row group, and
+ * where each written group is. After a kill or power loss `tcprec recover` finishes the trace
+ * from the two. Each time a row group is written the journal is replaced by a new one that starts
+ * over with what still matters, so it stays a few MB.
  *
  * <pre>
- * file   = "TCPRECJ1" u32:wire_record_size u32:0  chunk*
+ * file   = "TCPRECJ2" u32:wire_record_size u32:0  chunk*     ("TCPRECJ1": older, read the same)
  * chunk  = u32:kind u32:payload_length u32:crc32c(payload) u32:0  payload
- * kinds  = START (metadata JSON at start), EVENTS (n wire records), COUNTERS (cumulative BPF
- *          counters, JSON, about once a second), STOP (metadata JSON at stop)
+ * kinds  = START (metadata JSON at start), EVENTS (n wire records), EVENTS_ZSTD (n wire records,
+ *          zstd-compressed), COUNTERS (cumulative BPF counters, JSON, about once a second),
+ *          STOP (metadata JSON at stop), DATA_FILE (UTF-8 path of the trace's file being written),
+ *          ROW_GROUP (a RowGroupCheckpoint of that file, in order), WRITER_STATE (u32 n, n bytes
+ *          of JSON {rows, events}, then the trace writer's state after the last ROW_GROUP)
  * </pre>
+ * The events of a journal are exactly those in no ROW_GROUP of it.
  * A reader skips a chunk that fails its checksum and goes on at the next valid one (so a flipped
  * bit costs one chunk); what follows the last valid chunk is a torn tail, which loses at most
  * the data written since the last flush.
  */
 public final class Journal {
-    static final byte[] MAGIC = {'T', 'C', 'P', 'R', 'E', 'C', 'J', '1'};
+    static final byte[] MAGIC = {'T', 'C', 'P', 'R', 'E', 'C', 'J', '2'};
+    static final byte[] MAGIC_1 = {'T', 'C', 'P', 'R', 'E', 'C', 'J', '1'};
     static final int FILE_HEADER = 16;
     static final int CHUNK_HEADER = 16;
     /** Upper bound on one chunk, so a corrupt length cannot make a reader allocate gigabytes. */
     static final int MAX_CHUNK = 64 << 20;
 
     public enum Kind {
-        START(1), EVENTS(2), COUNTERS(3), STOP(4);
+        START(1), EVENTS(2), COUNTERS(3), STOP(4), EVENTS_ZSTD(5), DATA_FILE(6), ROW_GROUP(7), WRITER_STATE(8);
 
         final int code;
 

@@ -34,7 +34,7 @@ public final class JournalReader implements AutoCloseable {
         }
         byte[] magic = new byte[Journal.MAGIC.length];
         fileHeader.get(0, magic);
-        if (!Arrays.equals(magic, Journal.MAGIC)) {
+        if (!Arrays.equals(magic, Journal.MAGIC) && !Arrays.equals(magic, Journal.MAGIC_1)) {
             throw new IOException(path + " is not a tcprec journal");
         }
         wireRecordSize = fileHeader.getInt(8);
