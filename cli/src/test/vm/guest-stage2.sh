@@ -21,9 +21,9 @@ kver=$(uname -r)
 moddir=$(cat "$out/request/modules-dir")
 mkdir -p "/lib/modules/$kver" && mount --bind "$moddir" "/lib/modules/$kver"
 . "$out/request/env"
-export JAVA TCPREC_JAR
+export JAVA TCPREC_JAR LABEL
 echo "tcprec-vm: guest $(uname -r) up after $(cut -d' ' -f1 /proc/uptime) s"
-"$SCRIPT" "$out/result" guest > "$out/result/run.log" 2>&1
+"$SCRIPT" "$out/result" "$LABEL" > "$out/result/run.log" 2>&1
 echo $? > "$out/result/exit-code"
 sync
 echo o > /proc/sysrq-trigger

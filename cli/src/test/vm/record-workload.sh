@@ -9,6 +9,8 @@
 #   formats/CAT:NAME   the tracefs format file of each tracepoint tcprec knows, where it exists
 #   tcp-events         the tracepoints tracefs lists under tcp/
 #   vmlinux.btf        the kernel's BTF; uname-r, boot_id, uptime, sysctls
+#   list.txt, list.json   what `tcprec list` says of this kernel
+#   timing             seconds since boot at the recorder's start and stop
 #
 #   record-workload.sh OUT LABEL     (env: JAVA, TCPREC_JAR)
 set -eu
@@ -27,10 +29,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 say() { echo "$(cut -d' ' -f1 /proc/uptime) $*"; }
+# C1 is enough and much faster to start under emulation; a small heap suits a small guest.
+tcprec() { "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -jar "$TCPREC_JAR" "$@"; }
 
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-# C1 is enough and much faster to start under emulation; a small heap suits a small guest.
+echo "start $(cut -d' ' -f1 /proc/uptime)" > "$out/timing"
+# (not through the function: the signal that stops it must reach java itself)
 "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -jar "$TCPREC_JAR" record -o "$out/$label.parquet" \
     --force --netns "/run/netns/$ns" 2> "$out/record.log" &
 recorder=$!
@@ -78,6 +83,12 @@ recorder=
 cat "$out/record.log"
 [ $rc = 0 ] || { echo "the recorder failed (exit $rc)"; exit 1; }
 say "recorder stopped"
+echo "stop $(cut -d' ' -f1 /proc/uptime)" >> "$out/timing"
+# side by side: a JVM's start is most of either under emulation
+tcprec list > "$out/list.txt" &
+tcprec list --json > "$out/list.json"
+wait $!
+say "listed"
 
 uname -r > "$out/uname-r"
 cat /proc/sys/kernel/random/boot_id > "$out/boot_id"

@@ -1,7 +1,6 @@
 package org.tcprec.recorder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,19 +25,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.wire.EventType;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The recorder on a second, older kernel. {@code src/test/vm/run-second-kernel.sh} boots Debian's
- * 6.1 kernel under qemu with this machine's root shared read-only, records the workload of
- * {@code record-workload.sh} inside it with the jar built here, and then records the same workload
- * on this machine's kernel. Each trace is checked against what the workload did and against what
- * its own kernel said: the tracefs format files, /proc/net/snmp and /proc/net/netstat of the
- * workload's namespace, uname, boot id, uptime, sysctls and BTF, all read by the harness beside the
- * recorder. Runs with {@code mvn -Pvm verify}; it fails, never skips, when the VM cannot run.
+ * The recorder on Debian's kernels 5.10, 6.1 and 6.12 and on this machine's. {@code
+ * src/test/vm/run-kernel.sh} boots each of Debian's under qemu, one after the other, with this
+ * machine's root shared read-only, and records the workload of {@code record-workload.sh} inside
+ * it with the jar built here; then it records the same workload on this machine's kernel. Each
+ * trace is checked against what the workload did and against what its own kernel said: the tracefs
+ * format files, /proc/net/snmp and /proc/net/netstat of the workload's namespace, uname, boot id,
+ * uptime, sysctls, BTF and what {@code tcprec list} printed there, all read by the harness beside
+ * the recorder. Runs with {@code mvn -Pvm verify}; it fails, never skips, when a VM cannot run.
  */
-class SecondKernelIT {
+class KernelMatrixIT {
     static final Path VM = Path.of("src", "test", "vm").toAbsolutePath();
+    /** Debian's kernel series booted in a guest, oldest first; "host" is this machine's kernel. */
+    static final List<String> GUESTS = List.of("5.10", "6.1", "6.12");
     static Path out;
     static final Map<String, Kernel> KERNELS = new HashMap<>();
 
@@ -55,18 +59,26 @@ class SecondKernelIT {
     }
 
     @BeforeAll
-    static void recordOnBothKernels() throws Exception {
+    static void recordOnEveryKernel() throws Exception {
         KernelTestSupport.requireRoot();
-        out = Path.of(System.getProperty("tcprec.vm.out", "target/second-kernel")).toAbsolutePath();
+        out = Path.of(System.getProperty("tcprec.vm.out", "target/kernels")).toAbsolutePath();
         Files.createDirectories(out);
         // -Dtcprec.vm.reuse=true checks the results of the previous run again (when changing checks).
-        boolean reuse = Boolean.getBoolean("tcprec.vm.reuse") && Files.exists(out.resolve("guest/guest.parquet"))
-                && Files.exists(out.resolve("host/host.parquet"));
-        if (!reuse) {
-            harness("guest");
-            harness("host", "--host");
+        boolean reuse = Boolean.getBoolean("tcprec.vm.reuse");
+        List<String> labels = new ArrayList<>(GUESTS);
+        labels.add("host");
+        for (String label : labels) {
+            if (reuse && Files.exists(out.resolve(label).resolve(label + ".parquet"))) {
+                continue;
+            }
+            // one guest at a time: each is CPU-bound under emulation
+            if (label.equals("host")) {
+                harness(label, "--host");
+            } else {
+                harness(label, "--kernel", label);
+            }
         }
-        for (String label : List.of("guest", "host")) {
+        for (String label : labels) {
             Path dir = out.resolve(label);
             Path trace = dir.resolve(label + ".parquet");
             Map<String, Object> meta = TraceFooter.read(trace).metadata();
@@ -76,7 +88,7 @@ class SecondKernelIT {
     }
 
     private static void harness(String label, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(VM.resolve("run-second-kernel.sh").toString()));
+        List<String> command = new ArrayList<>(List.of(VM.resolve("run-kernel.sh").toString()));
         command.addAll(List.of(args));
         command.add(out.toString());
         Path log = out.resolve("harness-" + label + ".log");
@@ -88,7 +100,7 @@ class SecondKernelIT {
         System.out.print(text);
         if (exit != 0) {
             List<String> lines = text.lines().toList();
-            fail("run-second-kernel.sh " + String.join(" ", args) + " exited " + exit + ": "
+            fail("run-kernel.sh " + String.join(" ", args) + " exited " + exit + ": "
                     + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
         }
     }
@@ -128,19 +140,31 @@ class SecondKernelIT {
     }
 
     @Test
-    void theGuestRanDebians61KernelAndTheHostItsOwn() throws Exception {
-        Kernel guest = KERNELS.get("guest");
+    void eachGuestRanItsDebianKernelAndTheHostItsOwn() throws Exception {
         Kernel host = KERNELS.get("host");
-        assertTrue(guest.file("uname-r").startsWith("6.1."), guest.file("uname-r"));
         assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(), host.file("uname-r").trim());
-        assertNotEquals(guest.file("boot_id"), host.file("boot_id"));
-        TcprecRun info = TcprecRun.of("info", guest.trace().toString());
-        assertEquals(0, info.exit(), info.err());
-        assertTrue(info.out().lines().anyMatch(l -> l.matches("kernel:\\s+Linux 6\\.1\\.0-\\d+-amd64 .*")), info.out());
+        TreeSet<String> boots = new TreeSet<>(List.of(host.file("boot_id")));
+        for (String series : GUESTS) {
+            Kernel guest = KERNELS.get(series);
+            String release = guest.file("uname-r").trim();
+            assertTrue(release.startsWith(series + ".") && release.endsWith("-amd64"), release);
+            assertTrue(boots.add(guest.file("boot_id")), "a boot of its own: " + guest.file("boot_id"));
+            TcprecRun info = TcprecRun.of("info", guest.trace().toString());
+            assertEquals(0, info.exit(), info.err());
+            assertTrue(info.out().lines().anyMatch(l -> l.matches("kernel:\\s+Linux " + Pattern.quote(release) + " .*")),
+                    info.out());
+        }
+    }
+
+    /** MAJOR.MINOR of the kernel's release as a number to compare: 6.4 is 604. */
+    static int version(Kernel k) throws IOException {
+        Matcher m = Pattern.compile("(\\d+)\\.(\\d+).*").matcher(k.file("uname-r").trim());
+        assertTrue(m.matches(), k.file("uname-r"));
+        return Integer.parseInt(m.group(1)) * 100 + Integer.parseInt(m.group(2));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void theTraceNamesItsKernelBootAndClocks(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         assertEquals(k.file("uname-r").trim(), at(k.meta(), "host", "uname", "release"));
@@ -154,13 +178,13 @@ class SecondKernelIT {
         long startReal = asLong(at(k.meta(), "clocks", "start", "realtime_ns"));
         long stopReal = asLong(at(k.meta(), "clocks", "stop", "realtime_ns"));
         assertEquals(0, k.count("time_ns < ? OR time_ns > ?", startReal, stopReal));
-        if (label.equals("guest")) {
+        if (!label.equals("host")) {
             assertTrue(uptime < 900, "the guest booted for this run: uptime " + uptime);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void everyTracepointTheKernelHasIsAttachedWithItsOwnFormat(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         TreeSet<String> present = new TreeSet<>();
@@ -171,7 +195,7 @@ class SecondKernelIT {
         for (EventType t : EventType.values()) {
             known.add(t.qualifiedName());
         }
-        assertEquals(known, present, "both kernels have all seven tracepoints (tracefs: " + k.file("tcp-events") + ")");
+        assertEquals(known, present, "every kernel here has all seven tracepoints (tracefs: " + k.file("tcp-events") + ")");
         List<String> attached = at(k.meta(), "tracepoints", "attached");
         assertEquals(present, new TreeSet<>(attached));
         assertEquals(List.of(), at(k.meta(), "tracepoints", "missing"));
@@ -181,7 +205,7 @@ class SecondKernelIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void theBtfLayoutIsTheKernelsAndAgreesWithTracefs(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         byte[] btf = Files.readAllBytes(k.dir().resolve("vmlinux.btf"));
@@ -201,10 +225,10 @@ class SecondKernelIT {
             assertEquals(tracefs, fromBtf, "BTF and tracefs layouts of " + e.getKey());
         }
         // 6.4 gave tcp_retransmit_skb a class of its own (with err); 6.10 did so for tcp_send_reset.
-        boolean old = label.equals("guest");
+        boolean old = version(k) < 604;
         assertEquals(old ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_retransmit_skb",
                 at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
-        assertEquals(old ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
+        assertEquals(version(k) < 610 ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
                 at(k.meta(), "btf", "tracepoints", "tcp:tcp_send_reset", "struct"));
     }
 
@@ -214,7 +238,7 @@ class SecondKernelIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void theSysctlsAreTheKernels(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         Map<String, String> expected = new TreeMap<>();
@@ -236,7 +260,7 @@ class SecondKernelIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void fieldsTheKernelLacksAreNullAndTheOthersAreNot(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         String retransmit = k.file("formats/tcp:tcp_retransmit_skb");
@@ -250,18 +274,23 @@ class SecondKernelIT {
         assertEquals(reset.contains(" reason;") ? resets : 0, k.count("event = 'tcp_send_reset' AND reason IS NOT NULL"));
         assertEquals(probe.contains(" skbaddr;") ? probes : 0, k.count("event = 'tcp_probe' AND skbaddr IS NOT NULL"));
         assertEquals(probe.contains(" sock_cookie;") ? probes : 0, k.count("event = 'tcp_probe' AND sock_cookie IS NOT NULL"));
-        if (label.equals("guest")) {
+        if (label.equals("6.1") || label.equals("5.10")) {
             assertTrue(!retransmit.contains(" err;") && !reset.contains(" reason;") && !probe.contains(" skaddr;"),
-                    "6.1's tracepoints lack err, reason and tcp_probe's skaddr");
+                    label + "'s tracepoints lack err, reason and tcp_probe's skaddr");
         }
-        // Fields both kernels have are never null where the event carries them.
+        // Fields every kernel has are never null where the event carries them.
         assertEquals(0, k.count("event = 'tcp_retransmit_skb' AND (state IS NULL OR skbaddr IS NULL OR skaddr IS NULL)"));
         assertEquals(0, k.count("event = 'inet_sock_set_state' AND (bytes_acked IS NULL OR oldstate IS NULL)"));
         assertEquals(0, k.count("event IN ('tcp_destroy_sock', 'tcp_receive_reset') AND sock_cookie IS NULL"));
+        // The family, from the tracepoint or (5.10: only inet_sock_set_state has the field) from
+        // the socket or tcp_probe's sockaddr, is the addresses' own.
+        assertEquals(0, k.count("family IS NULL OR family NOT IN (2, 10)"));
+        assertEquals(0, k.count("(family = 10) <> (laddr LIKE '%:%') OR (family = 10) <> (raddr LIKE '%:%')"));
+        assertTrue(k.count("family = 10 AND laddr = '::1'") > 0 && k.count("family = 2") > 0);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void everyEventBelongsToTheWorkloadsNamespace(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         long netns = asLong(at(k.meta(), "filters", "netns"));
@@ -270,7 +299,7 @@ class SecondKernelIT {
         // tcp_rcv_established. In the guest nothing runs outside the workload's namespace, so
         // nothing may have been filtered out.
         assertEquals(0, k.count("event = 'tcp_probe' AND skaddr IS NULL"));
-        if (label.equals("guest")) {
+        if (!label.equals("host")) {
             Map<String, Object> filtered = at(k.meta(), "bpf_counters", "filtered");
             filtered.forEach((event, n) -> assertEquals(0L, asLong(n), "filtered " + event));
         }
@@ -278,7 +307,7 @@ class SecondKernelIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void eventCountsAgreeWithTheKernelsCounters(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         assertEquals(k.tcp().get("ActiveOpens"), k.count("event = 'inet_sock_set_state' AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT'"));
@@ -326,7 +355,7 @@ class SecondKernelIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"guest", "host"})
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     @SuppressWarnings("unchecked")
     void theReportsReplayTheWorkload(String label) throws Exception {
         Kernel k = KERNELS.get(label);
@@ -366,13 +395,13 @@ class SecondKernelIT {
     }
 
     /**
-     * tcprec diff of the two kernels' recordings of one workload: the kernels differ, the counts
+     * tcprec diff of the oldest and newest kernels' recordings of one workload: the kernels differ, the counts
      * each side stands on are that kernel's own, and the tracepoint layouts that differ show.
      */
     @Test
     @SuppressWarnings("unchecked")
     void diffShowsTheKernelsSideBySide() throws Exception {
-        Kernel guest = KERNELS.get("guest");
+        Kernel guest = KERNELS.get("5.10");
         Kernel host = KERNELS.get("host");
         TcprecRun run = TcprecRun.of("diff", "--json", guest.trace().toString(), host.trace().toString());
         assertEquals(0, run.exit(), run.err());
@@ -399,6 +428,82 @@ class SecondKernelIT {
         assertEquals(host.count("event = 'tcp_retransmit_skb'"), asLong(metrics.get("retransmits_per_s").get("n_after")));
         assertEquals(guest.count("event = 'tcp_send_reset'"), asLong(metrics.get("resets_sent_per_s").get("n_before")));
         assertEquals(host.count("event = 'tcp_send_reset'"), asLong(metrics.get("resets_sent_per_s").get("n_after")));
+    }
+
+    /**
+     * A kernel without bpf_prog_info.recursion_misses (before 5.12) cannot count the events it
+     * skipped: the trace says so instead of counting 0, and so do record, info and every report.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
+    void whatTheKernelCannotCountIsUnknownAndSaid(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        List<Map<String, Object>> unknown = at(k.meta(), "unknown");
+        Object skipped = at(k.meta(), "lost_events", "skipped_by_kernel", "total");
+        TcprecRun info = TcprecRun.of("info", k.trace().toString());
+        TcprecRun life = TcprecRun.of("tcplife", k.trace().toString());
+        assertEquals(0, life.exit(), life.err());
+        String warning = "WARNING: " + k.trace() + ": the recording kernel lacked bpf_prog_info.recursion_misses "
+                + "(Linux 5.12): events the kernel skipped";
+        if (version(k) < 512) {
+            assertEquals(1, unknown.size(), unknown.toString());
+            assertEquals("bpf_prog_info.recursion_misses", unknown.get(0).get("feature"));
+            assertEquals("Linux 5.12", unknown.get(0).get("since"));
+            assertEquals(null, skipped);
+            Map<String, Object> byType = at(k.meta(), "lost_events", "skipped_by_kernel", "by_type");
+            byType.forEach((event, n) -> assertEquals(null, n, event));
+            assertTrue(info.out().contains("lost events: at least 0 ("), info.out());
+            assertTrue(info.out().lines().anyMatch(l -> l.startsWith("unknown:") && l.contains("recursion_misses")), info.out());
+            assertTrue(life.err().contains(warning), life.err());
+            assertTrue(k.file("record.log").contains("tcprec: warning: this kernel lacks bpf_prog_info.recursion_misses "
+                    + "(Linux 5.12)"), k.file("record.log"));
+        } else {
+            assertEquals(List.of(), unknown);
+            assertEquals(0L, asLong(skipped));
+            assertTrue(info.out().contains("lost events: 0 ("), info.out());
+            assertTrue(info.out().lines().noneMatch(l -> l.startsWith("unknown:")), info.out());
+            assertTrue(!life.err().contains("recursion_misses"), life.err());
+        }
+    }
+
+    /**
+     * What tcprec list printed on the kernel: every tcp: tracepoint tracefs has, and for the seven
+     * tcprec records the same fields, columns and lacks as the catalog built from the formats the
+     * trace stored, plus the kernel features it lacks.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
+    @SuppressWarnings("unchecked")
+    void listDescribesTheKernelAsItsTraceDoes(String label) throws Exception {
+        Kernel k = KERNELS.get(label);
+        Map<String, Object> listed = (Map<String, Object>) Json.parse(k.file("list.json"));
+        assertEquals(k.file("uname-r").trim(), listed.get("kernel"));
+        List<Map<String, Object>> tracepoints = (List<Map<String, Object>>) listed.get("tracepoints");
+        TreeSet<String> tcp = new TreeSet<>();
+        for (String name : k.file("tcp-events").split("\n")) {
+            if (!name.isBlank() && !name.equals("enable") && !name.equals("filter")) {
+                tcp.add("tcp:" + name.trim());
+            }
+        }
+        TreeSet<String> listedTcp = new TreeSet<>();
+        tracepoints.forEach(t -> {
+            if (((String) t.get("name")).startsWith("tcp:")) {
+                listedTcp.add((String) t.get("name"));
+            }
+        });
+        assertEquals(tcp, listedTcp);
+        Map<String, String> formats = at(k.meta(), "tracepoints", "formats");
+        TracepointCatalog fromTrace = TracepointCatalog.of(k.file("uname-r").trim(), formats, List.of());
+        Map<String, Object> expected = (Map<String, Object>) Json.parse(JsonMapper.builder().build().writeValueAsString(fromTrace));
+        List<Map<String, Object>> recorded = tracepoints.stream().filter(t -> Boolean.TRUE.equals(t.get("recorded"))).toList();
+        assertEquals(expected.get("tracepoints"), recorded);
+        List<Object> lacks = (List<Object>) listed.get("lacks");
+        List<Object> fromTraceLacks = (List<Object>) expected.get("lacks");
+        assertEquals(fromTraceLacks, lacks.subList(0, fromTraceLacks.size()));
+        List<String> features = lacks.subList(fromTraceLacks.size(), lacks.size()).stream()
+                .map(l -> (String) ((Map<String, Object>) l).get("what")).toList();
+        assertEquals(version(k) < 512 ? List.of("bpf_prog_info.recursion_misses (Linux 5.12)") : List.of(), features);
+        assertEquals(7, k.file("list.txt").lines().filter(l -> l.endsWith("  (recorded)")).count(), k.file("list.txt"));
     }
 
     private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
