@@ -70,7 +70,8 @@ final class InfoReport {
         }
         Map<String, Object> lost = map(m.get("lost_events"));
         Map<String, Object> skipped = map(lost.get("skipped_by_kernel"));
-        boolean skipsUnknown = skipped.containsKey("total") && skipped.get("total") == null;
+        // a kernel that could not count its skips leaves the total out and says so (key unknown)
+        boolean skipsUnknown = skipped.get("total") == null && !new TraceMeta(footer).unknowns().isEmpty();
         line("lost events", (skipsUnknown ? "at least " : "") + str(lost.getOrDefault("total", "unknown")) + " (per CPU: "
                 + strings(lost.get("by_cpu")) + (skipsUnknown ? "; events the kernel skipped: unknown" : "") + ")");
         for (String unknown : new TraceMeta(footer).unknowns()) {

@@ -59,9 +59,11 @@ class AnalyzerCommandsTest {
         assertTrue(traces >= 4);
         assertEquals(1 + traces, lines.size(), r.out()); // a header and a line per sample trace
         assertTrue(lines.get(1).startsWith("clean.parquet,1,1,"), r.out());
-        // the second-kernel workload on 6.1 (a VM of its own boot) and on 6.18
-        assertTrue(lines.contains("kernel-6.1.parquet,1,1,250"), r.out());
-        assertTrue(lines.contains("kernel-6.18.parquet,1,1,232"), r.out());
+        // the kernel-matrix workload on 5.10, 6.1 and 6.12 (VMs of their own boots) and on 6.18
+        assertTrue(lines.contains("kernel-5.10.parquet,1,1,259"), r.out());
+        assertTrue(lines.contains("kernel-6.1.parquet,1,1,271"), r.out());
+        assertTrue(lines.contains("kernel-6.12.parquet,1,1,277"), r.out());
+        assertTrue(lines.contains("kernel-6.18.parquet,1,1,219"), r.out());
     }
 
     @Test

@@ -70,6 +70,11 @@ class ReportDiffTest {
                     || Arrays.stream(fields).filter(f -> f.endsWith(".parquet")).count() != 1) {
                 continue;
             }
+            // samples recorded in the current format already (the kernel matrix's) need no copy
+            String sample = Arrays.stream(fields).filter(f -> f.endsWith(".parquet")).findFirst().orElseThrow();
+            if (TraceFooter.read(SAMPLES.resolve(sample)).columns().contains("life")) {
+                continue;
+            }
             String expectedFile = fields[0];
             String[] args = Arrays.copyOfRange(fields, 1, fields.length);
             tests.add(DynamicTest.dynamicTest(expectedFile + " from a 1.1 copy", () -> {

@@ -26,6 +26,7 @@ import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.recorder.host.TracepointCatalog;
+import org.tcprec.recorder.host.TracepointFormat;
 import org.tcprec.recorder.wire.EventType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -130,11 +131,8 @@ class KernelMatrixIT {
     /** tracefs format file: field name to {offset, size}, without the common_ fields. */
     static Map<String, List<Long>> formatFields(String format) {
         Map<String, List<Long>> fields = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("field:[^;]*?(\\w+)(?:\\[\\d*\\])?;\\s*offset:(\\d+);\\s*size:(\\d+);").matcher(format);
-        while (m.find()) {
-            if (!m.group(1).startsWith("common_")) {
-                fields.put(m.group(1), List.of(Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
-            }
+        for (TracepointFormat.Field f : TracepointFormat.parse("", format).fields()) {
+            fields.put(f.name(), List.of((long) f.offset(), (long) f.size()));
         }
         return fields;
     }
@@ -224,12 +222,13 @@ class KernelMatrixIT {
             });
             assertEquals(tracefs, fromBtf, "BTF and tracefs layouts of " + e.getKey());
         }
-        // 6.4 gave tcp_retransmit_skb a class of its own (with err); 6.10 did so for tcp_send_reset.
-        boolean old = version(k) < 604;
-        assertEquals(old ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_retransmit_skb",
-                at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
+        // tcp_retransmit_skb got a class of its own with err, after 6.12; tcp_send_reset with
+        // reason in 6.10. Before, both were tcp_event_sk_skb events.
+        assertEquals(k.file("formats/tcp:tcp_retransmit_skb").contains(" err;") ? "trace_event_raw_tcp_retransmit_skb"
+                : "trace_event_raw_tcp_event_sk_skb", at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
         assertEquals(version(k) < 610 ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
                 at(k.meta(), "btf", "tracepoints", "tcp:tcp_send_reset", "struct"));
+        assertEquals(version(k) >= 610, k.file("formats/tcp:tcp_send_reset").contains(" reason;"));
     }
 
     @SuppressWarnings("unchecked")
@@ -253,8 +252,10 @@ class KernelMatrixIT {
                 recorded.put(name, v.toString());
             }
         });
-        // A sysctl the harness could not read (write-only) is one the recorder leaves out too.
+        // A sysctl the harness could not read (write-only) is one the recorder leaves out too; an
+        // empty one (5.10's tcp_available_ulp with no ULP loaded) reads the same to the harness.
         expected.values().removeIf(String::isEmpty);
+        recorded.values().removeIf(String::isEmpty);
         assertTrue(expected.size() > 50, expected.toString());
         assertEquals(expected, recorded);
     }
@@ -507,8 +508,11 @@ class KernelMatrixIT {
     }
 
     private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
+        // A duplicate child socket of a handshake race (a retransmitted SYN, under emulation) lives
+        // and dies with no byte moved: the connection is the one that moved bytes.
         List<Map<String, Object>> m = rows.stream()
-                .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport).toList();
+                .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport)
+                .filter(r -> asLong(r.get("tx_bytes")) > 0 || asLong(r.get("rx_bytes")) > 0).toList();
         assertEquals(1, m.size(), "one tcplife row for " + lport + " -> " + rport);
         return m.get(0);
     }
