@@ -66,6 +66,28 @@ class AnalyzerCommandsTest {
         assertTrue(lines.contains("kernel-6.18.parquet,1,1,219"), r.out());
     }
 
+    /** A fleet laid out by host (bench.SyntheticFleet's layout, the README's fleet section) is one glob away. */
+    @Test
+    void sqlReadsAFleetLaidOutByHostThroughADirectoryGlob() throws Exception {
+        for (String host : List.of("web1", "web2")) {
+            Path hostDir = Files.createDirectories(dir.resolve("fleet/host=" + host));
+            Files.copy(Path.of(CLEAN), hostDir.resolve("trace.parquet"));
+        }
+        Files.createDirectories(dir.resolve("fleet/notes"));
+        Files.writeString(dir.resolve("fleet/notes/trace.parquet"), "not a host's directory: not matched");
+        TcprecRun r = run("sql", "--csv", dir.resolve("fleet/host=*/*.parquet").toString(),
+                "SELECT regexp_extract(filename, 'host=([a-z0-9]+)', 1) AS host, count(*) AS n FROM events GROUP BY 1 ORDER BY 1");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("web1,") && lines.get(2).startsWith("web2,"), r.out());
+        assertEquals(lines.get(1).substring(5), lines.get(2).substring(5), r.out());
+        // the directory names add no column: host is the footer's
+        TcprecRun columns = run("sql", "--csv", dir.resolve("fleet/host=*/*.parquet").toString(),
+                "SELECT string_agg(column_name, ' ' ORDER BY column_name) FROM (DESCRIBE events) WHERE column_name LIKE 'host%'");
+        assertEquals("host", columns.out().lines().toList().get(1), columns.out() + columns.err());
+    }
+
     @Test
     void sqlErrorsAreOneLine() {
         assertFailure(run("sql", CLEAN, "SELEC nonsense"), "SQL error");

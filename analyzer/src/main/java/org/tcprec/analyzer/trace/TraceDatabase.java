@@ -210,7 +210,9 @@ public final class TraceDatabase implements AutoCloseable {
      * file stores the time as time_ns (epoch nanoseconds), a 1.x file as the TIMESTAMP time with
      * the same value. A 1.0 file lacks life and ns_in_oldstate; they are derived here with the
      * rules the writer applies (format-spec/README.md), over a window per socket that a 1.1 file
-     * spares its readers.
+     * spares its readers. hive_partitioning off: a fleet laid out in host=NAME/ directories would
+     * otherwise gain a column `host` from the path, beside (and renaming) the footer's host that
+     * the events view adds.
      */
     private String rawEvents() {
         // files grouped by (lifetimes derived here, time column)
@@ -236,7 +238,7 @@ public final class TraceDatabase implements AutoCloseable {
         String exclude = timeColumn.equals(org.tcprec.format.TraceSchema.TIME_1X) ? "" : timeColumn + ", ";
         return "SELECT " + time + "* EXCLUDE (" + exclude + "file_row_number" + excluded + "), file_row_number AS seq "
                 + "FROM read_parquet([" + String.join(", ", files) + "], filename = true, file_row_number = true, "
-                + "union_by_name = true)";
+                + "union_by_name = true, hive_partitioning = false)";
     }
 
     /**

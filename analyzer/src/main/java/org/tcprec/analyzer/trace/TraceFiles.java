@@ -1,8 +1,8 @@
 package org.tcprec.analyzer.trace;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,9 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.tcprec.cli.support.UserError;
 
-/** Expands the trace arguments users give: file names, or shell-style globs like 'fleet/*.parquet'. */
+/**
+ * Expands the trace arguments users give: file names, or shell-style globs like 'fleet/*.parquet'
+ * or 'fleet/host=*' + '/*.parquet' (a glob in a directory's name matches one directory level).
+ */
 public final class TraceFiles {
     private TraceFiles() {}
 
@@ -26,18 +30,28 @@ public final class TraceFiles {
                 files.add(Path.of(argument));
                 continue;
             }
+            // Globs may stand in directory names too, as in a fleet laid out by host: 'fleet/host=*/*.parquet'.
             Path pattern = Path.of(argument);
-            Path dir = pattern.getParent() == null ? Path.of(".") : pattern.getParent();
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.getFileName());
+            Path dir = pattern.isAbsolute() ? pattern.getRoot() : Path.of("");
+            int literal = 0;
+            while (literal < pattern.getNameCount() - 1 && !isGlob(pattern.getName(literal).toString())) {
+                dir = dir.resolve(pattern.getName(literal));
+                literal++;
+            }
+            Path relative = pattern.subpath(literal, pattern.getNameCount());
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + relative);
+            Path start = dir.toString().isEmpty() ? Path.of(".") : dir;
             List<Path> matched = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    if (matcher.matches(entry.getFileName()) && Files.isRegularFile(entry)) {
-                        matched.add(entry);
+            try (Stream<Path> entries = Files.walk(start, relative.getNameCount())) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    Path name = start.relativize(entry);
+                    if (name.getNameCount() == relative.getNameCount() && matcher.matches(name) && Files.isRegularFile(entry)) {
+                        matched.add(start.resolve(name));
                     }
                 }
-            } catch (IOException e) {
-                throw new UserError("no trace file matches " + argument + ": " + whyUnlisted(dir, e));
+            } catch (IOException | UncheckedIOException e) {
+                throw new UserError("no trace file matches " + argument + ": "
+                        + whyUnlisted(start, e instanceof UncheckedIOException u ? u.getCause() : (IOException) e));
             }
             if (matched.isEmpty()) {
                 throw new UserError("no trace file matches " + argument);
@@ -46,6 +60,10 @@ public final class TraceFiles {
             files.addAll(matched);
         }
         return files;
+    }
+
+    private static boolean isGlob(String name) {
+        return name.contains("*") || name.contains("?") || name.contains("[");
     }
 
     private static String whyUnlisted(Path dir, IOException e) {
