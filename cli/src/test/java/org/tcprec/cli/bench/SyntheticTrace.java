@@ -18,12 +18,21 @@ import org.tcprec.format.TraceWriter;
  * log-normal (median 40 ms and 8 KB, long tails); tcp_probe rows follow the data (at most one per
  * 10 ms, as the recorder samples); ~2% of connections retransmit, ~1% are reset.
  *
- * <pre>java -cp ... org.tcprec.cli.bench.SyntheticTrace OUT.parquet EVENTS [SEED]</pre>
+ * <p>Each trace is one simulated host's: its name, boot id and kernel release go into the footer
+ * as a recorder writes them (SyntheticFleet writes many hosts' traces).
+ *
+ * <pre>java -cp ... org.tcprec.cli.bench.SyntheticTrace OUT.parquet EVENTS [SEED [HOSTNAME BOOT_ID KERNEL]]</pre>
  */
 public final class SyntheticTrace {
     private record Pending(long ts, long order, EventRow row) {}
 
+    /** The simulated host whose recording the trace is. */
+    public record Host(String hostname, String bootId, String kernelRelease) {
+        static final Host DEFAULT = new Host("synthetic", "00000000-0000-0000-0000-000000000000", "6.18.0-synthetic");
+    }
+
     private final Random random;
+    private final Host host;
     private final PriorityQueue<Pending> queue =
             new PriorityQueue<>((a, b) -> a.ts != b.ts ? Long.compare(a.ts, b.ts) : Long.compare(a.order, b.order));
     private final ArrayDeque<Long> freeSockets = new ArrayDeque<>();
@@ -33,21 +42,28 @@ public final class SyntheticTrace {
     private long order;
     private long cookie = 1000;
 
-    private SyntheticTrace(long seed) {
+    private SyntheticTrace(long seed, Host host) {
         this.random = new Random(seed);
+        this.host = host;
     }
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         long events = Long.parseLong(args[1]);
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
+        Host host = args.length > 5 ? new Host(args[3], args[4], args[5]) : Host.DEFAULT;
         long start = System.nanoTime();
-        long written = new SyntheticTrace(seed).write(out, events);
+        long written = write(out, events, seed, host, 0);
         System.err.printf("wrote %,d events to %s in %.1f s%n", written, out, (System.nanoTime() - start) / 1e9);
     }
 
-    private long write(Path out, long target) throws Exception {
-        long t0 = 1_795_000_000_000_000_000L;
+    /** Writes the trace of that host, its recording started offsetNs after the others'; returns the rows written. */
+    public static long write(Path out, long events, long seed, Host host, long offsetNs) throws Exception {
+        return new SyntheticTrace(seed, host).write(out, events, offsetNs);
+    }
+
+    private long write(Path out, long target, long offsetNs) throws Exception {
+        long t0 = 1_795_000_000_000_000_000L + offsetNs;
         long now = t0;
         long written = 0;
         long connections = 0;
@@ -64,8 +80,8 @@ public final class SyntheticTrace {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("format_version", org.tcprec.format.TraceSchema.VERSION);
             meta.put("tool", Map.of("name", "tcprec-synthetic", "version", "bench"));
-            meta.put("host", Map.of("hostname", "synthetic", "boot_id", "00000000-0000-0000-0000-000000000000",
-                    "uname", Map.of("sysname", "Linux", "release", "6.18.0-synthetic", "version", "#1", "machine", "x86_64"),
+            meta.put("host", Map.of("hostname", host.hostname(), "boot_id", host.bootId(),
+                    "uname", Map.of("sysname", "Linux", "release", host.kernelRelease(), "version", "#1", "machine", "x86_64"),
                     "timezone", "UTC", "utc_offset_seconds", 0));
             meta.put("clocks", Map.of("start", Map.of("realtime_ns", t0, "monotonic_ns", 1L, "boottime_ns", 1L)));
             meta.put("recording", Map.of("duration_ns", now - t0, "stop_reason", "duration"));
