@@ -2,11 +2,12 @@ package org.tcprec.analyzer;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceChecksums;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
@@ -42,15 +43,15 @@ public final class InfoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("file", file.toString());
             doc.put("file_bytes", footer.fileBytes());
             doc.put("rows", footer.rows());
             doc.put("row_groups", footer.rowGroups());
             doc.put("format_version", footer.formatVersion());
             doc.put("checksums", footer.checksums() == TraceChecksums.Result.VERIFIED ? "verified" : "none");
-            doc.put("metadata", footer.metadata());
-            out.println(Json.write(doc));
+            doc.put("metadata", footer.metadataJson());
+            out.println(JsonCodec.write(doc));
         } else {
             out.print(new InfoReport(footer).render(formats));
         }

@@ -2,10 +2,12 @@ package org.tcprec.analyzer;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import org.tcprec.analyzer.trace.TraceDatabase;
-import org.tcprec.analyzer.trace.TraceMeta;
+
 import org.tcprec.cli.support.TerminalText;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.TraceMetadata;
 
 /** The lines every report prints (to stderr) when a trace is incomplete. */
 public final class Warnings {
@@ -17,15 +19,15 @@ public final class Warnings {
 
     public static void print(List<TraceFooter> footers, PrintWriter err) {
         for (TraceFooter f : footers) {
-            TraceMeta m = new TraceMeta(f);
+            TraceMetadata m = f.metadata();
             String path = TerminalText.escape(f.path().toString());
-            if (m.lostEvents() > 0) {
-                err.printf("WARNING: %s: %,d events were lost while recording (ring buffer full, or skipped by the kernel); counts and "
-                        + "connections below are incomplete%n", path, m.lostEvents());
+            if (m.lostEventCount() > 0) {
+                err.printf(Locale.ROOT, "WARNING: %s: %,d events were lost while recording (ring buffer full, or skipped by the kernel); counts and "
+                        + "connections below are incomplete%n", path, m.lostEventCount());
             }
-            Long broken = m.brokenLifetimes();
+            Long broken = m.lifetimes().broken();
             if (broken != null && broken > 0) {
-                err.printf("WARNING: %s: %,d socket lifetimes skip states (state changes are missing that no loss counter saw); "
+                err.printf(Locale.ROOT, "WARNING: %s: %,d socket lifetimes skip states (state changes are missing that no loss counter saw); "
                         + "their connections below are split or incomplete%n", path, broken);
             }
             if (!m.missingTracepoints().isEmpty()) {

@@ -263,7 +263,7 @@ class CommandLineErrorsTest {
 
         // the same events under another minor version of the format: readable, and compared like any two
         Path newer = dir.resolve("newer.parquet");
-        String metadata = org.tcprec.format.Json.writeCompact(org.tcprec.format.TraceFooter.read(SAMPLE).metadata());
+        String metadata = JsonCodec.writeCompact(org.tcprec.format.TraceFooter.read(SAMPLE).metadataJson());
         try (var c = DriverManager.getConnection("jdbc:duckdb:");
                 var s = c.prepareStatement("COPY (SELECT * FROM read_parquet(?)) TO '" + newer
                         + "' (FORMAT parquet, KV_METADATA {'tcprec.format_version': '1.1', 'tcprec.metadata': ?})")) {

@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class CraftedMetadataTest {
     }
 
     private static String original() throws Exception {
-        return org.tcprec.format.Json.writeCompact(TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadata());
+        return JsonCodec.writeCompact(TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadataJson());
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * Headless Chromium driven through chromedriver's W3C WebDriver HTTP API, with nothing but
@@ -134,10 +134,10 @@ final class HeadlessChromium implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json");
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.method(method, HttpRequest.BodyPublishers.ofString(Json.writeCompact(body)));
+                : b.method(method, HttpRequest.BodyPublishers.ofString(JsonCodec.writeCompact(body)));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, Object> parsed = (Map<String, Object>) Json.parse(r.body());
+            Map<String, Object> parsed = (Map<String, Object>) JsonCodec.value(r.body());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("WebDriver " + method + " " + url + ": " + r.statusCode() + " " + r.body());
             }

@@ -1,5 +1,7 @@
 package org.tcprec.cli;
 
+import tools.jackson.databind.node.ObjectNode;
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
 
 /**
@@ -23,29 +24,23 @@ class KernelUnknownsTest {
     @TempDir
     Path dir;
 
-    @SuppressWarnings("unchecked")
     private Path trace(boolean unknown) throws Exception {
-        Map<String, Object> meta = new LinkedHashMap<>(TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadata());
+        ObjectNode meta = (ObjectNode) TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadataJson().deepCopy();
         if (unknown) {
-            Map<String, Object> lost = new LinkedHashMap<>((Map<String, Object>) meta.get("lost_events"));
-            Map<String, Object> skipped = new LinkedHashMap<>();
-            skipped.put("total", null);
-            skipped.put("by_type", Map.of());
-            lost.put("skipped_by_kernel", skipped);
-            meta.put("lost_events", lost);
-            meta.put("unknown", List.of(Map.of("feature", "bpf_prog_info.recursion_misses", "since", "Linux 5.12",
-                    "effect", "events the kernel skipped are not counted")));
+            ObjectNode skipped = ((ObjectNode) meta.get("lost_events")).putObject("skipped_by_kernel");
+            skipped.putNull("total");
+            skipped.putObject("by_type");
+            meta.putArray("unknown").addObject().put("feature", "bpf_prog_info.recursion_misses")
+                    .put("since", "Linux 5.12").put("effect", "events the kernel skipped are not counted");
         }
         return CraftedTraces.withMetadata(Path.of(AnalyzerCommandsTest.CLEAN), dir.resolve(unknown + ".parquet"),
-                Json.writeCompact(meta));
+                JsonCodec.writeCompact(meta));
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void infoAndEveryReportSayWhatTheKernelCouldNotCount() throws Exception {
         Path trace = trace(true);
-        Map<String, Object> lost = (Map<String, Object>) TraceFooter.read(trace).metadata().get("lost_events");
-        assertEquals(null, ((Map<String, Object>) lost.get("skipped_by_kernel")).get("total"));
+        assertEquals(null, TraceFooter.read(trace).metadata().lostEvents().skippedByKernel().total());
         TcprecRun info = run("info", trace.toString());
         assertEquals(0, info.exit(), info.err());
         assertTrue(info.out().contains("\nunknown:     bpf_prog_info.recursion_misses (Linux 5.12): events the kernel "

@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import tools.jackson.databind.node.ObjectNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.Column;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 
@@ -99,7 +100,7 @@ class ReportDiffTest {
         try (TraceDatabase db = TraceDatabase.open(List.of(SAMPLES.resolve(sample)))) {
             TraceFooter footer = db.footers().get(0);
             assertTrue(!footer.columns().contains("life"), sample + " is a 1.0 trace");
-            Map<String, Object> metadata = new LinkedHashMap<>(footer.metadata());
+            ObjectNode metadata = (ObjectNode) footer.metadataJson().deepCopy();
             metadata.put("format_version", TraceSchema.VERSION);
             List<String> columns = new ArrayList<>();
             for (Column c : Column.values()) {
@@ -109,7 +110,7 @@ class ReportDiffTest {
                 s.execute("COPY (SELECT " + String.join(", ", columns) + " FROM raw_events ORDER BY seq) TO '" + copy
                         + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'" + TraceSchema.FORMAT_VERSION_KEY + "': '"
                         + TraceSchema.VERSION + "', '" + TraceSchema.METADATA_KEY + "': '"
-                        + Json.write(metadata).replace("'", "''") + "'})");
+                        + JsonCodec.write(metadata).replace("'", "''") + "'})");
             }
         }
         TraceFooter footer = TraceFooter.read(copy);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.bench.SyntheticTrace;
 import org.tcprec.format.EventRow;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceWriter;
 
 /**
@@ -88,12 +88,12 @@ class ReportPageTest {
     }
 
     static long count(String selector) {
-        return number(browser.execute("return document.querySelectorAll(" + Json.writeCompact(selector) + ").length"));
+        return number(browser.execute("return document.querySelectorAll(" + JsonCodec.writeCompact(selector) + ").length"));
     }
 
     static long sumOf(String selector, String attribute) {
-        return number(browser.execute("var s = 0; document.querySelectorAll(" + Json.writeCompact(selector)
-                + ").forEach(function (e) { s += Number(e.getAttribute(" + Json.writeCompact(attribute) + ")); }); return s;"));
+        return number(browser.execute("var s = 0; document.querySelectorAll(" + JsonCodec.writeCompact(selector)
+                + ").forEach(function (e) { s += Number(e.getAttribute(" + JsonCodec.writeCompact(attribute) + ")); }); return s;"));
     }
 
     static long number(Object o) {
@@ -287,7 +287,7 @@ class ReportPageTest {
             assertEquals(rows.size(), lines.size(), id);
             for (int i = 0; i < rows.size(); i++) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> fromSql = (Map<String, Object>) Json.parse(lines.get(i));
+                Map<String, Object> fromSql = (Map<String, Object>) JsonCodec.value(lines.get(i));
                 List<?> row = (List<?>) rows.get(i);
                 for (int c = 0; c < columns.size(); c++) {
                     Object a = row.get(c);
@@ -324,7 +324,7 @@ class ReportPageTest {
         Matcher m = Pattern.compile("<script type=\"application/json\" id=\"tcprec-data\">(.*?)</script>", Pattern.DOTALL)
                 .matcher(html);
         assertTrue(m.find());
-        return (Map<String, Object>) Json.parse(m.group(1));
+        return (Map<String, Object>) JsonCodec.value(m.group(1));
     }
 
     /** A one-connection trace whose names try to break out of the page. */

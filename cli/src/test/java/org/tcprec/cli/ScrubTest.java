@@ -1,5 +1,8 @@
 package org.tcprec.cli;
 
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 
@@ -202,13 +205,10 @@ class ScrubTest {
                 }
             }
         }
-        Map<String, Object> meta = TraceFooter.read(trace).metadata();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> host = (Map<String, Object>) meta.get("host");
-        secrets.put("stored hostname", ("\"" + host.get("hostname") + "\"").getBytes(StandardCharsets.UTF_8));
-        secrets.put("stored boot id", String.valueOf(host.get("boot_id")).getBytes(StandardCharsets.UTF_8));
-        for (Object arg : (List<?>) meta.get("command_line")) {
-            String a = String.valueOf(arg);
+        TraceMetadata meta = TraceFooter.read(trace).metadata();
+        secrets.put("stored hostname", ("\"" + meta.host().hostname() + "\"").getBytes(StandardCharsets.UTF_8));
+        secrets.put("stored boot id", String.valueOf(meta.host().bootId()).getBytes(StandardCharsets.UTF_8));
+        for (String a : meta.commandLine()) {
             if (a.contains("/")) {
                 secrets.put("stored command line " + a, a.getBytes(StandardCharsets.UTF_8));
             }
@@ -322,9 +322,10 @@ class ScrubTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> host(Path trace) throws Exception {
-        return (Map<String, Object>) TraceFooter.read(trace).metadata().get("host");
+    /** host.hostname and host.boot_id. */
+    static Map<String, String> host(Path trace) throws Exception {
+        TraceMetadata.Host host = TraceFooter.read(trace).metadata().host();
+        return Map.of("hostname", host.hostname(), "boot_id", host.bootId());
     }
 
     @Test
@@ -371,7 +372,7 @@ class ScrubTest {
             }
             a.add(1, "--json");
             b.add(1, "--json");
-            assertJsonTreeAgrees(Json.parse(run(a.toArray(String[]::new)).out()), Json.parse(run(b.toArray(String[]::new)).out()),
+            assertJsonTreeAgrees(JsonCodec.value(run(a.toArray(String[]::new)).out()), JsonCodec.value(run(b.toArray(String[]::new)).out()),
                     byValue, "diff --json " + options);
         }
     }
@@ -413,9 +414,9 @@ class ScrubTest {
 
     static void assertJsonAgrees(String a, String b, Map<String, String> byValue, String where) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> ra = (Map<String, Object>) Json.parse(a);
+        Map<String, Object> ra = (Map<String, Object>) JsonCodec.value(a);
         @SuppressWarnings("unchecked")
-        Map<String, Object> rb = (Map<String, Object>) Json.parse(b);
+        Map<String, Object> rb = (Map<String, Object>) JsonCodec.value(b);
         assertEquals(ra.keySet(), rb.keySet(), where);
         for (String k : ra.keySet()) {
             if (k.equals("filename")) {
@@ -494,15 +495,14 @@ class ScrubTest {
     void metadataSaysWhatWasScrubbedButNotTheKey() throws Exception {
         String secret = "the secret key text 0123456789";
         Path scrubbed = scrub("clean", key("k", secret), "--scrub-ports");
-        Map<String, Object> meta = TraceFooter.read(scrubbed).metadata();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> scrub = (Map<String, Object>) meta.get("scrub");
-        assertEquals(true, scrub.get("scrubbed"));
-        assertTrue(String.valueOf(scrub.get("ports")).startsWith("keyed permutation"));
-        assertTrue(((List<?>) scrub.get("replaced_metadata")).containsAll(
+        JsonNode meta = TraceFooter.read(scrubbed).metadataJson();
+        TraceMetadata.Scrub scrub = TraceFooter.read(scrubbed).metadata().scrub();
+        assertEquals(true, scrub.scrubbed());
+        assertTrue(scrub.ports().startsWith("keyed permutation"));
+        assertTrue(scrub.replacedMetadata().containsAll(
                 List.of("host.hostname", "host.boot_id", "command_line", "sysctls.net.ipv4.tcp_fastopen_key")));
         assertFalse(contains(everything(scrubbed), secret.getBytes(StandardCharsets.UTF_8)));
-        Map<String, Object> original = TraceFooter.read(SAMPLES.resolve("clean.parquet")).metadata();
+        JsonNode original = TraceFooter.read(SAMPLES.resolve("clean.parquet")).metadataJson();
         for (String kept : List.of("clocks", "recording", "tracepoints", "lost_events", "bpf_counters", "events", "rows")) {
             assertEquals(original.get(kept), meta.get(kept), kept);
         }
@@ -522,10 +522,10 @@ class ScrubTest {
     void whatThisVersionDoesNotKnowIsDropped() throws Exception {
         // a later format version's trace: an extra column and an extra metadata key, both private
         Path original = SAMPLES.resolve("clean.parquet");
-        Map<String, Object> meta = new java.util.LinkedHashMap<>(TraceFooter.read(original).metadata());
-        meta.put("site", Map.of("datacenter", "secret-dc-name-7"));
+        ObjectNode meta = (ObjectNode) TraceFooter.read(original).metadataJson().deepCopy();
+        meta.putObject("site").put("datacenter", "secret-dc-name-7");
         Path later = dir.resolve("later.parquet");
-        String json = Json.writeCompact(meta).replace("'", "''");
+        String json = JsonCodec.writeCompact(meta).replace("'", "''");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT *, 'secret-rack-label-9' AS rack FROM read_parquet('" + original + "')) TO '" + later
                     + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'tcprec.format_version': '1.0', 'tcprec.metadata': '" + json + "'})");
@@ -540,10 +540,9 @@ class ScrubTest {
         for (String secret : List.of("secret-rack-label-9", "secret-dc-name-7")) {
             assertFalse(contains(bytes, secret.getBytes(StandardCharsets.UTF_8)), secret);
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> scrub = (Map<String, Object>) TraceFooter.read(out).metadata().get("scrub");
-        assertEquals(List.of("site"), scrub.get("dropped_metadata"));
-        assertEquals(List.of("rack"), scrub.get("dropped_columns"));
+        TraceMetadata.Scrub scrub = TraceFooter.read(out).metadata().scrub();
+        assertEquals(List.of("site"), scrub.droppedMetadata());
+        assertEquals(List.of("rack"), scrub.droppedColumns());
         assertFalse(TraceFooter.read(out).columns().contains("rack"));
     }
 
@@ -561,11 +560,9 @@ class ScrubTest {
                 key("k", "a key of more than sixteen bytes").toString());
         assertEquals(0, r.exit(), r.err());
         assertFalse(r.err().contains("dropped"), r.err());
-        Map<String, Object> meta = TraceFooter.read(out).metadata();
-        assertEquals(btf, meta.get("btf"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> scrub = (Map<String, Object>) meta.get("scrub");
-        assertEquals(List.of(), scrub.get("dropped_metadata"));
+        TraceFooter scrubbed = TraceFooter.read(out);
+        assertEquals(JsonCodec.tree(JsonCodec.writeCompact(btf)), scrubbed.metadataJson().get("btf"));
+        assertEquals(List.of(), scrubbed.metadata().scrub().droppedMetadata());
         TcprecRun info = run("info", out.toString());
         assertEquals(0, info.exit(), info.err());
         assertTrue(info.out().contains("broken lifetimes"), info.out());

@@ -1,5 +1,6 @@
 package org.tcprec.cli;
 
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -169,7 +170,7 @@ class TraceFuzzTest {
     /** A copy of the trace with columns replaced by DuckDB (a valid Parquet file, metadata kept). */
     private static void rewriteColumns(Path source, Path out, String replace) throws Exception {
         var footer = org.tcprec.format.TraceFooter.read(source);
-        String metadata = org.tcprec.format.Json.writeCompact(footer.metadata()).replace("'", "''");
+        String metadata = JsonCodec.writeCompact(footer.metadataJson()).replace("'", "''");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("COPY (SELECT * REPLACE (" + replace + ") FROM read_parquet('" + source + "')) TO '" + out
                     + "' (FORMAT parquet, KV_METADATA {'tcprec.format_version': '" + footer.formatVersion()

@@ -1,5 +1,7 @@
 package org.tcprec.recorder;
 
+import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.TraceMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * tcprec diff on recordings made here, on the real kernel, of workloads whose difference the
@@ -87,7 +89,7 @@ class DiffRecordingsTest {
         args.addAll(List.of(extra));
         TcprecRun run = TcprecRun.of(args.toArray(new String[0]));
         assertEquals(exit, run.exit(), run.err());
-        return (Map<String, Object>) Json.parse(run.out());
+        return (Map<String, Object>) JsonCodec.value(run.out());
     }
 
     /** The text form, for failure messages a reader can act on. */
@@ -126,9 +128,9 @@ class DiffRecordingsTest {
      * a skip the kernel did not report shows.
      */
     static void assertMadeAndLost(double made, double counted, Path trace) throws Exception {
-        Map<String, Object> metadata = org.tcprec.format.TraceFooter.read(trace).metadata();
-        long lost = ((Number) ((Map<?, ?>) metadata.get("lost_events")).get("total")).longValue();
-        long broken = ((Number) ((Map<?, ?>) metadata.get("lifetimes")).get("broken")).longValue();
+        TraceMetadata metadata = TraceFooter.read(trace).metadata();
+        long lost = metadata.lostEvents().total();
+        long broken = metadata.lifetimes().broken();
         if (!(counted <= made + lost + broken && counted >= made - lost - broken)) {
             throw new AssertionError(counted + " counted of " + made + " made, " + lost + " lost, " + broken
                     + " broken lifetimes; the lifetimes that are not a whole connection:\n" + unusualLifetimes(trace));
@@ -241,7 +243,7 @@ class DiffRecordingsTest {
     @Test
     void aTraceOfManyRowGroupsReplaysInTimeOrder() throws Exception {
         Path split = dir.resolve("split.parquet");
-        String metadata = Json.writeCompact(org.tcprec.format.TraceFooter.read(lossy).metadata());
+        String metadata = JsonCodec.writeCompact(TraceFooter.read(lossy).metadataJson());
         try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
                 var s = c.prepareStatement("COPY (SELECT * FROM read_parquet(?)) TO '" + split + "' (FORMAT parquet, "
                         + "ROW_GROUP_SIZE 1000, KV_METADATA {'tcprec.format_version': '"
@@ -318,8 +320,7 @@ class DiffRecordingsTest {
                 recording.stop();
             }
         }
-        Map<String, Object> meta = (Map<String, Object>) org.tcprec.format.TraceFooter.read(trace).metadata();
-        assertEquals(algorithm, ((Map<String, Object>) meta.get("sysctls")).get("net.ipv4.tcp_congestion_control"),
+        assertEquals(algorithm, TraceFooter.read(trace).metadata().sysctls().get("net.ipv4.tcp_congestion_control"),
                 "the trace records the namespace's sysctls, not the host's");
     }
 

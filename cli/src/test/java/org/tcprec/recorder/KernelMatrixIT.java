@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tcprec.cli.TcprecRun;
-import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.host.TracepointFormat;
 import org.tcprec.recorder.wire.EventType;
@@ -82,7 +82,8 @@ class KernelMatrixIT {
         for (String label : labels) {
             Path dir = out.resolve(label);
             Path trace = dir.resolve(label + ".parquet");
-            Map<String, Object> meta = TraceFooter.read(trace).metadata();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> meta = (Map<String, Object>) JsonCodec.value(JsonCodec.writeCompact(TraceFooter.read(trace).metadataJson()));
             KERNELS.put(label, new Kernel(label, dir, trace, meta, delta(dir, "snmp", "Tcp"), delta(dir, "netstat", "TcpExt"),
                     Files.readAllLines(dir.resolve("workload.txt"))));
         }
@@ -363,7 +364,7 @@ class KernelMatrixIT {
         TcprecRun life = TcprecRun.of("tcplife", "--json", k.trace().toString());
         assertEquals(0, life.exit(), life.err());
         List<Map<String, Object>> rows = new ArrayList<>();
-        life.out().lines().forEach(l -> rows.add((Map<String, Object>) Json.parse(l)));
+        life.out().lines().forEach(l -> rows.add((Map<String, Object>) JsonCodec.value(l)));
         List<EchoTraffic.Connection> echoes = EchoTraffic.fromWorkloadLines(k.workload());
         for (EchoTraffic.Connection e : echoes) {
             String line = e.toString();
@@ -406,7 +407,7 @@ class KernelMatrixIT {
         Kernel host = KERNELS.get("host");
         TcprecRun run = TcprecRun.of("diff", "--json", guest.trace().toString(), host.trace().toString());
         assertEquals(0, run.exit(), run.err());
-        Map<String, Object> diff = (Map<String, Object>) Json.parse(run.out());
+        Map<String, Object> diff = (Map<String, Object>) JsonCodec.value(run.out());
         Map<String, Map<String, Object>> context = new HashMap<>();
         for (Object row : (List<Object>) diff.get("context")) {
             Map<String, Object> r = (Map<String, Object>) row;
@@ -477,7 +478,7 @@ class KernelMatrixIT {
     @SuppressWarnings("unchecked")
     void listDescribesTheKernelAsItsTraceDoes(String label) throws Exception {
         Kernel k = KERNELS.get(label);
-        Map<String, Object> listed = (Map<String, Object>) Json.parse(k.file("list.json"));
+        Map<String, Object> listed = (Map<String, Object>) JsonCodec.value(k.file("list.json"));
         assertEquals(k.file("uname-r").trim(), listed.get("kernel"));
         List<Map<String, Object>> tracepoints = (List<Map<String, Object>>) listed.get("tracepoints");
         TreeSet<String> tcp = new TreeSet<>();
@@ -495,7 +496,7 @@ class KernelMatrixIT {
         assertEquals(tcp, listedTcp);
         Map<String, String> formats = at(k.meta(), "tracepoints", "formats");
         TracepointCatalog fromTrace = TracepointCatalog.of(k.file("uname-r").trim(), formats, List.of());
-        Map<String, Object> expected = (Map<String, Object>) Json.parse(JsonMapper.builder().build().writeValueAsString(fromTrace));
+        Map<String, Object> expected = (Map<String, Object>) JsonCodec.value(JsonMapper.builder().build().writeValueAsString(fromTrace));
         List<Map<String, Object>> recorded = tracepoints.stream().filter(t -> Boolean.TRUE.equals(t.get("recorded"))).toList();
         assertEquals(expected.get("tracepoints"), recorded);
         List<Object> lacks = (List<Object>) listed.get("lacks");

@@ -1,5 +1,8 @@
 package org.tcprec.recorder;
 
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
-import org.tcprec.format.Json;
 
 /**
  * Record known traffic on the real kernel, replay it with tcplife and tcpstates, and find every
@@ -26,7 +28,6 @@ class RecordReplayRoundTripTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void everyConnectionTheTestMadeIsReplayed() throws Exception {
         KernelTestSupport.requireRoot();
         Path trace = dir.resolve("roundtrip.parquet");
@@ -45,17 +46,17 @@ class RecordReplayRoundTripTest {
 
         TcprecRun json = tcprec("tcplife", "--json", trace.toString());
         assertEquals(0, json.exit(), json.err());
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<JsonNode> rows = new ArrayList<>();
         for (String line : json.out().split("\n")) {
-            rows.add((Map<String, Object>) Json.parse(line));
+            rows.add(JsonCodec.tree(line));
         }
         // each echo connection: a client row and a server row, nothing else
         assertEquals(2 * connections.size(), rows.size(), json.out());
         long pid = ProcessHandle.current().pid();
         for (EchoTraffic.Connection c : connections) {
-            Map<String, Object> client = find(rows, c.clientPort(), c.serverPort());
-            Map<String, Object> server = find(rows, c.serverPort(), c.clientPort());
-            assertEquals(c.address(), client.get("raddr"));
+            JsonNode client = find(rows, c.clientPort(), c.serverPort());
+            JsonNode server = find(rows, c.serverPort(), c.clientPort());
+            assertEquals(c.address(), client.get("raddr").asString());
             assertEquals(c.clientSent() + 2, number(client, "tx_bytes"), "client TX of " + c);
             assertEquals(c.clientReceived() + 1, number(client, "rx_bytes"), "client RX of " + c);
             assertEquals(c.serverSent() + 1, number(server, "tx_bytes"), "server TX of " + c);
@@ -71,7 +72,7 @@ class RecordReplayRoundTripTest {
         TcprecRun text = tcprec("tcplife", "-w", trace.toString());
         assertEquals(0, text.exit(), text.err());
         for (EchoTraffic.Connection c : connections) {
-            String expectedTx = String.format("%.2f", (c.clientSent() + 2) / 1024.0);
+            String expectedTx = String.format(Locale.ROOT, "%.2f", (c.clientSent() + 2) / 1024.0);
             assertTrue(text.out().lines().anyMatch(l -> l.contains(" " + c.clientPort() + " ") && l.contains(expectedTx)),
                     "tcplife line for client port " + c.clientPort() + " with TX " + expectedTx + ":\n" + text.out());
         }
@@ -89,14 +90,14 @@ class RecordReplayRoundTripTest {
         }
     }
 
-    private static Map<String, Object> find(List<Map<String, Object>> rows, int lport, int rport) {
-        List<Map<String, Object>> matches = rows.stream()
+    private static JsonNode find(List<JsonNode> rows, int lport, int rport) {
+        List<JsonNode> matches = rows.stream()
                 .filter(r -> number(r, "lport") == lport && number(r, "rport") == rport).toList();
         assertEquals(1, matches.size(), "one tcplife row for " + lport + " -> " + rport);
         return matches.get(0);
     }
 
-    private static long number(Map<String, Object> row, String key) {
-        return ((Number) row.get(key)).longValue();
+    private static long number(JsonNode row, String key) {
+        return row.get(key).longValue();
     }
 }

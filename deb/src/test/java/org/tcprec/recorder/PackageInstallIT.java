@@ -1,5 +1,7 @@
 package org.tcprec.recorder;
 
+import tools.jackson.databind.JsonNode;
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -16,7 +18,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
 
 /**
@@ -82,13 +83,12 @@ class PackageInstallIT {
         return text;
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> jsonLines(String text) {
-        return text.lines().map(l -> (Map<String, Object>) Json.parse(l)).toList();
+    static List<JsonNode> jsonLines(String text) {
+        return text.lines().map(JsonCodec::tree).toList();
     }
 
-    static long asLong(Object o) {
-        return ((Number) o).longValue();
+    static long asLong(JsonNode o) {
+        return o.longValue();
     }
 
     @ParameterizedTest
@@ -100,21 +100,19 @@ class PackageInstallIT {
         assertEquals(0, git.waitFor());
         Matcher m = Pattern.compile("tcprec (\\S+ \\(commit " + commit + "(-dirty)?\\)), trace format \\S+").matcher(version);
         assertTrue(m.matches(), version);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> tool = (Map<String, Object>) TraceFooter.read(trace(name)).metadata().get("tool");
-        assertEquals(m.group(1), tool.get("version"));
+        assertEquals(m.group(1), TraceFooter.read(trace(name)).metadata().tool().version());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"tcprec-recorder", "tcprec"})
     void theReplayOnTheHostMatchesTheWorkloadAndTheNamespacesCounters(String name) throws Exception {
         Path trace = trace(name);
-        List<Map<String, Object>> life = jsonLines(checkoutTcprec("tcplife", "--json", trace.toString()));
+        List<JsonNode> life = jsonLines(checkoutTcprec("tcplife", "--json", trace.toString()));
         List<EchoTraffic.Connection> echoes = EchoTraffic.fromWorkloadLines(lines(name, "workload.txt"));
         for (EchoTraffic.Connection e : echoes) {
             // bytes_acked and bytes_received count the SYN and the FIN (RecordLoopbackTrafficTest)
-            Map<String, Object> c = one(life, e.clientPort(), e.serverPort());
-            Map<String, Object> s = one(life, e.serverPort(), e.clientPort());
+            JsonNode c = one(life, e.clientPort(), e.serverPort());
+            JsonNode s = one(life, e.serverPort(), e.clientPort());
             assertEquals(e.clientSent() + 2, asLong(c.get("tx_bytes")), e.toString());
             assertEquals(e.clientReceived() + 1, asLong(c.get("rx_bytes")), e.toString());
             assertEquals(e.serverSent() + 1, asLong(s.get("tx_bytes")), e.toString());
@@ -129,8 +127,8 @@ class PackageInstallIT {
         assertEquals(echoes.size(), tcp.get("ActiveOpens"));
     }
 
-    private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
-        List<Map<String, Object>> m = rows.stream()
+    private static JsonNode one(List<JsonNode> rows, int lport, int rport) {
+        List<JsonNode> m = rows.stream()
                 .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport).toList();
         assertEquals(1, m.size(), "one tcplife row for " + lport + " -> " + rport + " in " + rows);
         return m.get(0);

@@ -1,5 +1,7 @@
 package org.tcprec.format;
 
+import org.tcprec.format.metadata.JsonCodec;
+import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +61,7 @@ public final class TraceChecksums {
             List<KeyValue> pairs = footer.getKey_value_metadata() == null ? new ArrayList<>()
                     : new ArrayList<>(footer.getKey_value_metadata());
             for (int i = 0; i < pairs.size(); i++) {
-                value.append(i == 0 ? "" : ",").append(Json.writeCompact(pairs.get(i).getKey())).append(":\"")
+                value.append(i == 0 ? "" : ",").append(JsonCodec.writeCompact(pairs.get(i).getKey())).append(":\"")
                         .append(hex(crc32c(pairs.get(i).getValue()))).append('"');
             }
             value.append("},\"column_chunks\":[");
@@ -222,29 +224,36 @@ public final class TraceChecksums {
     private record Stored(String footer, Map<String, String> keys, List<List<String>> chunks, String outside) {
         static Stored parse(Path path, String value) throws TraceFormatException {
             try {
-                if (!(Json.parse(value) instanceof Map<?, ?> root) || !ALGORITHM.equals(root.get("algorithm"))
-                        || !(root.get("footer") instanceof String footer)
-                        || !(root.get("keys") instanceof Map<?, ?> keys)
-                        || !(root.get("column_chunks") instanceof List<?> groups)
-                        || !(root.get("outside_chunks") instanceof String outside)) {
+                JsonNode root = JsonCodec.tree(value);
+                JsonNode keys = root.path("keys");
+                JsonNode groups = root.path("column_chunks");
+                if (!ALGORITHM.equals(text(root.path("algorithm"))) || !root.path("footer").isString()
+                        || !keys.isObject() || !groups.isArray() || !root.path("outside_chunks").isString()) {
                     throw damaged(path, "metadata key " + KEY);
                 }
                 Map<String, String> keyCrcs = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> e : keys.entrySet()) {
-                    keyCrcs.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+                for (Map.Entry<String, JsonNode> e : keys.properties()) {
+                    keyCrcs.put(e.getKey(), text(e.getValue()));
                 }
                 List<List<String>> chunks = new ArrayList<>();
-                for (Object group : groups) {
-                    if (!(group instanceof List<?> list)) {
+                for (JsonNode group : groups.values()) {
+                    if (!group.isArray()) {
                         throw damaged(path, "metadata key " + KEY);
                     }
-                    chunks.add(list.stream().map(String::valueOf).toList());
+                    List<String> crcs = new ArrayList<>();
+                    group.values().forEach(crc -> crcs.add(text(crc)));
+                    chunks.add(crcs);
                 }
-                return new Stored(footer, keyCrcs, chunks, outside);
+                return new Stored(root.path("footer").asString(), keyCrcs, chunks, root.path("outside_chunks").asString());
             } catch (IllegalArgumentException e) {
                 throw damaged(path, "metadata key " + KEY);
             }
         }
+    }
+
+    /** A string's text; another value's JSON, which no checksum equals. */
+    private static String text(JsonNode value) {
+        return value.isString() ? value.asString() : value.toString();
     }
 
     /**

@@ -18,14 +18,18 @@ import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Util;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What the footer of a trace says, read without touching the row data: the format version, the
- * recording's metadata, the row count and the columns present, and the Parquet footer itself
+ * recording's metadata (as records, and as the document it is for those that show it whole:
+ * {@code info --json}, the SQL table {@code meta}), the row count and the columns present, and the Parquet footer itself
  * (row groups, column chunks), which the format's own row reader (scan.TraceScanner) works from.
  */
 public record TraceFooter(
-        Path path, String formatVersion, Map<String, Object> metadata, long rows, long fileBytes,
+        Path path, String formatVersion, TraceMetadata metadata, JsonNode metadataJson, long rows, long fileBytes,
         int rowGroups, List<String> columns, FileMetaData parquet, TraceChecksums.Result checksums) {
 
     /** Largest Parquet footer a reader accepts (format-spec/README.md, "Limits"). */
@@ -114,17 +118,14 @@ public record TraceFooter(
             TraceChecksums.verifyData(path, channel, footer, footerStart);
         }
         checkVersion(path, version);
-        Object metadata;
+        JsonNode document;
+        TraceMetadata meta;
         try {
-            metadata = Json.parse(kv.getOrDefault(TraceSchema.METADATA_KEY, "{}"));
+            document = JsonCodec.tree(kv.getOrDefault(TraceSchema.METADATA_KEY, "{}"));
+            meta = JsonCodec.metadata(document);
         } catch (IllegalArgumentException e) {
             throw new TraceFormatException(path + ": corrupt trace metadata (" + e.getMessage() + ")");
         }
-        if (!(metadata instanceof Map<?, ?>)) {
-            throw new TraceFormatException(path + ": corrupt trace metadata (not a JSON object)");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> meta = (Map<String, Object>) metadata;
         if (footer.getSchema() == null || footer.getSchema().isEmpty()) {
             throw new TraceFormatException(path + " is not a tcprec trace: its Parquet footer has no schema");
         }
@@ -148,7 +149,7 @@ public record TraceFooter(
             columns.add(element.getName());
         }
         int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
-        return new TraceFooter(path, version, meta, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
+        return new TraceFooter(path, version, meta, document, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
     }
 
     /** The column holding the events' times, epoch nanoseconds: time_ns, or time in a 1.x file. */

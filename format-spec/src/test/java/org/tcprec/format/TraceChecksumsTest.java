@@ -60,7 +60,7 @@ class TraceChecksumsTest {
                 }
             }
         }
-        assertEquals("h1", ((Map<?, ?>) footer.metadata().get("host")).get("hostname"));
+        assertEquals("h1", footer.metadata().host().hostname());
     }
 
     @Test

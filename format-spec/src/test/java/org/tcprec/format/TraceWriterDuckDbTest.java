@@ -55,7 +55,7 @@ class TraceWriterDuckDbTest {
         }
         TraceFooter footer = TraceFooter.read(file);
         assertEquals(TraceSchema.VERSION, footer.formatVersion());
-        assertEquals("h1", footer.metadata().get("hostname"));
+        assertEquals("h1", footer.metadata().other().get("hostname").asString());
         assertEquals(4, footer.rows());
     }
 }

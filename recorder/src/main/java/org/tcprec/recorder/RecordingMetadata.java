@@ -52,7 +52,7 @@ final class RecordingMetadata {
                 new Clocks(clock.reading(), null, null), recording,
                 new Tracepoints(attached, missing, formats, null), KernelLayout.describe(attached), sysctls.values(),
                 sysctls.netns(), filters, new Sampling(probe, null), ring, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /** The STOP chunk: the last counters, the stop clock and the recording's end. */

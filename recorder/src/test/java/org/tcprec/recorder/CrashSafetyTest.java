@@ -75,9 +75,7 @@ class CrashSafetyTest {
 
             assertEquals(65534, Files.getAttribute(trace, "unix:uid"), "recover --owner names the owner");
             TraceFooter footer = TraceFooter.read(trace);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> recovery = (Map<String, Object>) footer.metadata().get("recovery");
-            assertEquals(Boolean.TRUE, recovery.get("recovered"));
+            assertTrue(footer.metadata().recovered());
             for (EchoTraffic.Connection c : connections) {
                 assertEquals(1, TraceRows.count(trace, "event = 'inet_sock_set_state' AND lport = ? AND rport = ? "
                         + "AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_acked = ?",

@@ -1,5 +1,6 @@
 package org.tcprec.recorder;
 
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,10 +48,8 @@ class FilterTest {
             assertEquals(1, TraceRows.count(only6, "event = 'inet_sock_set_state' AND newstate = 'CLOSE' AND lport = ?",
                     v6[0].get(0).clientPort()));
             TraceFooter footer = TraceFooter.read(only6);
-            @SuppressWarnings("unchecked")
-            java.util.Map<String, Object> filtered = (java.util.Map<String, Object>) ((java.util.Map<String, Object>)
-                    footer.metadata().get("bpf_counters")).get("filtered");
-            assertTrue(((Number) filtered.get("inet_sock_set_state")).longValue() > 0, "IPv4 state changes were counted as filtered");
+            Map<String, Long> filtered = footer.metadata().bpfCounters().filtered();
+            assertTrue(filtered.get("inet_sock_set_state") > 0, "IPv4 state changes were counted as filtered");
 
             // Filtered to the server's local port: the server side only.
             Path serverSide = record(ns, "server.parquet", 0, List.of(EchoTraffic.FIXED_PORT), List.of(), () -> {

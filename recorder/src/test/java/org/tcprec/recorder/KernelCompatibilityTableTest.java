@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.bpf.KernelFeatures;
 import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.host.TracepointFormat;
@@ -69,7 +70,8 @@ class KernelCompatibilityTableTest {
         List<Kernel> kernels = new ArrayList<>();
         try (Stream<Path> files = Files.list(TracepointCatalogTest.SAMPLES)) {
             for (Path trace : files.filter(p -> p.getFileName().toString().matches("kernel-[0-9.]+\\.parquet")).toList()) {
-                Map<String, Object> meta = TraceFooter.read(trace).metadata();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> meta = (Map<String, Object>) JsonCodec.value(JsonCodec.writeCompact(TraceFooter.read(trace).metadataJson()));
                 String release = (String) map(map(meta, "host"), "uname").get("release");
                 Map<String, String> formats = new LinkedHashMap<>();
                 map(map(meta, "tracepoints"), "formats").forEach((k, v) -> formats.put(k, (String) v));

@@ -1,5 +1,7 @@
 package org.tcprec.recorder;
 
+import java.util.Locale;
+import org.tcprec.format.metadata.TraceMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +24,6 @@ class LostEventsTest {
     Path dir;
 
     @Test
-    @SuppressWarnings("unchecked")
     void eventsLostWhileTheRecorderStalledAreCountedAndReported() throws Exception {
         KernelTestSupport.requireRoot();
         try (TestNetns ns = new TestNetns("tcprec-lost")) {
@@ -50,23 +51,21 @@ class LostEventsTest {
                 p.destroyForcibly();
             }
             TraceFooter footer = TraceFooter.read(trace);
-            Map<String, Object> lost = (Map<String, Object>) footer.metadata().get("lost_events");
-            long total = ((Number) lost.get("total")).longValue();
+            TraceMetadata.LostEvents lost = footer.metadata().lostEvents();
+            long total = lost.total();
             assertTrue(total > 0, "the stalled recorder must have lost events");
-            long byCpu = ((List<Object>) lost.get("by_cpu")).stream().mapToLong(v -> ((Number) v).longValue()).sum();
+            long byCpu = lost.byCpu().stream().mapToLong(Long::longValue).sum();
             assertEquals(total, byCpu);
-            long byType = ((Map<String, Object>) lost.get("by_type")).values().stream()
-                    .mapToLong(v -> ((Number) v).longValue()).sum();
+            long byType = lost.byType().values().stream().mapToLong(Long::longValue).sum();
             assertEquals(total, byType);
-            assertTrue(((Number) ((Map<String, Object>) lost.get("by_type")).get("tcp_probe")).longValue() > 0);
+            assertTrue(lost.byType().get("tcp_probe") > 0);
             // what BPF did submit all reached the file: the only losses are the counted ones
-            Map<String, Object> emitted = (Map<String, Object>) ((Map<String, Object>) footer.metadata().get("bpf_counters"))
-                    .get("emitted");
-            long submitted = emitted.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
+            long submitted = footer.metadata().bpfCounters().emitted().values().stream().mapToLong(Long::longValue).sum();
             assertEquals(submitted, footer.rows());
             String summary = Files.readString(log);
-            assertTrue(summary.contains("lost " + String.format("%,d", total)), summary);
-            assertTrue(summary.contains("warning: " + String.format("%,d", total) + " events were lost"), summary);
+            assertTrue(summary.contains("lost " + String.format(Locale.ROOT, "%,d", total)), summary);
+            assertTrue(summary.contains("warning: " + String.format(Locale.ROOT, "%,d", total) + " events were lost"),
+                    summary);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.tcprec.recorder;
 
+import tools.jackson.databind.JsonNode;
+import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tcprec.format.Json;
 import org.tcprec.recorder.bpf.BpfObject;
 
 /**
@@ -22,7 +23,6 @@ class ProgramStatsTest {
     private static final Path STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     @Test
-    @SuppressWarnings("unchecked")
     void programStatsAreTheKernelsAsBpftoolShowsThem() throws Exception {
         KernelTestSupport.requireRoot();
         byte[] elf;
@@ -46,10 +46,9 @@ class ProgramStatsTest {
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), out);
-            Map<String, Object> shown = (Map<String, Object>) Json.parse(out);
-            assertEquals(((Number) shown.get("run_cnt")).longValue(), ours.runCount(), out);
-            Object misses = shown.get("recursion_misses");
-            assertEquals(misses == null ? 0L : ((Number) misses).longValue(), ours.recursionMisses(), out);
+            JsonNode shown = JsonCodec.tree(out);
+            assertEquals(shown.path("run_cnt").longValue(), ours.runCount(), out);
+            assertEquals(shown.path("recursion_misses").asLong(0), ours.recursionMisses(), out);
         } finally {
             Files.writeString(STATS, statsBefore);
         }

@@ -209,24 +209,17 @@ class RecordLoopbackTrafficTest {
     void nothingWasLostAndTheFooterCountsMatchTheRows() throws Exception {
         assertEquals(0, summary.lost());
         TraceFooter footer = TraceFooter.read(trace);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> lost = (Map<String, Object>) footer.metadata().get("lost_events");
-        assertEquals(0L, ((Number) lost.get("total")).longValue());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> events = (Map<String, Object>) footer.metadata().get("events");
-        for (Map.Entry<String, Object> e : events.entrySet()) {
-            assertEquals(((Number) e.getValue()).longValue(), TraceRows.count(trace, "event = ?", e.getKey()),
-                    "rows of " + e.getKey());
+        assertEquals(0L, footer.metadata().lostEvents().total());
+        Map<String, Long> events = footer.metadata().events();
+        for (Map.Entry<String, Long> e : events.entrySet()) {
+            assertEquals(e.getValue(), TraceRows.count(trace, "event = ?", e.getKey()), "rows of " + e.getKey());
         }
         assertEquals(footer.rows(), TraceRows.count(trace, "true"));
         // what BPF counted as submitted, on every CPU (read through the counters' mapping), is in the file
-        @SuppressWarnings("unchecked")
-        Map<String, Object> emitted = (Map<String, Object>) ((Map<String, Object>) footer.metadata().get("bpf_counters"))
-                .get("emitted");
+        Map<String, Long> emitted = footer.metadata().bpfCounters().emitted();
         assertEquals(events.keySet(), emitted.keySet());
-        for (Map.Entry<String, Object> e : events.entrySet()) {
-            assertEquals(((Number) e.getValue()).longValue(), ((Number) emitted.get(e.getKey())).longValue(),
-                    "emitted " + e.getKey());
+        for (Map.Entry<String, Long> e : events.entrySet()) {
+            assertEquals(e.getValue(), emitted.get(e.getKey()), "emitted " + e.getKey());
         }
         // Everything recorded belongs to the test's namespace: the filter worked in BPF.
         assertEquals(footer.rows(), TraceRows.count(trace, "netns = ?", ns.inode));

@@ -1,5 +1,6 @@
 package org.tcprec.recorder;
 
+import org.tcprec.format.TraceFooter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,9 +39,8 @@ final class TraceRows {
     }
 
     /** The recording's stop reason from the trace's footer (SIGTERM, SIGINT, duration, ...). */
-    @SuppressWarnings("unchecked")
-    static Object stopReason(Path trace) throws Exception {
-        return ((Map<String, Object>) org.tcprec.format.TraceFooter.read(trace).metadata().get("recording")).get("stop_reason");
+    static String stopReason(Path trace) throws Exception {
+        return TraceFooter.read(trace).metadata().recording().stopReason();
     }
 
     /** The rows of the trace's close of the connection from this client port (1 when it was recorded). */

@@ -1,5 +1,6 @@
 package org.tcprec.recorder;
 
+import org.tcprec.format.metadata.TraceMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,12 +38,9 @@ class TracepointCatalogTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static TracepointCatalog catalogOf(Path trace) throws Exception {
-        Map<String, Object> meta = TraceFooter.read(trace).metadata();
-        Map<String, String> formats = (Map<String, String>) ((Map<String, Object>) meta.get("tracepoints")).get("formats");
-        String release = (String) ((Map<String, Object>) ((Map<String, Object>) meta.get("host")).get("uname")).get("release");
-        return TracepointCatalog.of(release, formats, List.of());
+        TraceMetadata meta = TraceFooter.read(trace).metadata();
+        return TracepointCatalog.of(meta.host().uname().release(), meta.tracepoints().formats(), List.of());
     }
 
     @ParameterizedTest

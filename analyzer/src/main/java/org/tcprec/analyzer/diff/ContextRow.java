@@ -2,12 +2,13 @@ package org.tcprec.analyzer.diff;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import org.tcprec.analyzer.trace.TraceMeta;
-import org.tcprec.format.Json;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 
 /** One fact about the recordings, side by side: what differs explains what the metrics show. */
 record ContextRow(String name, String before, String after) {
@@ -27,29 +28,30 @@ record ContextRow(String name, String before, String after) {
         TraceFooter b = after.footer;
         rows.add(new ContextRow("file", a.path().toString(), b.path().toString()));
         rows.add(row("format version", a, b, f -> f.formatVersion()));
-        rows.add(row("host", a, b, f -> new TraceMeta(f).hostname()));
-        rows.add(row("kernel release", a, b, f -> new TraceMeta(f).kernelRelease()));
-        rows.add(row("kernel version", a, b, f -> new TraceMeta(f).kernelVersion()));
-        rows.add(row("machine", a, b, f -> new TraceMeta(f).machine()));
-        rows.add(row("boot id", a, b, f -> new TraceMeta(f).bootId()));
-        rows.add(row("cpus online", a, b, f -> cpus(str(path(f.metadata(), "host", "cpus", "online")))));
-        rows.add(row("start (UTC)", a, b, f -> str(path(f.metadata(), "recording", "start"))));
+        rows.add(row("host", a, b, m -> m.host().hostname()));
+        rows.add(row("kernel release", a, b, m -> m.host().uname().release()));
+        rows.add(row("kernel version", a, b, m -> m.host().uname().version()));
+        rows.add(row("machine", a, b, m -> m.host().uname().machine()));
+        rows.add(row("boot id", a, b, m -> m.host().bootId()));
+        rows.add(row("cpus online", a, b, m -> cpus(str(m.host().cpus().online()))));
+        rows.add(row("start (UTC)", a, b, m -> str(m.recording().start())));
         rows.add(new ContextRow("duration", seconds(before), seconds(after)));
-        rows.add(row("events", a, b, f -> String.valueOf(f.rows())));
-        rows.add(row("lost events", a, b, f -> String.valueOf(new TraceMeta(f).lostEvents())));
-        rows.add(row("tracepoints attached", a, b, f -> count(path(f.metadata(), "tracepoints", "attached"))));
-        rows.add(new ContextRow("tracepoints in one only", onlyIn(a, b), onlyIn(b, a)));
-        rows.add(row("tracepoints missing", a, b, f -> list(path(f.metadata(), "tracepoints", "missing"))));
-        rows.add(row("tcp_probe sampling", a, b, f -> sampling(f)));
-        rows.add(row("filters", a, b, f -> filters(f)));
-        rows.add(row("recovered after a kill", a, b, f -> String.valueOf(new TraceMeta(f).recovered())));
-        Map<?, ?> sa = sysctls(a);
-        Map<?, ?> sb = sysctls(b);
+        rows.add(new ContextRow("events", String.valueOf(a.rows()), String.valueOf(b.rows())));
+        rows.add(row("lost events", a, b, m -> String.valueOf(m.lostEventCount())));
+        rows.add(row("tracepoints attached", a, b, m -> count(m.tracepoints().attached())));
+        rows.add(new ContextRow("tracepoints in one only", onlyIn(a.metadata(), b.metadata()),
+                onlyIn(b.metadata(), a.metadata())));
+        rows.add(row("tracepoints missing", a, b, m -> list(m.tracepoints().missing())));
+        rows.add(row("tcp_probe sampling", a, b, ContextRow::sampling));
+        rows.add(row("filters", a, b, ContextRow::filters));
+        rows.add(row("recovered after a kill", a, b, m -> String.valueOf(m.recovered())));
+        Map<String, String> sa = sysctls(a.metadata());
+        Map<String, String> sb = sysctls(b.metadata());
         String cc = "net.ipv4.tcp_congestion_control";
         rows.add(new ContextRow(cc, str(sa.get(cc)), str(sb.get(cc))));
         TreeSet<String> names = new TreeSet<>();
-        sa.keySet().forEach(k -> names.add(String.valueOf(k)));
-        sb.keySet().forEach(k -> names.add(String.valueOf(k)));
+        names.addAll(sa.keySet());
+        names.addAll(sb.keySet());
         int same = 0;
         for (String name : names) {
             if (name.equals(cc)) {
@@ -67,56 +69,45 @@ record ContextRow(String name, String before, String after) {
     }
 
     private interface Fact {
-        String of(TraceFooter f);
+        String of(TraceMetadata m);
     }
 
     private static ContextRow row(String name, TraceFooter a, TraceFooter b, Fact fact) {
-        return new ContextRow(name, fact.of(a), fact.of(b));
+        return new ContextRow(name, fact.of(a.metadata()), fact.of(b.metadata()));
     }
 
     private static String seconds(Measurement m) {
-        return String.format(java.util.Locale.ROOT, "%.3f s%s", m.seconds, m.durationFromEvents ? " (from events)" : "");
+        return String.format(Locale.ROOT, "%.3f s%s", m.seconds, m.durationFromEvents ? " (from events)" : "");
     }
 
-    static Object path(Map<String, Object> root, String... keys) {
-        Object v = root;
-        for (String k : keys) {
-            if (!(v instanceof Map<?, ?> m)) {
-                return null;
-            }
-            v = m.get(k);
-        }
-        return v;
-    }
-
-    private static Map<?, ?> sysctls(TraceFooter f) {
-        return f.metadata().get("sysctls") instanceof Map<?, ?> m ? m : Map.of();
+    private static Map<String, String> sysctls(TraceMetadata m) {
+        return m.sysctls() == null ? Map.of() : m.sysctls();
     }
 
     private static String str(Object v) {
         return v == null ? "-" : String.valueOf(v);
     }
 
-    private static String list(Object v) {
-        if (!(v instanceof List<?> l) || l.isEmpty()) {
+    private static String list(List<String> names) {
+        if (names == null || names.isEmpty()) {
             return "-";
         }
-        List<String> names = new ArrayList<>();
-        l.forEach(x -> names.add(String.valueOf(x)));
-        return String.join(" ", names);
+        List<String> shown = new ArrayList<>();
+        names.forEach(x -> shown.add(String.valueOf(x)));
+        return String.join(" ", shown);
     }
 
-    private static String count(Object v) {
-        return v instanceof List<?> l ? String.valueOf(l.size()) : "-";
+    private static String count(List<String> names) {
+        return names == null ? "-" : String.valueOf(names.size());
     }
 
     /** The tracepoints attached in one recording and not the other: a kernel difference. */
-    private static String onlyIn(TraceFooter one, TraceFooter other) {
+    private static String onlyIn(TraceMetadata one, TraceMetadata other) {
         List<String> names = new ArrayList<>();
-        if (path(one.metadata(), "tracepoints", "attached") instanceof List<?> l) {
-            Object theirs = path(other.metadata(), "tracepoints", "attached");
-            for (Object x : l) {
-                if (!(theirs instanceof List<?> t && t.contains(x))) {
+        if (one.tracepoints().attached() != null) {
+            List<String> theirs = other.tracepoints().attached();
+            for (String x : one.tracepoints().attached()) {
+                if (theirs == null || !theirs.contains(x)) {
                     names.add(String.valueOf(x));
                 }
             }
@@ -141,22 +132,19 @@ record ContextRow(String name, String before, String after) {
         return String.valueOf(count);
     }
 
-    private static String sampling(TraceFooter f) {
-        long interval = new TraceMeta(f).probeIntervalNs();
+    private static String sampling(TraceMetadata m) {
+        long interval = m.probeIntervalNs();
         return interval > 0 ? "1 per socket per " + Numbers.format(interval / 1e6) + " ms" : "all";
     }
 
-    private static String filters(TraceFooter f) {
-        if (!(f.metadata().get("filters") instanceof Map<?, ?> m)) {
+    private static String filters(TraceMetadata m) {
+        if (JsonCodec.absent(m.filters())) {
             return "-";
         }
         List<String> set = new ArrayList<>();
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            Object v = e.getValue();
-            if (v != null && !(v instanceof List<?> l && l.isEmpty())) {
-                // the namespace inode is per boot: whether one was filtered is what compares
-                set.add(e.getKey() + (e.getKey().equals("netns") ? "" : "=" + Json.writeCompact(v)));
-            }
+        for (Map.Entry<String, Object> e : m.filters().inForce().entrySet()) {
+            // the namespace inode is per boot: whether one was filtered is what compares
+            set.add(e.getKey() + (e.getKey().equals("netns") ? "" : "=" + JsonCodec.writeCompact(e.getValue())));
         }
         return set.isEmpty() ? "none" : String.join(" ", set);
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tcprec.cli.support.TerminalText;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 
 /** Prints a diff as aligned text, Markdown or JSON; the same facts in each. */
 final class DiffRenderer {
@@ -220,7 +220,7 @@ final class DiffRenderer {
         }
         doc.put("fail_on", thresholds);
         doc.put("failed", !result.fired().isEmpty());
-        out.println(Json.write(doc));
+        out.println(JsonCodec.write(doc));
         out.flush();
     }
 

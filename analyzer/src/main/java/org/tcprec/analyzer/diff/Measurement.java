@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.analyzer.trace.TraceDatabase;
-import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.TraceFooter;
 
@@ -108,7 +107,7 @@ final class Measurement {
     /** Measures the whole trace; with a dimension, also prepares per-group measurement. */
     static Measurement of(TraceDatabase db, Dimension by) {
         TraceFooter footer = db.footers().get(0);
-        Long durationNs = new TraceMeta(footer).durationNs();
+        Long durationNs = footer.metadata().recording().durationNs();
         boolean fromEvents = durationNs == null || durationNs <= 0;
         try {
             try (Statement s = db.connection().createStatement()) {

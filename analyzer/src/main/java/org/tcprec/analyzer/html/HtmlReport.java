@@ -1,7 +1,5 @@
 package org.tcprec.analyzer.html;
 
-import static org.tcprec.analyzer.trace.TraceMeta.map;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -17,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.tcprec.analyzer.trace.TraceDatabase;
-import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.format.TraceFooter;
 
 /**
@@ -95,33 +93,36 @@ public final class HtmlReport {
     }
 
     private Map<String, Object> context(TraceFooter footer) {
-        TraceMeta m = new TraceMeta(footer);
-        Map<String, Object> meta = footer.metadata();
+        TraceMetadata m = footer.metadata();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("file", footer.path().getFileName().toString());
         c.put("file_bytes", footer.fileBytes());
-        c.put("hostname", m.hostname());
-        c.put("boot_id", m.bootId());
-        c.put("kernel", m.kernelRelease());
-        c.put("kernel_version", m.kernelVersion());
-        c.put("machine", m.machine());
-        c.put("timezone", map(meta.get("host")).get("timezone"));
-        c.put("recording", meta.get("recording"));
+        c.put("hostname", m.host().hostname());
+        c.put("boot_id", m.host().bootId());
+        c.put("kernel", m.host().uname().release());
+        c.put("kernel_version", m.host().uname().version());
+        c.put("machine", m.host().uname().machine());
+        c.put("timezone", m.host().timezone());
+        c.put("recording", present(m.recording()));
         c.put("rows", footer.rows());
-        c.put("events", meta.get("events"));
-        c.put("lost_events", map(meta.get("lost_events")).get("total"));
-        c.put("lost_by_type", map(meta.get("lost_events")).get("by_type"));
-        c.put("broken_lifetimes", m.brokenLifetimes());
-        c.put("sampling", map(meta.get("sampling")).get("tcp_probe"));
-        c.put("sampled_out", map(meta.get("bpf_counters")).get("sampled_out"));
-        c.put("filters", meta.get("filters"));
+        c.put("events", m.events());
+        c.put("lost_events", m.lostEvents().total());
+        c.put("lost_by_type", m.lostEvents().byType());
+        c.put("broken_lifetimes", m.lifetimes().broken());
+        c.put("sampling", present(m.sampling().tcpProbe()));
+        c.put("sampled_out", m.bpfCounters().sampledOut());
+        c.put("filters", present(m.filters()));
         c.put("missing_tracepoints", m.missingTracepoints());
         c.put("recovered", m.recovered());
-        c.put("tool", meta.get("tool"));
-        Map<String, Object> scrub = map(meta.get("scrub"));
-        c.put("scrubbed", !scrub.isEmpty());
-        c.put("congestion_control", map(meta.get("sysctls")).get("net.ipv4.tcp_congestion_control"));
+        c.put("tool", present(m.tool()));
+        c.put("scrubbed", !JsonCodec.absent(m.scrub()));
+        c.put("congestion_control", m.sysctls() == null ? null : m.sysctls().get("net.ipv4.tcp_congestion_control"));
         return c;
+    }
+
+    /** A metadata object, or null when the trace has none. */
+    private static Object present(Object section) {
+        return JsonCodec.absent(section) ? null : section;
     }
 
     /** The recording's start and end (UTC ns), else the first and last event's. */
@@ -327,7 +328,7 @@ public final class HtmlReport {
      * JavaScript source.
      */
     static String scriptSafeJson(Object data) {
-        String json = Json.writeCompact(data);
+        String json = JsonCodec.writeCompact(data);
         StringBuilder out = new StringBuilder(json.length() + 64);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tcprec.cli.support.TerminalText;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 
 /** Prints a query result as an aligned table, CSV or JSON Lines. */
 public final class ResultTable {
@@ -47,7 +47,7 @@ public final class ResultTable {
                     for (int i = 1; i <= n; i++) {
                         row.put(names.get(i - 1), jsonValue(rs.getObject(i)));
                     }
-                    out.println(Json.writeCompact(row));
+                    out.println(JsonCodec.writeCompact(row));
                     rows++;
                 }
             }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import org.tcprec.analyzer.trace.TraceMeta;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.TraceMetadata;
 
 /**
  * Event times as the live tools would have printed them on the recording host: its local time
@@ -18,14 +18,15 @@ public final class Clock {
 
     public Clock(TraceFooter footer) {
         ZoneId z;
-        Object tz = TraceMetaAccess.timezone(footer);
+        TraceMetadata m = footer.metadata();
+        String tz = m.host().timezone();
         try {
-            z = tz == null ? ZoneOffset.ofTotalSeconds(new TraceMeta(footer).utcOffsetSeconds()) : ZoneId.of(tz.toString());
+            z = tz == null ? ZoneOffset.ofTotalSeconds(m.utcOffsetSeconds()) : ZoneId.of(tz);
         } catch (RuntimeException e) {
-            z = ZoneOffset.ofTotalSeconds(new TraceMeta(footer).utcOffsetSeconds());
+            z = ZoneOffset.ofTotalSeconds(m.utcOffsetSeconds());
         }
         this.zone = z;
-        this.startInstant = Instant.ofEpochSecond(0, new TraceMeta(footer).startRealtimeNs());
+        this.startInstant = Instant.ofEpochSecond(0, m.startRealtimeNs());
     }
 
     /** The zone's offset at the recording's start, for formatting in SQL. */
@@ -35,12 +36,5 @@ public final class Clock {
 
     public String hms(long epochNs) {
         return HMS.format(Instant.ofEpochSecond(0, epochNs).atZone(zone));
-    }
-
-    static final class TraceMetaAccess {
-        static Object timezone(TraceFooter footer) {
-            Object host = footer.metadata().get("host");
-            return host instanceof java.util.Map<?, ?> m ? m.get("timezone") : null;
-        }
     }
 }

@@ -24,7 +24,7 @@ import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
 import org.tcprec.cli.support.TerminalText;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;
@@ -234,7 +234,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
             row.put(md.getColumnLabel(i), v == null || v instanceof Number || v instanceof Boolean || v instanceof String
                     ? v : String.valueOf(v));
         }
-        out.println(Json.writeCompact(row));
+        out.println(JsonCodec.writeCompact(row));
     }
 
     /** A string column of a row, as a report prints it: escaped ({@link TerminalText}), since it comes from the trace. */

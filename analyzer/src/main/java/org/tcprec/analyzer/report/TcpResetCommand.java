@@ -50,11 +50,10 @@ public final class TcpResetCommand extends ReplayCommand {
     /** enum sk_rst_reason names, from the __print_symbolic table in the recorded tracepoint format. */
     static Map<Integer, String> reasonNames(TraceFooter footer) {
         Map<Integer, String> names = new HashMap<>();
-        Object tracepoints = footer.metadata().get("tracepoints");
-        if (tracepoints instanceof Map<?, ?> t && t.get("formats") instanceof Map<?, ?> formats) {
-            Object text = formats.get("tcp:tcp_send_reset");
-            if (text != null) {
-                String format = text.toString();
+        Map<String, String> formats = footer.metadata().tracepoints().formats();
+        if (formats != null) {
+            String format = formats.get("tcp:tcp_send_reset");
+            if (format != null) {
                 int table = format.indexOf("__print_symbolic(REC->reason");
                 if (table >= 0) {
                     Matcher m = SYMBOL.matcher(format.substring(table));

@@ -3,7 +3,6 @@ package org.tcprec.analyzer.report;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
-import org.tcprec.analyzer.trace.TraceMeta;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +46,7 @@ public final class TcpRttCommand extends ReplayCommand {
 
     @Override
     protected void report(TraceDatabase db) {
-        long interval = new TraceMeta(db.footers().get(0)).probeIntervalNs();
+        long interval = db.footers().get(0).metadata().probeIntervalNs();
         if (interval > 0 && !options.json()) {
             note("NOTE: tcp_probe was sampled while recording: at most one srtt sample per socket per "
                     + CFormat.fixed(interval / 1e6, 3) + " ms");

@@ -19,7 +19,8 @@ import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.format.TraceWriter;
-import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
+import org.tcprec.format.metadata.TraceMetadata.Scrub;
 
 /**
  * Writes a scrubbed copy of a trace: every row, in the same order, with addresses, process names,
@@ -83,9 +84,7 @@ public final class TraceScrubber {
                 }
             }
             MetadataScrubber meta = new MetadataScrubber(pseudonyms, options.scrubPorts);
-            Map<String, Object> metadata = meta.scrub(footer.metadata());
-            // the copy is written in the newest format this version writes, whatever the original's
-            metadata.put("format_version", TraceSchema.VERSION);
+            TraceMetadata metadata = meta.scrub(footer.metadata());
             long rows = 0;
             try (TraceWriter writer = new TraceWriter(output);
                     Statement s = db.connection().createStatement();
@@ -135,30 +134,20 @@ public final class TraceScrubber {
                             int64(rs, "rcv_wnd")));
                     rows++;
                 }
-                Map<String, Object> record = new LinkedHashMap<>();
-                record.put("scrubbed", true);
-                record.put("method_version", METHOD_VERSION);
-                record.put("source_format_version", footer.formatVersion());
-                record.put("addresses", "prefix-preserving keyed mapping (Crypto-PAn construction, HMAC-SHA256); "
-                        + "special-purpose ranges map into themselves, public addresses to public addresses; "
-                        + "IPv4-mapped and NAT64 IPv6 addresses embed the IPv4 address's mapping");
-                record.put("kept_ranges", AddressAnonymizer.KEPT_RANGES);
-                record.put("ports", options.scrubPorts
-                        ? "keyed permutation within 0, 1-1023 and 1024-65535" : "kept");
-                record.put("comm", options.keepComm ? "kept" : "keyed pseudonyms comm-XXXXXXXX");
-                record.put("kernel_addresses", "skaddr, skbaddr, req: one keyed 64-bit permutation (AES Feistel)");
-                record.put("sock_cookie", "keyed 64-bit permutation (AES Feistel)");
-                record.put("kept_columns", "all others, unchanged; tgid, tid, netns and cgroup_id included");
-                record.put("replaced_metadata", meta.replaced);
-                record.put("dropped_metadata", meta.dropped);
-                record.put("dropped_columns", droppedColumns);
-                record.put("key", key.isRandom() ? "random, used once and not stored" : "from a key file, not stored");
-                record.put("key_fingerprint", key.fingerprint());
-                if (meta.previous != null) {
-                    record.put("previous", meta.previous);
-                }
-                metadata.put("scrub", record);
-                writer.metadata(JsonCodec.metadata(JsonCodec.writeCompact(metadata)));
+                Scrub record = new Scrub(true, (long) METHOD_VERSION, footer.formatVersion(),
+                        "prefix-preserving keyed mapping (Crypto-PAn construction, HMAC-SHA256); "
+                                + "special-purpose ranges map into themselves, public addresses to public addresses; "
+                                + "IPv4-mapped and NAT64 IPv6 addresses embed the IPv4 address's mapping",
+                        AddressAnonymizer.KEPT_RANGES,
+                        options.scrubPorts ? "keyed permutation within 0, 1-1023 and 1024-65535" : "kept",
+                        options.keepComm ? "kept" : "keyed pseudonyms comm-XXXXXXXX",
+                        "skaddr, skbaddr, req: one keyed 64-bit permutation (AES Feistel)",
+                        "keyed 64-bit permutation (AES Feistel)",
+                        "all others, unchanged; tgid, tid, netns and cgroup_id included", meta.replaced, meta.dropped,
+                        droppedColumns, key.isRandom() ? "random, used once and not stored" : "from a key file, not stored",
+                        key.fingerprint(), meta.previous, null);
+                // the copy is written in the newest format this version writes, whatever the original's
+                writer.metadata(metadata.scrubbed(TraceSchema.VERSION, record));
             } catch (SQLException e) {
                 throw new UserError("cannot read " + input + ": " + TraceDatabase.firstLine(e.getMessage()), e);
             }

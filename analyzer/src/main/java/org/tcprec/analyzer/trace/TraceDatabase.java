@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.Json;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
+import org.tcprec.format.metadata.TraceMetadata;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One or more traces opened in an in-memory DuckDB: the raw table {@code events}, the tables
@@ -168,27 +170,27 @@ public final class TraceDatabase implements AutoCloseable {
                         "INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 PreparedStatement meta = connection.prepareStatement("INSERT INTO meta VALUES (?, ?, ?)")) {
             for (TraceFooter f : footers) {
-                TraceMeta m = new TraceMeta(f);
+                TraceMetadata m = f.metadata();
                 String name = sqlPath(f.path());
                 traces.setString(1, name);
-                traces.setString(2, m.hostname());
-                traces.setString(3, m.kernelRelease());
-                traces.setString(4, m.kernelVersion());
-                traces.setString(5, m.machine());
-                traces.setString(6, m.bootId());
+                traces.setString(2, m.host().hostname());
+                traces.setString(3, m.host().uname().release());
+                traces.setString(4, m.host().uname().version());
+                traces.setString(5, m.host().uname().machine());
+                traces.setString(6, m.host().bootId());
                 traces.setString(7, f.formatVersion());
                 traces.setLong(8, f.rows());
-                traces.setLong(9, m.lostEvents());
+                traces.setLong(9, m.lostEventCount());
                 traces.setBoolean(10, m.recovered());
                 // A list parameter: the names come from the trace and are never parsed as a list literal.
                 traces.setArray(11, connection.createArrayOf("VARCHAR", m.missingTracepoints().toArray()));
                 traces.setLong(12, m.startRealtimeNs());
                 traces.setLong(13, m.startBoottimeNs());
-                traces.setObject(14, m.durationNs());
+                traces.setObject(14, m.recording().durationNs());
                 traces.setInt(15, m.utcOffsetSeconds());
                 traces.setObject(16, m.endRealtimeNs());
                 traces.addBatch();
-                flatten(meta, name, "", f.metadata());
+                flatten(meta, name, "", f.metadataJson());
             }
             traces.executeBatch();
             meta.executeBatch();
@@ -330,16 +332,17 @@ public final class TraceDatabase implements AutoCloseable {
         return path.toString();
     }
 
-    private static void flatten(PreparedStatement meta, String file, String prefix, Object value) throws SQLException {
-        if (value instanceof Map<?, ?> map && !prefix.equals("tracepoints.formats.")) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                flatten(meta, file, prefix + e.getKey() + (e.getValue() instanceof Map<?, ?> ? "." : ""), e.getValue());
+    /** One row per leaf of the metadata document as the file holds it, its path dotted; a format's text whole. */
+    private static void flatten(PreparedStatement meta, String file, String prefix, JsonNode value) throws SQLException {
+        if (value.isObject() && !prefix.equals("tracepoints.formats.")) {
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
+                flatten(meta, file, prefix + e.getKey() + (e.getValue().isObject() ? "." : ""), e.getValue());
             }
             return;
         }
         meta.setString(1, file);
         meta.setString(2, prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix);
-        meta.setString(3, value instanceof String s ? s : Json.writeCompact(value));
+        meta.setString(3, value.isString() ? value.asString() : JsonCodec.writeCompact(value));
         meta.addBatch();
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.EventRow;
+import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
 
 /**
@@ -87,7 +88,7 @@ class SocketLifetimesTest {
             expected.add(new Object[] {(long) i, TIMELINE[i][1], TIMELINE[i][2]});
         }
         assertRows(expected, columns(TraceDatabase.open(List.of(trace), false)), "as stored");
-        assertEquals(Map.of("broken", BROKEN), org.tcprec.format.TraceFooter.read(trace).metadata().get("lifetimes"));
+        assertEquals(BROKEN, TraceFooter.read(trace).metadata().lifetimes().broken());
         assertRows(expected, columns(TraceDatabase.open(List.of(trace), true)), "as derived for a 1.0 file");
     }
 

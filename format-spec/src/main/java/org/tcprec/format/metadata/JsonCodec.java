@@ -135,6 +135,18 @@ public final class JsonCodec {
         return tree;
     }
 
+    /**
+     * Any JSON text (a report's output, say) as plain Java values: objects as maps, arrays as
+     * lists, integers as Longs, other numbers as Doubles; within the same limits.
+     */
+    public static Object value(String text) {
+        try {
+            return MAPPER.readerFor(Object.class).with(DeserializationFeature.USE_LONG_FOR_INTS).readValue(text);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(firstLine(e.getOriginalMessage()) + location(e));
+        }
+    }
+
     /** A value (records, maps, lists, strings, numbers, booleans, null) in the layout above. */
     public static String write(Object value) {
         return PRETTY.writeValueAsString(value);
@@ -143,6 +155,11 @@ public final class JsonCodec {
     /** The same on one line, without spaces. */
     public static String writeCompact(Object value) {
         return COMPACT.writeValueAsString(value);
+    }
+
+    /** Whether a value is left out when written: null, or a metadata object the trace did not have. */
+    public static boolean absent(Object value) {
+        return Absent.absent(value);
     }
 
     /** A record's value as a tree, as it would be written. */

@@ -3,6 +3,7 @@ package org.tcprec.format.metadata;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,10 @@ public record TraceMetadata(
         Recording recording, Tracepoints tracepoints, Btf btf, Map<String, String> sysctls, JsonNode sysctlsNetns,
         Filters filters, Sampling sampling, Ring ring, BpfCounters bpfCounters, LostEvents lostEvents,
         Map<String, Long> events, Long rows, Recovery recovery, Lifetimes lifetimes, Scrub scrub,
-        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+        List<Unknown> unknown, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
     public static final TraceMetadata EMPTY = new TraceMetadata(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     public TraceMetadata {
         tool = tool == null ? Tool.EMPTY : tool;
@@ -52,28 +53,92 @@ public record TraceMetadata(
     public TraceMetadata withCounters(BpfCounters counters, LostEvents lost) {
         return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
                 sysctls, sysctlsNetns, filters, sampling, ring, counters, lost, events, rows, recovery, lifetimes,
-                scrub, other);
+                scrub, unknown, other);
     }
 
     /** A copy with what is known once the recording has stopped. */
     public TraceMetadata withStop(Clocks clocks, Recording recording) {
         return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
                 sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, other);
+                lifetimes, scrub, unknown, other);
     }
 
     /** A copy with the rows the file holds, per event and in all, and how the recording ended. */
     public TraceMetadata withRows(Map<String, Long> events, long rows, Recovery recovery) {
         return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, this.recording, tracepoints,
                 btf, sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, other);
+                lifetimes, scrub, unknown, other);
+    }
+
+    /** A scrubbed copy: written in this format version, with what scrubbing did. */
+    public TraceMetadata scrubbed(String formatVersion, Scrub scrub) {
+        return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
+                sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
+                lifetimes, scrub, unknown, other);
     }
 
     /** A copy with what the trace writer counted in the rows. */
     public TraceMetadata withLifetimes(Lifetimes lifetimes) {
         return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
                 sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, other);
+                lifetimes, scrub, unknown, other);
+    }
+
+    /** lost_events.total; 0 when the trace does not say. */
+    public long lostEventCount() {
+        return lostEvents.total() == null ? 0 : lostEvents.total();
+    }
+
+    /** recovery.recovered: rebuilt from the journal of an interrupted recording. */
+    public boolean recovered() {
+        return Boolean.TRUE.equals(recovery.recovered());
+    }
+
+    public List<String> missingTracepoints() {
+        return tracepoints.missing() == null ? List.of() : tracepoints.missing();
+    }
+
+    /** The recording host's UTC offset; 0 (UTC) when absent or beyond any zone's (18 hours). */
+    public int utcOffsetSeconds() {
+        Long offset = host.utcOffsetSeconds();
+        return offset != null && Math.abs(offset) <= ZoneOffset.MAX.getTotalSeconds() ? offset.intValue() : 0;
+    }
+
+    /** clocks.start.realtime_ns; 0 when absent. */
+    public long startRealtimeNs() {
+        return clocks.start().realtimeNs() == null ? 0 : clocks.start().realtimeNs();
+    }
+
+    /** clocks.start.boottime_ns; 0 when absent. */
+    public long startBoottimeNs() {
+        return clocks.start().boottimeNs() == null ? 0 : clocks.start().boottimeNs();
+    }
+
+    /**
+     * When the recording ended (UTC ns): the stop clock, else start plus duration; null when
+     * neither is known (a recovered trace).
+     */
+    public Long endRealtimeNs() {
+        if (clocks.stop().realtimeNs() != null) {
+            return clocks.stop().realtimeNs();
+        }
+        Long duration = recording.durationNs();
+        return duration == null || startRealtimeNs() == 0 ? null : startRealtimeNs() + duration;
+    }
+
+    /** The tcp_probe sampling interval, or 0 when every probe was recorded. */
+    public long probeIntervalNs() {
+        Long interval = sampling.tcpProbe().intervalNs();
+        return interval == null ? 0 : interval;
+    }
+
+    /** Each feature the recording kernel lacked, as "FEATURE (since Linux X): EFFECT". */
+    public List<String> unknowns() {
+        if (unknown == null) {
+            return List.of();
+        }
+        return unknown.stream().filter(u -> u != null)
+                .map(u -> u.feature() + " (" + u.since() + "): " + u.effect()).toList();
     }
 
     static Map<String, JsonNode> others(Map<String, JsonNode> other) {
@@ -214,6 +279,27 @@ public record TraceMetadata(
         public Filters {
             other = others(other);
         }
+
+        /** The filters in force, by key in the order written: those null or empty are not. */
+        public Map<String, Object> inForce() {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("pid", pid);
+            all.put("family", family);
+            all.put("local_ports", localPorts);
+            all.put("remote_ports", remotePorts);
+            all.put("netns", netns);
+            all.put("cgroup_id", cgroupId);
+            all.putAll(other);
+            Map<String, Object> set = new LinkedHashMap<>();
+            all.forEach((key, value) -> {
+                if (!(value == null || value instanceof JsonNode n && n.isNull()
+                        || value instanceof List<?> l && l.isEmpty()
+                        || value instanceof JsonNode n2 && n2.isArray() && n2.isEmpty())) {
+                    set.put(key, value);
+                }
+            });
+            return set;
+        }
     }
 
     public record Sampling(ProbeSampling tcpProbe, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
@@ -267,8 +353,8 @@ public record TraceMetadata(
         }
     }
 
-    /** Events whose program the kernel did not run (recursion_misses). */
-    public record SkippedByKernel(Long total, Map<String, Long> byType,
+    /** Events whose program the kernel did not run (recursion_misses); total null: not counted (before 5.12). */
+    public record SkippedByKernel(@JsonInclude(JsonInclude.Include.ALWAYS) Long total, Map<String, Long> byType,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final SkippedByKernel EMPTY = new SkippedByKernel(null, null, null);
 
@@ -283,6 +369,14 @@ public record TraceMetadata(
         public static final Recovery EMPTY = new Recovery(null, null, null, null);
 
         public Recovery {
+            other = others(other);
+        }
+    }
+
+    /** A kernel feature the recorder worked without, and what its absence leaves unknown. */
+    public record Unknown(String feature, String since, String effect,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+        public Unknown {
             other = others(other);
         }
     }

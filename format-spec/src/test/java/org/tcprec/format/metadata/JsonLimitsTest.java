@@ -1,16 +1,18 @@
-package org.tcprec.format;
+package org.tcprec.format.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonTest {
+/** JsonCodec's reading of any JSON text: malformed text and text past the limits refused in one line. */
+class JsonLimitsTest {
     @Test
     void roundTripsWhatTheMetadataHolds() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -20,16 +22,16 @@ class JsonTest {
         m.put("null", null);
         m.put("bool", true);
         m.put("list", Arrays.asList(1L, "two", List.of(), Map.of()));
-        assertEquals(m, Json.parse(Json.write(m)));
-        assertEquals(m, Json.parse(Json.writeCompact(m)));
-        assertEquals(new java.math.BigInteger("18446612682383660664"), Json.parse("18446612682383660664"));
-        assertEquals(123L, Json.parse("123"));
+        assertEquals(JsonCodec.toTree(m), JsonCodec.tree(JsonCodec.write(m)));
+        assertEquals(JsonCodec.toTree(m), JsonCodec.tree(JsonCodec.writeCompact(m)));
+        assertEquals(new BigInteger("18446612682383660664"), JsonCodec.tree("18446612682383660664").bigIntegerValue());
+        assertEquals(123L, JsonCodec.tree("123").longValue());
     }
 
     @Test
     void rejectsMalformedText() {
         for (String bad : new String[] {"{", "{\"a\" 1}", "[1,]x", "\"unterminated", "tru", "{\"a\":1} 2", "-"}) {
-            assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> JsonCodec.tree(bad), bad);
         }
     }
 
@@ -39,20 +41,19 @@ class JsonTest {
             "[".repeat(8000) + "]".repeat(8000),
             "{\"a\":1e400}",
             "{\"a\":1,\"a\":2}",
-            "\"" + "x".repeat(Json.MAX_STRING + 1) + "\"",
-            "[" + "1,".repeat((int) Json.MAX_TOKENS) + "1]",
-            "1" + "0".repeat(Json.MAX_NUMBER),
+            "\"" + "x".repeat(JsonCodec.MAX_STRING + 1) + "\"",
+            "[" + "1,".repeat((int) JsonCodec.MAX_TOKENS) + "1]",
+            "1" + "0".repeat(JsonCodec.MAX_NUMBER),
             "\"\\u+041\"",
             "007",
         };
         for (String text : bad) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(text),
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonCodec.tree(text),
                     text.substring(0, Math.min(40, text.length())));
             assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
             assertTrue(e.getMessage().length() < 300, e.getMessage());
         }
-        assertEquals(List.of(List.of()), Json.parse("[" .repeat(1) + "[]]"));
-        Object deepest = Json.parse("[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH));
-        assertTrue(deepest instanceof List<?>);
+        assertEquals("[[]]", JsonCodec.writeCompact(JsonCodec.tree("[[]]")));
+        assertTrue(JsonCodec.tree("[".repeat(JsonCodec.MAX_DEPTH) + "]".repeat(JsonCodec.MAX_DEPTH)).isArray());
     }
 }
