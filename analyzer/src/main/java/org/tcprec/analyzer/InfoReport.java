@@ -103,7 +103,7 @@ final class InfoReport {
 
     /** One line; its value holds the trace's own text, escaped ({@link TerminalText}). */
     private void line(String key, String value) {
-        out.append(String.format("%-12s %s%n", key + ":", TerminalText.escape(value)));
+        out.append(String.format(Locale.ROOT, "%-12s %s%n", key + ":", TerminalText.escape(value)));
     }
 
     private static String seconds(Long ns) {

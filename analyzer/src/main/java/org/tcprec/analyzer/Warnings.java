@@ -31,14 +31,14 @@ public final class Warnings {
                         + "their connections below are split or incomplete%n", path, broken);
             }
             if (!m.missingTracepoints().isEmpty()) {
-                err.printf("WARNING: %s: the recording kernel lacked %s%n", path,
+                err.printf(Locale.ROOT, "WARNING: %s: the recording kernel lacked %s%n", path,
                         TerminalText.escape(String.join(", ", m.missingTracepoints())));
             }
             for (String unknown : m.unknowns()) {
                 err.printf("WARNING: %s: the recording kernel lacked %s%n", path, TerminalText.escape(unknown));
             }
             if (m.recovered()) {
-                err.printf("WARNING: %s: recovered after the recorder was killed; the last second may be missing%n",
+                err.printf(Locale.ROOT, "WARNING: %s: recovered after the recorder was killed; the last second may be missing%n",
                         path);
             }
         }

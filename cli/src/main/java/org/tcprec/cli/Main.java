@@ -77,7 +77,8 @@ public final class Main implements Runnable {
     /**
      * The command line for these arguments: when the first names a subcommand, only that one is
      * built. Picocli reads each command's annotations by reflection, and building all sixteen
-     * cost about 0.1 s of every run; help and errors without a subcommand still list them all.
+     * showed in every run's start (bench/RESULTS.md); help and errors without a subcommand still
+     * list them all.
      */
     static CommandLine commandLine(String[] args, List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new Main());

@@ -43,9 +43,8 @@ public record TraceFooter(
     public static final String JOURNAL_SUFFIX = ".tcprec-journal";
 
     public static Path journalFor(Path trace) {
-        Path name = trace.getFileName();
-        Path dir = trace.toAbsolutePath().getParent();
-        return dir.resolve("." + name + JOURNAL_SUFFIX);
+        Path absolute = trace.toAbsolutePath();
+        return absolute.resolveSibling("." + absolute.getFileName() + JOURNAL_SUFFIX);
     }
 
     /** The footer of a trace, checked, and its data checked against the trace's checksums (when it has them). */

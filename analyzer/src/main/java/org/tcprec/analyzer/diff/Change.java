@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.diff;
 
+import java.util.Locale;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,28 +45,28 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
             }
             double p = Statistics.poissonRateTest(rb.count(), rb.exposure(), ra.count(), ra.exposure());
             return new Change(spec, before, after, absolute, relative, true, large, false, p, null, null,
-                    String.format("rate test p%s, %d vs %d events over %s vs %s %s", pText(p), rb.count(), ra.count(),
+                    String.format(Locale.ROOT, "rate test p%s, %d vs %d events over %s vs %s %s", pText(p), rb.count(), ra.count(),
                             exposure(rb.exposure()), exposure(ra.exposure()), rb.exposureUnit()));
         }
         Observation.Quantile qb = (Observation.Quantile) before;
         Observation.Quantile qa = (Observation.Quantile) after;
         if (qb.n() == 0 || qa.n() == 0) {
             return untested(spec, before, after, absolute, qb.n() == 0 && qa.n() == 0 ? 0 : relative, large,
-                    String.format("no test: n=%d vs %d", qb.n(), qa.n()));
+                    String.format(Locale.ROOT, "no test: n=%d vs %d", qb.n(), qa.n()));
         }
         if (qb.q() >= 1) {
             return untested(spec, before, after, absolute, relative, large,
-                    String.format("no test for a maximum, n=%d vs %d", qb.n(), qa.n()));
+                    String.format(Locale.ROOT, "no test for a maximum, n=%d vs %d", qb.n(), qa.n()));
         }
         long needed = minimumSample(qb.q());
         if (qb.n() < needed || qa.n() < needed) {
             return untested(spec, before, after, absolute, relative, large,
-                    String.format("no test: n=%d vs %d, a %s needs %d a side", qb.n(), qa.n(),
+                    String.format(Locale.ROOT, "no test: n=%d vs %d, a %s needs %d a side", qb.n(), qa.n(),
                             Measurement.label(qb.q()), needed));
         }
         Statistics.Interval interval = bootstrap.interval();
         return new Change(spec, before, after, absolute, relative, true, large, false, bootstrap.pValue(), null,
-                interval, String.format("bootstrap %s%% CI of the difference [%s, %s], p%s, n=%d vs %d%s",
+                interval, String.format(Locale.ROOT, "bootstrap %s%% CI of the difference [%s, %s], p%s, n=%d vs %d%s",
                         trim(floor.confidence() * 100), signed(interval.low()), signed(interval.high()),
                         pText(bootstrap.pValue()), qb.n(), qa.n(),
                         qb.n() > qb.sample().length || qa.n() > qa.sample().length
@@ -138,7 +139,7 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
     }
 
     private static String exposure(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format("%.2f", v);
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
     static String signed(double v) {

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.diff;
 
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,7 +102,7 @@ public final class DiffCommand implements Callable<Integer> {
             Measurement ma = Measurement.of(a, dimension);
             Measurement mb = Measurement.of(b, dimension);
             DiffResult result = new DiffResult(ContextRow.compare(ma, mb), compareAll(ma.totals, mb.totals, floor),
-                    dimension == null ? null : dimension.name().toLowerCase(java.util.Locale.ROOT),
+                    dimension == null ? null : dimension.name().toLowerCase(Locale.ROOT),
                     dimension == null ? List.of() : groups(ma, mb, floor), floor, thresholds);
             DiffRenderer renderer = new DiffRenderer(result, spec.commandLine().getOut());
             if (format != null && format.json) {
@@ -127,7 +128,7 @@ public final class DiffCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return Measurement.Dimension.valueOf(by.toUpperCase(java.util.Locale.ROOT));
+            return Measurement.Dimension.valueOf(by.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--by takes rport, raddr or comm, not '" + by + "'");

@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.diff;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ final class DiffRenderer {
 
     private String floorText() {
         NoiseFloor f = result.floor();
-        String alpha = new java.math.BigDecimal(1 - f.confidence()).round(new java.math.MathContext(3))
+        String alpha = new BigDecimal(1 - f.confidence()).round(new MathContext(3))
                 .stripTrailingZeros().toPlainString();
         return String.format(Locale.ROOT, "q below %s, i.e. %s%% confidence, and a change of at least %s%% "
                 + "(and %s ms for times)", alpha, Numbers.format(f.confidence() * 100),
@@ -45,7 +47,7 @@ final class DiffRenderer {
                     + " groups, biggest change beyond noise first");
             for (DiffResult.Group g : result.groups()) {
                 out.println();
-                out.printf("%s = %s (%d vs %d connections)%n", result.by(), cell(g.key()), g.connectionsBefore(),
+                out.printf(Locale.ROOT, "%s = %s (%d vs %d connections)%n", result.by(), cell(g.key()), g.connectionsBefore(),
                         g.connectionsAfter());
                 metricsTable(g.changes(), g);
             }
@@ -146,7 +148,7 @@ final class DiffRenderer {
         if (result.by() != null) {
             for (DiffResult.Group g : result.groups()) {
                 out.println();
-                out.printf("### %s = %s (%d vs %d connections)%n", md(result.by()), md(g.key()), g.connectionsBefore(),
+                out.printf(Locale.ROOT, "### %s = %s (%d vs %d connections)%n", md(result.by()), md(g.key()), g.connectionsBefore(),
                         g.connectionsAfter());
                 markdownMetrics(g.changes());
             }

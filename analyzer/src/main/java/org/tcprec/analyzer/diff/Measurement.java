@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.diff;
 
+import java.util.Arrays;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -258,7 +259,7 @@ final class Measurement {
                 }
             }
         }
-        sample = java.util.Arrays.copyOf(sample, taken);
+        sample = Arrays.copyOf(sample, taken);
         for (int i = 0; i < quantiles.length; i++) {
             out.put(base + "_" + label(quantiles[i]), new Observation.Quantile(quantiles[i], values[i], n, sample));
         }

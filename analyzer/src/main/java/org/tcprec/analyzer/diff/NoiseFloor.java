@@ -7,9 +7,8 @@ package org.tcprec.analyzer.diff;
  * connections a test detects shifts of a few percent that nobody should chase. Times also need a
  * floor, set by what the scheduler does to a busy host: when its speed drifts between two
  * recordings, the upper quantiles of times that wait on a process being scheduled (a close
- * after the peer's FIN, an accept) move by milliseconds. On the 2-core test machines two
- * recordings of the same workload a few seconds apart had the p99 of FIN_WAIT1 and CLOSE_WAIT
- * at 2.15 ms and 0.26 ms, with every median 25% slower in the first. By default a time metric
+ * after the peer's FIN, an accept) move by milliseconds between two recordings of the same
+ * workload (bench/RESULTS.md, "measurements from code comments"). By default a time metric
  * must move by 5 ms or more (diff's --min-time-change), a few scheduler slices beyond the
  * largest such move seen.
  */

@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.diff;
 
+import java.util.TreeSet;
+import java.util.function.IntToDoubleFunction;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -139,7 +141,7 @@ final class Statistics {
             block = blockLength(n);
             this.qs = qs;
             // the order statistics are those interpolate asks for
-            java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+            TreeSet<Integer> needed = new TreeSet<>();
             for (double q : qs) {
                 interpolate(q, n, k -> {
                     needed.add(k);
@@ -215,7 +217,7 @@ final class Statistics {
      * The q-quantile of n values given by their order statistics (0-based): linear interpolation
      * between the two around q·(n − 1), DuckDB's quantile_cont.
      */
-    static double interpolate(double q, int n, java.util.function.IntToDoubleFunction orderStatistic) {
+    static double interpolate(double q, int n, IntToDoubleFunction orderStatistic) {
         double position = q * (n - 1);
         int below = (int) Math.floor(position);
         double low = orderStatistic.applyAsDouble(below);

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.html;
 
+import java.sql.Array;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -292,7 +293,7 @@ public final class HtmlReport {
 
     private static List<Object> listOf(Object value) {
         try {
-            if (value instanceof java.sql.Array a) {
+            if (value instanceof Array a) {
                 return List.of((Object[]) a.getArray());
             }
         } catch (SQLException e) {

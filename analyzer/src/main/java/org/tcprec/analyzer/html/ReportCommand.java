@@ -3,6 +3,7 @@ package org.tcprec.analyzer.html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
@@ -59,7 +60,7 @@ public final class ReportCommand implements Callable<Integer> {
             out.abandon();
             throw new UserError("cannot write " + files.output + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getErr().printf("tcprec: wrote %s (%,d bytes)%n", files.output, page.getBytes(StandardCharsets.UTF_8).length);
+        spec.commandLine().getErr().printf(Locale.ROOT, "tcprec: wrote %s (%,d bytes)%n", files.output, page.getBytes(StandardCharsets.UTF_8).length);
         spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.output;
 
+import java.sql.Types;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -115,9 +116,9 @@ public final class ResultTable {
 
     private static boolean isNumeric(int sqlType) {
         return switch (sqlType) {
-            case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT,
-                    java.sql.Types.FLOAT, java.sql.Types.REAL, java.sql.Types.DOUBLE, java.sql.Types.DECIMAL,
-                    java.sql.Types.NUMERIC -> true;
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
+                    Types.FLOAT, Types.REAL, Types.DOUBLE, Types.DECIMAL,
+                    Types.NUMERIC -> true;
             default -> false;
         };
     }

@@ -18,19 +18,4 @@ public final class CFormat {
         }
         return new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
-
-    /** %-W.Nf */
-    public static String fixedLeft(double value, int decimals, int width) {
-        return left(fixed(value, decimals), width);
-    }
-
-    /** %-Ws */
-    public static String left(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
-    }
-
-    /** %Ws */
-    public static String right(String s, int width) {
-        return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
-    }
 }

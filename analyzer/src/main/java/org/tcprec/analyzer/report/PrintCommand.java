@@ -3,6 +3,7 @@ package org.tcprec.analyzer.report;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,13 +72,13 @@ public final class PrintCommand extends ReplayCommand {
         Object[] parameters = Rows.concat(new Object[] {eventList, eventList, pid, pid, port, port, port, from, from, to, to},
                 options.filterParameters());
         if (!options.json()) {
-            out.printf("%-14s %-7s %-7s %-16s %-3s %-22s %s%n", options.time ? "TIME" : "TIME(s)", "PID", "TID", "COMM",
+            out.printf(Locale.ROOT, "%-14s %-7s %-7s %-16s %-3s %-22s %s%n", options.time ? "TIME" : "TIME(s)", "PID", "TID", "COMM",
                     "CPU", "EVENT", "FIELDS");
         }
         printRows(db, QUERY, parameters, rs -> {
-            String time = options.time ? clock.hms(rs.getLong("ts_ns")) + "." + String.format("%06d", (rs.getLong("ts_ns") % 1_000_000_000L) / 1000)
+            String time = options.time ? clock.hms(rs.getLong("ts_ns")) + "." + String.format(Locale.ROOT, "%06d", (rs.getLong("ts_ns") % 1_000_000_000L) / 1000)
                     : CFormat.fixed(rs.getLong("since_ns") / 1e9, 6);
-            out.printf("%-14s %-7d %-7d %-16s %-3d %-22s %s%n", time, rs.getInt("tgid"), rs.getInt("tid"), text(rs, "comm"),
+            out.printf(Locale.ROOT, "%-14s %-7d %-7d %-16s %-3d %-22s %s%n", time, rs.getInt("tgid"), rs.getInt("tid"), text(rs, "comm"),
                     rs.getInt("cpu"), text(rs, "event"), fields(rs));
         });
     }

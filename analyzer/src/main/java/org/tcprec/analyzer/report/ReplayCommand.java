@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,10 +129,10 @@ public abstract class ReplayCommand implements Callable<Integer> {
             return h.toString();
         }
         if (options.time) {
-            h.append(String.format("%-8s ", "TIME(s)"));
+            h.append(String.format(Locale.ROOT, "%-8s ", "TIME(s)"));
         }
         if (options.timestamp) {
-            h.append(String.format("%-9s ", "TIME(s)"));
+            h.append(String.format(Locale.ROOT, "%-9s ", "TIME(s)"));
         }
         return h.toString();
     }
@@ -240,9 +241,5 @@ public abstract class ReplayCommand implements Callable<Integer> {
     /** A string column of a row, as a report prints it: escaped ({@link TerminalText}), since it comes from the trace. */
     protected static String text(ResultSet rs, String column) throws SQLException {
         return TerminalText.escape(rs.getString(column));
-    }
-
-    protected static String hex(long address) {
-        return Long.toHexString(address);
     }
 }

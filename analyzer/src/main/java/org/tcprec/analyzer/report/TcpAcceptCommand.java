@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
@@ -25,9 +26,9 @@ public final class TcpAcceptCommand extends ReplayCommand {
         if (!options.json()) {
             StringBuilder h = new StringBuilder();
             if (options.time) {
-                h.append(String.format("%-8s ", "TIME(s)"));
+                h.append(String.format(Locale.ROOT, "%-8s ", "TIME(s)"));
             }
-            h.append(String.format("%-7s %-16s %-2s %-16s %-5s %-16s %-5s", "PID", "COMM", "IP", "RADDR", "RPORT", "LADDR",
+            h.append(String.format(Locale.ROOT, "%-7s %-16s %-2s %-16s %-5s %-16s %-5s", "PID", "COMM", "IP", "RADDR", "RPORT", "LADDR",
                     "LPORT"));
             out.println(h);
         }
@@ -37,10 +38,10 @@ public final class TcpAcceptCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.time) {
-            line.append(String.format("%8s ", clock.hms(rs.getLong("accepted_ns"))));
+            line.append(String.format(Locale.ROOT, "%8s ", clock.hms(rs.getLong("accepted_ns"))));
         }
         Object pid = rs.getObject("closer_pid");
-        line.append(String.format("%-7s %-16s %-2d %-16s %-5d %-16s %-5d", pid == null ? "-" : pid.toString(),
+        line.append(String.format(Locale.ROOT, "%-7s %-16s %-2d %-16s %-5d %-16s %-5d", pid == null ? "-" : pid.toString(),
                 pid == null ? "-" : text(rs, "closer_comm"), rs.getInt("family") == 10 ? 6 : 4, text(rs, "raddr"),
                 rs.getInt("rport"), text(rs, "laddr"), rs.getInt("lport")));
         out.println(line);

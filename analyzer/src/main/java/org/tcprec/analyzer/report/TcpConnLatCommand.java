@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
@@ -26,13 +27,13 @@ public final class TcpConnLatCommand extends ReplayCommand {
         if (!options.json()) {
             StringBuilder h = new StringBuilder();
             if (options.timestamp) {
-                h.append(String.format("%-9s ", "TIME(s)"));
+                h.append(String.format(Locale.ROOT, "%-9s ", "TIME(s)"));
             }
             if (localPort) {
-                h.append(String.format("%-6s %-12s %-2s %-16s %-6s %-16s %-5s %s", "PID", "COMM", "IP", "SADDR", "LPORT",
+                h.append(String.format(Locale.ROOT, "%-6s %-12s %-2s %-16s %-6s %-16s %-5s %s", "PID", "COMM", "IP", "SADDR", "LPORT",
                         "DADDR", "DPORT", "LAT(ms)"));
             } else {
-                h.append(String.format("%-6s %-12s %-2s %-16s %-16s %-5s %s", "PID", "COMM", "IP", "SADDR", "DADDR", "DPORT",
+                h.append(String.format(Locale.ROOT, "%-6s %-12s %-2s %-16s %-16s %-5s %s", "PID", "COMM", "IP", "SADDR", "DADDR", "DPORT",
                         "LAT(ms)"));
             }
             out.println(h);
@@ -44,16 +45,16 @@ public final class TcpConnLatCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.timestamp) {
-            line.append(String.format("%-9s ", CFormat.fixed(secondsSinceFirst(rs.getLong("connected_ns")), 3)));
+            line.append(String.format(Locale.ROOT, "%-9s ", CFormat.fixed(secondsSinceFirst(rs.getLong("connected_ns")), 3)));
         }
         String latency = CFormat.fixed(rs.getLong("connect_us") / 1000.0, 2);
         int ip = rs.getInt("family") == 10 ? 6 : 4;
         if (localPort) {
-            line.append(String.format("%-6d %-12.12s %-2d %-16s %-6d %-16s %-5d %s", rs.getInt("connect_pid"),
+            line.append(String.format(Locale.ROOT, "%-6d %-12.12s %-2d %-16s %-6d %-16s %-5d %s", rs.getInt("connect_pid"),
                     text(rs, "connect_comm"), ip, text(rs, "laddr"), rs.getInt("lport"), text(rs, "raddr"),
                     rs.getInt("rport"), latency));
         } else {
-            line.append(String.format("%-6d %-12.12s %-2d %-16s %-16s %-5d %s", rs.getInt("connect_pid"),
+            line.append(String.format(Locale.ROOT, "%-6d %-12.12s %-2d %-16s %-16s %-5d %s", rs.getInt("connect_pid"),
                     text(rs, "connect_comm"), ip, text(rs, "laddr"), text(rs, "raddr"), rs.getInt("rport"),
                     latency));
         }

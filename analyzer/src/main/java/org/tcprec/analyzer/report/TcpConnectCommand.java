@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
@@ -30,15 +31,15 @@ public final class TcpConnectCommand extends ReplayCommand {
         if (!options.json()) {
             StringBuilder h = new StringBuilder();
             if (options.timestamp) {
-                h.append(String.format("%-9s", "TIME(s)"));
+                h.append(String.format(Locale.ROOT, "%-9s", "TIME(s)"));
             }
-            h.append(String.format("%-6s %-16s %-2s %-16s %-16s", "PID", "COMM", "IP", "SADDR", "DADDR"));
+            h.append(String.format(Locale.ROOT, "%-6s %-16s %-2s %-16s %-16s", "PID", "COMM", "IP", "SADDR", "DADDR"));
             if (sourcePort) {
-                h.append(String.format(" %-5s", "SPORT"));
+                h.append(String.format(Locale.ROOT, " %-5s", "SPORT"));
             }
-            h.append(String.format(" %-5s", "DPORT"));
+            h.append(String.format(Locale.ROOT, " %-5s", "DPORT"));
             if (options.extended) {
-                h.append(String.format(" %-9s %s", "LAT(ms)", "RESULT"));
+                h.append(String.format(Locale.ROOT, " %-9s %s", "LAT(ms)", "RESULT"));
             }
             out.println(h);
         }
@@ -48,17 +49,17 @@ public final class TcpConnectCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.timestamp) {
-            line.append(String.format("%-9s", CFormat.fixed(secondsSinceFirst(rs.getLong("syn_sent_ns")), 3)));
+            line.append(String.format(Locale.ROOT, "%-9s", CFormat.fixed(secondsSinceFirst(rs.getLong("syn_sent_ns")), 3)));
         }
-        line.append(String.format("%-6d %-16.16s %-2d %-16s %-16s", rs.getInt("connect_pid"), text(rs, "connect_comm"),
+        line.append(String.format(Locale.ROOT, "%-6d %-16.16s %-2d %-16s %-16s", rs.getInt("connect_pid"), text(rs, "connect_comm"),
                 rs.getInt("family") == 10 ? 6 : 4, text(rs, "laddr"), text(rs, "raddr")));
         if (sourcePort) {
-            line.append(String.format(" %-5d", rs.getInt("lport")));
+            line.append(String.format(Locale.ROOT, " %-5d", rs.getInt("lport")));
         }
-        line.append(String.format(" %-5d", rs.getInt("rport")));
+        line.append(String.format(Locale.ROOT, " %-5d", rs.getInt("rport")));
         if (options.extended) {
             Object us = rs.getObject("connect_us");
-            line.append(String.format(" %-9s %s", us == null ? "-" : CFormat.fixed(((Number) us).longValue() / 1000.0, 2),
+            line.append(String.format(Locale.ROOT, " %-9s %s", us == null ? "-" : CFormat.fixed(((Number) us).longValue() / 1000.0, 2),
                     text(rs, "outcome")));
         }
         out.println(line);

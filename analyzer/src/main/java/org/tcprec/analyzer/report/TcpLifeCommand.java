@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -162,7 +163,7 @@ public final class TcpLifeCommand extends ReplayCommand {
         /**
          * One line, as -s prints it or as text. One method for both on purpose: at over 325
          * bytes of bytecode the JIT does not inline it into the batch loop, so it compiles the
-         * line once; inlined, it compiled it again with the loop (0.3 s of a 2 s report).
+         * line once; inlined, it compiled it again with the loop (bench/RESULTS.md has the cost).
          */
         private void line(int i) {
             if (options.csv()) {
@@ -209,9 +210,9 @@ public final class TcpLifeCommand extends ReplayCommand {
             return;
         }
         StringBuilder h = new StringBuilder(headerTimePrefix());
-        h.append(String.format("%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s ", "PID", "COMM",
+        h.append(String.format(Locale.ROOT, "%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s ", "PID", "COMM",
                 "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB"));
-        h.append(options.extended ? String.format("%-10s %-10s %s", "MS", "NETNS", "CGROUP") : "MS");
+        h.append(options.extended ? String.format(Locale.ROOT, "%-10s %-10s %s", "MS", "NETNS", "CGROUP") : "MS");
         if (partial) {
             h.append(" NOTE");
         }

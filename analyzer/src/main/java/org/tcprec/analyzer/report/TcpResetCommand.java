@@ -2,6 +2,7 @@ package org.tcprec.analyzer.report;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,7 +27,7 @@ public final class TcpResetCommand extends ReplayCommand {
     protected void report(TraceDatabase db) {
         Map<Integer, String> reasons = reasonNames(db.footers().get(0));
         if (!options.json()) {
-            out.printf("%-8s %-7s %-16s %-2s %-25s %1s %-25s %-11s %s%n", "TIME", "PID", "COMM", "IP", "LADDR:LPORT", "T",
+            out.printf(Locale.ROOT, "%-8s %-7s %-16s %-2s %-25s %1s %-25s %-11s %s%n", "TIME", "PID", "COMM", "IP", "LADDR:LPORT", "T",
                     "RADDR:RPORT", "STATE", "REASON");
         }
         printRows(db, QUERY, options.filterParameters(), rs -> printRow(rs, reasons));
@@ -39,7 +40,7 @@ public final class TcpResetCommand extends ReplayCommand {
             reason = reasons.getOrDefault(rs.getInt("reason"), String.valueOf(rs.getInt("reason")));
         }
         Object state = rs.getObject("socket_state");
-        out.printf("%-8s %-7d %-16s %-2d %-25s %1s %-25s %-11s %s%n", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
+        out.printf(Locale.ROOT, "%-8s %-7d %-16s %-2d %-25s %1s %-25s %-11s %s%n", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
                 text(rs, "comm"), family == 10 ? 6 : 4,
                 PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
                 "sent".equals(text(rs, "direction")) ? ">" : "<",

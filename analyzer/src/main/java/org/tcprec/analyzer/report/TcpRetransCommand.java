@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
@@ -29,28 +30,28 @@ public final class TcpRetransCommand extends ReplayCommand {
         Object[] parameters = Rows.concat(new Object[] {synack}, options.filterParameters());
         if (count) {
             if (!options.json()) {
-                out.printf("%n%-25s %-25s %-10s%n", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
+                out.printf(Locale.ROOT, "%n%-25s %-25s %-10s%n", "LADDR:LPORT", "RADDR:RPORT", "RETRANSMITS");
             }
             printRows(db, COUNTS, parameters, rs -> {
                 String local = "[" + text(rs, "laddr") + "]#" + rs.getInt("lport");
                 String remote = "[" + text(rs, "raddr") + "]#" + rs.getInt("rport");
-                out.printf("%-20s <-> %-20s %10d%n", local, remote, rs.getLong("retransmits"));
+                out.printf(Locale.ROOT, "%-20s <-> %-20s %10d%n", local, remote, rs.getLong("retransmits"));
             });
             return;
         }
         if (!options.json()) {
-            out.printf("%-8s %-7s %-2s %-20s %1s> %-20s %-4s%n", "TIME", "PID", "IP", "LADDR:LPORT", "T", "RADDR:RPORT",
+            out.printf(Locale.ROOT, "%-8s %-7s %-2s %-20s %1s> %-20s %-4s%n", "TIME", "PID", "IP", "LADDR:LPORT", "T", "RADDR:RPORT",
                     "STATE");
         }
         printRows(db, EVENTS, parameters, this::printRow);
     }
 
     private void printRow(ResultSet rs) throws SQLException {
-        String line = String.format("%-8s %-7d %-2d %-20s %1s> %-20s %s", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
+        String line = String.format(Locale.ROOT, "%-8s %-7d %-2d %-20s %1s> %-20s %s", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
                 rs.getInt("family") == 10 ? 6 : 4, text(rs, "laddr") + ":" + rs.getInt("lport"), text(rs, "kind"),
                 text(rs, "raddr") + ":" + rs.getInt("rport"), text(rs, "state"));
         if (options.extended) {
-            line += String.format(" %-10s %s", TcpLifeCommand.nullable(rs, "netns"), TcpLifeCommand.nullable(rs, "cgroup_id"));
+            line += String.format(Locale.ROOT, " %-10s %s", TcpLifeCommand.nullable(rs, "netns"), TcpLifeCommand.nullable(rs, "cgroup_id"));
         }
         out.println(line);
     }

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.tcprec.analyzer.trace.TraceDatabase;
@@ -116,7 +117,7 @@ public final class TcpRttCommand extends ReplayCommand {
         if (idxMax < 0) {
             return;
         }
-        out.printf("%5s%-19s : count    distribution%n", "", unit);
+        out.printf(Locale.ROOT, "%5s%-19s : count    distribution%n", "", unit);
         for (int i = 0; i <= idxMax; i++) {
             long low = (1L << (i + 1)) >> 1;
             long high = (1L << (i + 1)) - 1;
@@ -124,13 +125,13 @@ public final class TcpRttCommand extends ReplayCommand {
                 low -= 1;
             }
             int stars = (int) (Math.min(vals[i], valMax) * 40 / valMax);
-            out.printf("%10d -> %-10d : %-8d |%s%s|%n", low, high, vals[i], "*".repeat(stars), " ".repeat(40 - stars));
+            out.printf(Locale.ROOT, "%10d -> %-10d : %-8d |%s%s|%n", low, high, vals[i], "*".repeat(stars), " ".repeat(40 - stars));
         }
     }
 
     private void perConnection(TraceDatabase db) {
         if (!options.json()) {
-            out.printf("%-30s %-30s %8s %10s %10s %10s%n", "LADDR:LPORT", "RADDR:RPORT", "SAMPLES", "MIN(us)", "AVG(us)",
+            out.printf(Locale.ROOT, "%-30s %-30s %8s %10s %10s %10s%n", "LADDR:LPORT", "RADDR:RPORT", "SAMPLES", "MIN(us)", "AVG(us)",
                     "MAX(us)");
         }
         printRows(db, PER_CONNECTION, options.filterParameters(), this::printConnection);
@@ -138,7 +139,7 @@ public final class TcpRttCommand extends ReplayCommand {
 
     private void printConnection(ResultSet rs) throws SQLException {
         int family = rs.getInt("family");
-        out.printf("%-30s %-30s %8d %10d %10s %10d%n", PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
+        out.printf(Locale.ROOT, "%-30s %-30s %8d %10d %10s %10d%n", PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
                 PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family), rs.getLong("samples"),
                 rs.getLong("min_us"), CFormat.fixed(rs.getDouble("avg_us"), 1), rs.getLong("max_us"));
     }

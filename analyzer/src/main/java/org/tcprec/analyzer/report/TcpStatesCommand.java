@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.report;
 
+import java.util.Locale;
 import org.tcprec.analyzer.trace.StateChangeScan;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.TraceFooter;
@@ -133,7 +134,7 @@ public final class TcpStatesCommand extends ReplayCommand {
         /**
          * One line, as -s prints it or as text. One method for both on purpose: at over 325
          * bytes of bytecode the JIT does not inline it into the batch loop, so it compiles the
-         * line once; inlined, it compiled it again with the loop (0.3 s of a 2 s report).
+         * line once; inlined, it compiled it again with the loop (bench/RESULTS.md has the cost).
          */
         private void line(int i) {
             if (options.csv()) {
@@ -177,14 +178,14 @@ public final class TcpStatesCommand extends ReplayCommand {
         }
         StringBuilder h = new StringBuilder(headerTimePrefix());
         if (wide) {
-            h.append(String.format("%-16s %-7s %-16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s", "SKADDR", "PID",
+            h.append(String.format(Locale.ROOT, "%-16s %-7s %-16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s", "SKADDR", "PID",
                     "COMM", "IP", "LADDR", "LPORT", "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS"));
         } else {
-            h.append(String.format("%-16s %-7s %-10s %-15s %-5s %-15s %-5s %-11s -> %-11s %s", "SKADDR", "PID", "COMM",
+            h.append(String.format(Locale.ROOT, "%-16s %-7s %-10s %-15s %-5s %-15s %-5s %-11s -> %-11s %s", "SKADDR", "PID", "COMM",
                     "LADDR", "LPORT", "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS"));
         }
         if (options.extended) {
-            h.append(String.format(" %-10s %s", "NETNS", "CGROUP"));
+            h.append(String.format(Locale.ROOT, " %-10s %s", "NETNS", "CGROUP"));
         }
         out.println(h);
     }

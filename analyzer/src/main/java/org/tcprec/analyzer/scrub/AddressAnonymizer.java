@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.scrub;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class AddressAnonymizer {
     private static final List<Prefix> V6_PINNED = prefixes(V6_RANGES);
 
     /** The special-purpose ranges, as text, for the scrubbed file's metadata and the tests. */
-    public static final List<String> KEPT_RANGES = java.util.stream.Stream.concat(V4_RANGES.stream(), V6_RANGES.stream())
+    public static final List<String> KEPT_RANGES = Stream.concat(V4_RANGES.stream(), V6_RANGES.stream())
             .toList();
 
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
@@ -81,7 +83,7 @@ public final class AddressAnonymizer {
         }
         if (startsWith(address, V4_MAPPED_PREFIX) || startsWith(address, NAT64_PREFIX)) {
             byte[] out = address.clone();
-            byte[] embedded = permute(java.util.Arrays.copyOfRange(address, 12, 16), V4_PINNED, v4);
+            byte[] embedded = permute(Arrays.copyOfRange(address, 12, 16), V4_PINNED, v4);
             System.arraycopy(embedded, 0, out, 12, 4);
             return out;
         }

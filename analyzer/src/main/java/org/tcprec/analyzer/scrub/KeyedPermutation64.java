@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.scrub;
 
+import javax.crypto.BadPaddingException;
+import javax.crypto.IllegalBlockSizeException;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -51,7 +53,7 @@ final class KeyedPermutation64 {
         block[4] = (byte) half;
         try {
             aes.doFinal(block, 0, 16, out, 0);
-        } catch (ShortBufferException | javax.crypto.IllegalBlockSizeException | javax.crypto.BadPaddingException e) {
+        } catch (ShortBufferException | IllegalBlockSizeException | BadPaddingException e) {
             throw new IllegalStateException(e);
         }
         return ((out[0] & 0xff) << 24) | ((out[1] & 0xff) << 16) | ((out[2] & 0xff) << 8) | (out[3] & 0xff);

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.scrub;
 
+import java.util.Locale;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public final class ScrubCommand implements Callable<Integer> {
             throw e;
         }
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("tcprec: scrubbed %,d events to %s: %d addresses, %d sockets, %s; ports %s%n", result.rows(), files.output,
+        err.printf(Locale.ROOT, "tcprec: scrubbed %,d events to %s: %d addresses, %d sockets, %s; ports %s%n", result.rows(), files.output,
                 result.addresses(), result.sockets(), keepComm ? "process names kept" : result.comms() + " process names",
                 scrubPorts ? "replaced" : "kept");
         if (!result.droppedKeys().isEmpty() || !result.droppedColumns().isEmpty()) {

@@ -1,5 +1,8 @@
 package org.tcprec.analyzer.trace;
 
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,11 +84,11 @@ public final class TraceDatabase implements AutoCloseable {
     private static TraceDatabase connect(List<TraceFooter> footers, boolean deriveLifetimes) {
         try {
             // The driver directly: in a shaded jar, DriverManager's service lookup can miss it.
-            java.util.Properties properties = new java.util.Properties();
+            Properties properties = new Properties();
             // Rows stream out as DuckDB produces them instead of being collected first: the
             // reports print while the query runs, and memory does not grow with the result.
             properties.setProperty("jdbc_stream_results", "true");
-            Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", properties);
+            Connection connection = new DuckDBDriver().connect("jdbc:duckdb:", properties);
             TraceDatabase db = new TraceDatabase(connection, footers, deriveLifetimes);
             db.createTables();
             return db;
@@ -109,7 +112,7 @@ public final class TraceDatabase implements AutoCloseable {
      */
     public Connection newConnection() {
         try {
-            return connection.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
+            return connection.unwrap(DuckDBConnection.class).duplicate();
         } catch (SQLException e) {
             throw new UserError("cannot open a second connection to DuckDB: " + firstLine(e.getMessage()), e);
         }
@@ -119,8 +122,7 @@ public final class TraceDatabase implements AutoCloseable {
      * Runs the work with DuckDB's scheduler at that many threads, then puts the setting back.
      * Queries that stream their rows out are exported on the thread that fetches them, so two
      * such queries side by side keep both cores busy themselves; DuckDB's own worker then only
-     * competes with them for the cores (two streams of the benchmark trace: 0.72-0.78 s with one
-     * thread, 0.89-1.18 s with two).
+     * competes with them for the cores (bench/RESULTS.md, "measurements from code comments").
      */
     public void withThreads(int threads, Runnable work) {
         long previous;

@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 /**
  * Installs tcprec's error conventions on a command line: usage errors print one line and a hint
- * (exit 2), failures print one line (exit 1), and only --debug adds a stack trace.
+ * (exit 2), failures print one line (exit 1), and TCPREC_DEBUG=1 adds the stack trace.
  */
 public final class Errors {
     private Errors() {}

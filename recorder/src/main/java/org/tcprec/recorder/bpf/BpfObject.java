@@ -309,11 +309,4 @@ public final class BpfObject implements AutoCloseable {
         }
         return "";
     }
-
-    /** Everything libbpf printed since the last operation began (for --verbose). */
-    public static String libbpfLog() {
-        synchronized (LIBBPF_LOG) {
-            return LIBBPF_LOG.toString();
-        }
-    }
 }

@@ -66,11 +66,6 @@ public final class RingBufferReader implements AutoCloseable {
         pollFd.setInt(0, fd);
     }
 
-    /** Bytes written by the kernel and not yet consumed. */
-    public long pending() {
-        return (long) LONG.getAcquire(producerPage, 0) - (long) LONG.getAcquire(consumerPage, 0);
-    }
-
     /**
      * Hands every committed record to the sink and releases its space. Returns the number of
      * records consumed (discarded ones included).
