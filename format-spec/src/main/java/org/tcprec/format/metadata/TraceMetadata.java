@@ -353,8 +353,8 @@ public record TraceMetadata(
         }
     }
 
-    /** Events whose program the kernel did not run (recursion_misses); total null: not counted (before 5.12). */
-    public record SkippedByKernel(@JsonInclude(JsonInclude.Include.ALWAYS) Long total, Map<String, Long> byType,
+    /** Events whose program the kernel did not run (recursion_misses); total absent: not counted (before 5.12). */
+    public record SkippedByKernel(Long total, Map<String, Long> byType,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final SkippedByKernel EMPTY = new SkippedByKernel(null, null, null);
 
