@@ -121,7 +121,9 @@ public final class TraceChecksums {
             // The footer covers its keys; a key's own checksum names which one changed.
             for (Map.Entry<String, String> e : kv.entrySet()) {
                 String expected = stored.keys.get(e.getKey());
-                if (!e.getKey().equals(KEY) && (expected == null || !expected.equals(hex(crc32c(e.getValue()))))) {
+                // A damaged footer can decode to a pair without a value; that key is the damaged one.
+                if (!KEY.equals(e.getKey())
+                        && (expected == null || e.getValue() == null || !expected.equals(hex(crc32c(e.getValue()))))) {
                     throw damaged(path, "metadata key " + e.getKey());
                 }
             }
