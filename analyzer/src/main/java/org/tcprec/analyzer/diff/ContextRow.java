@@ -27,7 +27,8 @@ record ContextRow(String name, String before, String after) {
         TraceFooter a = before.footer;
         TraceFooter b = after.footer;
         rows.add(new ContextRow("file", a.path().toString(), b.path().toString()));
-        rows.add(row("format version", a, b, f -> f.formatVersion()));
+        // The footer key, which decides how the file is read, not the copy inside the metadata.
+        rows.add(new ContextRow("format version", a.formatVersion(), b.formatVersion()));
         rows.add(row("host", a, b, m -> m.host().hostname()));
         rows.add(row("kernel release", a, b, m -> m.host().uname().release()));
         rows.add(row("kernel version", a, b, m -> m.host().uname().version()));

@@ -3,9 +3,12 @@ package org.tcprec.format.metadata;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -137,14 +140,30 @@ public final class JsonCodec {
 
     /**
      * Any JSON text (a report's output, say) as plain Java values: objects as maps, arrays as
-     * lists, integers as Longs, other numbers as Doubles; within the same limits.
+     * lists, integers as Longs (BigIntegers past a long: reports print unsigned 64-bit kernel
+     * addresses), other numbers as Doubles; within the same limits.
      */
     public static Object value(String text) {
         try {
-            return MAPPER.readerFor(Object.class).with(DeserializationFeature.USE_LONG_FOR_INTS).readValue(text);
+            return longs(MAPPER.readerFor(Object.class).readValue(text));
         } catch (JacksonException e) {
             throw new IllegalArgumentException(firstLine(e.getOriginalMessage()) + location(e));
         }
+    }
+
+    private static Object longs(Object value) {
+        if (value instanceof Integer i) {
+            return i.longValue();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k, longs(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(JsonCodec::longs).collect(Collectors.toList());
+        }
+        return value;
     }
 
     /** A value (records, maps, lists, strings, numbers, booleans, null) in the layout above. */
