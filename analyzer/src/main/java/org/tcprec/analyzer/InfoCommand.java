@@ -7,17 +7,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceChecksums;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
+import org.tcprec.format.metadata.JsonCodec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "What a trace holds: where and when it was recorded, the kernel, the tracepoints, the counts "
                 + "and lost events. Reads the footer only, so it is instant on any size of file.")
 public final class InfoCommand implements Callable<Integer> {

@@ -19,24 +19,31 @@ import org.tcprec.cli.support.TerminalText;
 import org.tcprec.cli.support.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Run SQL over one or more traces with DuckDB; without QUERY, an interactive prompt.",
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run SQL over one or more traces with DuckDB; without QUERY, an interactive prompt.",
             "DuckDB runs with the file access of the invoking user: a query can read and write any file that user "
-                + "can (COPY ... TO, read_csv, ATTACH), and load extensions. With a trace from someone else, and above "
-                + "all as root, use --safe.",
+                    + "can (COPY ... TO, read_csv, ATTACH), and load extensions. With a trace from someone else, and above "
+                    + "all as root, use --safe.",
             "Tables and views: events (one row per event, plus filename), traces (one row per file: host, "
-                + "kernel, boot id...), meta (every metadata key), connections (tcplife), state_changes (tcpstates), "
-                + "retransmits, resets, probes."})
+                    + "kernel, boot id...), meta (every metadata key), connections (tcplife), state_changes (tcpstates), "
+                    + "retransmits, resets, probes."
+        })
 public final class SqlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TRACES", description = "A trace file, or a quoted glob such as 'fleet/*.parquet'.")
+    @Parameters(
+            index = "0",
+            paramLabel = "TRACES",
+            description = "A trace file, or a quoted glob such as 'fleet/*.parquet'.")
     String traces;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "QUERY", description = "The SQL to run.")
@@ -45,7 +52,8 @@ public final class SqlCommand implements Callable<Integer> {
     @Mixin
     OutputFormat format;
 
-    @Option(names = "--safe",
+    @Option(
+            names = "--safe",
             description = "Confine DuckDB to the traces once they are open: no other file, no network, no extension, "
                     + "no ATTACH (enable_external_access = false, configuration locked). Queries over the tables and "
                     + "views work as before.")
@@ -104,8 +112,11 @@ public final class SqlCommand implements Callable<Integer> {
                     break;
                 }
                 if (statement.length() == 0 && trimmed.equals(".tables")) {
-                    run(db, "SELECT table_name AS name, table_type AS type FROM information_schema.tables ORDER BY 1",
-                            kind, out);
+                    run(
+                            db,
+                            "SELECT table_name AS name, table_type AS type FROM information_schema.tables ORDER BY 1",
+                            kind,
+                            out);
                     continue;
                 }
                 statement.append(line).append('\n');

@@ -18,8 +18,8 @@ import org.tcprec.analyzer.report.TcpConnLatCommand;
 import org.tcprec.analyzer.report.TcpConnectCommand;
 import org.tcprec.analyzer.report.TcpLifeCommand;
 import org.tcprec.analyzer.report.TcpResetCommand;
-import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpRetransCommand;
+import org.tcprec.analyzer.report.TcpRttCommand;
 import org.tcprec.analyzer.report.TcpStatesCommand;
 import org.tcprec.analyzer.scrub.ScrubCommand;
 import org.tcprec.cli.support.BuildInfo;
@@ -32,23 +32,42 @@ import org.tcprec.recorder.RecoverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "tcprec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "tcprec",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Record Linux TCP tracepoints with eBPF into a Parquet trace, and analyse traces offline.",
         footerHeading = "%nExamples:%n",
-        footer = {"  sudo tcprec record -d 60s -o web1.parquet       record every TCP event for 60 s",
+        footer = {
+            "  sudo tcprec record -d 60s -o web1.parquet       record every TCP event for 60 s",
             "  tcprec info web1.parquet                        where, when and what was recorded",
             "  tcprec tcplife web1.parquet                     its connections, as bcc's tcplife prints them",
             "  tcprec diff k6.1.parquet k6.18.parquet          two kernels under the same workload",
             "  tcprec scrub web1.parquet -o public.parquet     a copy fit for a public bug report...",
-            "  tcprec report public.parquet -o public.html     ...and one HTML page about it"})
+            "  tcprec report public.parquet -o public.html     ...and one HTML page about it"
+        })
 public final class Main implements Runnable {
     /** The subcommands of the recorder-only package (RecorderMain): none of them loads DuckDB. */
-    static final List<Class<?>> RECORDING = List.of(RecordCommand.class, RecoverCommand.class, InfoCommand.class,
-            ListCommand.class);
-    private static final List<Class<?>> SUBCOMMANDS = Stream.concat(RECORDING.stream(), Stream.of(TcpLifeCommand.class,
-            TcpStatesCommand.class, TcpRetransCommand.class, TcpConnectCommand.class, TcpAcceptCommand.class,
-            TcpConnLatCommand.class, TcpResetCommand.class, TcpRttCommand.class, PrintCommand.class, SqlCommand.class,
-            DiffCommand.class, ScrubCommand.class, ReportCommand.class)).toList();
+    static final List<Class<?>> RECORDING =
+            List.of(RecordCommand.class, RecoverCommand.class, InfoCommand.class, ListCommand.class);
+
+    private static final List<Class<?>> SUBCOMMANDS = Stream.concat(
+                    RECORDING.stream(),
+                    Stream.of(
+                            TcpLifeCommand.class,
+                            TcpStatesCommand.class,
+                            TcpRetransCommand.class,
+                            TcpConnectCommand.class,
+                            TcpAcceptCommand.class,
+                            TcpConnLatCommand.class,
+                            TcpResetCommand.class,
+                            TcpRttCommand.class,
+                            PrintCommand.class,
+                            SqlCommand.class,
+                            DiffCommand.class,
+                            ScrubCommand.class,
+                            ReportCommand.class))
+            .toList();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -82,8 +101,12 @@ public final class Main implements Runnable {
      */
     static CommandLine commandLine(String[] args, List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new Main());
-        Class<?> named = args.length == 0 ? null : subcommands.stream()
-                .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
+        Class<?> named = args.length == 0
+                ? null
+                : subcommands.stream()
+                        .filter(c -> c.getAnnotation(Command.class).name().equals(args[0]))
+                        .findFirst()
+                        .orElse(null);
         for (Class<?> subcommand : named == null ? subcommands : List.of(named)) {
             cl.addSubcommand(subcommand);
         }

@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tcprec.cli.CommandLineErrorsTest.assertFailure;
@@ -13,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /** The analyzer's commands on good, empty, incomplete and bad input. */
 class AnalyzerCommandsTest {
@@ -26,7 +26,8 @@ class AnalyzerCommandsTest {
     Path emptyTrace(String name, long lost) throws Exception {
         Path file = dir.resolve(name);
         try (TraceWriter w = new TraceWriter(file)) {
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", lost), "tracepoints", Map.of("missing", List.of())))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", lost), "tracepoints", Map.of("missing", List.of())))));
         }
         return file;
     }
@@ -37,8 +38,11 @@ class AnalyzerCommandsTest {
         assertEquals(0, r.exit(), r.err());
         // 5 echo connections, each seen from both ends
         assertEquals(List.of("n", "10"), r.out().lines().map(String::trim).toList());
-        TcprecRun csv = run("sql", "--csv", CLEAN, "SELECT rport, count(*) AS c FROM connections "
-                + "WHERE lport = 46613 GROUP BY 1 ORDER BY 1");
+        TcprecRun csv = run(
+                "sql",
+                "--csv",
+                CLEAN,
+                "SELECT rport, count(*) AS c FROM connections " + "WHERE lport = 46613 GROUP BY 1 ORDER BY 1");
         assertEquals("rport,c\n42938,1\n42940,1\n42956,1\n42966,1\n42980,1\n", csv.out());
         TcprecRun json = run("sql", "--json", CLEAN, "SELECT key, value FROM meta WHERE key = 'host.uname.machine'");
         assertEquals("{\"key\":\"host.uname.machine\",\"value\":\"x86_64\"}\n", json.out());
@@ -46,7 +50,10 @@ class AnalyzerCommandsTest {
 
     @Test
     void sqlOverSeveralTracesKnowsWhereEachRowCameFrom() throws Exception {
-        TcprecRun r = run("sql", "--csv", SAMPLES.resolve("*.parquet").toString(),
+        TcprecRun r = run(
+                "sql",
+                "--csv",
+                SAMPLES.resolve("*.parquet").toString(),
                 "SELECT regexp_extract(filename, '[^/]+$') AS f, count(DISTINCT host) AS hosts, count(DISTINCT boot_id) AS boots, "
                         + "count(*) AS events FROM events GROUP BY 1 ORDER BY 1");
         assertEquals(0, r.exit(), r.err());
@@ -75,7 +82,10 @@ class AnalyzerCommandsTest {
         }
         Files.createDirectories(dir.resolve("fleet/notes"));
         Files.writeString(dir.resolve("fleet/notes/trace.parquet"), "not a host's directory: not matched");
-        TcprecRun r = run("sql", "--csv", dir.resolve("fleet/host=*/*.parquet").toString(),
+        TcprecRun r = run(
+                "sql",
+                "--csv",
+                dir.resolve("fleet/host=*/*.parquet").toString(),
                 "SELECT regexp_extract(filename, 'host=([a-z0-9]+)', 1) AS host, count(*) AS n FROM events GROUP BY 1 ORDER BY 1");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -83,7 +93,10 @@ class AnalyzerCommandsTest {
         assertTrue(lines.get(1).startsWith("web1,") && lines.get(2).startsWith("web2,"), r.out());
         assertEquals(lines.get(1).substring(5), lines.get(2).substring(5), r.out());
         // the directory names add no column: host is the footer's
-        TcprecRun columns = run("sql", "--csv", dir.resolve("fleet/host=*/*.parquet").toString(),
+        TcprecRun columns = run(
+                "sql",
+                "--csv",
+                dir.resolve("fleet/host=*/*.parquet").toString(),
                 "SELECT string_agg(column_name, ' ' ORDER BY column_name) FROM (DESCRIBE events) WHERE column_name LIKE 'host%'");
         assertEquals("host", columns.out().lines().toList().get(1), columns.out() + columns.err());
     }
@@ -97,8 +110,9 @@ class AnalyzerCommandsTest {
 
     @Test
     void reportsRejectMissingAndForeignFiles() throws Exception {
-        for (String report : new String[] {"tcplife", "tcpstates", "tcpretrans", "tcpconnect", "tcpaccept", "tcpconnlat",
-            "tcpreset", "tcprtt", "print"}) {
+        for (String report : new String[] {
+            "tcplife", "tcpstates", "tcpretrans", "tcpconnect", "tcpaccept", "tcpconnlat", "tcpreset", "tcprtt", "print"
+        }) {
             assertFailure(run(report, dir.resolve("missing.parquet").toString()), "no such file");
             Path text = Files.writeString(dir.resolve("x.txt"), "not a trace");
             assertFailure(run(report, text.toString()), "not a tcprec trace");
@@ -121,20 +135,53 @@ class AnalyzerCommandsTest {
     void lostEventsAreWarnedAboutByEveryReport() throws Exception {
         Path lossy = emptyTrace("lossy.parquet", 1234);
         for (String report : new String[] {"tcplife", "tcpstates", "tcpretrans", "sql"}) {
-            TcprecRun r = report.equals("sql") ? run("sql", lossy.toString(), "SELECT 1")
-                    : run(report, lossy.toString());
+            TcprecRun r =
+                    report.equals("sql") ? run("sql", lossy.toString(), "SELECT 1") : run(report, lossy.toString());
             assertEquals(0, r.exit(), r.err());
-            assertTrue(r.err().startsWith("WARNING: ") && r.err().contains("1,234 events were lost"), report + ": " + r.err());
+            assertTrue(
+                    r.err().startsWith("WARNING: ") && r.err().contains("1,234 events were lost"),
+                    report + ": " + r.err());
         }
     }
 
-    private static org.tcprec.format.EventRow passiveRow(long t, String event, long sk, int rport, String oldstate,
-            String newstate, int tgid, String comm) {
+    private static org.tcprec.format.EventRow passiveRow(
+            long t, String event, long sk, int rport, String oldstate, String newstate, int tgid, String comm) {
         boolean change = event.equals("inet_sock_set_state");
-        return new org.tcprec.format.EventRow(t, event, 0, tgid, tgid, comm, 4026531840L, null, sk, 2, "127.0.0.1", 80,
-                "127.0.0.1", rport, change ? oldstate : null, change ? newstate : null, change ? null : newstate, 6,
-                change ? 1L : null, change ? 1L : null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+        return new org.tcprec.format.EventRow(
+                t,
+                event,
+                0,
+                tgid,
+                tgid,
+                comm,
+                4026531840L,
+                null,
+                sk,
+                2,
+                "127.0.0.1",
+                80,
+                "127.0.0.1",
+                rport,
+                change ? oldstate : null,
+                change ? newstate : null,
+                change ? null : newstate,
+                6,
+                change ? 1L : null,
+                change ? 1L : null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -153,23 +200,32 @@ class AnalyzerCommandsTest {
             for (long sk : new long[] {aborted, reset, orderly}) {
                 int rport = 50000 + (int) (sk >> 12 & 0xf);
                 w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, rport, "LISTEN", "SYN_RECV", 0, "swapper/0"));
-                w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, rport, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
+                w.write(passiveRow(
+                        t += 1000, "inet_sock_set_state", sk, rport, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
             }
-            w.write(passiveRow(t += 1000, "inet_sock_set_state", aborted, 50001, "ESTABLISHED", "CLOSE", 321, "server"));
+            w.write(passiveRow(
+                    t += 1000, "inet_sock_set_state", aborted, 50001, "ESTABLISHED", "CLOSE", 321, "server"));
             w.write(passiveRow(t += 1000, "tcp_send_reset", aborted, 50001, null, "CLOSE", 321, "server"));
             w.write(passiveRow(t += 1000, "tcp_receive_reset", reset, 50002, null, "ESTABLISHED", 99, "bystander"));
-            w.write(passiveRow(t += 1000, "inet_sock_set_state", reset, 50002, "ESTABLISHED", "CLOSE", 99, "bystander"));
-            w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "ESTABLISHED", "CLOSE_WAIT", 0, "swapper/0"));
-            w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "CLOSE_WAIT", "LAST_ACK", 321, "server"));
+            w.write(passiveRow(
+                    t += 1000, "inet_sock_set_state", reset, 50002, "ESTABLISHED", "CLOSE", 99, "bystander"));
+            w.write(passiveRow(
+                    t += 1000, "inet_sock_set_state", orderly, 50003, "ESTABLISHED", "CLOSE_WAIT", 0, "swapper/0"));
+            w.write(passiveRow(
+                    t += 1000, "inet_sock_set_state", orderly, 50003, "CLOSE_WAIT", "LAST_ACK", 321, "server"));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", orderly, 50003, "LAST_ACK", "CLOSE", 0, "swapper/0"));
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
         }
         TcprecRun r = run("tcpaccept", file.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("PID     COMM             IP RADDR            RPORT LADDR            LPORT",
-                "321     server           4  127.0.0.1        50001 127.0.0.1        80   ",
-                "-       -                4  127.0.0.1        50002 127.0.0.1        80   ",
-                "321     server           4  127.0.0.1        50003 127.0.0.1        80   "), r.out().lines().toList());
+        assertEquals(
+                List.of(
+                        "PID     COMM             IP RADDR            RPORT LADDR            LPORT",
+                        "321     server           4  127.0.0.1        50001 127.0.0.1        80   ",
+                        "-       -                4  127.0.0.1        50002 127.0.0.1        80   ",
+                        "321     server           4  127.0.0.1        50003 127.0.0.1        80   "),
+                r.out().lines().toList());
     }
 
     /**
@@ -184,13 +240,17 @@ class AnalyzerCommandsTest {
         long child = 0xffff8880_0000_6000L;
         try (TraceWriter w = new TraceWriter(file)) {
             w.write(passiveRow(t += 1000, "inet_sock_set_state", child, 50001, "LISTEN", "SYN_RECV", 0, "swapper/0"));
-            w.write(passiveRow(t += 1000, "inet_sock_set_state", child, 50001, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
+            w.write(passiveRow(
+                    t += 1000, "inet_sock_set_state", child, 50001, "SYN_RECV", "ESTABLISHED", 0, "swapper/0"));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", listener, 0, "LISTEN", "CLOSE", 321, "server"));
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
         }
         TcprecRun r = run("sql", "--csv", file.toString(), "SELECT skaddr, rport FROM connections");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("skaddr,rport", Long.toUnsignedString(child) + ",50001"), r.out().lines().toList());
+        assertEquals(
+                List.of("skaddr,rport", Long.toUnsignedString(child) + ",50001"),
+                r.out().lines().toList());
         TcprecRun partial = run("tcplife", "--partial", file.toString());
         assertEquals(2, partial.out().lines().count(), partial.out());
         assertTrue(partial.out().contains("50001") && !partial.out().contains("server"), partial.out());
@@ -213,13 +273,28 @@ class AnalyzerCommandsTest {
             w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "ESTABLISHED", "CLOSE_WAIT", 0, comm));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "CLOSE_WAIT", "LAST_ACK", 321, comm));
             w.write(passiveRow(t += 1000, "inet_sock_set_state", sk, 50001, "LAST_ACK", "CLOSE", 0, comm));
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of()),
-                    "host", Map.of("hostname", "host\u001b[2J\r\u0000")))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of(
+                    "lost_events",
+                    Map.of("total", 0),
+                    "tracepoints",
+                    Map.of("missing", List.of()),
+                    "host",
+                    Map.of("hostname", "host\u001b[2J\r\u0000")))));
         }
         String f = file.toString();
-        String[][] runs = {{"tcplife", f}, {"tcplife", "-s", f}, {"tcpstates", f}, {"tcpstates", "-s", f}, {"tcpaccept", f},
-            {"print", f}, {"info", f}, {"sql", f, "SELECT comm FROM events"}, {"sql", "--csv", f, "SELECT comm FROM events"},
-            {"diff", f, f, "--by", "comm"}, {"diff", "--markdown", f, f, "--by", "comm"}};
+        String[][] runs = {
+            {"tcplife", f},
+            {"tcplife", "-s", f},
+            {"tcpstates", f},
+            {"tcpstates", "-s", f},
+            {"tcpaccept", f},
+            {"print", f},
+            {"info", f},
+            {"sql", f, "SELECT comm FROM events"},
+            {"sql", "--csv", f, "SELECT comm FROM events"},
+            {"diff", f, f, "--by", "comm"},
+            {"diff", "--markdown", f, f, "--by", "comm"}
+        };
         for (String[] args : runs) {
             TcprecRun r = run(args);
             assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.err());
@@ -227,7 +302,8 @@ class AnalyzerCommandsTest {
             assertTrue(r.out().chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c < 0xa0), what);
             // Markdown escapes the escapes' backslashes once more
             String expected = args[0].equals("info") ? "host\\x1b[2J\\x0d\\x00" : escapedComm.substring(0, 15);
-            assertTrue(r.out().contains(args[1].equals("--markdown") ? expected.replace("\\", "\\\\") : expected), what);
+            assertTrue(
+                    r.out().contains(args[1].equals("--markdown") ? expected.replace("\\", "\\\\") : expected), what);
         }
         // the same report of a trace with plain names is as before: only the escaped bytes differ
         TcprecRun states = run("tcpstates", "-s", f);
@@ -246,17 +322,55 @@ class AnalyzerCommandsTest {
     static Path brokenLifetimeTrace(Path file, Map<String, Object> moreMetadata) throws Exception {
         long sk = 0xffff8880_0000_1000L;
         String[][] changes = {
-            {"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"},
-            {"FIN_WAIT2", "CLOSE"}, {"CLOSE", "SYN_SENT"}, {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"},
+            {"CLOSE", "SYN_SENT"},
+            {"SYN_SENT", "ESTABLISHED"},
+            {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"},
+            {"CLOSE", "SYN_SENT"},
+            {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"},
             {"FIN_WAIT2", "CLOSE"},
         };
         try (TraceWriter w = new TraceWriter(file)) {
             long t = 1_764_000_000_000_000_000L;
             for (int i = 0; i < changes.length; i++) {
                 t += 1_000_000;
-                w.write(new org.tcprec.format.EventRow(t, "inet_sock_set_state", 0, 7, 7, "client", 4026531840L, null, sk,
-                        2, "127.0.0.1", 40000 + i / 5, "127.0.0.1", 80, changes[i][0], changes[i][1], null, 6, 0L, 0L, null,
-                        null, null, null, null, null, null, null, null, null, null, null, null, null));
+                w.write(new org.tcprec.format.EventRow(
+                        t,
+                        "inet_sock_set_state",
+                        0,
+                        7,
+                        7,
+                        "client",
+                        4026531840L,
+                        null,
+                        sk,
+                        2,
+                        "127.0.0.1",
+                        40000 + i / 5,
+                        "127.0.0.1",
+                        80,
+                        changes[i][0],
+                        changes[i][1],
+                        null,
+                        6,
+                        0L,
+                        0L,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
             }
             Map<String, Object> metadata = new java.util.LinkedHashMap<>(moreMetadata);
             metadata.put("lost_events", Map.of("total", 0));
@@ -273,8 +387,11 @@ class AnalyzerCommandsTest {
         for (String report : new String[] {"tcplife", "tcpstates", "tcpconnect", "sql"}) {
             TcprecRun r = report.equals("sql") ? run("sql", file.toString(), "SELECT 1") : run(report, file.toString());
             assertEquals(0, r.exit(), r.err());
-            assertEquals("WARNING: " + file + ": 1 socket lifetimes skip states (state changes are missing that no loss "
-                    + "counter saw); their connections below are split or incomplete\n", r.err(), report);
+            assertEquals(
+                    "WARNING: " + file + ": 1 socket lifetimes skip states (state changes are missing that no loss "
+                            + "counter saw); their connections below are split or incomplete\n",
+                    r.err(),
+                    report);
         }
         TcprecRun info = run("info", file.toString());
         assertTrue(info.out().lines().anyMatch(l -> l.matches("broken lifetimes\\s*:?\\s+1 .*")), info.out());
@@ -288,18 +405,56 @@ class AnalyzerCommandsTest {
     @Test
     void rowsOutOfTimeOrderAreRefused() throws Exception {
         Path file = dir.resolve("unordered.parquet");
-        String[][] changes = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"},
-            {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
+        String[][] changes = {
+            {"CLOSE", "SYN_SENT"},
+            {"SYN_SENT", "ESTABLISHED"},
+            {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"}
+        };
         try (TraceWriter w = new TraceWriter(file)) {
             for (long start : new long[] {1_764_000_100_000_000_000L, 1_764_000_000_000_000_000L}) {
                 long sk = 0xffff8880_0000_1000L + start % 1_000_000_000_000L;
                 for (int i = 0; i < changes.length; i++) {
-                    w.write(new org.tcprec.format.EventRow(start + i * 1_000_000L, "inet_sock_set_state", 0, 7, 7, "client",
-                            4026531840L, null, sk, 2, "127.0.0.1", 40000, "127.0.0.1", 80, changes[i][0], changes[i][1], null,
-                            6, 0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                    w.write(new org.tcprec.format.EventRow(
+                            start + i * 1_000_000L,
+                            "inet_sock_set_state",
+                            0,
+                            7,
+                            7,
+                            "client",
+                            4026531840L,
+                            null,
+                            sk,
+                            2,
+                            "127.0.0.1",
+                            40000,
+                            "127.0.0.1",
+                            80,
+                            changes[i][0],
+                            changes[i][1],
+                            null,
+                            6,
+                            0L,
+                            0L,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null));
                 }
             }
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", List.of())))));
         }
         for (String report : new String[] {"tcplife", "tcpstates"}) {
             assertFailure(run(report, file.toString()), "not in time order");

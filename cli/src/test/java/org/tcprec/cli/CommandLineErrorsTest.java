@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.sql.DriverManager;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.metadata.JsonCodec;
 
 /** Exit codes and messages of every subcommand, through CommandLine.execute as main uses it. */
 class CommandLineErrorsTest {
@@ -45,14 +45,19 @@ class CommandLineErrorsTest {
         assertEquals(0, version.exit());
         // the pom's version and the checked-out commit, both as this test finds them itself
         String pom = Files.readString(Path.of("..", "pom.xml"));
-        java.util.regex.Matcher v = java.util.regex.Pattern.compile("<artifactId>tcprec-parent</artifactId>\\s*<version>([^<]+)</version>")
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile(
+                        "<artifactId>tcprec-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(pom);
         assertTrue(v.find());
         Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").start();
-        String commit = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        String commit =
+                new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
         assertEquals(0, git.waitFor());
-        assertTrue(version.out().matches("tcprec " + java.util.regex.Pattern.quote(v.group(1)) + " \\(commit " + commit
-                + "(-dirty)?\\), trace format " + java.util.regex.Pattern.quote(org.tcprec.format.TraceSchema.VERSION) + "\\n"),
+        assertTrue(
+                version.out()
+                        .matches("tcprec " + java.util.regex.Pattern.quote(v.group(1)) + " \\(commit " + commit
+                                + "(-dirty)?\\), trace format "
+                                + java.util.regex.Pattern.quote(org.tcprec.format.TraceSchema.VERSION) + "\\n"),
                 version.out());
         for (String sub : new String[] {"record", "recover", "info", "scrub", "report"}) {
             TcprecRun help = run(sub, "--help");
@@ -111,7 +116,8 @@ class CommandLineErrorsTest {
         Path truncated = Files.write(dir.resolve("truncated.parquet"), Arrays.copyOf(whole, whole.length - 100));
         assertFailure(run("info", truncated.toString()), "not a tcprec trace");
         Path plain = dir.resolve("plain.parquet");
-        try (var c = DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement()) {
+        try (var c = DriverManager.getConnection("jdbc:duckdb:");
+                var s = c.createStatement()) {
             s.execute("COPY (SELECT 1 AS x) TO '" + plain + "' (FORMAT parquet)");
         }
         assertFailure(run("info", plain.toString()), "not a tcprec trace");
@@ -145,7 +151,8 @@ class CommandLineErrorsTest {
         assertUsage(run("print", "--port", "99999", SAMPLE.toString()), "out of range 1-65535");
         assertUsage(run("print", "--port", "0", SAMPLE.toString()), "out of range 1-65535");
         assertUsage(run("print", "--from", "5s", "--to", "1s", SAMPLE.toString()), "--to");
-        assertEquals(0, run("print", "--from", "1s", "--to", "1s", SAMPLE.toString()).exit());
+        assertEquals(
+                0, run("print", "--from", "1s", "--to", "1s", SAMPLE.toString()).exit());
     }
 
     @Test
@@ -160,9 +167,23 @@ class CommandLineErrorsTest {
         assertUsage(run("record", "-L", "99999"), "out of range");
         assertUsage(run("record", "-D", "http"), "not a port");
         assertUsage(run("record", "--ring-size", "lots"), "not a size");
-        assertFailure(run("record", "--ring-size", "1000", "-o", dir.resolve("a.parquet").toString()), "power of two");
+        assertFailure(
+                run(
+                        "record",
+                        "--ring-size",
+                        "1000",
+                        "-o",
+                        dir.resolve("a.parquet").toString()),
+                "power of two");
         assertFailure(run("record", "-o", dir.resolve("no/such/dir/a.parquet").toString()), "does not exist");
-        assertFailure(run("record", "--netns", "/no/such/netns", "-o", dir.resolve("a.parquet").toString()), "--netns");
+        assertFailure(
+                run(
+                        "record",
+                        "--netns",
+                        "/no/such/netns",
+                        "-o",
+                        dir.resolve("a.parquet").toString()),
+                "--netns");
         Path existing = Files.writeString(dir.resolve("existing.parquet"), "keep me");
         assertFailure(run("record", "-o", existing.toString()), "--force");
         assertEquals("keep me", Files.readString(existing));
@@ -181,10 +202,41 @@ class CommandLineErrorsTest {
         long t = 1_795_000_000_000_000_000L;
         try (org.tcprec.format.TraceWriter w = new org.tcprec.format.TraceWriter(trace)) {
             for (int i = 0; i < 50_000; i++) {
-                w.write(new org.tcprec.format.EventRow(t + i * 1000L, "inet_sock_set_state", 0, i % 300, i % 300,
-                        "comm" + i % 50, 1L, 1L, 0xffff888000000000L + (i / 2 % 500) * 64L, 2, "10.0.0.1", 40000 + i % 500,
-                        "10.0.0.2", 443, i % 2 == 0 ? "CLOSE" : "SYN_SENT", i % 2 == 0 ? "SYN_SENT" : "CLOSE", null, 6,
-                        0L, 0L, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                w.write(new org.tcprec.format.EventRow(
+                        t + i * 1000L,
+                        "inet_sock_set_state",
+                        0,
+                        i % 300,
+                        i % 300,
+                        "comm" + i % 50,
+                        1L,
+                        1L,
+                        0xffff888000000000L + (i / 2 % 500) * 64L,
+                        2,
+                        "10.0.0.1",
+                        40000 + i % 500,
+                        "10.0.0.2",
+                        443,
+                        i % 2 == 0 ? "CLOSE" : "SYN_SENT",
+                        i % 2 == 0 ? "SYN_SENT" : "CLOSE",
+                        null,
+                        6,
+                        0L,
+                        0L,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(java.util.Map.of("hostname", "h"))));
         }
@@ -192,8 +244,12 @@ class CommandLineErrorsTest {
         assertEquals(0, intact.exit(), intact.err());
         assertEquals(50_001, intact.out().lines().count());
         org.apache.parquet.format.FileMetaData footer = org.tcprec.format.TraceFooter.parquetFooter(trace);
-        long page = footer.getRow_groups().get(0).getColumns().get(org.tcprec.format.Column.COMM.ordinal())
-                .getMeta_data().getData_page_offset();
+        long page = footer.getRow_groups()
+                .get(0)
+                .getColumns()
+                .get(org.tcprec.format.Column.COMM.ordinal())
+                .getMeta_data()
+                .getData_page_offset();
         try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(trace.toFile(), "rw")) {
             raf.seek(page);
             raf.write(new byte[64]);
@@ -210,7 +266,8 @@ class CommandLineErrorsTest {
         assertUsage(run("record", "-p", "999999999", "-o", out), "-p 999999999 is not a process id");
         assertUsage(run("record", "--netns", "0", "-o", out), "--netns 0 names nothing");
         assertUsage(run("record", "-c", "0", "-o", out), "--cgroup 0 names nothing");
-        assertUsage(run("record", "--netns", "/etc/passwd", "-o", out), "--netns /etc/passwd is not a network namespace");
+        assertUsage(
+                run("record", "--netns", "/etc/passwd", "-o", out), "--netns /etc/passwd is not a network namespace");
         assertUsage(run("record", "--netns", "/proc/self/ns/mnt", "-o", out), "is not a network namespace");
         assertUsage(run("record", "-c", "/etc", "-o", out), "--cgroup /etc is not a cgroup v2 directory");
         // a process id in range that no process has: about the system, not the command line
@@ -240,13 +297,24 @@ class CommandLineErrorsTest {
         Files.setPosixFilePermissions(trace, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.setAttribute(trace, "unix:uid", 65534);
         for (String command : new String[] {"info", "tcplife"}) {
-            Process p = new ProcessBuilder("setpriv", "--bounding-set=-all", "--inh-caps=-all",
-                    ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), command, trace.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "setpriv",
+                            "--bounding-set=-all",
+                            "--inh-caps=-all",
+                            ProcessHandle.current().info().command().orElse("java"),
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Main.class.getName(),
+                            command,
+                            trace.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(p.getInputStream().readAllBytes());
             assertEquals(1, p.waitFor(), output);
-            assertEquals(java.util.List.of("tcprec: " + trace + ": permission denied (it belongs to nobody, mode rw-------)"),
+            assertEquals(
+                    java.util.List.of(
+                            "tcprec: " + trace + ": permission denied (it belongs to nobody, mode rw-------)"),
                     output.lines().toList());
         }
     }
@@ -256,14 +324,16 @@ class CommandLineErrorsTest {
         String clean = SAMPLE.toString();
         assertFailure(run("diff", clean, dir.resolve("missing.parquet").toString()), "no such file");
         assertUsage(run("diff", clean), "AFTER");
-        assertUsage(run("diff", clean, clean, "--fail-on", "retransmits>>3"), "--fail-on: cannot parse 'retransmits>>3'");
+        assertUsage(
+                run("diff", clean, clean, "--fail-on", "retransmits>>3"), "--fail-on: cannot parse 'retransmits>>3'");
         assertUsage(run("diff", clean, clean, "--fail-on", "latency>+5ms"), "--fail-on: unknown metric 'latency'");
         assertUsage(run("diff", clean, clean, "--fail-on", "cwnd_p50>+5ms"), "is not a time");
         assertUsage(run("diff", clean, clean, "--by", "cpu"), "--by takes rport, raddr or comm");
 
         // the same events under another minor version of the format: readable, and compared like any two
         Path newer = dir.resolve("newer.parquet");
-        String metadata = JsonCodec.writeCompact(org.tcprec.format.TraceFooter.read(SAMPLE).metadataJson());
+        String metadata = JsonCodec.writeCompact(
+                org.tcprec.format.TraceFooter.read(SAMPLE).metadataJson());
         try (var c = DriverManager.getConnection("jdbc:duckdb:");
                 var s = c.prepareStatement("COPY (SELECT * FROM read_parquet(?)) TO '" + newer
                         + "' (FORMAT parquet, KV_METADATA {'tcprec.format_version': '1.1', 'tcprec.metadata': ?})")) {
@@ -274,8 +344,13 @@ class CommandLineErrorsTest {
         assertEquals(0, run("info", newer.toString()).exit(), "a 1.1 trace is readable here");
         TcprecRun across = run("diff", clean, newer.toString());
         assertEquals(0, across.exit(), across.err());
-        assertTrue(across.out().matches("(?s).*format version +" + java.util.regex.Pattern.quote(
-                org.tcprec.format.TraceFooter.read(SAMPLE).formatVersion()) + " +1\\.1.*"), across.out());
+        assertTrue(
+                across.out()
+                        .matches("(?s).*format version +"
+                                + java.util.regex.Pattern.quote(org.tcprec.format.TraceFooter.read(SAMPLE)
+                                        .formatVersion())
+                                + " +1\\.1.*"),
+                across.out());
     }
 
     @Test

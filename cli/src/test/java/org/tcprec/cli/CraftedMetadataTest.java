@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * Metadata crafted to break its reader (issue cases: deep nesting, huge numbers and strings,
@@ -24,16 +24,36 @@ class CraftedMetadataTest {
     Path dir;
 
     static final String[][] SUBCOMMANDS = {
-        {"info"}, {"info", "--json"}, {"print"}, {"tcplife"}, {"tcplife", "-T"}, {"tcpstates", "-T"}, {"tcpretrans"},
-        {"tcpreset"}, {"tcprtt"}, {"sql", "SELECT * FROM traces"}, {"sql", "SELECT * FROM meta"}, {"diff+"}, {"report"}, {"scrub"}
+        {"info"},
+        {"info", "--json"},
+        {"print"},
+        {"tcplife"},
+        {"tcplife", "-T"},
+        {"tcpstates", "-T"},
+        {"tcpretrans"},
+        {"tcpreset"},
+        {"tcprtt"},
+        {"sql", "SELECT * FROM traces"},
+        {"sql", "SELECT * FROM meta"},
+        {"diff+"},
+        {"report"},
+        {"scrub"}
     };
 
     static List<String> args(String[] subcommand, Path trace, Path dir) {
         List<String> a = new ArrayList<>();
         switch (subcommand[0]) {
             case "diff+" -> a.addAll(List.of("diff", AnalyzerCommandsTest.CLEAN, trace.toString()));
-            case "report" -> a.addAll(List.of("report", trace.toString(), "-o", dir.resolve("r.html").toString(), "--force"));
-            case "scrub" -> a.addAll(List.of("scrub", trace.toString(), "-o", dir.resolve("s.parquet").toString(), "--force"));
+            case "report" ->
+                a.addAll(List.of(
+                        "report", trace.toString(), "-o", dir.resolve("r.html").toString(), "--force"));
+            case "scrub" ->
+                a.addAll(List.of(
+                        "scrub",
+                        trace.toString(),
+                        "-o",
+                        dir.resolve("s.parquet").toString(),
+                        "--force"));
             case "sql" -> a.addAll(List.of("sql", "--csv", trace.toString(), subcommand[1]));
             default -> {
                 a.addAll(List.of(subcommand));
@@ -54,7 +74,8 @@ class CraftedMetadataTest {
     }
 
     private void check(String name, String metadata, boolean mustFail) throws Exception {
-        Path trace = CraftedTraces.withMetadata(Path.of(AnalyzerCommandsTest.CLEAN), dir.resolve(name + ".parquet"), metadata);
+        Path trace = CraftedTraces.withMetadata(
+                Path.of(AnalyzerCommandsTest.CLEAN), dir.resolve(name + ".parquet"), metadata);
         for (String[] subcommand : SUBCOMMANDS) {
             List<String> a = args(subcommand, trace, dir);
             TcprecRun r = run(a.toArray(String[]::new));
@@ -67,7 +88,8 @@ class CraftedMetadataTest {
     }
 
     private static String original() throws Exception {
-        return JsonCodec.writeCompact(TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadataJson());
+        return JsonCodec.writeCompact(
+                TraceFooter.read(Path.of(AnalyzerCommandsTest.CLEAN)).metadataJson());
     }
 
     @Test
@@ -78,8 +100,14 @@ class CraftedMetadataTest {
     @Test
     void numbersPastADoubleAndOffsetsPastADayAreNotInternalErrors() throws Exception {
         check("e400", original().replaceFirst("\"utc_offset_seconds\":-?\\d+", "\"utc_offset_seconds\":1e400"), true);
-        check("offset", original().replaceFirst("\"utc_offset_seconds\":-?\\d+", "\"utc_offset_seconds\":1000000000"), false);
-        check("offsetdouble", original().replaceFirst("\"utc_offset_seconds\":-?\\d+", "\"utc_offset_seconds\":1e9"), false);
+        check(
+                "offset",
+                original().replaceFirst("\"utc_offset_seconds\":-?\\d+", "\"utc_offset_seconds\":1000000000"),
+                false);
+        check(
+                "offsetdouble",
+                original().replaceFirst("\"utc_offset_seconds\":-?\\d+", "\"utc_offset_seconds\":1e9"),
+                false);
     }
 
     @Test
@@ -90,11 +118,17 @@ class CraftedMetadataTest {
     @Test
     void missingNullAndWronglyTypedKeysAreAnsweredOrRefused() throws Exception {
         check("empty", "{}", false);
-        check("nulls", "{\"host\":null,\"recording\":null,\"lost_events\":null,\"tracepoints\":null,\"clocks\":null,"
-                + "\"events\":null,\"sampling\":null,\"sysctls\":null,\"filters\":null}", false);
-        check("types", "{\"host\":\"x\",\"recording\":[1],\"lost_events\":{\"total\":\"many\"},\"tracepoints\":{\"missing\":7},"
-                + "\"clocks\":{\"start\":{\"realtime_ns\":\"x\"}},\"events\":[],\"sampling\":{\"tcp_probe\":{\"mode\":3}},"
-                + "\"sysctls\":1,\"filters\":{\"pid\":[]},\"clock\":{\"realtime_minus_boottime_ns\":0.5}}", false);
+        check(
+                "nulls",
+                "{\"host\":null,\"recording\":null,\"lost_events\":null,\"tracepoints\":null,\"clocks\":null,"
+                        + "\"events\":null,\"sampling\":null,\"sysctls\":null,\"filters\":null}",
+                false);
+        check(
+                "types",
+                "{\"host\":\"x\",\"recording\":[1],\"lost_events\":{\"total\":\"many\"},\"tracepoints\":{\"missing\":7},"
+                        + "\"clocks\":{\"start\":{\"realtime_ns\":\"x\"}},\"events\":[],\"sampling\":{\"tcp_probe\":{\"mode\":3}},"
+                        + "\"sysctls\":1,\"filters\":{\"pid\":[]},\"clock\":{\"realtime_minus_boottime_ns\":0.5}}",
+                false);
     }
 
     @Test

@@ -22,7 +22,9 @@ final class CraftedTraces {
     /** A copy of the trace whose tcprec.metadata is the given text, without checksums (which it would fail). */
     static Path withMetadata(Path source, Path out, String metadata) throws Exception {
         byte[] bytes = Files.readAllBytes(source);
-        int footerLength = ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int footerLength = ByteBuffer.wrap(bytes, bytes.length - 8, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getInt();
         int footerStart = bytes.length - 8 - footerLength;
         FileMetaData footer = Util.readFileMetaData(new ByteArrayInputStream(bytes, footerStart, footerLength));
         List<KeyValue> pairs = new ArrayList<>();
@@ -39,7 +41,10 @@ final class CraftedTraces {
         ByteArrayOutputStream encoded = new ByteArrayOutputStream();
         Util.writeFileMetaData(footer, encoded);
         encoded.writeTo(file);
-        file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(encoded.size()).array());
+        file.write(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(encoded.size())
+                .array());
         file.write("PAR1".getBytes(StandardCharsets.US_ASCII));
         Files.write(out, file.toByteArray());
         return out;

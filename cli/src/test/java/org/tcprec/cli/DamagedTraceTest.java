@@ -31,10 +31,18 @@ class DamagedTraceTest {
     }
 
     private static List<String[]> everySubcommand(String file, Path dir) {
-        return List.of(new String[] {"info", file}, new String[] {"tcplife", file}, new String[] {"tcpstates", file},
-                new String[] {"tcpretrans", file}, new String[] {"tcpconnect", file}, new String[] {"tcpaccept", file},
-                new String[] {"tcpconnlat", file}, new String[] {"tcpreset", file}, new String[] {"tcprtt", file},
-                new String[] {"print", file}, new String[] {"sql", file, "SELECT count(*) FROM events"},
+        return List.of(
+                new String[] {"info", file},
+                new String[] {"tcplife", file},
+                new String[] {"tcpstates", file},
+                new String[] {"tcpretrans", file},
+                new String[] {"tcpconnect", file},
+                new String[] {"tcpaccept", file},
+                new String[] {"tcpconnlat", file},
+                new String[] {"tcpreset", file},
+                new String[] {"tcprtt", file},
+                new String[] {"print", file},
+                new String[] {"sql", file, "SELECT count(*) FROM events"},
                 new String[] {"diff", file, AnalyzerCommandsTest.CLEAN},
                 new String[] {"scrub", file, "-o", dir.resolve("s.parquet").toString()},
                 new String[] {"report", file, "-o", dir.resolve("r.html").toString()});
@@ -56,11 +64,17 @@ class DamagedTraceTest {
     @Test
     void aFlippedBitInAPageIsRefusedByEverySubcommandNamingThePage() throws Exception {
         Path file = checksummed();
-        ColumnMetaData rport = TraceFooter.read(file).parquet().getRow_groups().get(0).getColumns()
-                .get(Column.BYTES_RECEIVED.ordinal()).getMeta_data();
+        ColumnMetaData rport = TraceFooter.read(file)
+                .parquet()
+                .getRow_groups()
+                .get(0)
+                .getColumns()
+                .get(Column.BYTES_RECEIVED.ordinal())
+                .getMeta_data();
         byte[] bytes = Files.readAllBytes(file);
         long start = rport.isSetDictionary_page_offset() && rport.getDictionary_page_offset() > 0
-                ? rport.getDictionary_page_offset() : rport.getData_page_offset();
+                ? rport.getDictionary_page_offset()
+                : rport.getData_page_offset();
         bytes[(int) (start + rport.getTotal_compressed_size() - 1)] ^= 1;
         Files.write(file, bytes);
         for (String[] args : everySubcommand(file.toString(), dir)) {

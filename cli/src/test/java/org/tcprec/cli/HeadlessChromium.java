@@ -24,12 +24,21 @@ import org.tcprec.format.metadata.JsonCodec;
  */
 final class HeadlessChromium implements AutoCloseable {
     /** Without the networking switches Chromium reaches out (updates, sync, QUIC probes) on start. */
-    static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1300,1000");
+    static final List<String> FLAGS = List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1300,1000");
 
     private final Process driver;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String session;
 
@@ -58,13 +67,16 @@ final class HeadlessChromium implements AutoCloseable {
             port = s.getLocalPort();
         }
         Process driver = new ProcessBuilder(chromedriver.toString(), "--port=" + port, "--log-path=" + logFile)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String base = "http://127.0.0.1:" + port;
         HttpClient probe = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
-                HttpResponse<String> r = probe.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                HttpResponse<String> r = probe.send(
+                        HttpRequest.newBuilder(URI.create(base + "/status")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("\"ready\":true")) {
                     break;
@@ -105,7 +117,8 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Runs {@code script} (a function body; use return) in the page and gives its result as JSON values. */
     Object execute(String script) {
-        return call("POST", "/execute/sync", Map.of("script", script, "args", List.of())).get("value");
+        return call("POST", "/execute/sync", Map.of("script", script, "args", List.of()))
+                .get("value");
     }
 
     /** The browser console's entries since the last call: {level, message}. */
@@ -119,7 +132,8 @@ final class HeadlessChromium implements AutoCloseable {
     @SuppressWarnings("unchecked")
     void screenshot(Path file) throws IOException {
         Map<String, Object> params = Map.of("format", "png", "captureBeyondViewport", true);
-        Map<String, Object> r = call("POST", "/goog/cdp/execute", Map.of("cmd", "Page.captureScreenshot", "params", params));
+        Map<String, Object> r =
+                call("POST", "/goog/cdp/execute", Map.of("cmd", "Page.captureScreenshot", "params", params));
         String data = String.valueOf(((Map<String, Object>) r.get("value")).get("data"));
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(data));
@@ -131,15 +145,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> call(HttpClient http, String method, String url, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json");
-        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+        b = body == null
+                ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.method(method, HttpRequest.BodyPublishers.ofString(JsonCodec.writeCompact(body)));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             Map<String, Object> parsed = (Map<String, Object>) JsonCodec.value(r.body());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("WebDriver " + method + " " + url + ": " + r.statusCode() + " " + r.body());
+                throw new IllegalStateException(
+                        "WebDriver " + method + " " + url + ": " + r.statusCode() + " " + r.body());
             }
             return parsed;
         } catch (IOException e) {

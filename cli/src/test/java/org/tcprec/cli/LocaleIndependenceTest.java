@@ -34,16 +34,24 @@ class LocaleIndependenceTest {
         }
         commands.add(new String[] {"info", "retransmits-resets.parquet"});
         commands.add(new String[] {"info", "--json", "clean.parquet"});
-        commands.add(new String[] {"sql", "--csv", "clean.parquet",
-            "SELECT avg(srtt_us) / 1000.0 AS ms, 1234567.5 AS big, count(*) AS n FROM events"});
+        commands.add(new String[] {
+            "sql",
+            "--csv",
+            "clean.parquet",
+            "SELECT avg(srtt_us) / 1000.0 AS ms, 1234567.5 AS big, count(*) AS n FROM events"
+        });
         commands.add(new String[] {"sql", "--json", "clean.parquet", "SELECT avg(srtt_us) / 1000.0 AS ms FROM events"});
         commands.add(new String[] {"tcprtt", "clean.parquet"});
-        commands.add(new String[] {"scrub", "clean.parquet", "-o", dir.resolve("s.parquet").toString(), "--force"});
+        commands.add(new String[] {
+            "scrub", "clean.parquet", "-o", dir.resolve("s.parquet").toString(), "--force"
+        });
         Locale saved = Locale.getDefault();
         try {
             for (String[] command : commands) {
                 String[] args = Arrays.stream(command)
-                        .map(a -> a.endsWith(".parquet") && !a.startsWith("/") ? SAMPLES.resolve(a).toString() : a)
+                        .map(a -> a.endsWith(".parquet") && !a.startsWith("/")
+                                ? SAMPLES.resolve(a).toString()
+                                : a)
                         .toArray(String[]::new);
                 Locale.setDefault(Locale.ROOT);
                 TcprecRun root = TcprecRun.of(args);
@@ -63,8 +71,11 @@ class LocaleIndependenceTest {
         }
         Locale.setDefault(Locale.GERMANY);
         try {
-            assertTrue(TcprecRun.of("info", SAMPLES.resolve("clean.parquet").toString()).out()
-                    .matches("(?s).*\\d\\.\\d B/event.*"), "a decimal point, not a comma");
+            assertTrue(
+                    TcprecRun.of("info", SAMPLES.resolve("clean.parquet").toString())
+                            .out()
+                            .matches("(?s).*\\d\\.\\d B/event.*"),
+                    "a decimal point, not a comma");
         } finally {
             Locale.setDefault(saved);
         }

@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import tools.jackson.databind.node.ObjectNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,18 +8,17 @@ import java.nio.file.Path;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.Column;
-import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
+import org.tcprec.format.metadata.JsonCodec;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Diff tests: each line of sample-traces/expected/cases.txt names an expected output file and the
@@ -67,12 +65,17 @@ class ReportDiffTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String line : Files.readAllLines(SAMPLES.resolve("expected/cases.txt"))) {
             String[] fields = line.trim().split("\\s+");
-            if (line.isBlank() || line.startsWith("#") || !List.of("tcpstates", "tcplife").contains(fields[1])
+            if (line.isBlank()
+                    || line.startsWith("#")
+                    || !List.of("tcpstates", "tcplife").contains(fields[1])
                     || Arrays.stream(fields).filter(f -> f.endsWith(".parquet")).count() != 1) {
                 continue;
             }
             // samples recorded in the current format already (the kernel matrix's) need no copy
-            String sample = Arrays.stream(fields).filter(f -> f.endsWith(".parquet")).findFirst().orElseThrow();
+            String sample = Arrays.stream(fields)
+                    .filter(f -> f.endsWith(".parquet"))
+                    .findFirst()
+                    .orElseThrow();
             if (TraceFooter.read(SAMPLES.resolve(sample)).columns().contains("life")) {
                 continue;
             }
@@ -81,7 +84,9 @@ class ReportDiffTest {
             tests.add(DynamicTest.dynamicTest(expectedFile + " from a 1.1 copy", () -> {
                 String[] resolved = new String[args.length];
                 for (int i = 0; i < args.length; i++) {
-                    resolved[i] = args[i].endsWith(".parquet") ? currentFormatCopy(args[i]).toString() : args[i];
+                    resolved[i] = args[i].endsWith(".parquet")
+                            ? currentFormatCopy(args[i]).toString()
+                            : args[i];
                 }
                 TcprecRun run = TcprecRun.of(resolved);
                 assertEquals(0, run.exit(), run.err());
@@ -108,7 +113,8 @@ class ReportDiffTest {
             }
             try (Statement s = db.connection().createStatement()) {
                 s.execute("COPY (SELECT " + String.join(", ", columns) + " FROM raw_events ORDER BY seq) TO '" + copy
-                        + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'" + TraceSchema.FORMAT_VERSION_KEY + "': '"
+                        + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'" + TraceSchema.FORMAT_VERSION_KEY
+                        + "': '"
                         + TraceSchema.VERSION + "', '" + TraceSchema.METADATA_KEY + "': '"
                         + JsonCodec.write(metadata).replace("'", "''") + "'})");
             }

@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.bench.SyntheticTrace;
 import org.tcprec.format.EventRow;
-import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * tcprec report, checked in a real browser: headless Chromium opens each generated page from
@@ -49,7 +48,8 @@ class ReportPageTest {
     @BeforeAll
     static void startBrowser() throws Exception {
         Files.createDirectories(SCREENSHOTS);
-        browser = HeadlessChromium.start(Files.createDirectories(dir.resolve("chromium-profile")),
+        browser = HeadlessChromium.start(
+                Files.createDirectories(dir.resolve("chromium-profile")),
                 SCREENSHOTS.resolve("chromedriver.log").toAbsolutePath());
     }
 
@@ -73,27 +73,35 @@ class ReportPageTest {
     static void open(Path page, String name) throws Exception {
         browser.consoleLog(); // drop what earlier pages logged
         browser.open(page);
-        assertEquals("yes", browser.execute("return document.body.getAttribute('data-rendered')"),
+        assertEquals(
+                "yes",
+                browser.execute("return document.body.getAttribute('data-rendered')"),
                 name + ": failed figures " + browser.execute("return JSON.stringify(window.tcprecReport.failed)"));
         List<Map<String, Object>> log = browser.consoleLog();
-        List<Map<String, Object>> bad = log.stream().filter(e -> !"INFO".equals(e.get("level"))
-                && !"DEBUG".equals(e.get("level"))).toList();
+        List<Map<String, Object>> bad = log.stream()
+                .filter(e -> !"INFO".equals(e.get("level")) && !"DEBUG".equals(e.get("level")))
+                .toList();
         assertEquals(List.of(), bad, name + ": browser console");
-        assertEquals(0L, number(browser.execute("return performance.getEntriesByType('resource').length")),
+        assertEquals(
+                0L,
+                number(browser.execute("return performance.getEntriesByType('resource').length")),
                 name + ": the page fetched nothing");
         Path png = SCREENSHOTS.resolve(name + ".png");
         browser.screenshot(png);
         byte[] bytes = Files.readAllBytes(png);
-        assertTrue(bytes.length > 20_000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', name + " screenshot");
+        assertTrue(
+                bytes.length > 20_000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', name + " screenshot");
     }
 
     static long count(String selector) {
-        return number(browser.execute("return document.querySelectorAll(" + JsonCodec.writeCompact(selector) + ").length"));
+        return number(
+                browser.execute("return document.querySelectorAll(" + JsonCodec.writeCompact(selector) + ").length"));
     }
 
     static long sumOf(String selector, String attribute) {
         return number(browser.execute("var s = 0; document.querySelectorAll(" + JsonCodec.writeCompact(selector)
-                + ").forEach(function (e) { s += Number(e.getAttribute(" + JsonCodec.writeCompact(attribute) + ")); }); return s;"));
+                + ").forEach(function (e) { s += Number(e.getAttribute(" + JsonCodec.writeCompact(attribute)
+                + ")); }); return s;"));
     }
 
     static long number(Object o) {
@@ -102,7 +110,8 @@ class ReportPageTest {
 
     /** One number from plain SQL over the Parquet file, without tcprec's views. */
     static long plain(Path trace, String sqlWithFile) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sqlWithFile.replace("FILE", "'" + trace + "'"))) {
             rs.next();
             return rs.getLong(1);
@@ -114,8 +123,9 @@ class ReportPageTest {
         // connections per trace from each workload (sample-traces/README.md): every echo
         // connection has two ends; the refused connects of retransmits-resets are one each;
         // partial's A and B have two ends each, neither complete; diff-after is 40 echo connections under loss
-        Object[][] samples = {{"clean", 10, 10}, {"ipv6", 6, 6}, {"retransmits-resets", 9, 9}, {"partial", 4, 0},
-            {"diff-after", 80, 80}};
+        Object[][] samples = {
+            {"clean", 10, 10}, {"ipv6", 6, 6}, {"retransmits-resets", 9, 9}, {"partial", 4, 0}, {"diff-after", 80, 80}
+        };
         for (Object[] sample : samples) {
             String name = (String) sample[0];
             int connections = (Integer) sample[1];
@@ -125,24 +135,44 @@ class ReportPageTest {
             open(page, name);
             assertEquals(connections, count("#fig-timeline g.conn"), name + ": a timeline bar per connection");
             assertEquals(connections, count("#table-connections tbody tr"), name + ": a table row per connection");
-            assertEquals(complete, sumOf("#hist-lifespan .hist-bar", "data-n"), name + ": lifespans of complete connections");
-            assertEquals(plain(trace, "SELECT count(*) FROM (SELECT DISTINCT oldstate, newstate FROM FILE WHERE event = 'inet_sock_set_state')"),
-                    count("#fig-states g.edge"), name + ": an arrow per kind of transition");
-            assertEquals(plain(trace, "SELECT count(*) FROM FILE WHERE event = 'inet_sock_set_state'"),
-                    sumOf("#fig-states g.edge", "data-count"), name + ": every transition counted once");
-            assertEquals(plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_retransmit_skb'"),
-                    sumOf("#fig-over_time .ot-bar[data-series=retransmits]", "data-n"), name + ": retransmits over time");
-            assertEquals(plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_send_reset'"),
-                    sumOf("#fig-over_time .ot-bar[data-series=resets_sent]", "data-n"), name + ": RSTs sent over time");
-            assertEquals(plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_receive_reset'"),
-                    sumOf("#fig-over_time .ot-bar[data-series=resets_received]", "data-n"), name);
-            assertEquals(plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_probe' AND srtt_us IS NOT NULL"),
-                    sumOf("#hist-srtt .hist-bar", "data-n"), name + ": srtt samples");
+            assertEquals(
+                    complete,
+                    sumOf("#hist-lifespan .hist-bar", "data-n"),
+                    name + ": lifespans of complete connections");
+            assertEquals(
+                    plain(
+                            trace,
+                            "SELECT count(*) FROM (SELECT DISTINCT oldstate, newstate FROM FILE WHERE event = 'inet_sock_set_state')"),
+                    count("#fig-states g.edge"),
+                    name + ": an arrow per kind of transition");
+            assertEquals(
+                    plain(trace, "SELECT count(*) FROM FILE WHERE event = 'inet_sock_set_state'"),
+                    sumOf("#fig-states g.edge", "data-count"),
+                    name + ": every transition counted once");
+            assertEquals(
+                    plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_retransmit_skb'"),
+                    sumOf("#fig-over_time .ot-bar[data-series=retransmits]", "data-n"),
+                    name + ": retransmits over time");
+            assertEquals(
+                    plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_send_reset'"),
+                    sumOf("#fig-over_time .ot-bar[data-series=resets_sent]", "data-n"),
+                    name + ": RSTs sent over time");
+            assertEquals(
+                    plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_receive_reset'"),
+                    sumOf("#fig-over_time .ot-bar[data-series=resets_received]", "data-n"),
+                    name);
+            assertEquals(
+                    plain(trace, "SELECT count(*) FROM FILE WHERE event = 'tcp_probe' AND srtt_us IS NOT NULL"),
+                    sumOf("#hist-srtt .hist-bar", "data-n"),
+                    name + ": srtt samples");
             assertEquals(0, count("#cap-notice"), name + ": nothing capped");
             assertEquals(List.of(), geometryProblems(), name + ": the figures' geometry");
             assertTrue(count("details.sql pre") >= 9, name + ": the SQL of each figure");
             String text = String.valueOf(browser.execute("return document.getElementById('fig-context').textContent"));
-            assertTrue(text.contains("6.18.44-fc-v669") && text.contains("lost events") && text.contains("tcp_probe: at most one per socket"),
+            assertTrue(
+                    text.contains("6.18.44-fc-v669")
+                            && text.contains("lost events")
+                            && text.contains("tcp_probe: at most one per socket"),
                     text);
         }
     }
@@ -214,28 +244,45 @@ class ReportPageTest {
         List<byte[]> pages = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve("twice-" + i + ".html");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), "org.tcprec.cli.Main", "report", trace.toString(), "-o",
-                    out.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "org.tcprec.cli.Main",
+                            "report",
+                            trace.toString(),
+                            "-o",
+                            out.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), output);
             pages.add(Files.readAllBytes(out));
         }
         assertTrue(java.util.Arrays.equals(pages.get(0), pages.get(1)), "two runs differ");
-        assertTrue(java.util.Arrays.equals(pages.get(0), Files.readAllBytes(report(trace, "twice-in-process"))),
+        assertTrue(
+                java.util.Arrays.equals(pages.get(0), Files.readAllBytes(report(trace, "twice-in-process"))),
                 "a run in this JVM differs");
     }
 
     @Test
     void theConsoleCheckSeesAScriptError() throws Exception {
         // the check in open() relies on the browser's log reaching the test: a page that fails must show
-        Path broken = Files.writeString(dir.resolve("broken.html"),
+        Path broken = Files.writeString(
+                dir.resolve("broken.html"),
                 "<!DOCTYPE html><html><body><script>console.error('drawn badly'); noSuchFunction();</script></body></html>");
         browser.consoleLog();
         browser.open(broken);
         List<Map<String, Object>> log = browser.consoleLog();
-        assertTrue(log.stream().anyMatch(e -> "SEVERE".equals(e.get("level")) && String.valueOf(e.get("message")).contains("drawn badly")), log.toString());
-        assertTrue(log.stream().anyMatch(e -> String.valueOf(e.get("message")).contains("noSuchFunction")), log.toString());
+        assertTrue(
+                log.stream()
+                        .anyMatch(e -> "SEVERE".equals(e.get("level"))
+                                && String.valueOf(e.get("message")).contains("drawn badly")),
+                log.toString());
+        assertTrue(
+                log.stream().anyMatch(e -> String.valueOf(e.get("message")).contains("noSuchFunction")),
+                log.toString());
     }
 
     @Test
@@ -249,9 +296,10 @@ class ReportPageTest {
         browser.execute("var f = document.querySelector('#table-connections input.filter'); f.value = '';"
                 + "f.dispatchEvent(new Event('input')); return 0;");
         assertEquals(10, count("#table-connections tbody tr"));
-        Object firstTx = browser.execute("var ths = document.querySelectorAll('#table-connections th');"
-                + "var i = Array.prototype.findIndex.call(ths, function (t) { return t.textContent === 'tx_bytes'; });"
-                + "ths[i].click(); return document.querySelector('#table-connections tbody tr').children[i].textContent;");
+        Object firstTx = browser.execute(
+                "var ths = document.querySelectorAll('#table-connections th');"
+                        + "var i = Array.prototype.findIndex.call(ths, function (t) { return t.textContent === 'tx_bytes'; });"
+                        + "ths[i].click(); return document.querySelector('#table-connections tbody tr').children[i].textContent;");
         // the 250000-byte echo: its client has data + SYN + FIN acked
         assertEquals("250002", firstTx);
         // hovering a bar names its connection (every one in clean.parquet involves the listener's port 46613)
@@ -262,9 +310,12 @@ class ReportPageTest {
                 + "var t = document.getElementById('tooltip'); return t.hidden ? 'hidden' : t.textContent;"));
         assertTrue(tip.contains(":46613") && tip.contains("ESTABLISHED") && tip.contains("pid 12072"), tip);
         // the timeline zooms: a 4x zoom-in leaves the bars but narrows the visible span
-        String before = String.valueOf(browser.execute("return document.querySelector('#fig-timeline .toolbar .hint:last-child').textContent"));
-        browser.execute("var b = document.querySelectorAll('#fig-timeline button'); b[0].click(); b[0].click(); return 0;");
-        String after = String.valueOf(browser.execute("return document.querySelector('#fig-timeline .toolbar .hint:last-child').textContent"));
+        String before = String.valueOf(browser.execute(
+                "return document.querySelector('#fig-timeline .toolbar .hint:last-child').textContent"));
+        browser.execute(
+                "var b = document.querySelectorAll('#fig-timeline button'); b[0].click(); b[0].click(); return 0;");
+        String after = String.valueOf(browser.execute(
+                "return document.querySelector('#fig-timeline .toolbar .hint:last-child').textContent"));
         assertFalse(before.equals(after), before);
         assertEquals(10, count("#fig-timeline g.conn"));
     }
@@ -276,8 +327,15 @@ class ReportPageTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> figures = (Map<String, Map<String, Object>>) data.get("figures");
         int checked = 0;
-        for (String id : List.of("counts", "top_remote", "top_process", "top_local_port", "connections", "transitions",
-                "time_in_state", "over_time")) {
+        for (String id : List.of(
+                "counts",
+                "top_remote",
+                "top_process",
+                "top_local_port",
+                "connections",
+                "transitions",
+                "time_in_state",
+                "over_time")) {
             Map<String, Object> fig = figures.get(id);
             TcprecRun r = run("sql", "--json", trace.toString(), String.valueOf(fig.get("sql")));
             assertEquals(0, r.exit(), id + ": " + r.err());
@@ -308,7 +366,10 @@ class ReportPageTest {
             assertEquals(2, statements.length, id);
             TcprecRun buckets = run("sql", "--json", trace.toString(), statements[0]);
             assertEquals(0, buckets.exit(), id + ": " + buckets.err());
-            assertEquals(((List<?>) figures.get(id).get("rows")).size(), buckets.out().lines().count(), id);
+            assertEquals(
+                    ((List<?>) figures.get(id).get("rows")).size(),
+                    buckets.out().lines().count(),
+                    id);
             TcprecRun stats = run("sql", "--json", trace.toString(), statements[1]);
             assertEquals(0, stats.exit(), id + ": " + stats.err());
         }
@@ -321,7 +382,8 @@ class ReportPageTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> embeddedData(Path page) throws Exception {
         String html = Files.readString(page);
-        Matcher m = Pattern.compile("<script type=\"application/json\" id=\"tcprec-data\">(.*?)</script>", Pattern.DOTALL)
+        Matcher m = Pattern.compile(
+                        "<script type=\"application/json\" id=\"tcprec-data\">(.*?)</script>", Pattern.DOTALL)
                 .matcher(html);
         assertTrue(m.find());
         return (Map<String, Object>) JsonCodec.value(m.group(1));
@@ -331,13 +393,50 @@ class ReportPageTest {
     static Path hostileTrace(Path file, String comm, String hostname) throws Exception {
         long t = 1_795_000_000_000_000_000L;
         long sk = 0xffff888100001000L;
-        String[][] states = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"},
-            {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
+        String[][] states = {
+            {"CLOSE", "SYN_SENT"},
+            {"SYN_SENT", "ESTABLISHED"},
+            {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"}
+        };
         try (TraceWriter w = new TraceWriter(file)) {
             for (int i = 0; i < states.length; i++) {
-                w.write(new EventRow(t + i * 1_000_000L, "inet_sock_set_state", 0, 4242, 4242, comm, 4026531840L, 1L, sk, 2,
-                        "10.1.2.3", 40000, "192.0.2.7", 443, states[i][0], states[i][1], null, 6, (long) i * 100,
-                        (long) i * 50, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                w.write(new EventRow(
+                        t + i * 1_000_000L,
+                        "inet_sock_set_state",
+                        0,
+                        4242,
+                        4242,
+                        comm,
+                        4026531840L,
+                        1L,
+                        sk,
+                        2,
+                        "10.1.2.3",
+                        40000,
+                        "192.0.2.7",
+                        443,
+                        states[i][0],
+                        states[i][1],
+                        null,
+                        6,
+                        (long) i * 100,
+                        (long) i * 50,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("host", Map.of("hostname", hostname, "boot_id", "x", "uname", Map.of("release", "<b>6.1</b>")));
@@ -363,8 +462,9 @@ class ReportPageTest {
         assertEquals(null, browser.execute("return window.pwned === undefined ? null : window.pwned"));
         assertEquals(0, count("img"));
         assertEquals(2, count("script"));
-        Object cell = browser.execute("return Array.prototype.map.call(document.querySelectorAll('#table-top_process td'),"
-                + " function (td) { return td.textContent; })");
+        Object cell =
+                browser.execute("return Array.prototype.map.call(document.querySelectorAll('#table-top_process td'),"
+                        + " function (td) { return td.textContent; })");
         assertTrue(((List<?>) cell).contains(comm), "the name is shown as text: " + cell);
         String title = String.valueOf(browser.execute("return document.getElementById('subtitle').textContent"));
         assertTrue(title.contains(hostname), title);
@@ -392,8 +492,11 @@ class ReportPageTest {
         Path page = report(trace, "synthetic-capped");
         double seconds = (System.nanoTime() - start) / 1e9;
         open(page, "synthetic-capped");
-        System.err.printf("report of 60,000 events: %.1f s, %,d bytes; drawn in the browser in %.0f ms%n", seconds,
-                Files.size(page), ((Number) browser.execute("return window.tcprecReport.renderMs")).doubleValue());
+        System.err.printf(
+                "report of 60,000 events: %.1f s, %,d bytes; drawn in the browser in %.0f ms%n",
+                seconds,
+                Files.size(page),
+                ((Number) browser.execute("return window.tcprecReport.renderMs")).doubleValue());
         // the default caps
         assertEquals(2000, count("#fig-timeline g.conn"));
         assertEquals(1000, count("#table-connections tbody tr"));
@@ -410,7 +513,8 @@ class ReportPageTest {
     void anEmptyTraceGivesAPageThatSaysSo() throws Exception {
         Path empty = dir.resolve("empty.parquet");
         try (TraceWriter w = new TraceWriter(empty)) {
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0L), "tracepoints", Map.of("missing", List.of())))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", 0L), "tracepoints", Map.of("missing", List.of())))));
         }
         open(report(empty, "empty"), "empty");
         assertEquals(0, count("#fig-timeline g.conn"));
@@ -429,7 +533,8 @@ class ReportPageTest {
         Path existing = Files.writeString(dir.resolve("existing.html"), "keep me");
         assertFailure(run("report", clean, "-o", existing.toString()), "--force");
         assertEquals("keep me", Files.readString(existing, StandardCharsets.UTF_8));
-        assertFailure(run("report", clean, "-o", dir.resolve("no/such/dir/r.html").toString()), "does not exist");
+        assertFailure(
+                run("report", clean, "-o", dir.resolve("no/such/dir/r.html").toString()), "does not exist");
         assertFailure(run("report", clean, "-o", out.toString(), "--max-rows", "0"), "at least 1");
         assertUsage(run("report", clean), "--output");
         assertFalse(Files.exists(out));

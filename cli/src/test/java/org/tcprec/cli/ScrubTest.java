@@ -1,9 +1,5 @@
 package org.tcprec.cli;
 
-import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.JsonNode;
-import org.tcprec.format.metadata.TraceMetadata;
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -37,9 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * tcprec scrub on the committed sample traces: nothing identifying survives anywhere in the
@@ -50,7 +49,9 @@ class ScrubTest {
     static final Path SAMPLES = Path.of("..", "sample-traces");
     /** Addresses that are a special-purpose range of their own: nothing to hide, and they stay. */
     static final Set<String> SELF_RANGES = Set.of("0.0.0.0", "::", "::1", "255.255.255.255");
-    static final List<String> SCRUBBED_COLUMNS = List.of("laddr", "raddr", "comm", "skaddr", "skbaddr", "req", "sock_cookie");
+
+    static final List<String> SCRUBBED_COLUMNS =
+            List.of("laddr", "raddr", "comm", "skaddr", "skbaddr", "req", "sock_cookie");
 
     @TempDir
     Path dir;
@@ -61,8 +62,13 @@ class ScrubTest {
 
     Path scrub(String sample, Path key, String... extra) throws IOException {
         Path out = dir.resolve(sample + "-" + key.getFileName() + "-" + extra.length + ".parquet");
-        List<String> args = new ArrayList<>(List.of("scrub", SAMPLES.resolve(sample + ".parquet").toString(), "-o",
-                out.toString(), "--key-file", key.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "scrub",
+                SAMPLES.resolve(sample + ".parquet").toString(),
+                "-o",
+                out.toString(),
+                "--key-file",
+                key.toString()));
         args.addAll(List.of(extra));
         TcprecRun r = run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
@@ -76,9 +82,13 @@ class ScrubTest {
      */
     static List<Map<String, String>> rows(Path trace) throws Exception {
         List<Map<String, String>> rows = new ArrayList<>();
-        boolean timestamp = org.tcprec.format.TraceFooter.read(trace).timeColumn().equals("time");
-        String columns = timestamp ? "* EXCLUDE (file_row_number, time), epoch_ns(time) AS time_ns" : "* EXCLUDE (file_row_number)";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        boolean timestamp =
+                org.tcprec.format.TraceFooter.read(trace).timeColumn().equals("time");
+        String columns = timestamp
+                ? "* EXCLUDE (file_row_number, time), epoch_ns(time) AS time_ns"
+                : "* EXCLUDE (file_row_number)";
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT " + columns + " FROM read_parquet('" + trace
                         + "', file_row_number = true) ORDER BY file_row_number")) {
             ResultSetMetaData md = rs.getMetaData();
@@ -121,7 +131,8 @@ class ScrubTest {
                 if (a == null) {
                     continue;
                 }
-                String kind = column.endsWith("addr") && !column.equals("skaddr") && !column.equals("skbaddr") ? "addr"
+                String kind = column.endsWith("addr") && !column.equals("skaddr") && !column.equals("skbaddr")
+                        ? "addr"
                         : column.equals("comm") ? "comm" : column.equals("sock_cookie") ? "cookie" : "pointer";
                 String earlier = forward.put(kind + ":" + a, b);
                 assertTrue(earlier == null || earlier.equals(b), column + " " + a + " maps to one value");
@@ -142,7 +153,9 @@ class ScrubTest {
         all.write(raw);
         int frames = 0;
         for (int i = 0; i + 4 <= raw.length; i++) {
-            if ((raw[i] & 0xff) == 0x28 && (raw[i + 1] & 0xff) == 0xb5 && (raw[i + 2] & 0xff) == 0x2f
+            if ((raw[i] & 0xff) == 0x28
+                    && (raw[i + 1] & 0xff) == 0xb5
+                    && (raw[i + 2] & 0xff) == 0x2f
                     && (raw[i + 3] & 0xff) == 0xfd) {
                 ByteArrayOutputStream frame = new ByteArrayOutputStream();
                 try (ZstdInputStream in = new ZstdInputStream(new ByteArrayInputStream(raw, i, raw.length - i))) {
@@ -193,13 +206,19 @@ class ScrubTest {
                 }
                 if (column.endsWith("addr") && !column.startsWith("sk")) {
                     secrets.put("stored " + column + " text " + v, v.getBytes(StandardCharsets.UTF_8));
-                    secrets.put("extra " + column + " binary " + v, java.net.InetAddress.getByName(v).getAddress());
+                    secrets.put(
+                            "extra " + column + " binary " + v,
+                            java.net.InetAddress.getByName(v).getAddress());
                 } else if (column.equals("comm")) {
                     secrets.put("stored comm " + v, v.getBytes(StandardCharsets.UTF_8));
                 } else {
                     BigInteger n = new BigInteger(v);
-                    secrets.put((column.equals("skbaddr") ? "extra " : "stored ") + column + " uint64le " + v,
-                            ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n.longValue()).array());
+                    secrets.put(
+                            (column.equals("skbaddr") ? "extra " : "stored ") + column + " uint64le " + v,
+                            ByteBuffer.allocate(8)
+                                    .order(ByteOrder.LITTLE_ENDIAN)
+                                    .putLong(n.longValue())
+                                    .array());
                     secrets.put("extra " + column + " decimal " + v, v.getBytes(StandardCharsets.UTF_8));
                     secrets.put("extra " + column + " hex " + v, n.toString(16).getBytes(StandardCharsets.UTF_8));
                 }
@@ -229,10 +248,13 @@ class ScrubTest {
         for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
             if (secret.getKey().startsWith("stored")) {
                 // the search works: it finds the secret in the original
-                assertTrue(contains(before, secret.getValue()), sample + ": " + secret.getKey() + " not found in the original");
+                assertTrue(
+                        contains(before, secret.getValue()),
+                        sample + ": " + secret.getKey() + " not found in the original");
                 stored++;
             }
-            assertFalse(contains(after, secret.getValue()), sample + ": " + secret.getKey() + " is in the scrubbed file");
+            assertFalse(
+                    contains(after, secret.getValue()), sample + ": " + secret.getKey() + " is in the scrubbed file");
         }
         assertTrue(stored >= 6, sample + ": " + stored + " stored secrets");
     }
@@ -263,7 +285,8 @@ class ScrubTest {
                 }
                 if (value.startsWith("::ffff:127.")) {
                     assertTrue(e.getValue().startsWith("::ffff:127."), e.toString());
-                    assertEquals(map.get("addr:" + value.substring(7)), e.getValue().substring(7), "same as bare IPv4");
+                    assertEquals(
+                            map.get("addr:" + value.substring(7)), e.getValue().substring(7), "same as bare IPv4");
                 }
             }
             if (e.getKey().startsWith("comm:")) {
@@ -274,10 +297,17 @@ class ScrubTest {
 
     /** Reports whose --json rows must agree once the scrubbed values are mapped. */
     static final String[][] REPORTS = {
-        {"tcplife", "clean"}, {"tcplife", "ipv6"}, {"tcplife", "--partial", "partial"}, {"tcpstates", "clean"},
-        {"tcpstates", "retransmits-resets"}, {"tcpretrans", "--synack", "retransmits-resets"},
-        {"tcpconnect", "-x", "retransmits-resets"}, {"tcpaccept", "retransmits-resets"},
-        {"tcpconnlat", "retransmits-resets"}, {"tcpreset", "retransmits-resets"}, {"tcprtt", "--connections", "clean"},
+        {"tcplife", "clean"},
+        {"tcplife", "ipv6"},
+        {"tcplife", "--partial", "partial"},
+        {"tcpstates", "clean"},
+        {"tcpstates", "retransmits-resets"},
+        {"tcpretrans", "--synack", "retransmits-resets"},
+        {"tcpconnect", "-x", "retransmits-resets"},
+        {"tcpaccept", "retransmits-resets"},
+        {"tcpconnlat", "retransmits-resets"},
+        {"tcpreset", "retransmits-resets"},
+        {"tcprtt", "--connections", "clean"},
         {"print", "retransmits-resets"},
     };
 
@@ -295,7 +325,9 @@ class ScrubTest {
             Map<String, String> byValue = new HashMap<>();
             map.forEach((k, v) -> byValue.put(k.substring(k.indexOf(':') + 1), v));
             for (String field : List.of("hostname", "boot_id")) {
-                byValue.put(String.valueOf(host(original).get(field)), String.valueOf(host(scrubbed.get(sample)).get(field)));
+                byValue.put(
+                        String.valueOf(host(original).get(field)),
+                        String.valueOf(host(scrubbed.get(sample)).get(field)));
             }
             for (boolean json : new boolean[] {true, false}) {
                 List<String> args = new ArrayList<>(List.of(report).subList(0, report.length - 1));
@@ -340,14 +372,16 @@ class ScrubTest {
             Path copy = scrub(names[i], key);
             mapping(rows(original), rows(copy)).forEach((k, v) -> byValue.put(k.substring(k.indexOf(':') + 1), v));
             for (String field : List.of("hostname", "boot_id")) {
-                byValue.put(String.valueOf(host(original).get(field)), String.valueOf(host(copy).get(field)));
+                byValue.put(
+                        String.valueOf(host(original).get(field)),
+                        String.valueOf(host(copy).get(field)));
             }
             byValue.put(original.toString(), copy.toString());
             originals[i] = original.toString();
             scrubbed[i] = copy.toString();
         }
-        for (List<String> options : List.of(List.<String>of(), List.of("--by", "comm"), List.of("--by", "raddr"),
-                List.of("--by", "rport"))) {
+        for (List<String> options : List.of(
+                List.<String>of(), List.of("--by", "comm"), List.of("--by", "raddr"), List.of("--by", "rport"))) {
             List<String> a = new ArrayList<>(List.of("diff"));
             a.addAll(options);
             List<String> b = new ArrayList<>(a);
@@ -364,7 +398,8 @@ class ScrubTest {
             for (int i = 0; i < la.size(); i++) {
                 if (la.get(i).startsWith("  format version")) {
                     // the 1.0 samples are scrubbed into the newest format
-                    assertEquals(List.of("format", "version", TraceSchema.VERSION, TraceSchema.VERSION),
+                    assertEquals(
+                            List.of("format", "version", TraceSchema.VERSION, TraceSchema.VERSION),
                             List.of(lb.get(i).trim().split("\\s+")));
                     continue;
                 }
@@ -372,8 +407,11 @@ class ScrubTest {
             }
             a.add(1, "--json");
             b.add(1, "--json");
-            assertJsonTreeAgrees(JsonCodec.value(run(a.toArray(String[]::new)).out()), JsonCodec.value(run(b.toArray(String[]::new)).out()),
-                    byValue, "diff --json " + options);
+            assertJsonTreeAgrees(
+                    JsonCodec.value(run(a.toArray(String[]::new)).out()),
+                    JsonCodec.value(run(b.toArray(String[]::new)).out()),
+                    byValue,
+                    "diff --json " + options);
         }
     }
 
@@ -387,10 +425,17 @@ class ScrubTest {
         if (a instanceof Map<?, ?> ma) {
             assertTrue(b instanceof Map<?, ?>, where);
             Map<?, ?> mb = (Map<?, ?>) b;
-            assertEquals(ma.keySet().stream().map(k -> byValue.getOrDefault(String.valueOf(k), String.valueOf(k))).toList(),
-                    mb.keySet().stream().map(String::valueOf).toList(), where);
+            assertEquals(
+                    ma.keySet().stream()
+                            .map(k -> byValue.getOrDefault(String.valueOf(k), String.valueOf(k)))
+                            .toList(),
+                    mb.keySet().stream().map(String::valueOf).toList(),
+                    where);
             for (Object k : ma.keySet()) {
-                assertJsonTreeAgrees(ma.get(k), mb.get(byValue.getOrDefault(String.valueOf(k), String.valueOf(k))), byValue,
+                assertJsonTreeAgrees(
+                        ma.get(k),
+                        mb.get(byValue.getOrDefault(String.valueOf(k), String.valueOf(k))),
+                        byValue,
                         where + "." + k);
             }
         } else if (a instanceof List<?> la) {
@@ -436,10 +481,12 @@ class ScrubTest {
         for (int i = 0; i < ta.length; i++) {
             String got = tb[i];
             List<String> candidates = mapToken(ta[i], byValue);
-            assertTrue(candidates.stream().anyMatch(c -> c.equals(got)
-                            || (c.length() > got.length() && got.length() >= 8 && c.startsWith(got))),
-                    where + " token " + i + ": " + ta[i] + " -> " + got + ", expected one of " + candidates
-                            + "\n" + a + "\n" + b);
+            assertTrue(
+                    candidates.stream()
+                            .anyMatch(c -> c.equals(got)
+                                    || (c.length() > got.length() && got.length() >= 8 && c.startsWith(got))),
+                    where + " token " + i + ": " + ta[i] + " -> " + got + ", expected one of " + candidates + "\n" + a
+                            + "\n" + b);
         }
     }
 
@@ -450,7 +497,9 @@ class ScrubTest {
         // a comm cut to its column's width: any name it may be cut from, cut the same way
         List<String> cut = new ArrayList<>();
         for (Map.Entry<String, String> e : byValue.entrySet()) {
-            if (e.getKey().startsWith(token) && token.length() >= 8 && e.getValue().startsWith("comm-")) {
+            if (e.getKey().startsWith(token)
+                    && token.length() >= 8
+                    && e.getValue().startsWith("comm-")) {
                 cut.add(e.getValue());
             }
         }
@@ -460,7 +509,9 @@ class ScrubTest {
         // name=value forms (print)
         int eq = token.indexOf('=');
         if (eq > 0) {
-            return mapToken(token.substring(eq + 1), byValue).stream().map(v -> token.substring(0, eq + 1) + v).toList();
+            return mapToken(token.substring(eq + 1), byValue).stream()
+                    .map(v -> token.substring(0, eq + 1) + v)
+                    .toList();
         }
         // address:port forms (tcpretrans, tcpreset)
         int colon = token.lastIndexOf(':');
@@ -474,8 +525,16 @@ class ScrubTest {
     void sameKeySameFileDifferentKeyDifferentValues() throws Exception {
         Path a1 = scrub("retransmits-resets", key("k1", "first key, long enough for it"));
         Path a2 = dir.resolve("again.parquet");
-        assertEquals(0, run("scrub", SAMPLES.resolve("retransmits-resets.parquet").toString(), "-o", a2.toString(),
-                "--key-file", dir.resolve("k1").toString()).exit());
+        assertEquals(
+                0,
+                run(
+                                "scrub",
+                                SAMPLES.resolve("retransmits-resets.parquet").toString(),
+                                "-o",
+                                a2.toString(),
+                                "--key-file",
+                                dir.resolve("k1").toString())
+                        .exit());
         Path b = scrub("retransmits-resets", key("k2", "second key, long enough for it"));
         List<Map<String, String>> r1 = rows(a1);
         assertEquals(-1, Files.mismatch(a1, a2), "the same key and input give the same file, byte for byte");
@@ -485,7 +544,8 @@ class ScrubTest {
             assertNotEquals(r1.get(0).get(column), rb.get(0).get(column), column);
         }
         // scrubbed values correlate across traces scrubbed with one key
-        Map<String, String> m1 = mapping(rows(SAMPLES.resolve("clean.parquet")), rows(scrub("clean", dir.resolve("k1"))));
+        Map<String, String> m1 =
+                mapping(rows(SAMPLES.resolve("clean.parquet")), rows(scrub("clean", dir.resolve("k1"))));
         Map<String, String> m2 = mapping(rows(SAMPLES.resolve("retransmits-resets.parquet")), r1);
         assertEquals(m1.get("addr:127.0.0.1"), m2.get("addr:127.0.0.1"));
         assertEquals(m1.get("comm:python3"), m2.get("comm:python3"));
@@ -499,11 +559,13 @@ class ScrubTest {
         TraceMetadata.Scrub scrub = TraceFooter.read(scrubbed).metadata().scrub();
         assertEquals(true, scrub.scrubbed());
         assertTrue(scrub.ports().startsWith("keyed permutation"));
-        assertTrue(scrub.replacedMetadata().containsAll(
-                List.of("host.hostname", "host.boot_id", "command_line", "sysctls.net.ipv4.tcp_fastopen_key")));
+        assertTrue(scrub.replacedMetadata()
+                .containsAll(
+                        List.of("host.hostname", "host.boot_id", "command_line", "sysctls.net.ipv4.tcp_fastopen_key")));
         assertFalse(contains(everything(scrubbed), secret.getBytes(StandardCharsets.UTF_8)));
         JsonNode original = TraceFooter.read(SAMPLES.resolve("clean.parquet")).metadataJson();
-        for (String kept : List.of("clocks", "recording", "tracepoints", "lost_events", "bpf_counters", "events", "rows")) {
+        for (String kept :
+                List.of("clocks", "recording", "tracepoints", "lost_events", "bpf_counters", "events", "rows")) {
             assertEquals(original.get(kept), meta.get(kept), kept);
         }
         // ports scrubbed: no original port is left in the rows
@@ -526,13 +588,21 @@ class ScrubTest {
         meta.putObject("site").put("datacenter", "secret-dc-name-7");
         Path later = dir.resolve("later.parquet");
         String json = JsonCodec.writeCompact(meta).replace("'", "''");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT *, 'secret-rack-label-9' AS rack FROM read_parquet('" + original + "')) TO '" + later
-                    + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'tcprec.format_version': '1.0', 'tcprec.metadata': '" + json + "'})");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "COPY (SELECT *, 'secret-rack-label-9' AS rack FROM read_parquet('" + original + "')) TO '" + later
+                            + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'tcprec.format_version': '1.0', 'tcprec.metadata': '"
+                            + json + "'})");
         }
         assertTrue(contains(everything(later), "secret-rack-label-9".getBytes(StandardCharsets.UTF_8)));
         Path out = dir.resolve("later-scrubbed.parquet");
-        TcprecRun r = run("scrub", later.toString(), "-o", out.toString(), "--key-file",
+        TcprecRun r = run(
+                "scrub",
+                later.toString(),
+                "-o",
+                out.toString(),
+                "--key-file",
                 key("k", "a key of more than sixteen bytes").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("dropped what this version cannot vouch for: site, columns rack"), r.err());
@@ -552,29 +622,52 @@ class ScrubTest {
      */
     @Test
     void aTraceOfThisVersionLosesNoDocumentedKey() throws Exception {
-        Map<String, Object> btf = Map.of("source", "/sys/kernel/btf/vmlinux", "bytes", 6_000_000L, "sha256", "ab".repeat(32),
-                "tracepoints", Map.of(), "structs", Map.of("tcp_sock.bytes_acked", Map.of("offset", 1544L, "size", 8L)));
-        Path original = AnalyzerCommandsTest.brokenLifetimeTrace(dir.resolve("this-version.parquet"), Map.of("btf", btf));
+        Map<String, Object> btf = Map.of(
+                "source",
+                "/sys/kernel/btf/vmlinux",
+                "bytes",
+                6_000_000L,
+                "sha256",
+                "ab".repeat(32),
+                "tracepoints",
+                Map.of(),
+                "structs",
+                Map.of("tcp_sock.bytes_acked", Map.of("offset", 1544L, "size", 8L)));
+        Path original =
+                AnalyzerCommandsTest.brokenLifetimeTrace(dir.resolve("this-version.parquet"), Map.of("btf", btf));
         Path out = dir.resolve("this-version-scrubbed.parquet");
-        TcprecRun r = run("scrub", original.toString(), "-o", out.toString(), "--key-file",
+        TcprecRun r = run(
+                "scrub",
+                original.toString(),
+                "-o",
+                out.toString(),
+                "--key-file",
                 key("k", "a key of more than sixteen bytes").toString());
         assertEquals(0, r.exit(), r.err());
         assertFalse(r.err().contains("dropped"), r.err());
         TraceFooter scrubbed = TraceFooter.read(out);
-        assertEquals(JsonCodec.tree(JsonCodec.writeCompact(btf)), scrubbed.metadataJson().get("btf"));
+        assertEquals(
+                JsonCodec.tree(JsonCodec.writeCompact(btf)),
+                scrubbed.metadataJson().get("btf"));
         assertEquals(List.of(), scrubbed.metadata().scrub().droppedMetadata());
         TcprecRun info = run("info", out.toString());
         assertEquals(0, info.exit(), info.err());
         assertTrue(info.out().contains("broken lifetimes"), info.out());
-        assertEquals(info.out().lines().filter(l -> l.contains("broken lifetimes")).toList(),
-                run("info", original.toString()).out().lines().filter(l -> l.contains("broken lifetimes")).toList());
+        assertEquals(
+                info.out().lines().filter(l -> l.contains("broken lifetimes")).toList(),
+                run("info", original.toString())
+                        .out()
+                        .lines()
+                        .filter(l -> l.contains("broken lifetimes"))
+                        .toList());
     }
 
     @Test
     void anEmptyTraceScrubsToAnEmptyTrace() throws Exception {
         Path empty = dir.resolve("empty.parquet");
         try (org.tcprec.format.TraceWriter w = new org.tcprec.format.TraceWriter(empty)) {
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0L), "host", Map.of("hostname", "empty-host")))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", 0L), "host", Map.of("hostname", "empty-host")))));
         }
         Path out = dir.resolve("empty-scrubbed.parquet");
         TcprecRun r = run("scrub", empty.toString(), "-o", out.toString());
@@ -601,7 +694,10 @@ class ScrubTest {
         TcprecRun ra = run("scrub", SAMPLES.resolve("clean.parquet").toString(), "-o", a.toString());
         assertEquals(0, ra.exit(), ra.err());
         assertTrue(ra.err().contains("random and is not stored"), ra.err());
-        assertEquals(0, run("scrub", SAMPLES.resolve("clean.parquet").toString(), "-o", b.toString()).exit());
+        assertEquals(
+                0,
+                run("scrub", SAMPLES.resolve("clean.parquet").toString(), "-o", b.toString())
+                        .exit());
         assertNotEquals(rows(a).get(0).get("laddr"), rows(b).get(0).get("laddr"));
     }
 
@@ -616,20 +712,30 @@ class ScrubTest {
         Path existing = Files.writeString(dir.resolve("existing.parquet"), "keep me");
         assertFailure(run("scrub", clean, "-o", existing.toString()), "--force");
         assertEquals("keep me", Files.readString(existing));
-        assertEquals(0, run("scrub", clean, "-o", existing.toString(), "--force").exit());
+        assertEquals(
+                0, run("scrub", clean, "-o", existing.toString(), "--force").exit());
         assertEquals(73, TraceFooter.read(existing).rows());
         assertFailure(run("scrub", existing.toString(), "-o", existing.toString(), "--force"), "is the input file");
-        assertFailure(run("scrub", clean, "-o", out.toString(), "--key-file", dir.resolve("nokey").toString()),
+        assertFailure(
+                run(
+                        "scrub",
+                        clean,
+                        "-o",
+                        out.toString(),
+                        "--key-file",
+                        dir.resolve("nokey").toString()),
                 "cannot read the key file");
         Path shortKey = Files.writeString(dir.resolve("short.key"), "too short");
         assertFailure(run("scrub", clean, "-o", out.toString(), "--key-file", shortKey.toString()), "at least 16");
         Path unreadable = Files.writeString(dir.resolve("unreadable.key"), "long enough key material here");
         unreadable.toFile().setReadable(false, false);
         if (!Files.isReadable(unreadable)) { // root reads everything
-            assertFailure(run("scrub", clean, "-o", out.toString(), "--key-file", unreadable.toString()),
+            assertFailure(
+                    run("scrub", clean, "-o", out.toString(), "--key-file", unreadable.toString()),
                     "permission denied");
         }
-        assertFailure(run("scrub", clean, "-o", dir.resolve("no/such/dir/x.parquet").toString()), "does not exist");
+        assertFailure(
+                run("scrub", clean, "-o", dir.resolve("no/such/dir/x.parquet").toString()), "does not exist");
         assertUsage(run("scrub", clean), "--output");
         assertFalse(Files.exists(out), "nothing written by a failed scrub");
     }

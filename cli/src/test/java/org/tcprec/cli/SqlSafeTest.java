@@ -52,8 +52,12 @@ class SqlSafeTest {
         assertEquals(List.of("n", "10"), views.out().lines().map(String::trim).toList());
         TcprecRun events = run("sql", "--safe", "--csv", CLEAN, "SELECT count(*) AS n FROM events");
         assertEquals(0, events.exit(), events.err());
-        assertEquals(run("sql", "--csv", CLEAN, "SELECT count(*) AS n FROM events").out(), events.out());
-        TcprecRun two = run("sql", "--safe", AnalyzerCommandsTest.SAMPLES.resolve("diff-*.parquet").toString(),
+        assertEquals(
+                run("sql", "--csv", CLEAN, "SELECT count(*) AS n FROM events").out(), events.out());
+        TcprecRun two = run(
+                "sql",
+                "--safe",
+                AnalyzerCommandsTest.SAMPLES.resolve("diff-*.parquet").toString(),
                 "SELECT count(DISTINCT filename) AS n FROM state_changes");
         assertEquals(0, two.exit(), two.err());
         assertEquals(List.of("n", "2"), two.out().lines().map(String::trim).toList());

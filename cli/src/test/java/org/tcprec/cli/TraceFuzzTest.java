@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * Seeded damage over every sample trace and every reading subcommand: bit flips and truncations of
@@ -45,11 +45,21 @@ class TraceFuzzTest {
 
     /** Subcommand lines, with TRACE for the trace and OUT for an output file. */
     private static final String[][] SUBCOMMANDS = {
-        {"info", "TRACE"}, {"info", "--json", "TRACE"}, {"print", "TRACE"}, {"tcplife", "TRACE"},
-        {"tcplife", "--partial", "-x", "TRACE"}, {"tcpstates", "-T", "TRACE"}, {"tcpretrans", "-c", "TRACE"},
-        {"tcpconnect", "TRACE"}, {"tcpaccept", "TRACE"}, {"tcpconnlat", "TRACE"}, {"tcpreset", "TRACE"},
-        {"tcprtt", "TRACE"}, {"sql", "--csv", "TRACE", "SELECT count(*), sum(lport) FROM events"},
-        {"diff", "--json", "TRACE", "TRACE"}, {"scrub", "TRACE", "-o", "OUT.parquet", "--force", "--key-file", "KEY"},
+        {"info", "TRACE"},
+        {"info", "--json", "TRACE"},
+        {"print", "TRACE"},
+        {"tcplife", "TRACE"},
+        {"tcplife", "--partial", "-x", "TRACE"},
+        {"tcpstates", "-T", "TRACE"},
+        {"tcpretrans", "-c", "TRACE"},
+        {"tcpconnect", "TRACE"},
+        {"tcpaccept", "TRACE"},
+        {"tcpconnlat", "TRACE"},
+        {"tcpreset", "TRACE"},
+        {"tcprtt", "TRACE"},
+        {"sql", "--csv", "TRACE", "SELECT count(*), sum(lport) FROM events"},
+        {"diff", "--json", "TRACE", "TRACE"},
+        {"scrub", "TRACE", "-o", "OUT.parquet", "--force", "--key-file", "KEY"},
         {"report", "TRACE", "-o", "OUT.html", "--force"},
     };
 
@@ -58,10 +68,12 @@ class TraceFuzzTest {
         Path key = dir.resolve("key");
         Files.write(key, "0123456789abcdef0123456789abcdef".getBytes());
         try (var files = Files.list(AnalyzerCommandsTest.SAMPLES)) {
-            for (Path sample : files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
+            for (Path sample : files.filter(p -> p.toString().endsWith(".parquet"))
+                    .sorted()
+                    .toList()) {
                 Path copy = dir.resolve("c-" + sample.getFileName());
-                TcprecRun r = TcprecRun.of("scrub", sample.toString(), "-o", copy.toString(), "--keep-comm",
-                        "--key-file", key.toString());
+                TcprecRun r = TcprecRun.of(
+                        "scrub", sample.toString(), "-o", copy.toString(), "--keep-comm", "--key-file", key.toString());
                 assertEquals(0, r.exit(), r.err());
                 checksummed.add(copy);
             }
@@ -130,8 +142,8 @@ class TraceFuzzTest {
         TcprecRun r = runWithTimeout(args, label);
         CraftedMetadataTest.assertAnswerOrOneLine(r, label);
         if (r.exit() == 0 && comparable) {
-            TcprecRun expected = intact.computeIfAbsent(source + " " + String.join(" ", subcommand),
-                    k -> TcprecRun.of(args(subcommand, source)));
+            TcprecRun expected = intact.computeIfAbsent(
+                    source + " " + String.join(" ", subcommand), k -> TcprecRun.of(args(subcommand, source)));
             assertEquals(expected.out().replace(source.toString(), trace.toString()), r.out(), label);
         }
         Files.deleteIfExists(trace);
@@ -171,7 +183,8 @@ class TraceFuzzTest {
     private static void rewriteColumns(Path source, Path out, String replace) throws Exception {
         var footer = org.tcprec.format.TraceFooter.read(source);
         String metadata = JsonCodec.writeCompact(footer.metadataJson()).replace("'", "''");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
             s.execute("COPY (SELECT * REPLACE (" + replace + ") FROM read_parquet('" + source + "')) TO '" + out
                     + "' (FORMAT parquet, KV_METADATA {'tcprec.format_version': '" + footer.formatVersion()
                     + "', 'tcprec.metadata': '" + metadata + "'})");

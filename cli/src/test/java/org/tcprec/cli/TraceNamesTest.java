@@ -1,6 +1,5 @@
 package org.tcprec.cli;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tcprec.cli.CommandLineErrorsTest.run;
@@ -12,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /** Names a trace supplies (tracepoint names, its own file name) are data to DuckDB, never SQL or globs. */
 class TraceNamesTest {
@@ -23,7 +23,8 @@ class TraceNamesTest {
         Path file = dir.resolve("t.parquet");
         List<String> missing = List.of("tcp:it's", "tcp:a,b", "tcp:[x]");
         try (TraceWriter w = new TraceWriter(file)) {
-            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", missing)))));
+            w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(
+                    Map.of("lost_events", Map.of("total", 0), "tracepoints", Map.of("missing", missing)))));
         }
         TcprecRun r = run("sql", "--csv", file.toString(), "SELECT unnest(missing_tracepoints) AS m FROM traces");
         assertEquals(0, r.exit(), r.err());
@@ -43,10 +44,14 @@ class TraceNamesTest {
         long literalRows = rows(samples.resolve("clean.parquet"));
         long otherRows = rows(samples.resolve("retransmits-resets.parquet"));
         assertTrue(literalRows != otherRows);
-        TcprecRun one = run("sql", "--csv", literal.toString(), "SELECT count(*) AS n, count(DISTINCT filename) AS f FROM events");
+        TcprecRun one = run(
+                "sql", "--csv", literal.toString(), "SELECT count(*) AS n, count(DISTINCT filename) AS f FROM events");
         assertEquals(0, one.exit(), one.err());
         assertEquals("n,f\n" + literalRows + ",1\n", one.out());
-        TcprecRun both = run("sql", "--csv", dir.resolve("*.parquet").toString(),
+        TcprecRun both = run(
+                "sql",
+                "--csv",
+                dir.resolve("*.parquet").toString(),
                 "SELECT regexp_extract(filename, '[^/]+$') AS f, count(*) AS n FROM events GROUP BY 1 ORDER BY 1");
         assertEquals(0, both.exit(), both.err());
         assertEquals("f,n\na?.parquet," + literalRows + "\nab.parquet," + otherRows + "\n", both.out());

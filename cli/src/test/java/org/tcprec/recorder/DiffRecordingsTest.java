@@ -1,7 +1,5 @@
 package org.tcprec.recorder;
 
-import org.tcprec.format.TraceFooter;
-import org.tcprec.format.metadata.TraceMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
+import org.tcprec.format.TraceFooter;
 import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 
 /**
  * tcprec diff on recordings made here, on the real kernel, of workloads whose difference the
@@ -27,6 +27,7 @@ import org.tcprec.format.metadata.JsonCodec;
 class DiffRecordingsTest {
     /** Enough connections in 4 s for every quantile to be tested (a p99 needs 1000 a side). */
     private static final int RATE = 300;
+
     private static final double SECONDS = 4;
     private static final int BYTES = 3000;
 
@@ -142,10 +143,13 @@ class DiffRecordingsTest {
      * or did not reach CLOSE, with their state changes (a lifetime split in two shows here).
      */
     static String unusualLifetimes(Path trace) {
-        TcprecRun run = TcprecRun.of("sql", trace.toString(), "SELECT c.skaddr, c.life, c.lport, c.rport, c.complete, "
-                + "string_agg(s.oldstate || '>' || s.newstate || '@' || s.ts_ns, ' ' ORDER BY s.seq) AS changes "
-                + "FROM connections c JOIN state_changes s USING (skaddr, life) "
-                + "WHERE NOT c.complete OR c.first_oldstate NOT IN ('CLOSE', 'LISTEN') GROUP BY ALL ORDER BY 1, 2 LIMIT 40");
+        TcprecRun run = TcprecRun.of(
+                "sql",
+                trace.toString(),
+                "SELECT c.skaddr, c.life, c.lport, c.rport, c.complete, "
+                        + "string_agg(s.oldstate || '>' || s.newstate || '@' || s.ts_ns, ' ' ORDER BY s.seq) AS changes "
+                        + "FROM connections c JOIN state_changes s USING (skaddr, life) "
+                        + "WHERE NOT c.complete OR c.first_oldstate NOT IN ('CLOSE', 'LISTEN') GROUP BY ALL ORDER BY 1, 2 LIMIT 40");
         return run.out() + run.err();
     }
 
@@ -180,16 +184,26 @@ class DiffRecordingsTest {
         // a lost SYN or SYN/ACK costs a one-second timeout: the connect latency's upper quantile jumps
         Map<String, Object> connectP99 = metric(d, "connect_p99");
         assertTrue(number(connectP99, "after") >= 900, connectP99.toString());
-        assertTrue(Boolean.TRUE.equals(connectP99.get("significant"))
-                || Boolean.TRUE.equals(metric(d, "connect_p90").get("significant")), "connect latency: " + connectP99);
+        assertTrue(
+                Boolean.TRUE.equals(connectP99.get("significant"))
+                        || Boolean.TRUE.equals(metric(d, "connect_p90").get("significant")),
+                "connect latency: " + connectP99);
         assertTrue(number(connectP99, "change") > 0, "latency went up, not down");
         assertEquals(Boolean.TRUE, d.get("failed"));
 
-        TcprecRun gate = TcprecRun.of("diff", baseline.toString(), lossy.toString(), "--fail-on",
+        TcprecRun gate = TcprecRun.of(
+                "diff",
+                baseline.toString(),
+                lossy.toString(),
+                "--fail-on",
                 "retransmits_per_conn>+20%,connect_p99>+5ms");
         assertEquals(3, gate.exit(), gate.err());
         assertTrue(gate.err().contains("retransmits_per_conn>+20%"), gate.err());
-        TcprecRun noGate = TcprecRun.of("diff", baseline.toString(), repeat.toString(), "--fail-on",
+        TcprecRun noGate = TcprecRun.of(
+                "diff",
+                baseline.toString(),
+                repeat.toString(),
+                "--fail-on",
                 "retransmits_per_conn>+20%,connect_p99>+5ms");
         assertEquals(0, noGate.exit(), noGate.err());
     }
@@ -220,19 +234,24 @@ class DiffRecordingsTest {
             String name = (String) metric.get("name");
             boolean marked = Boolean.TRUE.equals(metric.get("significant"));
             significant += marked ? 1 : 0;
-            assertEquals(marked, text.out().lines().anyMatch(l -> l.matches("\\* " + name + " .*")), name + "\n" + text.out());
+            assertEquals(
+                    marked,
+                    text.out().lines().anyMatch(l -> l.matches("\\* " + name + " .*")),
+                    name + "\n" + text.out());
             assertEquals(marked, md.out().contains("| **" + name + "** |"), name + "\n" + md.out());
         }
         assertTrue(significant > 0);
         TcprecRun byPort = TcprecRun.of("diff", baseline.toString(), lossy.toString(), "--by", "rport", "--top", "3");
         assertEquals(0, byPort.exit(), byPort.err());
         // the clients' connections all go to the server's port: that group holds the regression
-        Matcher group = Pattern.compile("(?m)^rport = " + EchoTraffic.FIXED_PORT + " \\((\\d+) vs (\\d+) connections\\)$")
+        Matcher group = Pattern.compile(
+                        "(?m)^rport = " + EchoTraffic.FIXED_PORT + " \\((\\d+) vs (\\d+) connections\\)$")
                 .matcher(byPort.out());
         assertTrue(group.find(), byPort.out());
         assertMadeAndLost(SECONDS * RATE, Double.parseDouble(group.group(1)), baseline);
         assertMadeAndLost(SECONDS * RATE, Double.parseDouble(group.group(2)), lossy);
-        assertEquals(3, byPort.out().lines().filter(l -> l.startsWith("rport = ")).count(), byPort.out());
+        assertEquals(
+                3, byPort.out().lines().filter(l -> l.startsWith("rport = ")).count(), byPort.out());
     }
 
     /**
@@ -289,7 +308,8 @@ class DiffRecordingsTest {
                 cc = r;
             }
         }
-        assertEquals(Map.of("name", "net.ipv4.tcp_congestion_control", "before", "cubic", "after", "bbr", "differs", true),
+        assertEquals(
+                Map.of("name", "net.ipv4.tcp_congestion_control", "before", "cubic", "after", "bbr", "differs", true),
                 cc);
         Map<String, Object> cwnd = metric(d, "cwnd_p50");
         Map<String, Object> srtt = metric(d, "srtt_p50");
@@ -298,8 +318,10 @@ class DiffRecordingsTest {
         assertTrue(number(srtt, "n_before") >= 20 && number(srtt, "n_after") >= 20, srtt.toString());
         // cubic and bbr size the window by different rules (loss-based growth against a model of
         // bandwidth and delay); which is larger depends on the workload, that they differ does not
-        assertTrue(Boolean.TRUE.equals(cwnd.get("significant"))
-                || Boolean.TRUE.equals(metric(d, "cwnd_p90").get("significant")), () -> text(cubic, bbr));
+        assertTrue(
+                Boolean.TRUE.equals(cwnd.get("significant"))
+                        || Boolean.TRUE.equals(metric(d, "cwnd_p90").get("significant")),
+                () -> text(cubic, bbr));
     }
 
     /** Bulk echo transfers in a fresh namespace whose default congestion control is {@code algorithm}. */
@@ -309,8 +331,19 @@ class DiffRecordingsTest {
             TestNetns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500");
             setCongestionControl(ns, algorithm);
             assertEquals(algorithm, ns.inside(() -> Files.readString(SYSCTL).trim()));
-            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
-                    0, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+            RecordingConfig config = new RecordingConfig(
+                    trace,
+                    false,
+                    0,
+                    0,
+                    0,
+                    List.of(),
+                    List.of(),
+                    ns.inode,
+                    0,
+                    0,
+                    RecordingConfig.DEFAULT_RING_BYTES,
+                    List.of("test"));
             try (BackgroundRecording recording = BackgroundRecording.start(config)) {
                 long[] sizes = new long[12];
                 java.util.Arrays.fill(sizes, 4_000_000);
@@ -320,7 +353,9 @@ class DiffRecordingsTest {
                 recording.stop();
             }
         }
-        assertEquals(algorithm, TraceFooter.read(trace).metadata().sysctls().get("net.ipv4.tcp_congestion_control"),
+        assertEquals(
+                algorithm,
+                TraceFooter.read(trace).metadata().sysctls().get("net.ipv4.tcp_congestion_control"),
                 "the trace records the namespace's sysctls, not the host's");
     }
 

@@ -44,12 +44,19 @@ class KernelMatrixIT {
     static final Path VM = Path.of("src", "test", "vm").toAbsolutePath();
     /** Debian's kernel series booted in a guest, oldest first; "host" is this machine's kernel. */
     static final List<String> GUESTS = List.of("5.10", "6.1", "6.12");
+
     static Path out;
     static final Map<String, Kernel> KERNELS = new HashMap<>();
 
     /** What one kernel's run left: the trace, its footer, and the kernel's own view of the same time. */
-    record Kernel(String label, Path dir, Path trace, Map<String, Object> meta, Map<String, Long> tcp,
-            Map<String, Long> tcpExt, List<String> workload) {
+    record Kernel(
+            String label,
+            Path dir,
+            Path trace,
+            Map<String, Object> meta,
+            Map<String, Long> tcp,
+            Map<String, Long> tcpExt,
+            List<String> workload) {
         String file(String name) throws IOException {
             return Files.readString(dir.resolve(name));
         }
@@ -83,19 +90,33 @@ class KernelMatrixIT {
             Path dir = out.resolve(label);
             Path trace = dir.resolve(label + ".parquet");
             @SuppressWarnings("unchecked")
-            Map<String, Object> meta = (Map<String, Object>) JsonCodec.value(JsonCodec.writeCompact(TraceFooter.read(trace).metadataJson()));
-            KERNELS.put(label, new Kernel(label, dir, trace, meta, delta(dir, "snmp", "Tcp"), delta(dir, "netstat", "TcpExt"),
-                    Files.readAllLines(dir.resolve("workload.txt"))));
+            Map<String, Object> meta = (Map<String, Object>) JsonCodec.value(
+                    JsonCodec.writeCompact(TraceFooter.read(trace).metadataJson()));
+            KERNELS.put(
+                    label,
+                    new Kernel(
+                            label,
+                            dir,
+                            trace,
+                            meta,
+                            delta(dir, "snmp", "Tcp"),
+                            delta(dir, "netstat", "TcpExt"),
+                            Files.readAllLines(dir.resolve("workload.txt"))));
         }
     }
 
     private static void harness(String label, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(VM.resolve("run-kernel.sh").toString()));
+        List<String> command =
+                new ArrayList<>(List.of(VM.resolve("run-kernel.sh").toString()));
         command.addAll(List.of(args));
         command.add(out.toString());
         Path log = out.resolve("harness-" + label + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment()
+                .put(
+                        "JAVA",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
         pb.environment().put("TCPREC_JAR", System.getProperty("tcprec.jar", "target/tcprec.jar"));
         int exit = pb.start().waitFor();
         String text = Files.readString(log);
@@ -141,7 +162,9 @@ class KernelMatrixIT {
     @Test
     void eachGuestRanItsDebianKernelAndTheHostItsOwn() throws Exception {
         Kernel host = KERNELS.get("host");
-        assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(), host.file("uname-r").trim());
+        assertEquals(
+                Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(),
+                host.file("uname-r").trim());
         TreeSet<String> boots = new TreeSet<>(List.of(host.file("boot_id")));
         for (String series : GUESTS) {
             Kernel guest = KERNELS.get(series);
@@ -150,14 +173,16 @@ class KernelMatrixIT {
             assertTrue(boots.add(guest.file("boot_id")), "a boot of its own: " + guest.file("boot_id"));
             TcprecRun info = TcprecRun.of("info", guest.trace().toString());
             assertEquals(0, info.exit(), info.err());
-            assertTrue(info.out().lines().anyMatch(l -> l.matches("kernel:\\s+Linux " + Pattern.quote(release) + " .*")),
+            assertTrue(
+                    info.out().lines().anyMatch(l -> l.matches("kernel:\\s+Linux " + Pattern.quote(release) + " .*")),
                     info.out());
         }
     }
 
     /** MAJOR.MINOR of the kernel's release as a number to compare: 6.4 is 604. */
     static int version(Kernel k) throws IOException {
-        Matcher m = Pattern.compile("(\\d+)\\.(\\d+).*").matcher(k.file("uname-r").trim());
+        Matcher m =
+                Pattern.compile("(\\d+)\\.(\\d+).*").matcher(k.file("uname-r").trim());
         assertTrue(m.matches(), k.file("uname-r"));
         return Integer.parseInt(m.group(1)) * 100 + Integer.parseInt(m.group(2));
     }
@@ -173,7 +198,9 @@ class KernelMatrixIT {
         long startBoot = asLong(at(k.meta(), "clocks", "start", "boottime_ns"));
         long stopBoot = asLong(at(k.meta(), "clocks", "stop", "boottime_ns"));
         double uptime = Double.parseDouble(k.file("uptime").split(" ")[0]);
-        assertTrue(startBoot < stopBoot && stopBoot <= (long) ((uptime + 0.01) * 1e9), startBoot + " " + stopBoot + " " + uptime);
+        assertTrue(
+                startBoot < stopBoot && stopBoot <= (long) ((uptime + 0.01) * 1e9),
+                startBoot + " " + stopBoot + " " + uptime);
         long startReal = asLong(at(k.meta(), "clocks", "start", "realtime_ns"));
         long stopReal = asLong(at(k.meta(), "clocks", "stop", "realtime_ns"));
         assertEquals(0, k.count("time_ns < ? OR time_ns > ?", startReal, stopReal));
@@ -194,7 +221,8 @@ class KernelMatrixIT {
         for (EventType t : EventType.values()) {
             known.add(t.qualifiedName());
         }
-        assertEquals(known, present, "every kernel here has all seven tracepoints (tracefs: " + k.file("tcp-events") + ")");
+        assertEquals(
+                known, present, "every kernel here has all seven tracepoints (tracefs: " + k.file("tcp-events") + ")");
         List<String> attached = at(k.meta(), "tracepoints", "attached");
         assertEquals(present, new TreeSet<>(attached));
         assertEquals(List.of(), at(k.meta(), "tracepoints", "missing"));
@@ -209,7 +237,9 @@ class KernelMatrixIT {
         Kernel k = KERNELS.get(label);
         byte[] btf = Files.readAllBytes(k.dir().resolve("vmlinux.btf"));
         assertEquals((long) btf.length, asLong(at(k.meta(), "btf", "bytes")));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(btf)), at(k.meta(), "btf", "sha256"));
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(btf)),
+                at(k.meta(), "btf", "sha256"));
         Map<String, Object> layouts = at(k.meta(), "btf", "tracepoints");
         assertEquals(7, layouts.size());
         for (Map.Entry<String, Object> e : layouts.entrySet()) {
@@ -225,9 +255,13 @@ class KernelMatrixIT {
         }
         // tcp_retransmit_skb got a class of its own with err, after 6.12; tcp_send_reset with
         // reason in 6.10. Before, both were tcp_event_sk_skb events.
-        assertEquals(k.file("formats/tcp:tcp_retransmit_skb").contains(" err;") ? "trace_event_raw_tcp_retransmit_skb"
-                : "trace_event_raw_tcp_event_sk_skb", at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
-        assertEquals(version(k) < 610 ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
+        assertEquals(
+                k.file("formats/tcp:tcp_retransmit_skb").contains(" err;")
+                        ? "trace_event_raw_tcp_retransmit_skb"
+                        : "trace_event_raw_tcp_event_sk_skb",
+                at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
+        assertEquals(
+                version(k) < 610 ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
                 at(k.meta(), "btf", "tracepoints", "tcp:tcp_send_reset", "struct"));
         assertEquals(version(k) >= 610, k.file("formats/tcp:tcp_send_reset").contains(" reason;"));
     }
@@ -272,16 +306,23 @@ class KernelMatrixIT {
         long resets = k.count("event = 'tcp_send_reset'");
         long probes = k.count("event = 'tcp_probe'");
         assertTrue(retransmits > 0 && resets > 0 && probes > 0, retransmits + " " + resets + " " + probes);
-        assertEquals(retransmit.contains(" err;") ? retransmits : 0, k.count("event = 'tcp_retransmit_skb' AND err IS NOT NULL"));
-        assertEquals(reset.contains(" reason;") ? resets : 0, k.count("event = 'tcp_send_reset' AND reason IS NOT NULL"));
+        assertEquals(
+                retransmit.contains(" err;") ? retransmits : 0,
+                k.count("event = 'tcp_retransmit_skb' AND err IS NOT NULL"));
+        assertEquals(
+                reset.contains(" reason;") ? resets : 0, k.count("event = 'tcp_send_reset' AND reason IS NOT NULL"));
         assertEquals(probe.contains(" skbaddr;") ? probes : 0, k.count("event = 'tcp_probe' AND skbaddr IS NOT NULL"));
-        assertEquals(probe.contains(" sock_cookie;") ? probes : 0, k.count("event = 'tcp_probe' AND sock_cookie IS NOT NULL"));
+        assertEquals(
+                probe.contains(" sock_cookie;") ? probes : 0,
+                k.count("event = 'tcp_probe' AND sock_cookie IS NOT NULL"));
         if (label.equals("6.1") || label.equals("5.10")) {
-            assertTrue(!retransmit.contains(" err;") && !reset.contains(" reason;") && !probe.contains(" skaddr;"),
+            assertTrue(
+                    !retransmit.contains(" err;") && !reset.contains(" reason;") && !probe.contains(" skaddr;"),
                     label + "'s tracepoints lack err, reason and tcp_probe's skaddr");
         }
         // Fields every kernel has are never null where the event carries them.
-        assertEquals(0, k.count("event = 'tcp_retransmit_skb' AND (state IS NULL OR skbaddr IS NULL OR skaddr IS NULL)"));
+        assertEquals(
+                0, k.count("event = 'tcp_retransmit_skb' AND (state IS NULL OR skbaddr IS NULL OR skaddr IS NULL)"));
         assertEquals(0, k.count("event = 'inet_sock_set_state' AND (bytes_acked IS NULL OR oldstate IS NULL)"));
         assertEquals(0, k.count("event IN ('tcp_destroy_sock', 'tcp_receive_reset') AND sock_cookie IS NULL"));
         // The family, from the tracepoint or (5.10: only inet_sock_set_state has the field) from
@@ -312,11 +353,16 @@ class KernelMatrixIT {
     @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void eventCountsAgreeWithTheKernelsCounters(String label) throws Exception {
         Kernel k = KERNELS.get(label);
-        assertEquals(k.tcp().get("ActiveOpens"), k.count("event = 'inet_sock_set_state' AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT'"));
-        assertEquals(k.tcp().get("PassiveOpens"), k.count("event = 'inet_sock_set_state' AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV'"));
+        assertEquals(
+                k.tcp().get("ActiveOpens"),
+                k.count("event = 'inet_sock_set_state' AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT'"));
+        assertEquals(
+                k.tcp().get("PassiveOpens"),
+                k.count("event = 'inet_sock_set_state' AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV'"));
         // RSTs: the aborted connections send theirs from a socket; the refused connects' come
         // from no socket, which 6.1's tracepoint (it dereferences the socket) is not called for.
-        long refused = k.workload().stream().filter(l -> l.startsWith("refused ")).count();
+        long refused =
+                k.workload().stream().filter(l -> l.startsWith("refused ")).count();
         long aborted = k.workload().stream().filter(l -> l.startsWith("abort ")).count();
         boolean tracesSocketless = k.file("formats/tcp:tcp_send_reset").contains(" reason;");
         assertEquals(k.tcp().get("OutRsts") - refused, k.count("event = 'tcp_send_reset' AND skaddr IS NOT NULL"));
@@ -324,15 +370,18 @@ class KernelMatrixIT {
         // close() with SO_LINGER 0 moves the socket to CLOSE, then sends the RST from it.
         TreeSet<Long> abortPorts = new TreeSet<>();
         for (String line : k.workload()) {
-            Matcher m = Pattern.compile("abort \\S+ server_port=\\d+ client_port=(\\d+) .*").matcher(line);
+            Matcher m = Pattern.compile("abort \\S+ server_port=\\d+ client_port=(\\d+) .*")
+                    .matcher(line);
             if (m.matches()) {
                 abortPorts.add(Long.parseLong(m.group(1)));
             }
         }
         assertEquals(aborted, abortPorts.size());
         TreeSet<Long> resetFrom = new TreeSet<>();
-        for (Map<String, Object> r : TraceRows.query(k.trace(), "SELECT lport FROM {t} WHERE event = 'tcp_send_reset' "
-                + "AND skaddr IS NOT NULL AND state = 'CLOSE'")) {
+        for (Map<String, Object> r : TraceRows.query(
+                k.trace(),
+                "SELECT lport FROM {t} WHERE event = 'tcp_send_reset' "
+                        + "AND skaddr IS NOT NULL AND state = 'CLOSE'")) {
             resetFrom.add(asLong(r.get("lport")));
         }
         assertEquals(abortPorts, resetFrom);
@@ -347,8 +396,10 @@ class KernelMatrixIT {
         assertEquals(k.tcpExt().get("TCPSynRetrans"), syn);
         long retransSegs = k.tcp().get("RetransSegs");
         if (k.file("formats/tcp:tcp_retransmit_skb").contains(" err;")) {
-            assertTrue(retransSegs >= traced && retransSegs <= traced + k.tcpExt().get("TCPLossProbes"),
-                    "RetransSegs " + retransSegs + ", traced " + traced + ", loss probes " + k.tcpExt().get("TCPLossProbes"));
+            assertTrue(
+                    retransSegs >= traced && retransSegs <= traced + k.tcpExt().get("TCPLossProbes"),
+                    "RetransSegs " + retransSegs + ", traced " + traced + ", loss probes "
+                            + k.tcpExt().get("TCPLossProbes"));
         } else {
             // Before 6.4 the tracepoint sat in __tcp_retransmit_skb, which tail loss probes call
             // too: every segment RetransSegs counts is an event.
@@ -378,9 +429,14 @@ class KernelMatrixIT {
             // The server's FIN counts in the client's bytes_received unless it arrived after the
             // client's socket, closed in FIN_WAIT2, had handed the connection to a TIME_WAIT
             // socket (FIN_WAIT2 -> CLOSE): under loss the server's FIN can be late.
-            boolean finAfterHandOff = asLong(c.get("rx_bytes")) == bytes && k.count("event = 'inet_sock_set_state' "
-                    + "AND lport = ? AND rport = ? AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_received = ?",
-                    client, server, bytes) == 1;
+            boolean finAfterHandOff = asLong(c.get("rx_bytes")) == bytes
+                    && k.count(
+                                    "event = 'inet_sock_set_state' "
+                                            + "AND lport = ? AND rport = ? AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_received = ?",
+                                    client,
+                                    server,
+                                    bytes)
+                            == 1;
             assertEquals(finAfterHandOff ? bytes : bytes + 1, asLong(c.get("rx_bytes")), line);
             assertEquals(bytes + 1, asLong(s.get("tx_bytes")), line);
             assertEquals(bytes + 1, asLong(s.get("rx_bytes")), line);
@@ -390,10 +446,12 @@ class KernelMatrixIT {
 
         TcprecRun retrans = TcprecRun.of("tcpretrans", "--json", k.trace().toString());
         assertEquals(0, retrans.exit(), retrans.err());
-        assertEquals(k.count("event = 'tcp_retransmit_skb'"), retrans.out().lines().count());
+        assertEquals(
+                k.count("event = 'tcp_retransmit_skb'"), retrans.out().lines().count());
         TcprecRun states = TcprecRun.of("tcpstates", "--json", k.trace().toString());
         assertEquals(0, states.exit(), states.err());
-        assertEquals(k.count("event = 'inet_sock_set_state'"), states.out().lines().count());
+        assertEquals(
+                k.count("event = 'inet_sock_set_state'"), states.out().lines().count());
     }
 
     /**
@@ -405,7 +463,8 @@ class KernelMatrixIT {
     void diffShowsTheKernelsSideBySide() throws Exception {
         Kernel guest = KERNELS.get("5.10");
         Kernel host = KERNELS.get("host");
-        TcprecRun run = TcprecRun.of("diff", "--json", guest.trace().toString(), host.trace().toString());
+        TcprecRun run = TcprecRun.of(
+                "diff", "--json", guest.trace().toString(), host.trace().toString());
         assertEquals(0, run.exit(), run.err());
         Map<String, Object> diff = (Map<String, Object>) JsonCodec.value(run.out());
         Map<String, Map<String, Object>> context = new HashMap<>();
@@ -423,13 +482,26 @@ class KernelMatrixIT {
         }
         // each side's counts are what that kernel counted: active and passive opens that
         // reached ESTABLISHED (the refused connects did not), retransmits as traced
-        long refused = guest.workload().stream().filter(l -> l.startsWith("refused ")).count();
-        assertEquals(guest.tcp().get("ActiveOpens") - refused, asLong(metrics.get("connects_per_s").get("n_before")));
-        assertEquals(host.tcp().get("ActiveOpens") - refused, asLong(metrics.get("connects_per_s").get("n_after")));
-        assertEquals(guest.count("event = 'tcp_retransmit_skb'"), asLong(metrics.get("retransmits_per_s").get("n_before")));
-        assertEquals(host.count("event = 'tcp_retransmit_skb'"), asLong(metrics.get("retransmits_per_s").get("n_after")));
-        assertEquals(guest.count("event = 'tcp_send_reset'"), asLong(metrics.get("resets_sent_per_s").get("n_before")));
-        assertEquals(host.count("event = 'tcp_send_reset'"), asLong(metrics.get("resets_sent_per_s").get("n_after")));
+        long refused =
+                guest.workload().stream().filter(l -> l.startsWith("refused ")).count();
+        assertEquals(
+                guest.tcp().get("ActiveOpens") - refused,
+                asLong(metrics.get("connects_per_s").get("n_before")));
+        assertEquals(
+                host.tcp().get("ActiveOpens") - refused,
+                asLong(metrics.get("connects_per_s").get("n_after")));
+        assertEquals(
+                guest.count("event = 'tcp_retransmit_skb'"),
+                asLong(metrics.get("retransmits_per_s").get("n_before")));
+        assertEquals(
+                host.count("event = 'tcp_retransmit_skb'"),
+                asLong(metrics.get("retransmits_per_s").get("n_after")));
+        assertEquals(
+                guest.count("event = 'tcp_send_reset'"),
+                asLong(metrics.get("resets_sent_per_s").get("n_before")));
+        assertEquals(
+                host.count("event = 'tcp_send_reset'"),
+                asLong(metrics.get("resets_sent_per_s").get("n_after")));
     }
 
     /**
@@ -455,10 +527,15 @@ class KernelMatrixIT {
             Map<String, Object> byType = at(k.meta(), "lost_events", "skipped_by_kernel", "by_type");
             byType.forEach((event, n) -> assertEquals(null, n, event));
             assertTrue(info.out().contains("lost events: at least 0 ("), info.out());
-            assertTrue(info.out().lines().anyMatch(l -> l.startsWith("unknown:") && l.contains("recursion_misses")), info.out());
+            assertTrue(
+                    info.out().lines().anyMatch(l -> l.startsWith("unknown:") && l.contains("recursion_misses")),
+                    info.out());
             assertTrue(life.err().contains(warning), life.err());
-            assertTrue(k.file("record.log").contains("tcprec: warning: this kernel lacks bpf_prog_info.recursion_misses "
-                    + "(Linux 5.12)"), k.file("record.log"));
+            assertTrue(
+                    k.file("record.log")
+                            .contains("tcprec: warning: this kernel lacks bpf_prog_info.recursion_misses "
+                                    + "(Linux 5.12)"),
+                    k.file("record.log"));
         } else {
             assertEquals(List.of(), unknown);
             assertEquals(0L, asLong(skipped));
@@ -496,16 +573,26 @@ class KernelMatrixIT {
         assertEquals(tcp, listedTcp);
         Map<String, String> formats = at(k.meta(), "tracepoints", "formats");
         TracepointCatalog fromTrace = TracepointCatalog.of(k.file("uname-r").trim(), formats, List.of());
-        Map<String, Object> expected = (Map<String, Object>) JsonCodec.value(JsonMapper.builder().build().writeValueAsString(fromTrace));
-        List<Map<String, Object>> recorded = tracepoints.stream().filter(t -> Boolean.TRUE.equals(t.get("recorded"))).toList();
+        Map<String, Object> expected = (Map<String, Object>)
+                JsonCodec.value(JsonMapper.builder().build().writeValueAsString(fromTrace));
+        List<Map<String, Object>> recorded = tracepoints.stream()
+                .filter(t -> Boolean.TRUE.equals(t.get("recorded")))
+                .toList();
         assertEquals(expected.get("tracepoints"), recorded);
         List<Object> lacks = (List<Object>) listed.get("lacks");
         List<Object> fromTraceLacks = (List<Object>) expected.get("lacks");
         assertEquals(fromTraceLacks, lacks.subList(0, fromTraceLacks.size()));
         List<String> features = lacks.subList(fromTraceLacks.size(), lacks.size()).stream()
-                .map(l -> (String) ((Map<String, Object>) l).get("what")).toList();
+                .map(l -> (String) ((Map<String, Object>) l).get("what"))
+                .toList();
         assertEquals(version(k) < 512 ? List.of("bpf_prog_info.recursion_misses (Linux 5.12)") : List.of(), features);
-        assertEquals(7, k.file("list.txt").lines().filter(l -> l.endsWith("  (recorded)")).count(), k.file("list.txt"));
+        assertEquals(
+                7,
+                k.file("list.txt")
+                        .lines()
+                        .filter(l -> l.endsWith("  (recorded)"))
+                        .count(),
+                k.file("list.txt"));
     }
 
     private static Map<String, Object> one(List<Map<String, Object>> rows, int lport, int rport) {
@@ -513,7 +600,8 @@ class KernelMatrixIT {
         // and dies with no byte moved: the connection is the one that moved bytes.
         List<Map<String, Object>> m = rows.stream()
                 .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport)
-                .filter(r -> asLong(r.get("tx_bytes")) > 0 || asLong(r.get("rx_bytes")) > 0).toList();
+                .filter(r -> asLong(r.get("tx_bytes")) > 0 || asLong(r.get("rx_bytes")) > 0)
+                .toList();
         assertEquals(1, m.size(), "one tcplife row for " + lport + " -> " + rport);
         return m.get(0);
     }

@@ -1,18 +1,17 @@
 package org.tcprec.recorder;
 
-import java.util.Locale;
-import tools.jackson.databind.JsonNode;
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
+import org.tcprec.format.metadata.JsonCodec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Record known traffic on the real kernel, replay it with tcplife and tcpstates, and find every
@@ -65,15 +64,17 @@ class RecordReplayRoundTripTest {
             assertEquals(pid, number(client, "pid"));
             assertEquals(pid, number(server, "pid"));
             long spanUs = number(client, "span_us");
-            assertTrue(spanUs > 0 && spanUs * 1000 <= wallNs[0], "lifespan " + spanUs + " us within the test's "
-                    + wallNs[0] / 1000 + " us");
+            assertTrue(
+                    spanUs > 0 && spanUs * 1000 <= wallNs[0],
+                    "lifespan " + spanUs + " us within the test's " + wallNs[0] / 1000 + " us");
         }
 
         TcprecRun text = tcprec("tcplife", "-w", trace.toString());
         assertEquals(0, text.exit(), text.err());
         for (EchoTraffic.Connection c : connections) {
             String expectedTx = String.format(Locale.ROOT, "%.2f", (c.clientSent() + 2) / 1024.0);
-            assertTrue(text.out().lines().anyMatch(l -> l.contains(" " + c.clientPort() + " ") && l.contains(expectedTx)),
+            assertTrue(
+                    text.out().lines().anyMatch(l -> l.contains(" " + c.clientPort() + " ") && l.contains(expectedTx)),
                     "tcplife line for client port " + c.clientPort() + " with TX " + expectedTx + ":\n" + text.out());
         }
 
@@ -82,17 +83,24 @@ class RecordReplayRoundTripTest {
         for (EchoTraffic.Connection c : connections) {
             // CSV: SKADDR,C-PID,C-COMM,IP,LADDR,LPORT,RADDR,RPORT,OLDSTATE,NEWSTATE,MS. The client's
             // CLOSE -> SYN_SENT happens before its port is bound, so it shows LPORT 0.
-            List<String> client = states.out().lines().map(l -> l.split(","))
-                    .filter(f -> f[5].equals(String.valueOf(c.clientPort())) && f[7].equals(String.valueOf(c.serverPort())))
-                    .map(f -> f[8] + ">" + f[9]).toList();
-            assertEquals(List.of("SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE"),
-                    client, "client transitions of " + c);
+            List<String> client = states.out()
+                    .lines()
+                    .map(l -> l.split(","))
+                    .filter(f ->
+                            f[5].equals(String.valueOf(c.clientPort())) && f[7].equals(String.valueOf(c.serverPort())))
+                    .map(f -> f[8] + ">" + f[9])
+                    .toList();
+            assertEquals(
+                    List.of("SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE"),
+                    client,
+                    "client transitions of " + c);
         }
     }
 
     private static JsonNode find(List<JsonNode> rows, int lport, int rport) {
         List<JsonNode> matches = rows.stream()
-                .filter(r -> number(r, "lport") == lport && number(r, "rport") == rport).toList();
+                .filter(r -> number(r, "lport") == lport && number(r, "rport") == rport)
+                .toList();
         assertEquals(1, matches.size(), "one tcplife row for " + lport + " -> " + rport);
         return matches.get(0);
     }

@@ -53,10 +53,12 @@ public final class LinuxAmd64Jars {
         Path rewritten = jar.resolveSibling(jar.getFileName() + ".tmp");
         int natives = 0;
         int kept = 0;
-        try (ZipFile in = new ZipFile(jar.toFile()); OutputStream file = Files.newOutputStream(rewritten);
+        try (ZipFile in = new ZipFile(jar.toFile());
+                OutputStream file = Files.newOutputStream(rewritten);
                 ZipOutputStream out = new ZipOutputStream(file)) {
             for (ZipEntry entry : in.stream().toList()) {
-                boolean isNative = NATIVE.matcher(entry.getName().toLowerCase(Locale.ROOT)).matches();
+                boolean isNative =
+                        NATIVE.matcher(entry.getName().toLowerCase(Locale.ROOT)).matches();
                 natives += isNative ? 1 : 0;
                 if (!keeps(entry.getName())) {
                     continue;
@@ -85,7 +87,13 @@ public final class LinuxAmd64Jars {
         }
         long before = Files.size(jar);
         Files.move(rewritten, jar, StandardCopyOption.REPLACE_EXISTING);
-        System.out.printf(Locale.ROOT, "%s: %d -> %d bytes stored, %d of %d native libraries kept%n", jar.getFileName(),
-                before, Files.size(jar), kept, natives);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d -> %d bytes stored, %d of %d native libraries kept%n",
+                jar.getFileName(),
+                before,
+                Files.size(jar),
+                kept,
+                natives);
     }
 }

@@ -40,7 +40,8 @@ public final class ManualPages {
         };
         cl.getCommandSpec().version(args[3]);
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().version(args[3]));
-        int exit = ManPageGenerator.generateManPage(new File(args[1]), null, new boolean[0], false, cl.getCommandSpec());
+        int exit =
+                ManPageGenerator.generateManPage(new File(args[1]), null, new boolean[0], false, cl.getCommandSpec());
         if (exit != CommandLine.ExitCode.OK) {
             throw new IOException("man page generation failed with exit code " + exit);
         }

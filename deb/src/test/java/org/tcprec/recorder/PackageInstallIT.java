@@ -1,7 +1,5 @@
 package org.tcprec.recorder;
 
-import tools.jackson.databind.JsonNode;
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.JsonCodec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Debian packages in a clean Debian 12 root without a JDK ({@code src/test/install/
@@ -35,29 +35,41 @@ class PackageInstallIT {
     @BeforeAll
     static void installRecordRemove() throws Exception {
         KernelTestSupport.requireRoot();
-        out = Path.of(System.getProperty("tcprec.install.out", "target/install-test")).toAbsolutePath();
-        Path cache = Path.of(System.getProperty("tcprec.install.cache", "target/clean-root")).toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of("src/test/install/install-record-remove.sh").toAbsolutePath()
-                .toString(), cache.toString(), out.toString()));
+        out = Path.of(System.getProperty("tcprec.install.out", "target/install-test"))
+                .toAbsolutePath();
+        Path cache = Path.of(System.getProperty("tcprec.install.cache", "target/clean-root"))
+                .toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of("src/test/install/install-record-remove.sh")
+                        .toAbsolutePath()
+                        .toString(),
+                cache.toString(),
+                out.toString()));
         for (String name : PACKAGES) {
             command.add(deb(name).toString());
         }
         Files.createDirectories(out);
         Path log = out.resolve("install-record-remove.log");
         long start = System.nanoTime();
-        int exit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+        int exit = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start()
+                .waitFor();
         String text = Files.readString(log);
         System.out.print(text);
         System.out.printf("install-record-remove.sh: %.0f s%n", (System.nanoTime() - start) / 1e9);
         if (exit != 0) {
             List<String> lines = text.lines().toList();
-            fail("install-record-remove.sh exited " + exit + ": " + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
+            fail("install-record-remove.sh exited " + exit + ": "
+                    + (lines.isEmpty() ? "" : lines.get(lines.size() - 1)));
         }
     }
 
     static Path deb(String name) throws IOException {
         try (var files = Files.list(Path.of("target"))) {
-            List<Path> debs = files.filter(f -> f.getFileName().toString().matches(Pattern.quote(name) + "_[^_]+_amd64\\.deb"))
+            List<Path> debs = files.filter(
+                            f -> f.getFileName().toString().matches(Pattern.quote(name) + "_[^_]+_amd64\\.deb"))
                     .toList();
             assertEquals(1, debs.size(), "one " + name + " package in target/: " + debs);
             return debs.get(0).toAbsolutePath();
@@ -74,10 +86,14 @@ class PackageInstallIT {
 
     /** This checkout's tcprec (the runnable jar the cli module built), as a process. */
     static String checkoutTcprec(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("..", "cli", "target", "tcprec.jar").toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("..", "cli", "target", "tcprec.jar").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), String.join(" ", command));
         return text;
@@ -96,9 +112,11 @@ class PackageInstallIT {
     void theInstalledVersionIsThisBuildAndItsTraceSaysTheSame(String name) throws Exception {
         String version = lines(name, "version.txt").get(0);
         Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").start();
-        String commit = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        String commit =
+                new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
         assertEquals(0, git.waitFor());
-        Matcher m = Pattern.compile("tcprec (\\S+ \\(commit " + commit + "(-dirty)?\\)), trace format \\S+").matcher(version);
+        Matcher m = Pattern.compile("tcprec (\\S+ \\(commit " + commit + "(-dirty)?\\)), trace format \\S+")
+                .matcher(version);
         assertTrue(m.matches(), version);
         assertEquals(m.group(1), TraceFooter.read(trace(name)).metadata().tool().version());
     }
@@ -122,14 +140,17 @@ class PackageInstallIT {
         assertEquals(5, lines(name, "workload.txt").size());
         assertEquals(2 * echoes.size(), life.size(), "the recording was filtered to the workload's namespace");
         Map<String, Long> tcp = snmpDelta(name);
-        assertEquals(tcp.get("ActiveOpens"), (long) jsonLines(checkoutTcprec("tcpconnect", "--json", trace.toString())).size());
-        assertEquals(tcp.get("PassiveOpens"), (long) jsonLines(checkoutTcprec("tcpaccept", "--json", trace.toString())).size());
+        assertEquals(tcp.get("ActiveOpens"), (long) jsonLines(checkoutTcprec("tcpconnect", "--json", trace.toString()))
+                .size());
+        assertEquals(tcp.get("PassiveOpens"), (long) jsonLines(checkoutTcprec("tcpaccept", "--json", trace.toString()))
+                .size());
         assertEquals(echoes.size(), tcp.get("ActiveOpens"));
     }
 
     private static JsonNode one(List<JsonNode> rows, int lport, int rport) {
         List<JsonNode> m = rows.stream()
-                .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport).toList();
+                .filter(r -> asLong(r.get("lport")) == lport && asLong(r.get("rport")) == rport)
+                .toList();
         assertEquals(1, m.size(), "one tcplife row for " + lport + " -> " + rport + " in " + rows);
         return m.get(0);
     }
@@ -149,8 +170,11 @@ class PackageInstallIT {
         String installed = String.join("\n", lines(name, "info.txt")) + "\n";
         String checkout = checkoutTcprec("info", trace(name).toString());
         // the file line names the path, which differs inside and outside the root
-        assertEquals(checkout.lines().skip(1).toList(), installed.lines().skip(1).toList());
-        assertTrue(installed.lines().findFirst().orElseThrow().startsWith("file:        /root/" + name + ".parquet ("), installed);
+        assertEquals(
+                checkout.lines().skip(1).toList(), installed.lines().skip(1).toList());
+        assertTrue(
+                installed.lines().findFirst().orElseThrow().startsWith("file:        /root/" + name + ".parquet ("),
+                installed);
     }
 
     @ParameterizedTest
@@ -168,7 +192,9 @@ class PackageInstallIT {
         if (name.equals("tcprec")) {
             assertTrue(files.contains("/usr/share/man/man1/tcprec-tcplife.1.gz"));
             assertEquals(1, duckdb.size(), duckdb.toString());
-            assertTrue(duckdb.get(0).matches("/usr/lib/tcprec/lib/duckdb_jdbc-[^/]+-linux_amd64\\.jar"), duckdb.toString());
+            assertTrue(
+                    duckdb.get(0).matches("/usr/lib/tcprec/lib/duckdb_jdbc-[^/]+-linux_amd64\\.jar"),
+                    duckdb.toString());
         } else {
             assertEquals(List.of(), duckdb);
             assertTrue(files.stream().noneMatch(f -> f.contains("tcplife")), files.toString());
@@ -210,7 +236,8 @@ class PackageInstallIT {
     void theManPagesSynopsisShowsEveryOptionOfRecord(String stage) throws Exception {
         String troff = Files.readString(Path.of("target", stage, "man", "tcprec-record.1"));
         String synopsis = troff.substring(troff.indexOf(".SH \"SYNOPSIS\""), troff.indexOf(".SH \"DESCRIPTION\""));
-        assertTrue(synopsis.contains("[\\fB\\-\\-owner\\fP=\\fIUSER[:GROUP]\\fP] [\\fB\\-p\\fP=\\fIPID\\fP]"), synopsis);
+        assertTrue(
+                synopsis.contains("[\\fB\\-\\-owner\\fP=\\fIUSER[:GROUP]\\fP] [\\fB\\-p\\fP=\\fIPID\\fP]"), synopsis);
         String recover = Files.readString(Path.of("target", stage, "man", "tcprec-recover.1"));
         assertTrue(recover.contains("[\\fB\\-\\-owner\\fP=\\fIUSER[:GROUP]\\fP] \\fIFILE\\fP"), recover);
     }

@@ -36,14 +36,18 @@ public final class FleetQuery {
         }
         String query = arguments.get(arguments.size() - 1);
         List<String> traces = arguments.subList(0, arguments.size() - 1);
-        SparkSession spark = SparkSession.builder().appName("tcprec fleet")
+        SparkSession spark = SparkSession.builder()
+                .appName("tcprec fleet")
                 // the views' `time` is UTC, as tcprec prints it
                 .config("spark.sql.session.timeZone", "UTC")
                 .getOrCreate();
         int status = 0;
         try {
             List<FleetTrace> found = FleetViews.register(spark, traces);
-            System.err.printf(Locale.ROOT, "%d traces, %,d events%n", found.size(),
+            System.err.printf(
+                    Locale.ROOT,
+                    "%d traces, %,d events%n",
+                    found.size(),
                     found.stream().mapToLong(FleetTrace::rows).sum());
             Dataset<Row> report = FleetReports.run(spark, query);
             Dataset<Row> rows = report != null ? report : spark.sql(query);

@@ -11,10 +11,24 @@ import java.util.List;
  *     names it), the URI otherwise
  */
 public record FleetTrace(
-        String uri, String filename, String hostname, String kernel, String kernelVersion, String machine,
-        String bootId, String formatVersion, long rows, long lostEvents, boolean recovered,
-        List<String> missingTracepoints, long startRealtimeNs, long startBoottimeNs, Long durationNs,
-        int utcOffsetSeconds, Long endNs, List<String> columns) {
+        String uri,
+        String filename,
+        String hostname,
+        String kernel,
+        String kernelVersion,
+        String machine,
+        String bootId,
+        String formatVersion,
+        long rows,
+        long lostEvents,
+        boolean recovered,
+        List<String> missingTracepoints,
+        long startRealtimeNs,
+        long startBoottimeNs,
+        Long durationNs,
+        int utcOffsetSeconds,
+        Long endNs,
+        List<String> columns) {
 
     /** Whether the rows carry the socket lifetimes (format 1.1 and later); a 1.0 trace's are derived. */
     public boolean storesLifetimes() {

@@ -42,7 +42,8 @@ public final class FleetViews {
 
     /** Finds the traces the arguments name, registers the tables and views over them, and returns the traces. */
     public static List<FleetTrace> register(SparkSession spark, List<String> arguments) {
-        List<FleetTrace> traces = TraceFooters.read(arguments, spark.sparkContext().hadoopConfiguration());
+        List<FleetTrace> traces =
+                TraceFooters.read(arguments, spark.sparkContext().hadoopConfiguration());
         registerTraces(spark, traces);
         return traces;
     }
@@ -79,10 +80,23 @@ public final class FleetViews {
     private static List<Row> traceRows(List<FleetTrace> traces) {
         List<Row> rows = new ArrayList<>();
         for (FleetTrace t : traces) {
-            rows.add(RowFactory.create(t.filename(), t.hostname(), t.kernel(), t.kernelVersion(), t.machine(),
-                    t.bootId(), t.formatVersion(), t.rows(), t.lostEvents(), t.recovered(),
-                    t.missingTracepoints().toArray(new String[0]), t.startRealtimeNs(), t.startBoottimeNs(),
-                    t.durationNs(), t.utcOffsetSeconds(), t.endNs()));
+            rows.add(RowFactory.create(
+                    t.filename(),
+                    t.hostname(),
+                    t.kernel(),
+                    t.kernelVersion(),
+                    t.machine(),
+                    t.bootId(),
+                    t.formatVersion(),
+                    t.rows(),
+                    t.lostEvents(),
+                    t.recovered(),
+                    t.missingTracepoints().toArray(new String[0]),
+                    t.startRealtimeNs(),
+                    t.startBoottimeNs(),
+                    t.durationNs(),
+                    t.utcOffsetSeconds(),
+                    t.endNs()));
         }
         return rows;
     }

@@ -114,22 +114,37 @@ public final class TraceFooters {
             Long end = stop != null ? stop : duration == null || startRealtime == 0 ? null : startRealtime + duration;
             JsonNode offset = host.path("utc_offset_seconds");
             int utcOffset = offset.isNumber() && Math.abs(offset.asDouble()) <= ZoneOffset.MAX.getTotalSeconds()
-                    ? offset.asInt() : 0;
+                    ? offset.asInt()
+                    : 0;
             List<String> missing = new ArrayList<>();
             for (JsonNode name : meta.path("tracepoints").path("missing")) {
                 missing.add(name.isTextual() ? name.asText() : name.toString());
             }
-            return new FleetTrace(file.toUri().toString(), filename(file), text(host.path("hostname")),
-                    text(uname.path("release")), text(uname.path("version")), text(uname.path("machine")),
-                    text(host.path("boot_id")), version, reader.getRecordCount(),
+            return new FleetTrace(
+                    file.toUri().toString(),
+                    filename(file),
+                    text(host.path("hostname")),
+                    text(uname.path("release")),
+                    text(uname.path("version")),
+                    text(uname.path("machine")),
+                    text(host.path("boot_id")),
+                    version,
+                    reader.getRecordCount(),
                     meta.path("lost_events").path("total").asLong(0),
-                    meta.path("recovery").path("recovered").asBoolean(false), missing, startRealtime,
-                    start.path("boottime_ns").asLong(0), duration, utcOffset, end, columns);
+                    meta.path("recovery").path("recovered").asBoolean(false),
+                    missing,
+                    startRealtime,
+                    start.path("boottime_ns").asLong(0),
+                    duration,
+                    utcOffset,
+                    end,
+                    columns);
         } catch (IOException | RuntimeException e) {
             if (e instanceof FleetException f) {
                 throw f;
             }
-            throw new FleetException(filename(file) + " is not a tcprec trace: not a readable Parquet file (" + e.getMessage() + ")");
+            throw new FleetException(
+                    filename(file) + " is not a tcprec trace: not a readable Parquet file (" + e.getMessage() + ")");
         }
     }
 

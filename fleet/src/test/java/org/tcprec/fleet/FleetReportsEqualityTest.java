@@ -58,7 +58,9 @@ class FleetReportsEqualityTest {
     static String run(Object command, List<String> args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int status = new CommandLine(command)
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
                 .execute(args.toArray(new String[0]));
         assertEquals(0, status, "exit status of " + args + ": " + err);
         return out.toString();
@@ -91,8 +93,12 @@ class FleetReportsEqualityTest {
             List<String> values = new ArrayList<>();
             for (String c : columns) {
                 JsonNode v = row.get(c);
-                values.add(v == null || v.isNull() ? "NULL" : v.isNumber() ? ViewRows.text(v.decimalValue())
-                        : v.isBoolean() ? String.valueOf(v.booleanValue()) : v.asText());
+                values.add(
+                        v == null || v.isNull()
+                                ? "NULL"
+                                : v.isNumber()
+                                        ? ViewRows.text(v.decimalValue())
+                                        : v.isBoolean() ? String.valueOf(v.booleanValue()) : v.asText());
             }
             duck.add(String.join(" | ", values));
         }
@@ -109,12 +115,15 @@ class FleetReportsEqualityTest {
 
     @Test
     void tcplifeRowsComeInItsOrder() {
-        List<Row> rows = FleetReports.run(spark, "tcplife").select("event_ns", "first_ns", "filename").collectAsList();
+        List<Row> rows = FleetReports.run(spark, "tcplife")
+                .select("event_ns", "first_ns", "filename")
+                .collectAsList();
         for (int i = 1; i < rows.size(); i++) {
             Row a = rows.get(i - 1);
             Row b = rows.get(i);
             int byTime = Long.compare(a.getLong(0), b.getLong(0));
-            assertTrue(byTime < 0 || byTime == 0 && Long.compare(a.getLong(1), b.getLong(1)) <= 0,
+            assertTrue(
+                    byTime < 0 || byTime == 0 && Long.compare(a.getLong(1), b.getLong(1)) <= 0,
                     "row " + i + " after " + a + ": " + b);
         }
     }
@@ -152,8 +161,10 @@ class FleetReportsEqualityTest {
     private static List<List<String>> pairs() {
         List<List<String>> pairs = new ArrayList<>();
         for (boolean lab : new boolean[] {true, false}) {
-            List<String> group = files.stream().filter(f -> f.getParent().getFileName().toString().equals("host=lab") == lab)
-                    .map(Path::toString).toList();
+            List<String> group = files.stream()
+                    .filter(f -> f.getParent().getFileName().toString().equals("host=lab") == lab)
+                    .map(Path::toString)
+                    .toList();
             for (int i = 0; i + 1 < group.size(); i += 2) {
                 pairs.add(List.of(group.get(i), group.get(i + 1)));
             }
@@ -177,7 +188,8 @@ class FleetReportsEqualityTest {
         }
         assertNotNull(row, file + ": " + name + " measured by diff (n = " + n + ") but not by Spark");
         assertEquals(n, row.getLong(3), file + ": " + name + " n");
-        double expected = metric.get(side).isNull() ? Double.NaN : metric.get(side).asDouble();
+        double expected =
+                metric.get(side).isNull() ? Double.NaN : metric.get(side).asDouble();
         double actual = row.getDouble(2);
         assertEquals(expected, actual, Math.abs(expected) * 1e-9 + 1e-12, file + ": " + name);
         return 1;

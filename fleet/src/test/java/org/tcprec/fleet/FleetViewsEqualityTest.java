@@ -43,7 +43,8 @@ class FleetViewsEqualityTest {
             // the kernel-* samples, re-recorded on four kernels just before this test landed, have not
             // been run through it yet: left out until they have
             for (Path p : listing.filter(p -> p.toString().endsWith(".parquet")
-                    && !p.getFileName().toString().startsWith("kernel-")).toList()) {
+                            && !p.getFileName().toString().startsWith("kernel-"))
+                    .toList()) {
                 Files.copy(p, lab.resolve(p.getFileName()));
             }
         }
@@ -62,7 +63,9 @@ class FleetViewsEqualityTest {
         duck = TraceDatabase.open(files);
         spark = LocalSpark.start();
         List<FleetTrace> traces = FleetViews.register(spark, List.of(fleet.toString()));
-        assertEquals(files.stream().map(Path::toString).toList(), traces.stream().map(FleetTrace::filename).toList());
+        assertEquals(
+                files.stream().map(Path::toString).toList(),
+                traces.stream().map(FleetTrace::filename).toList());
         // every view reads raw_events: scanned once for the class, not once a view
         spark.catalog().cacheTable("raw_events");
     }
@@ -79,16 +82,33 @@ class FleetViewsEqualityTest {
 
     @Test
     void eventsCarryEachTracesHost() {
-        List<String> hosts = spark.sql("SELECT DISTINCT host FROM events WHERE filename LIKE '%/host=host-%' ORDER BY host")
-                .collectAsList().stream().map(r -> r.getString(0)).toList();
+        List<String> hosts = spark
+                .sql("SELECT DISTINCT host FROM events WHERE filename LIKE '%/host=host-%' ORDER BY host")
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
         assertEquals(List.of("host-001", "host-002", "host-003"), hosts);
-        assertEquals(SYNTHETIC_HOSTS * (long) SYNTHETIC_EVENTS,
-                spark.sql("SELECT count(*) FROM events WHERE host LIKE 'host-%'").first().getLong(0));
+        assertEquals(
+                SYNTHETIC_HOSTS * (long) SYNTHETIC_EVENTS,
+                spark.sql("SELECT count(*) FROM events WHERE host LIKE 'host-%'")
+                        .first()
+                        .getLong(0));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"traces", "events", "state_changes", "connections", "abortive_closes",
-        "connection_events", "retransmits", "resets", "probes"})
+    @ValueSource(
+            strings = {
+                "traces",
+                "events",
+                "state_changes",
+                "connections",
+                "abortive_closes",
+                "connection_events",
+                "retransmits",
+                "resets",
+                "probes"
+            })
     void everyRowEqualsDuckDbs(String view) throws Exception {
         Connection c = duck.connection();
         List<String> columns = ViewRows.duckColumns(c, view);
@@ -108,8 +128,11 @@ class FleetViewsEqualityTest {
         actual.forEach(missing::remove);
         List<String> extra = new ArrayList<>(actual);
         expected.forEach(extra::remove);
-        assertTrue(missing.isEmpty() && extra.isEmpty(), what + ": " + expected.size() + " rows from DuckDB, "
-                + actual.size() + " from Spark; only DuckDB's (first 5): " + missing.stream().limit(5).toList()
-                + "; only Spark's (first 5): " + extra.stream().limit(5).toList());
+        assertTrue(
+                missing.isEmpty() && extra.isEmpty(),
+                what + ": " + expected.size() + " rows from DuckDB, "
+                        + actual.size() + " from Spark; only DuckDB's (first 5): "
+                        + missing.stream().limit(5).toList()
+                        + "; only Spark's (first 5): " + extra.stream().limit(5).toList());
     }
 }

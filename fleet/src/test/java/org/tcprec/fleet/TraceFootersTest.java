@@ -40,7 +40,11 @@ class TraceFootersTest {
         List<FleetTrace> traces = TraceFooters.read(List.of(dir.toString()), CONF);
         FleetTrace second = traces.get(1);
         assertEquals("host-002", second.hostname());
-        assertEquals(java.util.UUID.nameUUIDFromBytes("host-002".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(),
+        assertEquals(
+                java.util
+                        .UUID
+                        .nameUUIDFromBytes("host-002".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString(),
                 second.bootId());
         assertEquals(100, second.rows());
         assertTrue(second.columns().contains("life"), second.columns().toString());
@@ -50,21 +54,26 @@ class TraceFootersTest {
 
     @Test
     void saysWhatIsWrongWithTheArguments() throws Exception {
-        FleetException none = assertThrows(FleetException.class,
-                () -> TraceFooters.read(List.of(dir + "/host=*/*.parquet"), CONF));
+        FleetException none =
+                assertThrows(FleetException.class, () -> TraceFooters.read(List.of(dir + "/host=*/*.parquet"), CONF));
         assertEquals("no trace file matches " + dir + "/host=*/*.parquet", none.getMessage());
 
         Path text = Files.writeString(dir.resolve("notes.parquet"), "not parquet");
-        FleetException unreadable = assertThrows(FleetException.class, () -> TraceFooters.read(List.of(text.toString()), CONF));
-        assertTrue(unreadable.getMessage().startsWith(text + " is not a tcprec trace: not a readable Parquet file"),
+        FleetException unreadable =
+                assertThrows(FleetException.class, () -> TraceFooters.read(List.of(text.toString()), CONF));
+        assertTrue(
+                unreadable.getMessage().startsWith(text + " is not a tcprec trace: not a readable Parquet file"),
                 unreadable.getMessage());
 
         Path plain = dir.resolve("plain.parquet");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
             s.execute("COPY (SELECT 1 AS x) TO '" + plain + "' (FORMAT parquet)");
         }
-        FleetException foreign = assertThrows(FleetException.class, () -> TraceFooters.read(List.of(plain.toString()), CONF));
-        assertEquals(plain + " is a Parquet file but not a tcprec trace (no tcprec.format_version in its footer)",
+        FleetException foreign =
+                assertThrows(FleetException.class, () -> TraceFooters.read(List.of(plain.toString()), CONF));
+        assertEquals(
+                plain + " is a Parquet file but not a tcprec trace (no tcprec.format_version in its footer)",
                 foreign.getMessage());
     }
 

@@ -24,7 +24,8 @@ final class ViewRows {
 
     /** The view's column names in DuckDB. */
     static List<String> duckColumns(Connection duck, String view) throws SQLException {
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + view + " LIMIT 0")) {
+        try (Statement s = duck.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM " + view + " LIMIT 0")) {
             ResultSetMetaData md = rs.getMetaData();
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -65,7 +66,8 @@ final class ViewRows {
             select.add(c.equals("time") ? "unix_micros(time) AS time" : "`" + c + "`");
         }
         List<String> rows = new ArrayList<>();
-        for (Row r : spark.sql("SELECT " + String.join(", ", select) + " FROM (" + query + ")").collectAsList()) {
+        for (Row r : spark.sql("SELECT " + String.join(", ", select) + " FROM (" + query + ")")
+                .collectAsList()) {
             StringBuilder row = new StringBuilder();
             for (int i = 0; i < columns.size(); i++) {
                 Object v = r.get(i);
@@ -85,7 +87,9 @@ final class ViewRows {
             return "NULL";
         }
         if (v instanceof Double || v instanceof Float) {
-            return BigDecimal.valueOf(((Number) v).doubleValue()).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(((Number) v).doubleValue())
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         if (v instanceof BigDecimal || v instanceof BigInteger || v instanceof Number) {
             return new BigDecimal(v.toString()).stripTrailingZeros().toPlainString();

@@ -49,10 +49,15 @@ public enum Column {
     LIFE("life", PrimitiveTypeName.INT32, Kind.PLAIN, false),
     NS_IN_OLDSTATE("ns_in_oldstate", PrimitiveTypeName.INT64, Kind.PLAIN, false);
 
-    enum Kind { PLAIN, INT64, STRING, UINT64 }
+    enum Kind {
+        PLAIN,
+        INT64,
+        STRING,
+        UINT64
+    }
 
-    private static final java.util.Map<String, Column> BY_NAME = java.util.Arrays.stream(values())
-            .collect(java.util.stream.Collectors.toMap(Column::columnName, c -> c));
+    private static final java.util.Map<String, Column> BY_NAME =
+            java.util.Arrays.stream(values()).collect(java.util.stream.Collectors.toMap(Column::columnName, c -> c));
 
     /** The column of that name in this version of the format, or null. */
     static Column named(String name) {
@@ -65,8 +70,8 @@ public enum Column {
      * close from row to row (life, numbered in the order lifetimes start: 0.28 bytes per event on
      * the churn workload delta-encoded, 1.9 with a dictionary; format-spec/README.md, "Version 2.0").
      */
-    static final java.util.List<Column> HIGH_CARDINALITY = java.util.List.of(TIME_NS, SKBADDR, SND_NXT,
-            SND_UNA, BYTES_ACKED, BYTES_RECEIVED, LIFE);
+    static final java.util.List<Column> HIGH_CARDINALITY =
+            java.util.List.of(TIME_NS, SKBADDR, SND_NXT, SND_UNA, BYTES_ACKED, BYTES_RECEIVED, LIFE);
 
     private final String columnName;
     private final PrimitiveTypeName physicalType;
@@ -103,23 +108,34 @@ public enum Column {
      */
     boolean storedAs(org.apache.parquet.format.SchemaElement element) {
         String physical = physicalType == PrimitiveTypeName.BINARY ? "BYTE_ARRAY" : physicalType.name();
-        if (element.isSetNum_children() || !element.isSetType() || !element.getType().name().equals(physical)) {
+        if (element.isSetNum_children()
+                || !element.isSetType()
+                || !element.getType().name().equals(physical)) {
             return false;
         }
         var logical = element.isSetLogicalType() ? element.getLogicalType() : null;
-        var converted = element.isSetConverted_type() ? element.getConverted_type().name() : "";
+        var converted =
+                element.isSetConverted_type() ? element.getConverted_type().name() : "";
         return switch (kind) {
-            case PLAIN, INT64 -> logical == null || logical.isSetINTEGER() && logical.getINTEGER().isIsSigned();
+            case PLAIN, INT64 ->
+                logical == null
+                        || logical.isSetINTEGER() && logical.getINTEGER().isIsSigned();
             case STRING -> logical != null && logical.isSetSTRING() || converted.equals("UTF8");
-            case UINT64 -> logical != null && logical.isSetINTEGER() && !logical.getINTEGER().isIsSigned()
-                    || converted.equals("UINT_64");
+            case UINT64 ->
+                logical != null
+                                && logical.isSetINTEGER()
+                                && !logical.getINTEGER().isIsSigned()
+                        || converted.equals("UINT_64");
         };
     }
 
     /** Whether a 1.x file stores its column {@code time} as 1.x defined it: INT64 nanosecond TIMESTAMP. */
     static boolean storedAsTimestampNs(org.apache.parquet.format.SchemaElement element) {
-        return !element.isSetNum_children() && element.isSetType() && element.getType().name().equals("INT64")
-                && element.isSetLogicalType() && element.getLogicalType().isSetTIMESTAMP()
+        return !element.isSetNum_children()
+                && element.isSetType()
+                && element.getType().name().equals("INT64")
+                && element.isSetLogicalType()
+                && element.getLogicalType().isSetTIMESTAMP()
                 && element.getLogicalType().getTIMESTAMP().getUnit().isSetNANOS();
     }
 

@@ -22,7 +22,11 @@ public final class IpAddresses {
             groups[i] = ((a[offset + 2 * i] & 0xff) << 8) | (a[offset + 2 * i + 1] & 0xff);
         }
         // IPv4-mapped (::ffff:a.b.c.d) keeps its dotted tail, as RFC 5952 section 5 recommends.
-        boolean mapped = groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0 && groups[4] == 0
+        boolean mapped = groups[0] == 0
+                && groups[1] == 0
+                && groups[2] == 0
+                && groups[3] == 0
+                && groups[4] == 0
                 && groups[5] == 0xffff;
         if (mapped) {
             return "::ffff:" + (a[offset + 12] & 0xff) + "." + (a[offset + 13] & 0xff) + "." + (a[offset + 14] & 0xff)

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class JournalLocks {
     /** A /proc/locks line: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END" (hex device numbers). */
-    private static final Pattern LOCK = Pattern.compile("\\bFLOCK\\s+\\S+\\s+\\S+\\s+(\\d+)\\s+([0-9a-f]+):([0-9a-f]+):(\\d+)\\s");
+    private static final Pattern LOCK =
+            Pattern.compile("\\bFLOCK\\s+\\S+\\s+\\S+\\s+(\\d+)\\s+([0-9a-f]+):([0-9a-f]+):(\\d+)\\s");
 
     private JournalLocks() {}
 
@@ -37,7 +38,8 @@ public final class JournalLocks {
         long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
         Matcher m = LOCK.matcher(locks);
         while (m.find()) {
-            if (Long.parseLong(m.group(2), 16) == major && Long.parseLong(m.group(3), 16) == minor
+            if (Long.parseLong(m.group(2), 16) == major
+                    && Long.parseLong(m.group(3), 16) == minor
                     && Long.parseLong(m.group(4)) == inode) {
                 return OptionalLong.of(Long.parseLong(m.group(1)));
             }

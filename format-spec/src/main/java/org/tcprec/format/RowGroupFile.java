@@ -51,8 +51,13 @@ final class RowGroupFile implements AutoCloseable {
 
     /** Starts a new file (an existing one is truncated and keeps its permissions). */
     static RowGroupFile create(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel = FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.READ,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS);
         try {
             writeFully(channel, ByteBuffer.wrap(MAGIC), 0);
         } catch (IOException e) {
@@ -67,8 +72,8 @@ final class RowGroupFile implements AutoCloseable {
      * after the last one.
      */
     static RowGroupFile resume(Path file, List<RowGroupCheckpoint> checkpoints) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {
             long expected = MAGIC.length;
             for (RowGroupCheckpoint c : checkpoints) {
@@ -80,8 +85,8 @@ final class RowGroupFile implements AutoCloseable {
             }
             long size = channel.size();
             if (size < expected) {
-                throw new IOException(file + " holds " + size + " bytes, fewer than the " + expected
-                        + " its checkpoints describe");
+                throw new IOException(
+                        file + " holds " + size + " bytes, fewer than the " + expected + " its checkpoints describe");
             }
             ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
             channel.read(magic, 0);
@@ -131,8 +136,8 @@ final class RowGroupFile implements AutoCloseable {
             dataEnd += c.getTotal_compressed_size();
         }
         long dataLength = dataEnd - MAGIC.length;
-        RowGroupCheckpoint checkpoint = new RowGroupCheckpoint(length, dataLength,
-                Arrays.copyOfRange(encoded, (int) dataEnd, encoded.length));
+        RowGroupCheckpoint checkpoint =
+                new RowGroupCheckpoint(length, dataLength, Arrays.copyOfRange(encoded, (int) dataEnd, encoded.length));
         writeFully(channel, ByteBuffer.wrap(encoded, MAGIC.length, (int) dataLength), length);
         add(checkpoint);
         length += dataLength;
@@ -247,8 +252,13 @@ final class RowGroupFile implements AutoCloseable {
                 if (chunk.isSetFile_offset() && chunk.getFile_offset() > 0) {
                     chunk.setFile_offset(chunk.getFile_offset() + shift);
                 }
-                columnIndexes.add(chunk.isSetColumn_index_offset()
-                        ? slice(tail, chunk.getColumn_index_offset() - tailStart, chunk.getColumn_index_length()) : null);
+                columnIndexes.add(
+                        chunk.isSetColumn_index_offset()
+                                ? slice(
+                                        tail,
+                                        chunk.getColumn_index_offset() - tailStart,
+                                        chunk.getColumn_index_length())
+                                : null);
                 OffsetIndex offsets = null;
                 if (chunk.isSetOffset_index_offset()) {
                     offsets = Util.readOffsetIndex(new ByteArrayInputStream(
@@ -276,7 +286,8 @@ final class RowGroupFile implements AutoCloseable {
 
     private static long chunkStart(ColumnMetaData meta) {
         return meta.isSetDictionary_page_offset() && meta.getDictionary_page_offset() > 0
-                ? Math.min(meta.getDictionary_page_offset(), meta.getData_page_offset()) : meta.getData_page_offset();
+                ? Math.min(meta.getDictionary_page_offset(), meta.getData_page_offset())
+                : meta.getData_page_offset();
     }
 
     /** The footer at the end of bytes[from, to), which end as a Parquet file ends. */
@@ -286,7 +297,8 @@ final class RowGroupFile implements AutoCloseable {
         }
         ByteBuffer end = ByteBuffer.wrap(bytes, to - 8, 8).order(ByteOrder.LITTLE_ENDIAN);
         int footerLength = end.getInt();
-        if (!Arrays.equals(Arrays.copyOfRange(bytes, to - 4, to), MAGIC) || footerLength <= 0
+        if (!Arrays.equals(Arrays.copyOfRange(bytes, to - 4, to), MAGIC)
+                || footerLength <= 0
                 || footerLength > to - from - 8) {
             throw new IOException("an encoded row group without a valid Parquet footer");
         }

@@ -58,6 +58,7 @@ final class SocketLifetimes {
     };
     /** Lifetimes numbered so far in the file. */
     private int lifetimes;
+
     private int life;
     private Long nsInOldstate;
     private long broken;
@@ -75,7 +76,8 @@ final class SocketLifetimes {
             s = new Socket();
             s.life = ++lifetimes;
             sockets.put(skaddr, s);
-        } else if (change && s.lastNewState != null
+        } else if (change
+                && s.lastNewState != null
                 && (s.lastNewState.equals("CLOSE") || !s.lastNewState.equals(row.oldstate()))) {
             s.life = ++lifetimes;
             if (!s.lastNewState.equals("CLOSE") || !startsSocket(row.oldstate())) {

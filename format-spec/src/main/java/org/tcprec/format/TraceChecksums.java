@@ -1,7 +1,5 @@
 package org.tcprec.format;
 
-import org.tcprec.format.metadata.JsonCodec;
-import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +24,8 @@ import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.Util;
+import org.tcprec.format.metadata.JsonCodec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The trace's checksums (format-spec/README.md, "Checksums"): CRC-32C of each column chunk (its
@@ -40,6 +40,7 @@ import org.apache.parquet.format.Util;
 public final class TraceChecksums {
     /** Footer key holding the checksums, a JSON object. */
     public static final String KEY = "tcprec.checksums";
+
     static final String ALGORITHM = "CRC-32C";
     private static final String PLACEHOLDER = "00000000";
     /** Where the footer's own checksum sits in the key's value: fixed text, so it is found in the footer's bytes. */
@@ -55,14 +56,19 @@ public final class TraceChecksums {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = channel.size();
             long footerStart = size - 8 - footerLength(channel, size);
-            FileMetaData footer = Util.readFileMetaData(new ByteArrayInputStream(read(channel, footerStart,
-                    (int) (size - 8 - footerStart))));
-            StringBuilder value = new StringBuilder(FOOTER_FIELD).append(PLACEHOLDER).append("\",\"keys\":{");
-            List<KeyValue> pairs = footer.getKey_value_metadata() == null ? new ArrayList<>()
+            FileMetaData footer = Util.readFileMetaData(
+                    new ByteArrayInputStream(read(channel, footerStart, (int) (size - 8 - footerStart))));
+            StringBuilder value =
+                    new StringBuilder(FOOTER_FIELD).append(PLACEHOLDER).append("\",\"keys\":{");
+            List<KeyValue> pairs = footer.getKey_value_metadata() == null
+                    ? new ArrayList<>()
                     : new ArrayList<>(footer.getKey_value_metadata());
             for (int i = 0; i < pairs.size(); i++) {
-                value.append(i == 0 ? "" : ",").append(JsonCodec.writeCompact(pairs.get(i).getKey())).append(":\"")
-                        .append(hex(crc32c(pairs.get(i).getValue()))).append('"');
+                value.append(i == 0 ? "" : ",")
+                        .append(JsonCodec.writeCompact(pairs.get(i).getKey()))
+                        .append(":\"")
+                        .append(hex(crc32c(pairs.get(i).getValue())))
+                        .append('"');
             }
             value.append("},\"column_chunks\":[");
             List<RowGroup> groups = footer.getRow_groups();
@@ -71,11 +77,15 @@ public final class TraceChecksums {
                 List<ColumnChunk> chunks = groups.get(g).getColumns();
                 for (int c = 0; c < chunks.size(); c++) {
                     long[] range = range(chunks.get(c).getMeta_data(), footerStart);
-                    value.append(c == 0 ? "\"" : ",\"").append(hex(crc32c(channel, range[0], range[1]))).append('"');
+                    value.append(c == 0 ? "\"" : ",\"")
+                            .append(hex(crc32c(channel, range[0], range[1])))
+                            .append('"');
                 }
                 value.append(']');
             }
-            value.append("],\"outside_chunks\":\"").append(hex(outsideChunks(channel, groups, footerStart))).append("\"}");
+            value.append("],\"outside_chunks\":\"")
+                    .append(hex(outsideChunks(channel, groups, footerStart)))
+                    .append("\"}");
             pairs.add(new KeyValue(KEY).setValue(value.toString()));
             footer.setKey_value_metadata(pairs);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -85,7 +95,10 @@ public final class TraceChecksums {
             byte[] digits = hex(crc32c(ByteBuffer.wrap(bytes))).getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(digits, 0, bytes, at, digits.length);
             ByteBuffer tail = ByteBuffer.allocate(bytes.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-            tail.put(bytes).putInt(bytes.length).put("PAR1".getBytes(StandardCharsets.US_ASCII)).flip();
+            tail.put(bytes)
+                    .putInt(bytes.length)
+                    .put("PAR1".getBytes(StandardCharsets.US_ASCII))
+                    .flip();
             channel.truncate(footerStart);
             while (tail.hasRemaining()) {
                 channel.write(tail, footerStart + tail.position());
@@ -94,7 +107,10 @@ public final class TraceChecksums {
     }
 
     /** What verifying a trace found: whether it carries checksums at all. */
-    public enum Result { VERIFIED, NONE }
+    public enum Result {
+        VERIFIED,
+        NONE
+    }
 
     /**
      * Checks a trace's footer against its checksums: the footer (bytes as stored) and each footer
@@ -131,13 +147,17 @@ public final class TraceChecksums {
         }
         List<RowGroup> groups = footer.getRow_groups();
         if (groups.size() != stored.chunks.size()) {
-            throw damaged(path, "the Parquet footer (" + groups.size() + " row groups, " + stored.chunks.size() + " checksummed)");
+            throw damaged(
+                    path,
+                    "the Parquet footer (" + groups.size() + " row groups, " + stored.chunks.size() + " checksummed)");
         }
         for (int g = 0; g < groups.size(); g++) {
             List<ColumnChunk> chunks = groups.get(g).getColumns();
             if (chunks.size() != stored.chunks.get(g).size()) {
-                throw damaged(path, "the Parquet footer (row group " + g + " has " + chunks.size() + " columns, "
-                        + stored.chunks.get(g).size() + " checksummed)");
+                throw damaged(
+                        path,
+                        "the Parquet footer (row group " + g + " has " + chunks.size() + " columns, "
+                                + stored.chunks.get(g).size() + " checksummed)");
             }
         }
         return Result.VERIFIED;
@@ -157,8 +177,8 @@ public final class TraceChecksums {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size != trace.fileBytes()) {
-                throw new TraceFormatException(path + " changed while it was read (" + trace.fileBytes() + " bytes, now "
-                        + size + ")");
+                throw new TraceFormatException(
+                        path + " changed while it was read (" + trace.fileBytes() + " bytes, now " + size + ")");
             }
             verifyData(path, channel, trace.parquet(), size - 8 - footerLength(channel, size));
         } catch (IOException e) {
@@ -167,7 +187,8 @@ public final class TraceChecksums {
     }
 
     /** The column chunks and the bytes outside them of a footer that {@link #verifyFooter} passed. */
-    static void verifyData(Path path, FileChannel channel, FileMetaData footer, long footerStart) throws TraceFormatException {
+    static void verifyData(Path path, FileChannel channel, FileMetaData footer, long footerStart)
+            throws TraceFormatException {
         Stored stored = Stored.parse(path, keyValues(footer).get(KEY));
         List<RowGroup> groups = footer.getRow_groups();
         for (int g = 0; g < groups.size(); g++) {
@@ -176,11 +197,13 @@ public final class TraceChecksums {
                 ColumnMetaData meta = chunks.get(c).getMeta_data();
                 try {
                     long[] range = range(meta, footerStart);
-                    if (!hex(crc32c(channel, range[0], range[1])).equals(stored.chunks.get(g).get(c))) {
+                    if (!hex(crc32c(channel, range[0], range[1]))
+                            .equals(stored.chunks.get(g).get(c))) {
                         throw damaged(path, pageAt(channel, range, String.join(".", meta.getPath_in_schema()), g));
                     }
                 } catch (IOException e) {
-                    throw new TraceFormatException(path + ": cannot read column chunk " + g + "/" + c + " (" + e.getMessage() + ")");
+                    throw new TraceFormatException(
+                            path + ": cannot read column chunk " + g + "/" + c + " (" + e.getMessage() + ")");
                 }
             }
         }
@@ -195,7 +218,8 @@ public final class TraceChecksums {
 
     private static Map<String, String> keyValues(FileMetaData footer) {
         Map<String, String> kv = new LinkedHashMap<>();
-        for (KeyValue pair : footer.getKey_value_metadata() == null ? List.<KeyValue>of() : footer.getKey_value_metadata()) {
+        for (KeyValue pair :
+                footer.getKey_value_metadata() == null ? List.<KeyValue>of() : footer.getKey_value_metadata()) {
             kv.put(pair.getKey(), pair.getValue());
         }
         return kv;
@@ -229,8 +253,11 @@ public final class TraceChecksums {
                 JsonNode root = JsonCodec.tree(value);
                 JsonNode keys = root.path("keys");
                 JsonNode groups = root.path("column_chunks");
-                if (!ALGORITHM.equals(text(root.path("algorithm"))) || !root.path("footer").isString()
-                        || !keys.isObject() || !groups.isArray() || !root.path("outside_chunks").isString()) {
+                if (!ALGORITHM.equals(text(root.path("algorithm")))
+                        || !root.path("footer").isString()
+                        || !keys.isObject()
+                        || !groups.isArray()
+                        || !root.path("outside_chunks").isString()) {
                     throw damaged(path, "metadata key " + KEY);
                 }
                 Map<String, String> keyCrcs = new LinkedHashMap<>();
@@ -246,7 +273,11 @@ public final class TraceChecksums {
                     group.values().forEach(crc -> crcs.add(text(crc)));
                     chunks.add(crcs);
                 }
-                return new Stored(root.path("footer").asString(), keyCrcs, chunks, root.path("outside_chunks").asString());
+                return new Stored(
+                        root.path("footer").asString(),
+                        keyCrcs,
+                        chunks,
+                        root.path("outside_chunks").asString());
             } catch (IllegalArgumentException e) {
                 throw damaged(path, "metadata key " + KEY);
             }
@@ -298,7 +329,8 @@ public final class TraceChecksums {
     /** [start, length] of a column chunk: its dictionary page, if any, then its data pages. */
     private static long[] range(ColumnMetaData meta, long footerStart) throws IOException {
         long start = meta.isSetDictionary_page_offset() && meta.getDictionary_page_offset() > 0
-                ? Math.min(meta.getDictionary_page_offset(), meta.getData_page_offset()) : meta.getData_page_offset();
+                ? Math.min(meta.getDictionary_page_offset(), meta.getData_page_offset())
+                : meta.getData_page_offset();
         long length = meta.getTotal_compressed_size();
         if (start < 4 || length < 0 || length > footerStart - start) {
             throw new IOException("column chunk at " + start + " of " + length + " bytes does not fit the file");
@@ -338,8 +370,8 @@ public final class TraceChecksums {
             throw new IOException("footer length " + footerLength + " does not fit the file");
         }
         if (footerLength > TraceFooter.MAX_FOOTER_BYTES) {
-            throw new IOException("a footer of " + footerLength + " bytes, more than the " + TraceFooter.MAX_FOOTER_BYTES
-                    + " a trace may have");
+            throw new IOException("a footer of " + footerLength + " bytes, more than the "
+                    + TraceFooter.MAX_FOOTER_BYTES + " a trace may have");
         }
         return footerLength;
     }
@@ -386,7 +418,8 @@ public final class TraceChecksums {
         }
     }
 
-    private static final ThreadLocal<ByteBuffer> BLOCK = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+    private static final ThreadLocal<ByteBuffer> BLOCK =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
 
     private static String hex(int crc) {
         return String.format(Locale.ROOT, "%08x", crc);

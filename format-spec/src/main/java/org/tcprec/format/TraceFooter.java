@@ -29,8 +29,16 @@ import tools.jackson.databind.JsonNode;
  * (row groups, column chunks), which the format's own row reader (scan.TraceScanner) works from.
  */
 public record TraceFooter(
-        Path path, String formatVersion, TraceMetadata metadata, JsonNode metadataJson, long rows, long fileBytes,
-        int rowGroups, List<String> columns, FileMetaData parquet, TraceChecksums.Result checksums) {
+        Path path,
+        String formatVersion,
+        TraceMetadata metadata,
+        JsonNode metadataJson,
+        long rows,
+        long fileBytes,
+        int rowGroups,
+        List<String> columns,
+        FileMetaData parquet,
+        TraceChecksums.Result checksums) {
 
     /** Largest Parquet footer a reader accepts (format-spec/README.md, "Limits"). */
     public static final int MAX_FOOTER_BYTES = 64 << 20;
@@ -98,8 +106,8 @@ public record TraceFooter(
             footerBytes = TraceChecksums.read(channel, footerStart, (int) (size - 8 - footerStart));
             footer = Util.readFileMetaData(new ByteArrayInputStream(footerBytes));
         } catch (IOException | RuntimeException e) {
-            throw new TraceFormatException(path + " is not a tcprec trace: not a readable Parquet file ("
-                    + firstLine(e) + ")");
+            throw new TraceFormatException(
+                    path + " is not a tcprec trace: not a readable Parquet file (" + firstLine(e) + ")");
         }
         Map<String, String> kv = new LinkedHashMap<>();
         if (footer.getKey_value_metadata() != null) {
@@ -128,27 +136,35 @@ public record TraceFooter(
         if (footer.getSchema() == null || footer.getSchema().isEmpty()) {
             throw new TraceFormatException(path + " is not a tcprec trace: its Parquet footer has no schema");
         }
-        if (footer.getSchema().size() > MAX_COLUMNS + 1 || (footer.getRow_groups() != null && footer.getRow_groups().size() > MAX_ROW_GROUPS)) {
+        if (footer.getSchema().size() > MAX_COLUMNS + 1
+                || (footer.getRow_groups() != null && footer.getRow_groups().size() > MAX_ROW_GROUPS)) {
             throw new TraceFormatException(path + ": " + (footer.getSchema().size() - 1) + " columns in "
-                    + (footer.getRow_groups() == null ? 0 : footer.getRow_groups().size()) + " row groups, more than a trace may have ("
+                    + (footer.getRow_groups() == null
+                            ? 0
+                            : footer.getRow_groups().size()) + " row groups, more than a trace may have ("
                     + MAX_COLUMNS + " columns, " + MAX_ROW_GROUPS + " row groups)");
         }
         List<String> columns = new ArrayList<>();
         boolean oldMajor = TraceSchema.major(version) < TraceSchema.MAJOR;
         // The first schema element is the root; the columns are its (flat) children.
-        for (SchemaElement element : footer.getSchema().subList(1, footer.getSchema().size())) {
-            Column known = oldMajor && !element.getName().equals(TraceSchema.TIME_1X) ? null : Column.named(element.getName());
+        for (SchemaElement element :
+                footer.getSchema().subList(1, footer.getSchema().size())) {
+            Column known =
+                    oldMajor && !element.getName().equals(TraceSchema.TIME_1X) ? null : Column.named(element.getName());
             boolean stored = oldMajor && element.getName().equals(TraceSchema.TIME_1X)
                     ? Column.storedAsTimestampNs(element)
                     : known == null || known.storedAs(element);
             if (!stored) {
                 throw new TraceFormatException(path + ": column " + element.getName() + " is stored as "
-                        + (element.isSetType() ? element.getType() : "a group") + ", not as the trace format defines it");
+                        + (element.isSetType() ? element.getType() : "a group")
+                        + ", not as the trace format defines it");
             }
             columns.add(element.getName());
         }
-        int rowGroups = footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
-        return new TraceFooter(path, version, meta, document, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
+        int rowGroups =
+                footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
+        return new TraceFooter(
+                path, version, meta, document, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
     }
 
     /** The column holding the events' times, epoch nanoseconds: time_ns, or time in a 1.x file. */

@@ -12,6 +12,7 @@ public final class TraceSchema {
     public static final String FORMAT_VERSION_KEY = "tcprec.format_version";
     /** Footer key holding the recording's metadata as one JSON object (see format-spec/README.md). */
     public static final String METADATA_KEY = "tcprec.metadata";
+
     public static final int MAJOR = 2;
     public static final int MINOR = 0;
     public static final String VERSION = MAJOR + "." + MINOR;

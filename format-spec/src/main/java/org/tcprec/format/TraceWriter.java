@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -80,8 +80,7 @@ public final class TraceWriter implements AutoCloseable {
      */
     public static void prepare(EventRow sample) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ParquetWriter<EventRow> w = groupWriter(new MemoryOutputFile(bytes),
-                new SocketLifetimes())) {
+        try (ParquetWriter<EventRow> w = groupWriter(new MemoryOutputFile(bytes), new SocketLifetimes())) {
             w.write(sample);
         }
         RowGroupFile.footerOf(bytes.toByteArray(), 0, bytes.size());
@@ -137,8 +136,7 @@ public final class TraceWriter implements AutoCloseable {
             // again for each page. Delta encoding suits these (sorted times, growing counters).
             builder = builder.withDictionaryEncoding(column.columnName(), false);
         }
-        return builder
-                .withConf(new PlainParquetConfiguration())
+        return builder.withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new ZstdCodecs())
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
@@ -163,7 +161,8 @@ public final class TraceWriter implements AutoCloseable {
         this.brokenLifetimes = brokenLifetimes;
         Map<String, String> footer = new LinkedHashMap<>();
         footer.put(TraceSchema.FORMAT_VERSION_KEY, TraceSchema.VERSION);
-        footer.put(TraceSchema.METADATA_KEY,
+        footer.put(
+                TraceSchema.METADATA_KEY,
                 JsonCodec.write(metadata.withLifetimes(new TraceMetadata.Lifetimes(brokenLifetimes, null))));
         return footer;
     }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /** RFC 5952 text: the cases its section 4 spells out. */
 class IpAddressesTest {
     static String v6(String literal) throws Exception {
-        return IpAddresses.format(IpAddresses.AF_INET6, InetAddress.getByName(literal).getAddress(), 0);
+        return IpAddresses.format(
+                IpAddresses.AF_INET6, InetAddress.getByName(literal).getAddress(), 0);
     }
 
     @Test

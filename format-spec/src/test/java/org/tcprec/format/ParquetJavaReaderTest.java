@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.parquet.ParquetReadOptions;
-import org.tcprec.format.metadata.JsonCodec;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
@@ -21,6 +20,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * A trace read by parquet-java's own reader (ParquetFileReader and its example record converter),
@@ -85,35 +85,171 @@ class ParquetJavaReaderTest {
             for (int i = 0; i < rows; i++) {
                 long sk = SK + 64L * ((i / 4) % 50);
                 int port = 40000 + (i / 4) % 50;
-                w.write(switch (i % 4) {
-                    case 0 -> new EventRow(T0 + 1000L * i, "inet_sock_set_state", 1, 42, 43, "curl", 4026531840L, 7L, sk, 10,
-                            "2001:db8::1", port, "::ffff:10.1.2.3", 443, "CLOSE", "SYN_SENT", null, 6, 1L, 0L,
-                            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-                    case 1 -> new EventRow(T0 + 1000L * i, "inet_sock_set_state", 0, 0, 0, "swapper/0", 4026531840L, 7L, sk, 10,
-                            "2001:db8::1", port, "::ffff:10.1.2.3", 443, "SYN_SENT", "ESTABLISHED", null, 6, 1L, 1L,
-                            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-                    case 2 -> new EventRow(T0 + 1000L * i, "tcp_probe", 1, 42, 43, "curl", 4026531840L, 7L, sk, 10,
-                            "2001:db8::1", port, "::ffff:10.1.2.3", 443, null, null, null, null, null, null,
-                            -2L, 0xffff8880_9999_0000L, null, null, null, 5L, 1448, 4_000_000_000L, 3_999_990_000L, 10L,
-                            2147483647L, 65535L, 250L, 131072L);
-                    default -> new EventRow(T0 + 1000L * i, "tcp_send_reset", 1, 42, 43, "curl", null, null, null, 2,
-                            "10.0.0.1", 80, "10.0.0.2", 5555, null, null, null, null, null, null, null,
-                            0xffff8880_9999_0040L, null, null, 1, null, null, null, null, null, null, null, null, null);
-                });
+                w.write(
+                        switch (i % 4) {
+                            case 0 ->
+                                new EventRow(
+                                        T0 + 1000L * i,
+                                        "inet_sock_set_state",
+                                        1,
+                                        42,
+                                        43,
+                                        "curl",
+                                        4026531840L,
+                                        7L,
+                                        sk,
+                                        10,
+                                        "2001:db8::1",
+                                        port,
+                                        "::ffff:10.1.2.3",
+                                        443,
+                                        "CLOSE",
+                                        "SYN_SENT",
+                                        null,
+                                        6,
+                                        1L,
+                                        0L,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null);
+                            case 1 ->
+                                new EventRow(
+                                        T0 + 1000L * i,
+                                        "inet_sock_set_state",
+                                        0,
+                                        0,
+                                        0,
+                                        "swapper/0",
+                                        4026531840L,
+                                        7L,
+                                        sk,
+                                        10,
+                                        "2001:db8::1",
+                                        port,
+                                        "::ffff:10.1.2.3",
+                                        443,
+                                        "SYN_SENT",
+                                        "ESTABLISHED",
+                                        null,
+                                        6,
+                                        1L,
+                                        1L,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null);
+                            case 2 ->
+                                new EventRow(
+                                        T0 + 1000L * i,
+                                        "tcp_probe",
+                                        1,
+                                        42,
+                                        43,
+                                        "curl",
+                                        4026531840L,
+                                        7L,
+                                        sk,
+                                        10,
+                                        "2001:db8::1",
+                                        port,
+                                        "::ffff:10.1.2.3",
+                                        443,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        -2L,
+                                        0xffff8880_9999_0000L,
+                                        null,
+                                        null,
+                                        null,
+                                        5L,
+                                        1448,
+                                        4_000_000_000L,
+                                        3_999_990_000L,
+                                        10L,
+                                        2147483647L,
+                                        65535L,
+                                        250L,
+                                        131072L);
+                            default ->
+                                new EventRow(
+                                        T0 + 1000L * i,
+                                        "tcp_send_reset",
+                                        1,
+                                        42,
+                                        43,
+                                        "curl",
+                                        null,
+                                        null,
+                                        null,
+                                        2,
+                                        "10.0.0.1",
+                                        80,
+                                        "10.0.0.2",
+                                        5555,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        0xffff8880_9999_0040L,
+                                        null,
+                                        null,
+                                        1,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null);
+                        });
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "h1"))));
         }
-        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        ParquetReadOptions options =
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
         List<Group> read = new ArrayList<>();
         int rowGroups = 0;
         try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options)) {
             MessageType schema = reader.getFileMetaData().getSchema();
             assertEquals(MessageTypeParser.parseMessageType(DOCUMENTED), schema);
-            assertEquals(TraceSchema.VERSION, reader.getFileMetaData().getKeyValueMetaData().get("tcprec.format_version"));
+            assertEquals(
+                    TraceSchema.VERSION,
+                    reader.getFileMetaData().getKeyValueMetaData().get("tcprec.format_version"));
             PageReadStore pages;
             while ((pages = reader.readNextRowGroup()) != null) {
                 rowGroups++;
-                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema)
+                RecordReader<Group> records = new ColumnIOFactory()
+                        .getColumnIO(schema)
                         .getRecordReader(pages, new GroupRecordConverter(schema));
                 for (long r = 0; r < pages.getRowCount(); r++) {
                     read.add(records.read());

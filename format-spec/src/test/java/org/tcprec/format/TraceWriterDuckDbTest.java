@@ -1,6 +1,5 @@
 package org.tcprec.format;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.metadata.JsonCodec;
 
 /** A trace written here is read back by DuckDB, the analyzer's engine, as plain SQL. */
 class TraceWriterDuckDbTest {
@@ -20,10 +20,41 @@ class TraceWriterDuckDbTest {
     Path dir;
 
     static EventRow setState(long timeNs, String raddr, int rport, int family, String oldstate, String newstate) {
-        return new EventRow(timeNs, "inet_sock_set_state", 1, 42, 43, "curl", 4026531840L,
-                1L, 0xffff888012345678L, family, family == 2 ? "127.0.0.1" : "::1", 40000, raddr, rport,
-                oldstate, newstate, null, 6, 10L, 20L, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+        return new EventRow(
+                timeNs,
+                "inet_sock_set_state",
+                1,
+                42,
+                43,
+                "curl",
+                4026531840L,
+                1L,
+                0xffff888012345678L,
+                family,
+                family == 2 ? "127.0.0.1" : "::1",
+                40000,
+                raddr,
+                rport,
+                oldstate,
+                newstate,
+                null,
+                6,
+                10L,
+                20L,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test
@@ -39,14 +70,16 @@ class TraceWriterDuckDbTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT raddr, count(*) FROM '" + file + "' WHERE rport = 443 GROUP BY 1 ORDER BY 1");
+            ResultSet rs = s.executeQuery(
+                    "SELECT raddr, count(*) FROM '" + file + "' WHERE rport = 443 GROUP BY 1 ORDER BY 1");
             assertTrue(rs.next());
             assertEquals("10.1.2.3", rs.getString(1));
             assertEquals(2, rs.getLong(2));
             assertTrue(rs.next());
             assertEquals("2001:db8::1", rs.getString(1));
             assertEquals(1, rs.getLong(2));
-            rs = s.executeQuery("SELECT typeof(time_ns), time_ns, skaddr, state FROM '" + file + "' ORDER BY time_ns LIMIT 1");
+            rs = s.executeQuery(
+                    "SELECT typeof(time_ns), time_ns, skaddr, state FROM '" + file + "' ORDER BY time_ns LIMIT 1");
             assertTrue(rs.next());
             assertEquals("BIGINT", rs.getString(1));
             assertEquals(t0, rs.getLong(2));

@@ -3,9 +3,7 @@ package org.tcprec.format;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
@@ -16,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tcprec.format.metadata.JsonCodec;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * A trace written row group by row group and cut short (as by a kill, with half a group and no
@@ -31,8 +29,13 @@ class TraceWriterResumeTest {
     private static EventRow row(int i) {
         long t0 = 1_764_000_000_000_000_000L;
         boolean open = i % 2 == 0;
-        return TraceWriterDuckDbTest.setState(t0 + i * 1000L, "10.0." + (i % 7) + ".1", 443 + i % 5, 2,
-                open ? "CLOSE" : "SYN_SENT", open ? "SYN_SENT" : "ESTABLISHED");
+        return TraceWriterDuckDbTest.setState(
+                t0 + i * 1000L,
+                "10.0." + (i % 7) + ".1",
+                443 + i % 5,
+                2,
+                open ? "CLOSE" : "SYN_SENT",
+                open ? "SYN_SENT" : "ESTABLISHED");
     }
 
     @Test
@@ -80,7 +83,8 @@ class TraceWriterResumeTest {
 
     private static List<String> rows(Path file) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT * FROM read_parquet('" + file + "')")) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {

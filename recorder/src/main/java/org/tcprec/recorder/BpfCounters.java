@@ -26,6 +26,7 @@ record BpfCounters(long[][][] values, long[] skipped) {
     static final int FILTERED = 3;
     /** TCPREC_CNT_SLOTS: the u64s of one CPU. */
     static final int SLOTS_PER_CPU = KINDS.length * EventType.SLOTS;
+
     private static final String MAP = "counters";
 
     /** Sizes the map to the possible CPUs; before load. */
@@ -80,8 +81,7 @@ record BpfCounters(long[][][] values, long[] skipped) {
 
     /** The metadata key "bpf_counters" (format-spec/README.md). */
     TraceMetadata.BpfCounters toMetadata() {
-        return new TraceMetadata.BpfCounters(byType(EMITTED), byType(SAMPLED_OUT), byType(FILTERED),
-                null);
+        return new TraceMetadata.BpfCounters(byType(EMITTED), byType(SAMPLED_OUT), byType(FILTERED), null);
     }
 
     /** The metadata key "lost_events" (format-spec/README.md). */
@@ -106,8 +106,14 @@ record BpfCounters(long[][][] values, long[] skipped) {
         for (long v : byCpu) {
             byCpuList.add(v);
         }
-        return new LostEvents(lost(), byType, total(LOST), byCpuList, byCpuAndType,
-                new SkippedByKernel(skipped == null ? null : sum(skipped), skippedByType, null), null);
+        return new LostEvents(
+                lost(),
+                byType,
+                total(LOST),
+                byCpuList,
+                byCpuAndType,
+                new SkippedByKernel(skipped == null ? null : sum(skipped), skippedByType, null),
+                null);
     }
 
     private Map<String, Long> byType(int kind) {

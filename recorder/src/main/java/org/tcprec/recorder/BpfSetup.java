@@ -76,7 +76,8 @@ final class BpfSetup {
     static byte[] bpfObjectBytes() throws RecordingException {
         try (InputStream in = BpfSetup.class.getResourceAsStream(BPF_OBJECT_RESOURCE)) {
             if (in == null) {
-                throw new RecordingException("the BPF object is missing from tcprec's jar (" + BPF_OBJECT_RESOURCE + ")");
+                throw new RecordingException(
+                        "the BPF object is missing from tcprec's jar (" + BPF_OBJECT_RESOURCE + ")");
             }
             return in.readAllBytes();
         } catch (IOException e) {
@@ -112,5 +113,4 @@ final class BpfSetup {
         }
         return out;
     }
-
 }

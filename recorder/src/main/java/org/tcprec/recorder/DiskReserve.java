@@ -28,8 +28,10 @@ final class DiskReserve {
     void ensure(long bytes) throws IOException {
         if (channel == null) {
             Files.deleteIfExists(path);
-            channel = FileChannel.open(path,
-                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            channel = FileChannel.open(
+                    path,
+                    Set.<OpenOption>of(
+                            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         ByteBuffer zeros = ByteBuffer.allocate(1 << 20);

@@ -23,27 +23,39 @@ public final class FilterOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+    @Option(
+            names = {"-p", "--pid"},
+            paramLabel = "PID",
             description = "Only sockets used by this process (its own events, and later events of its sockets).")
     int pid;
 
-    @Option(names = {"-L", "--localport"}, paramLabel = "PORTS", converter = PortListConverter.class,
+    @Option(
+            names = {"-L", "--localport"},
+            paramLabel = "PORTS",
+            converter = PortListConverter.class,
             description = "Only these local ports (comma list, up to 8).")
     List<Integer> localPorts = new ArrayList<>();
 
-    @Option(names = {"-D", "--remoteport"}, paramLabel = "PORTS", converter = PortListConverter.class,
+    @Option(
+            names = {"-D", "--remoteport"},
+            paramLabel = "PORTS",
+            converter = PortListConverter.class,
             description = "Only these remote ports (comma list, up to 8).")
     List<Integer> remotePorts = new ArrayList<>();
 
     @ArgGroup(exclusive = true)
     AddressFamily family;
 
-    @Option(names = "--netns", paramLabel = "INODE|PATH",
+    @Option(
+            names = "--netns",
+            paramLabel = "INODE|PATH",
             description = "Only sockets of this network namespace: its inode number, or a path such as "
                     + "/proc/PID/ns/net or /run/netns/NAME.")
     String netns;
 
-    @Option(names = {"-c", "--cgroup"}, paramLabel = "ID|PATH",
+    @Option(
+            names = {"-c", "--cgroup"},
+            paramLabel = "ID|PATH",
             description = "Only sockets created in this cgroup (v2): its id, or its directory under /sys/fs/cgroup.")
     String cgroup;
 
@@ -107,7 +119,8 @@ public final class FilterOptions {
         }
         try {
             if (LibC.INSTANCE.ioctl(fd, new NativeLong(LibC.NS_GET_NSTYPE)) != LibC.CLONE_NEWNET) {
-                throw usage("--netns " + netns + " is not a network namespace (e.g. /run/netns/NAME, /proc/PID/ns/net)");
+                throw usage(
+                        "--netns " + netns + " is not a network namespace (e.g. /run/netns/NAME, /proc/PID/ns/net)");
             }
         } finally {
             LibC.INSTANCE.close(fd);

@@ -20,14 +20,20 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List this kernel's TCP and socket tracepoints (tcp:, sock:) with their fields and types, "
-                + "which of them tcprec records, the trace column each field fills, and what this kernel lacks "
-                + "that tcprec would read.",
-            "Reads tracefs, mounting it at /sys/kernel/tracing when needed (as root)."},
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List this kernel's TCP and socket tracepoints (tcp:, sock:) with their fields and types, "
+                    + "which of them tcprec records, the trace column each field fills, and what this kernel lacks "
+                    + "that tcprec would read.",
+            "Reads tracefs, mounting it at /sys/kernel/tracing when needed (as root)."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  sudo tcprec list             the tracepoints, their fields and the columns they fill",
-            "  sudo tcprec list --json      the same as one JSON object"})
+        footer = {
+            "  sudo tcprec list             the tracepoints, their fields and the columns they fill",
+            "  sudo tcprec list --json      the same as one JSON object"
+        })
 public final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,11 +50,14 @@ public final class ListCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         Set<KernelFeatures.Feature> missing = KernelFeatures.missing();
-        TracepointCatalog catalog = TracepointCatalog.of(HostFacts.host().uname().release(), TracepointCatalog.formats(traceFs),
-                missing);
+        TracepointCatalog catalog =
+                TracepointCatalog.of(HostFacts.host().uname().release(), TracepointCatalog.formats(traceFs), missing);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(catalog));
+            out.println(JsonMapper.builder()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .build()
+                    .writeValueAsString(catalog));
         } else {
             print(out, catalog, traceFs);
         }
@@ -66,10 +75,17 @@ public final class ListCommand implements Callable<Integer> {
         ColumnSources.common().forEach(s -> common.add(s.column()));
         for (TracepointCatalog.Tracepoint tp : catalog.tracepoints()) {
             out.printf("%n%s%s%n", tp.name(), tp.recorded() ? "  (recorded)" : "");
-            int width = tp.fields().stream().mapToInt(f -> f.type().length()).max().orElse(0);
+            int width =
+                    tp.fields().stream().mapToInt(f -> f.type().length()).max().orElse(0);
             for (TracepointCatalog.Field f : tp.fields()) {
-                out.printf(Locale.ROOT, "    %-" + width + "s %-14s offset %3d size %2d%s%n", f.type(), f.name(), f.offset(),
-                        f.size(), f.columns().isEmpty() ? "" : "  -> " + String.join(", ", f.columns()));
+                out.printf(
+                        Locale.ROOT,
+                        "    %-" + width + "s %-14s offset %3d size %2d%s%n",
+                        f.type(),
+                        f.name(),
+                        f.offset(),
+                        f.size(),
+                        f.columns().isEmpty() ? "" : "  -> " + String.join(", ", f.columns()));
             }
             for (TracepointCatalog.Column c : tp.columns()) {
                 if (c.fields().isEmpty() && !common.contains(c.column())) {

@@ -18,7 +18,10 @@ record OutputPaths(OutputFile trace, Path journal, Path nextJournal, Path reserv
     static OutputPaths of(OutputFile trace) {
         Path output = trace.target();
         Path journal = TraceFooter.journalFor(output);
-        return new OutputPaths(trace, journal, nextJournalFor(journal),
+        return new OutputPaths(
+                trace,
+                journal,
+                nextJournalFor(journal),
                 output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve"));
     }
 

@@ -24,32 +24,45 @@ import org.tcprec.recorder.host.HostFacts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
-@Command(name = "record", mixinStandardHelpOptions = true,
-        description = {"Record the TCP tracepoints into a trace file (needs root: CAP_BPF and CAP_PERFMON).",
-            "Stops after --duration, or on Ctrl-C / SIGTERM; either way the trace is complete."},
+@Command(
+        name = "record",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Record the TCP tracepoints into a trace file (needs root: CAP_BPF and CAP_PERFMON).",
+            "Stops after --duration, or on Ctrl-C / SIGTERM; either way the trace is complete."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  sudo tcprec record -d 60s -o web1.parquet       every TCP event of the next 60 s",
+        footer = {
+            "  sudo tcprec record -d 60s -o web1.parquet       every TCP event of the next 60 s",
             "  sudo tcprec record -o web1.parquet              until Ctrl-C",
-            "  tcprec info web1.parquet                        what was recorded, and any events lost"})
+            "  tcprec info web1.parquet                        what was recorded, and any events lost"
+        })
 public final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = {"-d", "--duration"},
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "How long to record (60s, 5m, 1h). Default: until Ctrl-C.")
     long durationNs;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
             description = "The trace file to write. Default: tcprec-HOST-DATE-TIME.parquet in the current directory.")
     Path output;
 
-    @Option(names = "--force", description = "Overwrite FILE if it is a regular file (never a symbolic link, device, "
-            + "FIFO or directory).")
+    @Option(
+            names = "--force",
+            description =
+                    "Overwrite FILE if it is a regular file (never a symbolic link, device, " + "FIFO or directory).")
     boolean force;
 
     @Mixin
@@ -58,15 +71,24 @@ public final class RecordCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filters;
 
-    @Option(names = "--probe-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--probe-interval",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             defaultValue = "10ms",
             description = "Keep at most one tcp_probe event per socket per interval (default: ${DEFAULT-VALUE}).")
     long probeIntervalNs;
 
-    @Option(names = {"-e", "--every-probe"}, description = "Keep every tcp_probe event (no sampling).")
+    @Option(
+            names = {"-e", "--every-probe"},
+            description = "Keep every tcp_probe event (no sampling).")
     boolean everyProbe;
 
-    @Option(names = "--ring-size", paramLabel = "SIZE", converter = ByteSizeConverter.class, defaultValue = "16M",
+    @Option(
+            names = "--ring-size",
+            paramLabel = "SIZE",
+            converter = ByteSizeConverter.class,
+            defaultValue = "16M",
             description = "BPF ring buffer size, a power of two of at least 64K (default: ${DEFAULT-VALUE}).")
     long ringBytes;
 
@@ -76,14 +98,25 @@ public final class RecordCommand implements Callable<Integer> {
             throw new UserError("--ring-size must be a power of two between 64K and 1G");
         }
         if (durationNs == 0 && spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "-d 0 records nothing; leave -d out to record until Ctrl-C");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "-d 0 records nothing; leave -d out to record until Ctrl-C");
         }
         Path out = output != null ? output : Path.of(defaultName());
         FileOwner traceOwner = owner.resolve();
-        RecordingConfig config = new RecordingConfig(out, force, durationNs, filters.pid(), filters.family(),
-                filters.localPorts(), filters.remotePorts(), filters.netnsInode(), filters.cgroupId(),
-                everyProbe ? 0 : probeIntervalNs, (int) ringBytes, commandLine(), traceOwner);
+        RecordingConfig config = new RecordingConfig(
+                out,
+                force,
+                durationNs,
+                filters.pid(),
+                filters.family(),
+                filters.localPorts(),
+                filters.remotePorts(),
+                filters.netnsInode(),
+                filters.cgroupId(),
+                everyProbe ? 0 : probeIntervalNs,
+                (int) ringBytes,
+                commandLine(),
+                traceOwner);
         PrintStream err = System.err;
         boolean terminal = System.console() != null;
         Recorder recorder = new Recorder(config, err, terminal);
@@ -105,7 +138,9 @@ public final class RecordCommand implements Callable<Integer> {
         }
         printSummary(err, summary, terminal);
         for (KernelFeatures.Feature f : KernelFeatures.missing()) {
-            err.printf("tcprec: warning: this kernel lacks %s (Linux %s): %s%n", f.description(), f.since(), f.withoutIt());
+            err.printf(
+                    "tcprec: warning: this kernel lacks %s (Linux %s): %s%n",
+                    f.description(), f.since(), f.withoutIt());
         }
         printOwner(err, summary.output(), traceOwner);
         return ExitCodes.OK;
@@ -131,8 +166,10 @@ public final class RecordCommand implements Callable<Integer> {
     /** Says who can read the trace when that is root alone, which "reading needs no privileges" would not suggest. */
     static void printOwner(PrintStream out, Path trace, FileOwner owner) {
         if (owner.source() == FileOwner.Source.PROCESS && ownedByRoot(trace)) {
-            out.printf("tcprec: %s belongs to root with mode 0600: only root can read it; give it to a user with "
-                    + "--owner USER, or run tcprec through sudo%n", trace);
+            out.printf(
+                    "tcprec: %s belongs to root with mode 0600: only root can read it; give it to a user with "
+                            + "--owner USER, or run tcprec through sudo%n",
+                    trace);
         } else if (owner.source() == FileOwner.Source.OPTION) {
             out.printf("tcprec: %s belongs to %s (mode 0600)%n", trace, owner.describe());
         }
@@ -149,18 +186,31 @@ public final class RecordCommand implements Callable<Integer> {
     static void printSummary(PrintStream out, Recorder.Summary s, boolean terminal) {
         double seconds = s.durationNs() / 1e9;
         double perEvent = s.rows() == 0 ? 0 : (double) s.fileBytes() / s.rows();
-        out.printf(Locale.ROOT, "tcprec: recorded %,d events in %.1f s (%,.0f/s) to %s: %s, %.1f B/event, at most %s on "
+        out.printf(
+                Locale.ROOT,
+                "tcprec: recorded %,d events in %.1f s (%,.0f/s) to %s: %s, %.1f B/event, at most %s on "
                         + "disk while recording; lost %,d; tracepoints %d attached%s; stopped by %s%n",
-                s.rows(), seconds, s.rows() / Math.max(seconds, 1e-9), s.output(), Units.bytes(s.fileBytes()), perEvent,
-                Units.bytes(s.peakDiskBytes()), s.lost(), s.attached().size(),
-                s.missing().isEmpty() ? "" : ", missing " + String.join(" ", s.missing()), s.stopReason());
+                s.rows(),
+                seconds,
+                s.rows() / Math.max(seconds, 1e-9),
+                s.output(),
+                Units.bytes(s.fileBytes()),
+                perEvent,
+                Units.bytes(s.peakDiskBytes()),
+                s.lost(),
+                s.attached().size(),
+                s.missing().isEmpty() ? "" : ", missing " + String.join(" ", s.missing()),
+                s.stopReason());
         if (s.lost() > 0) {
-            out.printf("tcprec: warning: %,d events were lost (ring buffer full, or skipped by the kernel); see 'tcprec info %s'%n",
+            out.printf(
+                    "tcprec: warning: %,d events were lost (ring buffer full, or skipped by the kernel); see 'tcprec info %s'%n",
                     s.lost(), s.output());
         }
         if (s.brokenLifetimes() > 0) {
-            out.printf("tcprec: warning: %,d socket lifetimes skip states: state changes are missing that no loss counter saw; "
-                    + "see 'tcprec info %s'%n", s.brokenLifetimes(), s.output());
+            out.printf(
+                    "tcprec: warning: %,d socket lifetimes skip states: state changes are missing that no loss counter saw; "
+                            + "see 'tcprec info %s'%n",
+                    s.brokenLifetimes(), s.output());
         }
         if (terminal) {
             StringBuilder perType = new StringBuilder("tcprec: events:");

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
-import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.KernelFeatures;
@@ -47,9 +47,19 @@ public final class Recorder {
     private static final int BATCHES = 16;
 
     /** What a finished recording reports; peakDiskBytes is the most the trace, journal and reserve held at once. */
-    public record Summary(Path output, long rows, Map<String, Long> rowsByEvent, long lost, long brokenLifetimes,
-            long durationNs, long fileBytes, List<String> attached, List<String> missing, String stopReason,
-            boolean complete, long peakDiskBytes) {}
+    public record Summary(
+            Path output,
+            long rows,
+            Map<String, Long> rowsByEvent,
+            long lost,
+            long brokenLifetimes,
+            long durationNs,
+            long fileBytes,
+            List<String> attached,
+            List<String> missing,
+            String stopReason,
+            boolean complete,
+            long peakDiskBytes) {}
 
     private final RecordingConfig config;
     private final PrintStream status;
@@ -96,7 +106,8 @@ public final class Recorder {
             throw new RecordingException(missingCapability.get());
         }
         Set<KernelFeatures.Feature> lacking = KernelFeatures.missing();
-        Optional<String> refusal = KernelFeatures.refusal(HostFacts.host().uname().release(), lacking);
+        Optional<String> refusal =
+                KernelFeatures.refusal(HostFacts.host().uname().release(), lacking);
         if (refusal.isPresent()) {
             throw new RecordingException(refusal.get());
         }
@@ -111,10 +122,14 @@ public final class Recorder {
         try (BpfObject bpf = BpfObject.open(BpfSetup.bpfObjectBytes())) {
             List<String> attached = BpfSetup.loadAndAttach(bpf, config, tracepoints);
             ClockSample startClock = ClockSample.now();
-            TraceMetadata start = RecordingMetadata.atStart(config, startClock, attached, tracepoints.missing(),
-                    tracepoints.formats());
-            start.other().put("unknown",
-                    JsonCodec.toTree(lacking.stream().map(KernelFeatures.Feature::unknownEntry).toList()));
+            TraceMetadata start = RecordingMetadata.atStart(
+                    config, startClock, attached, tracepoints.missing(), tracepoints.formats());
+            start.other()
+                    .put(
+                            "unknown",
+                            JsonCodec.toTree(lacking.stream()
+                                    .map(KernelFeatures.Feature::unknownEntry)
+                                    .toList()));
             return recordAndFinish(bpf, paths, start, startClock, attached, tracepoints.missing());
         } catch (BpfException e) {
             throw new RecordingException(e.getMessage());
@@ -169,8 +184,14 @@ public final class Recorder {
         }
     }
 
-    private Summary recordAndFinish(BpfObject bpf, OutputPaths paths, TraceMetadata start,
-            ClockSample startClock, List<String> attached, List<String> missing) throws RecordingException {
+    private Summary recordAndFinish(
+            BpfObject bpf,
+            OutputPaths paths,
+            TraceMetadata start,
+            ClockSample startClock,
+            List<String> attached,
+            List<String> missing)
+            throws RecordingException {
         String startJson = JsonCodec.write(start);
         CreatedFiles files = createFiles(paths, startJson);
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BATCHES);
@@ -179,13 +200,25 @@ public final class Recorder {
             free.add(ByteBuffer.allocate(BATCH_RECORDS * WireEvent.SIZE));
         }
         long startNs = System.nanoTime();
-        TraceStream stream = new TraceStream(bpf, paths, files.dataFile(), files.trace(), files.journal(),
-                files.lock(), startJson, start, startClock, free, full, stopReason::get,
+        TraceStream stream = new TraceStream(
+                bpf,
+                paths,
+                files.dataFile(),
+                files.trace(),
+                files.journal(),
+                files.lock(),
+                startJson,
+                start,
+                startClock,
+                free,
+                full,
+                stopReason::get,
                 () -> stoppedAtNs - startNs,
                 e -> requestStop(TraceStream.isDiskFull(e) ? "disk full" : "write error"));
         try (RingBufferReader ring = new RingBufferReader(bpf.mapFd("events"), config.ringBytes())) {
-            Thread consumer = new Thread(new RingConsumer(bpf, ring, free, full, () -> stopReason.get() != null,
-                    consumed), "tcprec-ring-consumer");
+            Thread consumer = new Thread(
+                    new RingConsumer(bpf, ring, free, full, () -> stopReason.get() != null, consumed),
+                    "tcprec-ring-consumer");
             Thread writer = new Thread(stream, "tcprec-trace-writer");
             consumer.setDaemon(true);
             writer.setDaemon(true);
@@ -219,7 +252,11 @@ public final class Recorder {
                 break;
             }
             if (terminal && now >= nextStatus) {
-                line.draw(now - startNs, consumed.get(), stream.traceBytes.get(), stream.journalBytes.get(),
+                line.draw(
+                        now - startNs,
+                        consumed.get(),
+                        stream.traceBytes.get(),
+                        stream.journalBytes.get(),
                         stream.lost.get());
                 nextStatus += 1_000_000_000L;
             }
@@ -254,8 +291,14 @@ public final class Recorder {
      * journal instead, with what was recorded up to that point.
      */
     @SuppressWarnings("unchecked")
-    private Summary finish(OutputPaths paths, TraceStream stream, TraceWriter trace, List<String> attached,
-            List<String> missing, long durationNs) throws RecordingException {
+    private Summary finish(
+            OutputPaths paths,
+            TraceStream stream,
+            TraceWriter trace,
+            List<String> attached,
+            List<String> missing,
+            long durationNs)
+            throws RecordingException {
         Path output = paths.output();
         try (JournalLock held = stream.lock()) {
             Throwable failure = stream.failure();
@@ -270,10 +313,22 @@ public final class Recorder {
                     throw new RecordingException(e.getMessage());
                 }
                 deleteJournal(paths);
-                Long total = stream.footer().lostEvents() == null ? null : stream.footer().lostEvents().total();
+                Long total = stream.footer().lostEvents() == null
+                        ? null
+                        : stream.footer().lostEvents().total();
                 long lost = total == null ? 0 : total;
-                return new Summary(output, stream.rows(), stream.rowsByEvent(), lost, trace.brokenLifetimes(),
-                        durationNs, fileSize(output), attached, missing, stopReason.get(), true,
+                return new Summary(
+                        output,
+                        stream.rows(),
+                        stream.rowsByEvent(),
+                        lost,
+                        trace.brokenLifetimes(),
+                        durationNs,
+                        fileSize(output),
+                        attached,
+                        missing,
+                        stopReason.get(),
+                        true,
                         stream.peakDiskBytes.get());
             }
             try {

@@ -27,11 +27,33 @@ public record RecordingConfig(
         FileOwner owner) {
 
     /** A recording whose trace goes to the user who ran sudo, or stays with the process's user. */
-    public RecordingConfig(Path output, boolean force, long durationNs, int pid, int family, List<Integer> localPorts,
-            List<Integer> remotePorts, long netns, long cgroupId, long probeIntervalNs, int ringBytes,
+    public RecordingConfig(
+            Path output,
+            boolean force,
+            long durationNs,
+            int pid,
+            int family,
+            List<Integer> localPorts,
+            List<Integer> remotePorts,
+            long netns,
+            long cgroupId,
+            long probeIntervalNs,
+            int ringBytes,
             List<String> commandLine) {
-        this(output, force, durationNs, pid, family, localPorts, remotePorts, netns, cgroupId, probeIntervalNs, ringBytes,
-                commandLine, FileOwner.of(null));
+        this(
+                output,
+                force,
+                durationNs,
+                pid,
+                family,
+                localPorts,
+                remotePorts,
+                netns,
+                cgroupId,
+                probeIntervalNs,
+                ringBytes,
+                commandLine,
+                FileOwner.of(null));
     }
 
     public static final long DEFAULT_PROBE_INTERVAL_NS = 10_000_000L;

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.FileOwner;
-import org.tcprec.cli.support.OwnerOption;
 import org.tcprec.cli.support.OutputFile;
+import org.tcprec.cli.support.OwnerOption;
 import org.tcprec.cli.support.UserError;
 import org.tcprec.format.JournalLocks;
 import org.tcprec.format.TraceFooter;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "recover", mixinStandardHelpOptions = true,
+@Command(
+        name = "recover",
+        mixinStandardHelpOptions = true,
         description = "Rebuild the trace of a recording that was killed (SIGKILL, power loss) from the journal it "
                 + "left beside FILE.")
 public final class RecoverCommand implements Callable<Integer> {
@@ -59,13 +61,25 @@ public final class RecoverCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot recover " + output + ": " + e.getMessage(), e);
         }
-        System.err.printf(Locale.ROOT, "tcprec: recovered %,d events into %s%s%s%n", result.rows(), output,
-                result.complete() ? " (the recording had finished)"
-                        : result.tornBytes() > 0 ? "; " + result.tornBytes() + " bytes of a torn last write were dropped" : "",
-                result.skippedStretches() == 0 ? ""
-                        : String.format(Locale.ROOT, "; skipped %,d damaged %s of the journal (%,d bytes) that failed "
-                                + "%s checksum, and went on after %s", result.skippedStretches(),
-                                result.skippedStretches() == 1 ? "stretch" : "stretches", result.skippedBytes(),
+        System.err.printf(
+                Locale.ROOT,
+                "tcprec: recovered %,d events into %s%s%s%n",
+                result.rows(),
+                output,
+                result.complete()
+                        ? " (the recording had finished)"
+                        : result.tornBytes() > 0
+                                ? "; " + result.tornBytes() + " bytes of a torn last write were dropped"
+                                : "",
+                result.skippedStretches() == 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "; skipped %,d damaged %s of the journal (%,d bytes) that failed "
+                                        + "%s checksum, and went on after %s",
+                                result.skippedStretches(),
+                                result.skippedStretches() == 1 ? "stretch" : "stretches",
+                                result.skippedBytes(),
                                 result.skippedStretches() == 1 ? "its" : "their",
                                 result.skippedStretches() == 1 ? "it" : "each"));
         RecordCommand.printOwner(System.err, output, traceOwner);

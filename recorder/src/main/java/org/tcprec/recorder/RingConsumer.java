@@ -24,8 +24,13 @@ final class RingConsumer implements Runnable {
     private final BooleanSupplier stopping;
     private final AtomicLong consumed;
 
-    RingConsumer(BpfObject bpf, RingBufferReader ring, BlockingQueue<ByteBuffer> free, BlockingQueue<ByteBuffer> full,
-            BooleanSupplier stopping, AtomicLong consumed) {
+    RingConsumer(
+            BpfObject bpf,
+            RingBufferReader ring,
+            BlockingQueue<ByteBuffer> free,
+            BlockingQueue<ByteBuffer> full,
+            BooleanSupplier stopping,
+            AtomicLong consumed) {
         this.bpf = bpf;
         this.ring = ring;
         this.free = free;

@@ -17,8 +17,15 @@ final class StatusLine {
     void draw(long elapsedNs, long events, long traceBytes, long journalBytes, long lost) {
         double seconds = elapsedNs / 1e9;
         String duration = durationNs > 0 ? String.format(Locale.ROOT, " / %.0fs", durationNs / 1e9) : "";
-        out.printf(Locale.ROOT, "\r\033[K[%5.0fs%s] %,d events  %,.0f/s  trace %s  journal %s  lost %,d", seconds,
-                duration, events, events / Math.max(seconds, 1e-9), Units.bytes(traceBytes), Units.bytes(journalBytes),
+        out.printf(
+                Locale.ROOT,
+                "\r\033[K[%5.0fs%s] %,d events  %,.0f/s  trace %s  journal %s  lost %,d",
+                seconds,
+                duration,
+                events,
+                events / Math.max(seconds, 1e-9),
+                Units.bytes(traceBytes),
+                Units.bytes(journalBytes),
                 lost);
         out.flush();
     }

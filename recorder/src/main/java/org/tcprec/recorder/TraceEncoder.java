@@ -16,15 +16,15 @@ import java.util.List;
 import java.util.Map;
 import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OutputFile;
-import org.tcprec.format.metadata.JsonCodec;
-import org.tcprec.format.metadata.TraceMetadata;
-import tools.jackson.databind.JsonNode;
 import org.tcprec.format.RowGroupCheckpoint;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.journal.Journal;
 import org.tcprec.recorder.journal.JournalReader;
 import org.tcprec.recorder.wire.WireEvent;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Finishes a trace from its journal (see {@link Journal}): the row groups the journal names are
@@ -41,8 +41,15 @@ public final class TraceEncoder {
      * What encoding produced; brokenLifetimes is what the trace writer counted in the rows;
      * skippedStretches and skippedBytes are the damaged parts of the journal passed over.
      */
-    public record Result(long rows, Map<String, Long> rowsByEvent, boolean complete, long tornBytes,
-            TraceMetadata metadata, long brokenLifetimes, long skippedStretches, long skippedBytes) {}
+    public record Result(
+            long rows,
+            Map<String, Long> rowsByEvent,
+            boolean complete,
+            long tornBytes,
+            TraceMetadata metadata,
+            long brokenLifetimes,
+            long skippedStretches,
+            long skippedBytes) {}
 
     private TraceEncoder() {}
 
@@ -61,8 +68,8 @@ public final class TraceEncoder {
         int held = 0;
         try (JournalReader reader = new JournalReader(journal)) {
             if (reader.wireRecordSize() != WireEvent.SIZE) {
-                throw new IOException(journal + " holds " + reader.wireRecordSize() + "-byte records; this tcprec reads "
-                        + WireEvent.SIZE + "-byte records");
+                throw new IOException(journal + " holds " + reader.wireRecordSize()
+                        + "-byte records; this tcprec reads " + WireEvent.SIZE + "-byte records");
             }
             for (JournalReader.Chunk chunk = reader.next(); chunk != null; chunk = reader.next()) {
                 switch (chunk.kind()) {
@@ -76,7 +83,8 @@ public final class TraceEncoder {
                         if (opened == null) {
                             opened = open(journal, output, tmp, start, dataFile, groups, writerState);
                         }
-                        ByteBuffer records = chunk.kind() == Journal.Kind.EVENTS ? chunk.payload()
+                        ByteBuffer records = chunk.kind() == Journal.Kind.EVENTS
+                                ? chunk.payload()
                                 : decompress(journal, chunk.payload());
                         window.add(records);
                         held += records.remaining() / WireEvent.SIZE;
@@ -92,8 +100,8 @@ public final class TraceEncoder {
             }
             window.releaseAll(opened.rows());
             RowEncoder rows = opened.rows();
-            TraceMetadata metadata = RecordingMetadata.footer(start, counters, stop, rows.rowsByEvent(), rows.rows(),
-                    reader.unreadBytes());
+            TraceMetadata metadata = RecordingMetadata.footer(
+                    start, counters, stop, rows.rowsByEvent(), rows.rows(), reader.unreadBytes());
             opened.writer().metadata(metadata);
             opened.writer().close();
             if (!opened.file().equals(tmp)) {
@@ -101,8 +109,15 @@ public final class TraceEncoder {
             }
             output.commit(owner);
             removeLeftFile(journal, dataFile, tmp, output.target());
-            return new Result(rows.rows(), rows.rowsByEvent(), stop != null, reader.unreadBytes(), metadata,
-                    opened.writer().brokenLifetimes(), reader.skippedStretches(), reader.skippedBytes());
+            return new Result(
+                    rows.rows(),
+                    rows.rowsByEvent(),
+                    stop != null,
+                    reader.unreadBytes(),
+                    metadata,
+                    opened.writer().brokenLifetimes(),
+                    reader.skippedStretches(),
+                    reader.skippedBytes());
         } finally {
             if (opened != null) {
                 try {
@@ -119,12 +134,20 @@ public final class TraceEncoder {
     private record Opened(TraceWriter writer, Path file, RowEncoder rows) {}
 
     @SuppressWarnings("unchecked")
-    private static Opened open(Path journal, OutputFile output, Path tmp, TraceMetadata start, Path dataFile,
-            List<RowGroupCheckpoint> groups, byte[] writerState) throws IOException {
+    private static Opened open(
+            Path journal,
+            OutputFile output,
+            Path tmp,
+            TraceMetadata start,
+            Path dataFile,
+            List<RowGroupCheckpoint> groups,
+            byte[] writerState)
+            throws IOException {
         if (start == null) {
             throw new IOException(journal + " has no readable start record");
         }
-        ClockSample startClock = start.clocks() == null ? null : ClockSample.of(start.clocks().start());
+        ClockSample startClock =
+                start.clocks() == null ? null : ClockSample.of(start.clocks().start());
         if (startClock == null) {
             throw new IOException(journal + " has a start record without its start clock");
         }
@@ -133,8 +156,8 @@ public final class TraceEncoder {
             return new Opened(writer, tmp, new RowEncoder(writer, startClock, 0, Map.of()));
         }
         if (dataFile == null || writerState == null) {
-            throw new IOException(journal + " names row groups but not " + (dataFile == null ? "their file" : "the "
-                    + "writer's state after them"));
+            throw new IOException(journal + " names row groups but not "
+                    + (dataFile == null ? "their file" : "the " + "writer's state after them"));
         }
         if (!dataFile.equals(tmp)) {
             checkDataFile(journal, dataFile, output.target());
@@ -152,7 +175,9 @@ public final class TraceEncoder {
         }
         long rows = counts.path("rows").asLong();
         Map<String, Long> byEvent = new LinkedHashMap<>();
-        counts.path("events").properties().forEach(e -> byEvent.put(e.getKey(), e.getValue().asLong()));
+        counts.path("events")
+                .properties()
+                .forEach(e -> byEvent.put(e.getKey(), e.getValue().asLong()));
         byte[] lifetimes = java.util.Arrays.copyOfRange(writerState, 4 + jsonLength, writerState.length);
         TraceWriter writer;
         try {
@@ -172,16 +197,18 @@ public final class TraceEncoder {
     private static void checkDataFile(Path journal, Path dataFile, Path target) throws IOException {
         Path dir = dataFile.getParent();
         if (!placed(dataFile, target)) {
-            throw new IOException(journal + " names " + dataFile + ", which is not where a recording of " + target
-                    + " writes");
+            throw new IOException(
+                    journal + " names " + dataFile + ", which is not where a recording of " + target + " writes");
         }
         if (!Files.exists(dataFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the trace's file " + dataFile + " that the journal names is missing");
         }
         Object owner = Files.getAttribute(journal, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(dataFile, LinkOption.NOFOLLOW_LINKS)
-                || !"rwx------".equals(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir,
-                        LinkOption.NOFOLLOW_LINKS)))
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(dataFile, LinkOption.NOFOLLOW_LINKS)
+                || !"rwx------"
+                        .equals(PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)))
                 || !owner.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS))
                 || !owner.equals(Files.getAttribute(dataFile, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
             throw new IOException(dataFile + ", which " + journal + " names, is not a private file of the journal's "
@@ -192,7 +219,9 @@ public final class TraceEncoder {
     /** Whether a file is where a recording of target writes: in a private directory beside it. */
     private static boolean placed(Path dataFile, Path target) {
         Path dir = dataFile.getParent();
-        return dir != null && dir.getParent() != null && dir.getParent().equals(target.getParent())
+        return dir != null
+                && dir.getParent() != null
+                && dir.getParent().equals(target.getParent())
                 && dir.getFileName().toString().startsWith("." + target.getFileName() + ".tcprec-")
                 && dataFile.getFileName().equals(target.getFileName());
     }

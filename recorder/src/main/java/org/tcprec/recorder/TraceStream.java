@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,11 +23,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.tcprec.format.metadata.JsonCodec;
-import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.format.RowGroupCheckpoint;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.concurrent.BackgroundQueue;
+import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.bpf.BpfException;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.host.ClockSample;
@@ -58,6 +58,7 @@ final class TraceStream implements Runnable {
      * and so the disk a recording uses beyond its trace, to a few MB.
      */
     static final long GROUP_JOURNAL_BYTES = groupJournalBytes();
+
     private static final long CHECKPOINT_INTERVAL_NS = 1_000_000_000L;
     private static final long RESERVE_BASE_BYTES = 1L << 20;
     private static final int ZSTD_LEVEL = 1;
@@ -91,10 +92,12 @@ final class TraceStream implements Runnable {
     private final List<RowGroupCheckpoint> groups = new ArrayList<>();
     /** Journaled batches the encoder may not have taken yet, by sequence number: a new journal repeats them. */
     private final List<Journaled> retained = new ArrayList<>();
+
     private final ConcurrentLinkedQueue<Checkpoint> checkpoints = new ConcurrentLinkedQueue<>();
     private long sequence;
     /** The encoder's: journaled bytes of the batches since its last row group, and the last batch taken. */
     private long encodedSinceGroup;
+
     private long lastEncoded;
     private final ExecutorService syncer;
     private JournalWriter journal;
@@ -121,10 +124,21 @@ final class TraceStream implements Runnable {
     private volatile Throwable failure;
     private final java.util.function.Consumer<Throwable> onFailure;
 
-    TraceStream(BpfObject bpf, OutputPaths paths, Path dataFile, TraceWriter trace, JournalWriter journal,
-            JournalLock lock, String startJson, TraceMetadata start, ClockSample startClock,
-            BlockingQueue<ByteBuffer> free, BlockingQueue<ByteBuffer> full, Supplier<String> stopReason,
-            Supplier<Long> durationNs, java.util.function.Consumer<Throwable> onFailure) {
+    TraceStream(
+            BpfObject bpf,
+            OutputPaths paths,
+            Path dataFile,
+            TraceWriter trace,
+            JournalWriter journal,
+            JournalLock lock,
+            String startJson,
+            TraceMetadata start,
+            ClockSample startClock,
+            BlockingQueue<ByteBuffer> free,
+            BlockingQueue<ByteBuffer> full,
+            Supplier<String> stopReason,
+            Supplier<Long> durationNs,
+            java.util.function.Consumer<Throwable> onFailure) {
         this.bpf = bpf;
         this.paths = paths;
         this.dataFile = dataFile;
@@ -178,8 +192,8 @@ final class TraceStream implements Runnable {
         } catch (IOException e) {
             fail(e);
         }
-        try (BackgroundQueue<Journaled> encoder = BackgroundQueue.writing("tcprec-trace-encoder", 32,
-                this::encodeOrFail)) {
+        try (BackgroundQueue<Journaled> encoder =
+                BackgroundQueue.writing("tcprec-trace-encoder", 32, this::encodeOrFail)) {
             journalUntilEnd(encoder, nextCheckpoint);
         }
     }

@@ -25,8 +25,19 @@ final class BackgroundRecording implements AutoCloseable {
 
     /** Records the namespace into {@code trace} with the default sampling and ring, and no other filter. */
     static BackgroundRecording of(TestNetns ns, Path trace) throws InterruptedException {
-        return start(new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0,
-                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES, List.of("test")));
+        return start(new RecordingConfig(
+                trace,
+                false,
+                0,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                ns.inode,
+                0,
+                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS,
+                RecordingConfig.DEFAULT_RING_BYTES,
+                List.of("test")));
     }
 
     static BackgroundRecording start(RecordingConfig config) throws InterruptedException {

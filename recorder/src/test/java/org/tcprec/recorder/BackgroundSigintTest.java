@@ -27,8 +27,15 @@ class BackgroundSigintTest {
             // what sh does for `cmd &` without job control: SIGINT ignored, inherited through exec
             List<String> ignoringSigint = List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\"");
             assertTrue(ignoresSigint(ignoringSigint), "the set-up does not ignore SIGINT");
-            Process p = RecorderProcess.start(log, Map.of(), ignoringSigint,
-                    "record", "-o", trace.toString(), "--netns", String.valueOf(ns.inode));
+            Process p = RecorderProcess.start(
+                    log,
+                    Map.of(),
+                    ignoringSigint,
+                    "record",
+                    "-o",
+                    trace.toString(),
+                    "--netns",
+                    String.valueOf(ns.inode));
             try {
                 CrashSafetyTest.waitForJournal(TraceFooter.journalFor(trace));
                 Thread.sleep(500);

@@ -23,11 +23,15 @@ class BpfObjectFreshnessTest {
         for (String line : recorded) {
             String[] parts = line.split("\\s+");
             byte[] content = Files.readAllBytes(bpf.resolve(parts[1]));
-            String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-            assertEquals(parts[0], actual, "bpf/" + parts[1] + " changed since tcprec.bpf.o was built: run 'make -C bpf'");
+            String actual = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            assertEquals(
+                    parts[0], actual, "bpf/" + parts[1] + " changed since tcprec.bpf.o was built: run 'make -C bpf'");
         }
         try (var sources = Files.list(bpf)) {
-            long sourceFiles = sources.filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h")).count();
+            long sourceFiles = sources.filter(
+                            p -> p.toString().endsWith(".c") || p.toString().endsWith(".h"))
+                    .count();
             assertEquals(sourceFiles, recorded.size(), "every BPF source is covered by the hash list");
         }
     }

@@ -40,7 +40,6 @@ class CrashSafetyTest {
         }
     }
 
-
     static void waitForJournal(Path journal) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(journal) && System.nanoTime() < deadline) {
@@ -53,12 +52,13 @@ class CrashSafetyTest {
     void sigkillLeavesAJournalThatRecoverTurnsIntoTheTrace() throws Exception {
         Path trace = dir.resolve("killed.parquet");
         Path log = dir.resolve("record.log");
-        Process p = RecorderProcess.start(log, Map.of(), "record", "-o", trace.toString(), "--netns",
-                String.valueOf(ns.inode));
+        Process p = RecorderProcess.start(
+                log, Map.of(), "record", "-o", trace.toString(), "--netns", String.valueOf(ns.inode));
         try {
             waitForJournal(TraceFooter.journalFor(trace));
             Thread.sleep(500); // the journal exists right after attach; give the consumer a moment
-            List<EchoTraffic.Connection> connections = EchoTraffic.run(ns, "127.0.0.1", new long[] {1000, 2000, 3000, 4000});
+            List<EchoTraffic.Connection> connections =
+                    EchoTraffic.run(ns, "127.0.0.1", new long[] {1000, 2000, 3000, 4000});
             // The journal is written at least every 200 ms and synced every second: wait past that.
             Thread.sleep(1500);
             p.destroyForcibly(); // SIGKILL
@@ -77,9 +77,16 @@ class CrashSafetyTest {
             TraceFooter footer = TraceFooter.read(trace);
             assertTrue(footer.metadata().recovered());
             for (EchoTraffic.Connection c : connections) {
-                assertEquals(1, TraceRows.count(trace, "event = 'inet_sock_set_state' AND lport = ? AND rport = ? "
-                        + "AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_acked = ?",
-                        c.clientPort(), c.serverPort(), c.clientSent() + 2), "connection " + c + " survived the kill");
+                assertEquals(
+                        1,
+                        TraceRows.count(
+                                trace,
+                                "event = 'inet_sock_set_state' AND lport = ? AND rport = ? "
+                                        + "AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_acked = ?",
+                                c.clientPort(),
+                                c.serverPort(),
+                                c.clientSent() + 2),
+                        "connection " + c + " survived the kill");
             }
             assertEquals(footer.rows(), TraceRows.count(trace, "true"));
         } finally {
@@ -91,8 +98,14 @@ class CrashSafetyTest {
     void sigtermFinishesTheTraceAndHandsItToTheSudoUser() throws Exception {
         Path trace = dir.resolve("terminated.parquet");
         Path log = dir.resolve("record.log");
-        Process p = RecorderProcess.start(log, Map.of("SUDO_UID", "65534", "SUDO_GID", "65534"), "record", "-o",
-                trace.toString(), "--netns", String.valueOf(ns.inode));
+        Process p = RecorderProcess.start(
+                log,
+                Map.of("SUDO_UID", "65534", "SUDO_GID", "65534"),
+                "record",
+                "-o",
+                trace.toString(),
+                "--netns",
+                String.valueOf(ns.inode));
         try {
             waitForJournal(TraceFooter.journalFor(trace));
             Thread.sleep(500);

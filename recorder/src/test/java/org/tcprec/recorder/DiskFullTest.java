@@ -30,13 +30,19 @@ class DiskFullTest {
         TestNetns.run("mount", "-t", "tmpfs", "-o", "size=1m", "tcprec-test", mount.toString());
         try (TestNetns ns = new TestNetns("tcprec-tiny")) {
             // one page left: the journal's header fits, its first chunk (the recording's metadata) does not
-            TestNetns.run("fallocate", "-l", String.valueOf((1 << 20) - 4096), mount.resolve("filler").toString());
+            TestNetns.run(
+                    "fallocate",
+                    "-l",
+                    String.valueOf((1 << 20) - 4096),
+                    mount.resolve("filler").toString());
             Path trace = mount.resolve("never.parquet");
-            List<String> errors = RecorderProcess.run(1, "record", "-d", "1s", "--netns", String.valueOf(ns.inode),
-                    "-o", trace.toString());
+            List<String> errors = RecorderProcess.run(
+                    1, "record", "-d", "1s", "--netns", String.valueOf(ns.inode), "-o", trace.toString());
             assertEquals(1, errors.size(), errors.toString());
-            assertTrue(errors.get(0).startsWith("tcprec: cannot create the journal ") && errors.get(0).contains(
-                    "No space left on device"), errors.toString());
+            assertTrue(
+                    errors.get(0).startsWith("tcprec: cannot create the journal ")
+                            && errors.get(0).contains("No space left on device"),
+                    errors.toString());
             assertFalse(Files.exists(TraceFooter.journalFor(trace)), "no journal left for info to send to recover");
             assertFalse(Files.exists(trace));
             TraceFormatException info = assertThrows(TraceFormatException.class, () -> TraceFooter.read(trace));
@@ -55,8 +61,19 @@ class DiskFullTest {
         try (TestNetns ns = new TestNetns("tcprec-full")) {
             Path trace = mount.resolve("full.parquet");
             // Every tcp_probe kept: a bulk transfer then makes events fast enough to fill 4 MiB.
-            RecordingConfig config = new RecordingConfig(trace, false, 0, 0, 0, List.of(), List.of(), ns.inode, 0, 0,
-                    RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+            RecordingConfig config = new RecordingConfig(
+                    trace,
+                    false,
+                    0,
+                    0,
+                    0,
+                    List.of(),
+                    List.of(),
+                    ns.inode,
+                    0,
+                    0,
+                    RecordingConfig.DEFAULT_RING_BYTES,
+                    List.of("test"));
             BackgroundRecording recording = BackgroundRecording.start(config);
             Future<Recorder.Summary> running = recording.future();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -68,7 +85,9 @@ class DiskFullTest {
                 fail("the recording should have stopped on the full disk");
             } catch (ExecutionException e) {
                 assertTrue(e.getCause() instanceof RecordingException, String.valueOf(e.getCause()));
-                assertTrue(e.getCause().getMessage().contains("the disk is full"), e.getCause().getMessage());
+                assertTrue(
+                        e.getCause().getMessage().contains("the disk is full"),
+                        e.getCause().getMessage());
             } finally {
                 recording.close();
             }

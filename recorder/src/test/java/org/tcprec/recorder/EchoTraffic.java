@@ -5,16 +5,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.TimeUnit;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Traffic whose every byte the test knows: echo connections where the client sends a known
@@ -22,8 +22,14 @@ import java.util.concurrent.Future;
  */
 final class EchoTraffic {
     /** One finished echo connection, as the test saw it. */
-    record Connection(String address, int serverPort, int clientPort, long clientSent, long clientReceived,
-            long serverSent, long serverReceived) {}
+    record Connection(
+            String address,
+            int serverPort,
+            int clientPort,
+            long clientSent,
+            long clientReceived,
+            long serverSent,
+            long serverReceived) {}
 
     private EchoTraffic() {}
 
@@ -32,14 +38,21 @@ final class EchoTraffic {
      * client_port=C bytes=N": the client sent N bytes and got them back).
      */
     static List<Connection> fromWorkloadLines(List<String> lines) {
-        java.util.regex.Pattern echo = java.util.regex.Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
+        java.util.regex.Pattern echo =
+                java.util.regex.Pattern.compile("echo (\\S+) server_port=(\\d+) client_port=(\\d+) bytes=(\\d+)");
         List<Connection> out = new ArrayList<>();
         for (String line : lines) {
             java.util.regex.Matcher m = echo.matcher(line);
             if (m.matches()) {
                 long bytes = Long.parseLong(m.group(4));
-                out.add(new Connection(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), bytes, bytes,
-                        bytes, bytes));
+                out.add(new Connection(
+                        m.group(1),
+                        Integer.parseInt(m.group(2)),
+                        Integer.parseInt(m.group(3)),
+                        bytes,
+                        bytes,
+                        bytes,
+                        bytes));
             }
         }
         return out;
@@ -59,7 +72,8 @@ final class EchoTraffic {
             InetAddress host = InetAddress.getByName(address);
             // Explicit families: Java's default sockets are dual-stack IPv6 ones, which would turn
             // IPv4 traffic into AF_INET6 events with v4-mapped addresses.
-            ProtocolFamily family = host instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+            ProtocolFamily family =
+                    host instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
             List<Connection> done = new ArrayList<>();
             try (ServerSocketChannel server = ServerSocketChannel.open(family)) {
                 server.bind(new InetSocketAddress(host, port));
@@ -130,7 +144,8 @@ final class EchoTraffic {
     static int refusedConnects(TestNetns ns, String address, int count) throws Exception {
         return ns.inside(() -> {
             InetAddress host = InetAddress.getByName(address);
-            ProtocolFamily family = host instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+            ProtocolFamily family =
+                    host instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
             int port;
             try (ServerSocketChannel probe = ServerSocketChannel.open(family)) {
                 probe.bind(new InetSocketAddress(host, 0));

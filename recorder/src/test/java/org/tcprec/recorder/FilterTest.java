@@ -1,11 +1,11 @@
 package org.tcprec.recorder;
 
-import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
@@ -15,11 +15,28 @@ class FilterTest {
     @TempDir
     Path dir;
 
-    private Path record(TestNetns ns, String name, int family, List<Integer> localPorts, List<Integer> remotePorts,
-            TrafficPlan plan) throws Exception {
+    private Path record(
+            TestNetns ns,
+            String name,
+            int family,
+            List<Integer> localPorts,
+            List<Integer> remotePorts,
+            TrafficPlan plan)
+            throws Exception {
         Path trace = dir.resolve(name);
-        RecordingConfig config = new RecordingConfig(trace, false, 0, 0, family, localPorts, remotePorts, ns.inode, 0,
-                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS, RecordingConfig.DEFAULT_RING_BYTES, List.of("test"));
+        RecordingConfig config = new RecordingConfig(
+                trace,
+                false,
+                0,
+                0,
+                family,
+                localPorts,
+                remotePorts,
+                ns.inode,
+                0,
+                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS,
+                RecordingConfig.DEFAULT_RING_BYTES,
+                List.of("test"));
         try (BackgroundRecording recording = BackgroundRecording.start(config)) {
             plan.run();
             ns.quiesce();
@@ -45,8 +62,12 @@ class FilterTest {
             });
             assertTrue(TraceRows.count(only6, "true") > 0);
             assertEquals(0, TraceRows.count(only6, "family <> 10"));
-            assertEquals(1, TraceRows.count(only6, "event = 'inet_sock_set_state' AND newstate = 'CLOSE' AND lport = ?",
-                    v6[0].get(0).clientPort()));
+            assertEquals(
+                    1,
+                    TraceRows.count(
+                            only6,
+                            "event = 'inet_sock_set_state' AND newstate = 'CLOSE' AND lport = ?",
+                            v6[0].get(0).clientPort()));
             TraceFooter footer = TraceFooter.read(only6);
             Map<String, Long> filtered = footer.metadata().bpfCounters().filtered();
             assertTrue(filtered.get("inet_sock_set_state") > 0, "IPv4 state changes were counted as filtered");

@@ -26,8 +26,14 @@ class LiveRecordingLockTest {
         try (TestNetns ns = new TestNetns("tcprec-lock")) {
             Path trace = dir.resolve("live.parquet");
             Path journal = TraceFooter.journalFor(trace);
-            Process p = RecorderProcess.start(dir.resolve("record.log"), Map.of(), "record", "-o", trace.toString(),
-                    "--netns", String.valueOf(ns.inode));
+            Process p = RecorderProcess.start(
+                    dir.resolve("record.log"),
+                    Map.of(),
+                    "record",
+                    "-o",
+                    trace.toString(),
+                    "--netns",
+                    String.valueOf(ns.inode));
             try {
                 CrashSafetyTest.waitForJournal(journal);
                 Thread.sleep(500);
@@ -35,11 +41,22 @@ class LiveRecordingLockTest {
 
                 TraceFormatException info = assertThrows(TraceFormatException.class, () -> TraceFooter.read(trace));
                 assertEquals(live, info.getMessage());
-                assertEquals(List.of("tcprec: " + live + "; nothing to recover"),
+                assertEquals(
+                        List.of("tcprec: " + live + "; nothing to recover"),
                         RecorderProcess.run(1, "recover", trace.toString()));
                 assertTrue(Files.exists(journal), "recover left the live journal alone");
-                assertEquals(List.of("tcprec: " + live), RecorderProcess.run(1, "record", "-d", "1s", "--force", "--netns",
-                        String.valueOf(ns.inode), "-o", trace.toString()));
+                assertEquals(
+                        List.of("tcprec: " + live),
+                        RecorderProcess.run(
+                                1,
+                                "record",
+                                "-d",
+                                "1s",
+                                "--force",
+                                "--netns",
+                                String.valueOf(ns.inode),
+                                "-o",
+                                trace.toString()));
 
                 // the recording goes on: what happens now is in its trace
                 List<EchoTraffic.Connection> after = EchoTraffic.run(ns, "127.0.0.1", new long[] {4000});

@@ -1,18 +1,17 @@
 package org.tcprec.recorder;
 
-import java.util.Locale;
-import org.tcprec.format.metadata.TraceMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.TraceMetadata;
 
 /**
  * Lost events are never silent: a recorder that cannot keep up (here: stopped with SIGSTOP while
@@ -29,8 +28,17 @@ class LostEventsTest {
         try (TestNetns ns = new TestNetns("tcprec-lost")) {
             Path trace = dir.resolve("lossy.parquet");
             Path log = dir.resolve("record.log");
-            Process p = RecorderProcess.start(log, Map.of(), "record", "-o", trace.toString(), "--netns",
-                    String.valueOf(ns.inode), "--ring-size", "64K", "--every-probe");
+            Process p = RecorderProcess.start(
+                    log,
+                    Map.of(),
+                    "record",
+                    "-o",
+                    trace.toString(),
+                    "--netns",
+                    String.valueOf(ns.inode),
+                    "--ring-size",
+                    "64K",
+                    "--every-probe");
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!Files.exists(TraceFooter.journalFor(trace)) && System.nanoTime() < deadline) {
@@ -56,15 +64,19 @@ class LostEventsTest {
             assertTrue(total > 0, "the stalled recorder must have lost events");
             long byCpu = lost.byCpu().stream().mapToLong(Long::longValue).sum();
             assertEquals(total, byCpu);
-            long byType = lost.byType().values().stream().mapToLong(Long::longValue).sum();
+            long byType =
+                    lost.byType().values().stream().mapToLong(Long::longValue).sum();
             assertEquals(total, byType);
             assertTrue(lost.byType().get("tcp_probe") > 0);
             // what BPF did submit all reached the file: the only losses are the counted ones
-            long submitted = footer.metadata().bpfCounters().emitted().values().stream().mapToLong(Long::longValue).sum();
+            long submitted = footer.metadata().bpfCounters().emitted().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             assertEquals(submitted, footer.rows());
             String summary = Files.readString(log);
             assertTrue(summary.contains("lost " + String.format(Locale.ROOT, "%,d", total)), summary);
-            assertTrue(summary.contains("warning: " + String.format(Locale.ROOT, "%,d", total) + " events were lost"),
+            assertTrue(
+                    summary.contains("warning: " + String.format(Locale.ROOT, "%,d", total) + " events were lost"),
                     summary);
         }
     }

@@ -1,7 +1,5 @@
 package org.tcprec.recorder;
 
-import tools.jackson.databind.JsonNode;
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +8,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.bpf.BpfObject;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The kernel's own counters of a loaded program (struct bpf_prog_info), which the recorder
@@ -30,7 +29,8 @@ class ProgramStatsTest {
             elf = in.readAllBytes();
         }
         String statsBefore = Files.readString(STATS).trim();
-        try (BpfObject bpf = BpfObject.open(elf); TestNetns ns = new TestNetns("tcprec-stats")) {
+        try (BpfObject bpf = BpfObject.open(elf);
+                TestNetns ns = new TestNetns("tcprec-stats")) {
             bpf.setAutoload("remember_probe_socket", false);
             bpf.load();
             Files.writeString(STATS, "1");
@@ -43,7 +43,8 @@ class ProgramStatsTest {
             // 3 echo connections: 10 state changes each (both ends), and the listener's 2
             assertTrue(ours.runCount() >= 32, ours.toString());
             Process p = new ProcessBuilder("bpftool", "--json", "prog", "show", "id", String.valueOf(ours.id()))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), out);
             JsonNode shown = JsonCodec.tree(out);

@@ -44,7 +44,8 @@ class RecordLoopbackTrafficTest {
         try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
             before = ns.tcpCounters();
             extBefore = ns.tcpExtCounters();
-            ipv4 = EchoTraffic.run(ns, "127.0.0.1", new long[] {1, 1000, 4096, 10_000, 65_536, 100_000, 250_000, 3, 77, 1_000_000});
+            ipv4 = EchoTraffic.run(
+                    ns, "127.0.0.1", new long[] {1, 1000, 4096, 10_000, 65_536, 100_000, 250_000, 3, 77, 1_000_000});
             ipv6 = EchoTraffic.run(ns, "::1", new long[] {500, 20_000, 123_457, 1, 600_000});
             refusedPort = EchoTraffic.refusedConnects(ns, "127.0.0.1", 3);
             // Random loss in both directions on the namespace's loopback provokes retransmissions.
@@ -84,9 +85,12 @@ class RecordLoopbackTrafficTest {
     private static List<String> transitions(Object skaddr, long fromTs) throws Exception {
         // One socket's lifetime: from the transition at fromTs up to its first move to CLOSE.
         List<String> out = new ArrayList<>();
-        for (Map<String, Object> row : TraceRows.query(trace,
+        for (Map<String, Object> row : TraceRows.query(
+                trace,
                 "SELECT oldstate, newstate FROM {t} WHERE event = 'inet_sock_set_state' AND skaddr = ? "
-                        + "AND time_ns >= ? ORDER BY time_ns", skaddr, fromTs)) {
+                        + "AND time_ns >= ? ORDER BY time_ns",
+                skaddr,
+                fromTs)) {
             out.add(row.get("oldstate") + ">" + row.get("newstate"));
             if ("CLOSE".equals(row.get("newstate"))) {
                 break;
@@ -108,36 +112,66 @@ class RecordLoopbackTrafficTest {
     private void checkEchoConnection(EchoTraffic.Connection c) throws Exception {
         // Client: its CLOSE->SYN_SENT happens before the port is bound (lport 0), so the socket is
         // found by its SYN_SENT->ESTABLISHED transition and followed by address from just before.
-        Map<String, Object> established = single("SELECT skaddr, time_ns AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
-                + "AND oldstate = 'SYN_SENT' AND newstate = 'ESTABLISHED' AND lport = ? AND rport = ? AND raddr = ?",
-                c.clientPort(), c.serverPort(), c.address());
+        Map<String, Object> established = single(
+                "SELECT skaddr, time_ns AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
+                        + "AND oldstate = 'SYN_SENT' AND newstate = 'ESTABLISHED' AND lport = ? AND rport = ? AND raddr = ?",
+                c.clientPort(),
+                c.serverPort(),
+                c.address());
         Object client = established.get("skaddr"); // UBIGINT: passed back as it came
-        Map<String, Object> connect = single("SELECT max(time_ns) AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
-                + "AND skaddr = ? AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT' AND time_ns <= ?",
-                client, established.get("ts"));
-        assertEquals(List.of("CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2",
-                "FIN_WAIT2>CLOSE"), transitions(client, asLong(connect.get("ts"))), "client states of " + c);
+        Map<String, Object> connect = single(
+                "SELECT max(time_ns) AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
+                        + "AND skaddr = ? AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT' AND time_ns <= ?",
+                client,
+                established.get("ts"));
+        assertEquals(
+                List.of(
+                        "CLOSE>SYN_SENT",
+                        "SYN_SENT>ESTABLISHED",
+                        "ESTABLISHED>FIN_WAIT1",
+                        "FIN_WAIT1>FIN_WAIT2",
+                        "FIN_WAIT2>CLOSE"),
+                transitions(client, asLong(connect.get("ts"))),
+                "client states of " + c);
         // Server: the accepted socket is born in SYN_RECV, cloned from the listener (LISTEN).
-        Map<String, Object> born = single("SELECT skaddr, time_ns AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
-                + "AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV' AND lport = ? AND rport = ?",
-                c.serverPort(), c.clientPort());
+        Map<String, Object> born = single(
+                "SELECT skaddr, time_ns AS ts FROM {t} WHERE event = 'inet_sock_set_state' "
+                        + "AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV' AND lport = ? AND rport = ?",
+                c.serverPort(),
+                c.clientPort());
         Object server = born.get("skaddr");
-        assertEquals(List.of("LISTEN>SYN_RECV", "SYN_RECV>ESTABLISHED", "ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK",
-                "LAST_ACK>CLOSE"), transitions(server, asLong(born.get("ts"))), "server states of " + c);
+        assertEquals(
+                List.of(
+                        "LISTEN>SYN_RECV",
+                        "SYN_RECV>ESTABLISHED",
+                        "ESTABLISHED>CLOSE_WAIT",
+                        "CLOSE_WAIT>LAST_ACK",
+                        "LAST_ACK>CLOSE"),
+                transitions(server, asLong(born.get("ts"))),
+                "server states of " + c);
 
         // bytes_acked and bytes_received count sequence space: the active opener's SYN is acked
         // through tcp_ack (+1), each side's FIN is acked and received (+1). The passive side's
         // handshake completes without tcp_ack updating bytes_acked, so its SYN does not count.
-        Map<String, Object> clientClose = single("SELECT bytes_acked, bytes_received FROM {t} WHERE "
-                + "event = 'inet_sock_set_state' AND skaddr = ? AND newstate = 'CLOSE' AND oldstate = 'FIN_WAIT2' "
-                + "AND lport = ?", client, c.clientPort());
+        Map<String, Object> clientClose = single(
+                "SELECT bytes_acked, bytes_received FROM {t} WHERE "
+                        + "event = 'inet_sock_set_state' AND skaddr = ? AND newstate = 'CLOSE' AND oldstate = 'FIN_WAIT2' "
+                        + "AND lport = ?",
+                client,
+                c.clientPort());
         assertEquals(c.clientSent() + 2, asLong(clientClose.get("bytes_acked")), "client bytes_acked of " + c);
-        assertEquals(c.clientReceived() + 1, asLong(clientClose.get("bytes_received")), "client bytes_received of " + c);
-        Map<String, Object> serverClose = single("SELECT bytes_acked, bytes_received FROM {t} WHERE "
-                + "event = 'inet_sock_set_state' AND skaddr = ? AND newstate = 'CLOSE' AND oldstate = 'LAST_ACK' "
-                + "AND lport = ? AND rport = ?", server, c.serverPort(), c.clientPort());
+        assertEquals(
+                c.clientReceived() + 1, asLong(clientClose.get("bytes_received")), "client bytes_received of " + c);
+        Map<String, Object> serverClose = single(
+                "SELECT bytes_acked, bytes_received FROM {t} WHERE "
+                        + "event = 'inet_sock_set_state' AND skaddr = ? AND newstate = 'CLOSE' AND oldstate = 'LAST_ACK' "
+                        + "AND lport = ? AND rport = ?",
+                server,
+                c.serverPort(),
+                c.clientPort());
         assertEquals(c.serverSent() + 1, asLong(serverClose.get("bytes_acked")), "server bytes_acked of " + c);
-        assertEquals(c.serverReceived() + 1, asLong(serverClose.get("bytes_received")), "server bytes_received of " + c);
+        assertEquals(
+                c.serverReceived() + 1, asLong(serverClose.get("bytes_received")), "server bytes_received of " + c);
     }
 
     @Test
@@ -154,7 +188,9 @@ class RecordLoopbackTrafficTest {
         for (EchoTraffic.Connection c : ipv6) {
             checkEchoConnection(c);
         }
-        assertEquals(0, TraceRows.count(trace, "family = 10 AND raddr NOT IN ('::1', '::')"),
+        assertEquals(
+                0,
+                TraceRows.count(trace, "family = 10 AND raddr NOT IN ('::1', '::')"),
                 "IPv6 rows carry readable addresses");
     }
 
@@ -162,19 +198,28 @@ class RecordLoopbackTrafficTest {
     void refusedConnectsShowTheResetsBothWays() throws Exception {
         // The closed port answers each SYN with an RST (no socket: skaddr is null), which the
         // connecting socket receives in SYN_SENT before it closes.
-        assertEquals(3, TraceRows.count(trace, "event = 'tcp_send_reset' AND lport = ? AND skaddr IS NULL", refusedPort));
+        assertEquals(
+                3, TraceRows.count(trace, "event = 'tcp_send_reset' AND lport = ? AND skaddr IS NULL", refusedPort));
         assertEquals(3, TraceRows.count(trace, "event = 'tcp_receive_reset' AND rport = ?", refusedPort));
-        assertEquals(3, TraceRows.count(trace,
-                "event = 'inet_sock_set_state' AND rport = ? AND oldstate = 'SYN_SENT' AND newstate = 'CLOSE'", refusedPort));
+        assertEquals(
+                3,
+                TraceRows.count(
+                        trace,
+                        "event = 'inet_sock_set_state' AND rport = ? AND oldstate = 'SYN_SENT' AND newstate = 'CLOSE'",
+                        refusedPort));
         assertTrue(delta("AttemptFails") >= 3);
     }
 
     @Test
     void eventCountsAgreeWithTheNamespaceCounters() throws Exception {
-        assertEquals(delta("ActiveOpens"),
-                TraceRows.count(trace, "event = 'inet_sock_set_state' AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT'"));
-        assertEquals(delta("PassiveOpens"),
-                TraceRows.count(trace, "event = 'inet_sock_set_state' AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV'"));
+        assertEquals(
+                delta("ActiveOpens"),
+                TraceRows.count(
+                        trace, "event = 'inet_sock_set_state' AND oldstate = 'CLOSE' AND newstate = 'SYN_SENT'"));
+        assertEquals(
+                delta("PassiveOpens"),
+                TraceRows.count(
+                        trace, "event = 'inet_sock_set_state' AND oldstate = 'LISTEN' AND newstate = 'SYN_RECV'"));
         assertEquals(delta("OutRsts"), TraceRows.count(trace, "event = 'tcp_send_reset'"));
         // Every retransmitted segment is one traced skb here: writes of 1000 bytes on a loopback
         // whose MSS is ~64 KB never make multi-segment skbs. The kernel counts an attempt in
@@ -184,13 +229,14 @@ class RecordLoopbackTrafficTest {
         // __tcp_retransmit_skb directly); TCPLossProbes bounds those.
         long traced = TraceRows.count(trace, "event IN ('tcp_retransmit_skb', 'tcp_retransmit_synack')");
         long failed = TraceRows.count(trace, "event = 'tcp_retransmit_skb' AND err <> 0");
-        long syn = TraceRows.count(trace, "(event = 'tcp_retransmit_skb' AND state = 'SYN_SENT') "
-                + "OR event = 'tcp_retransmit_synack'");
+        long syn = TraceRows.count(
+                trace, "(event = 'tcp_retransmit_skb' AND state = 'SYN_SENT') " + "OR event = 'tcp_retransmit_synack'");
         long lossProbes = extDelta("TCPLossProbes");
         assertTrue(syn > 0, "every other SYN was dropped: SYN retransmissions must have been traced");
         assertEquals(extDelta("TCPSynRetrans"), syn);
         assertEquals(extDelta("TCPRetransFail"), failed);
-        assertTrue(delta("RetransSegs") >= traced && delta("RetransSegs") <= traced + lossProbes,
+        assertTrue(
+                delta("RetransSegs") >= traced && delta("RetransSegs") <= traced + lossProbes,
                 "RetransSegs " + delta("RetransSegs") + " = traced " + traced + " + some of " + lossProbes
                         + " loss probes");
     }
@@ -198,9 +244,11 @@ class RecordLoopbackTrafficTest {
     @Test
     void lossyConnectionsStillCarryTheirBytes() throws Exception {
         for (EchoTraffic.Connection c : lossy) {
-            Map<String, Object> close = single("SELECT bytes_acked FROM {t} WHERE event = 'inet_sock_set_state' "
-                    + "AND newstate = 'CLOSE' AND oldstate = 'FIN_WAIT2' AND lport = ? AND rport = ?",
-                    c.clientPort(), c.serverPort());
+            Map<String, Object> close = single(
+                    "SELECT bytes_acked FROM {t} WHERE event = 'inet_sock_set_state' "
+                            + "AND newstate = 'CLOSE' AND oldstate = 'FIN_WAIT2' AND lport = ? AND rport = ?",
+                    c.clientPort(),
+                    c.serverPort());
             assertEquals(c.clientSent() + 2, asLong(close.get("bytes_acked")));
         }
     }
@@ -227,10 +275,9 @@ class RecordLoopbackTrafficTest {
 
     @Test
     void rowsAreInTimeOrderAndTimesAreWallClock() throws Exception {
-        assertEquals(0, TraceRows.count(trace,
-                "time_ns < epoch_ns(TIMESTAMP '2020-01-01')"));
-        List<Map<String, Object>> disorder = TraceRows.query(trace,
-                "SELECT count(*) AS n FROM (SELECT time_ns - lag(time_ns) OVER () AS d FROM {t}) WHERE d < 0");
+        assertEquals(0, TraceRows.count(trace, "time_ns < epoch_ns(TIMESTAMP '2020-01-01')"));
+        List<Map<String, Object>> disorder = TraceRows.query(
+                trace, "SELECT count(*) AS n FROM (SELECT time_ns - lag(time_ns) OVER () AS d FROM {t}) WHERE d < 0");
         assertEquals(0L, ((Number) disorder.get(0).get("n")).longValue());
     }
 }

@@ -44,7 +44,8 @@ final class RecorderProcess {
         command.add(System.getProperty("java.class.path"));
         command.add(TcprecTestMain.class.getName());
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // the trace's owner comes from sudo's variables: only a test that sets them has them
         pb.environment().remove("SUDO_UID");
         pb.environment().remove("SUDO_GID");

@@ -32,8 +32,10 @@ class RecoverTest {
         StringWriter err = new StringWriter();
         CommandLine cli = Errors.install(new CommandLine(new TcprecTestMain())).setErr(new PrintWriter(err));
         assertEquals(1, cli.execute("recover", trace.toString()));
-        assertEquals(List.of("tcprec: " + trace + " exists beside the journal " + journal + " of an interrupted recording: "
-                + "move " + trace + " away, then recover into its name"), err.toString().lines().toList());
+        assertEquals(
+                List.of("tcprec: " + trace + " exists beside the journal " + journal + " of an interrupted recording: "
+                        + "move " + trace + " away, then recover into its name"),
+                err.toString().lines().toList());
         assertEquals("not to be replaced", Files.readString(trace));
         assertTrue(Files.exists(journal));
     }

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.format.TraceChecksums;
 import org.tcprec.format.TraceFooter;
@@ -34,7 +34,8 @@ class StreamingCrashTest {
     TestNetns ns;
 
     /** One round of traffic: 60 connections, enough events for a row group at the bound the test sets. */
-    private static final long[] SIZES = java.util.stream.LongStream.range(0, 60).map(i -> 1000 + 500 * i).toArray();
+    private static final long[] SIZES =
+            java.util.stream.LongStream.range(0, 60).map(i -> 1000 + 500 * i).toArray();
 
     @BeforeEach
     void namespace() throws Exception {
@@ -56,8 +57,8 @@ class StreamingCrashTest {
     private static void waitForRowGroups(Path journal) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(journal))
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.nio.ByteBuffer b =
+                    java.nio.ByteBuffer.wrap(Files.readAllBytes(journal)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int at = 16; at + 16 <= b.limit(); at += 16 + b.getInt(at + 4)) {
                 if (b.getInt(at) == 7) { // ROW_GROUP (journal/Journal.java)
                     return;
@@ -75,8 +76,15 @@ class StreamingCrashTest {
         Path trace = dir.resolve("streamed.parquet");
         Path log = dir.resolve("record.log");
         // a small journal bound: a few seconds of traffic then make several row groups
-        Process p = RecorderProcess.start(log, Map.of("TCPREC_ROW_GROUP_JOURNAL_BYTES", "4096"), "record", "-e",
-                "-o", trace.toString(), "--netns", String.valueOf(ns.inode));
+        Process p = RecorderProcess.start(
+                log,
+                Map.of("TCPREC_ROW_GROUP_JOURNAL_BYTES", "4096"),
+                "record",
+                "-e",
+                "-o",
+                trace.toString(),
+                "--netns",
+                String.valueOf(ns.inode));
         try {
             CrashSafetyTest.waitForJournal(TraceFooter.journalFor(trace));
             Thread.sleep(500);
@@ -120,7 +128,9 @@ class StreamingCrashTest {
             assertEquals(0, recover.execute("recover", trace.toString()));
             assertFalse(Files.exists(TraceFooter.journalFor(trace)), "recover removes the journal");
             try (Stream<Path> left = Files.list(dir)) {
-                assertEquals(List.of(trace), left.filter(f -> !f.equals(log)).toList(),
+                assertEquals(
+                        List.of(trace),
+                        left.filter(f -> !f.equals(log)).toList(),
                         "recover leaves the trace alone, no private directory or journal");
             }
 
@@ -128,19 +138,28 @@ class StreamingCrashTest {
             assertEquals(TraceChecksums.Result.VERIFIED, footer.checksums());
             assertEquals(footer.rows(), TraceRows.count(trace, "true"));
             for (EchoTraffic.Connection c : settled) {
-                assertEquals(1, TraceRows.count(trace, "event = 'inet_sock_set_state' AND lport = ? AND rport = ? "
-                        + "AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_acked = ?",
-                        c.clientPort(), c.serverPort(), c.clientSent() + 2), "connection " + c + " survived the kill");
+                assertEquals(
+                        1,
+                        TraceRows.count(
+                                trace,
+                                "event = 'inet_sock_set_state' AND lport = ? AND rport = ? "
+                                        + "AND oldstate = 'FIN_WAIT2' AND newstate = 'CLOSE' AND bytes_acked = ?",
+                                c.clientPort(),
+                                c.serverPort(),
+                                c.clientSent() + 2),
+                        "connection " + c + " survived the kill");
             }
-            long opens = TraceRows.count(trace, "event = 'inet_sock_set_state' AND oldstate = 'CLOSE' "
-                    + "AND newstate = 'SYN_SENT'");
+            long opens = TraceRows.count(
+                    trace, "event = 'inet_sock_set_state' AND oldstate = 'CLOSE' " + "AND newstate = 'SYN_SENT'");
             if (rounds > 0) {
                 assertEquals(activeOpensSettled, opens, "every open the kernel counted before the kill");
             } else {
                 assertTrue(opens >= activeOpensSettled, opens + " opens traced, " + activeOpensSettled + " counted");
             }
-            assertTrue(footer.rowGroups() > 1, "the recorder wrote row groups before the kill: " + footer.rowGroups()
-                    + " groups, " + footer.rows() + " rows");
+            assertTrue(
+                    footer.rowGroups() > 1,
+                    "the recorder wrote row groups before the kill: " + footer.rowGroups() + " groups, " + footer.rows()
+                            + " rows");
         } finally {
             p.destroyForcibly();
         }

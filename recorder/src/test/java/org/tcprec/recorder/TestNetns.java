@@ -50,17 +50,20 @@ final class TestNetns implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
         run("ip", "-n", name, "link", "set", "lo", "up");
         this.inode = ((Number) Files.getAttribute(path, "unix:ino")).longValue();
-        ThreadFactory inside = task -> new Thread(() -> {
-            enter();
-            task.run();
-        }, name + "-worker");
+        ThreadFactory inside = task -> new Thread(
+                () -> {
+                    enter();
+                    task.run();
+                },
+                name + "-worker");
         this.threads = Executors.newCachedThreadPool(inside);
     }
 
     private void enter() {
         int fd = Sys.INSTANCE.open(path.toString(), O_RDONLY);
         if (fd < 0 || Sys.INSTANCE.setns(fd, CLONE_NEWNET) != 0) {
-            throw new IllegalStateException("cannot enter network namespace " + name + ": errno " + Native.getLastError());
+            throw new IllegalStateException(
+                    "cannot enter network namespace " + name + ": errno " + Native.getLastError());
         }
         Sys.INSTANCE.close(fd);
     }
@@ -139,7 +142,8 @@ final class TestNetns implements AutoCloseable {
     }
 
     static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + output.trim());
@@ -148,7 +152,10 @@ final class TestNetns implements AutoCloseable {
 
     private void delete() {
         try {
-            new ProcessBuilder("ip", "netns", "del", name).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("ip", "netns", "del", name)
+                    .redirectErrorStream(true)
+                    .start()
+                    .waitFor(30, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException e) {
             // best effort from a shutdown hook
         }

@@ -1,6 +1,5 @@
 package org.tcprec.recorder;
 
-import org.tcprec.format.TraceFooter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,13 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tcprec.format.TraceFooter;
 
 /** Reads a trace back through DuckDB: an independent Parquet reader, and plain SQL. */
 final class TraceRows {
     private TraceRows() {}
 
     static List<Map<String, Object>> query(Path trace, String sqlWithTraceAsT, Object... params) throws Exception {
-        String sql = sqlWithTraceAsT.replace("{t}", "read_parquet('" + trace.toString().replace("'", "''") + "')");
+        String sql = sqlWithTraceAsT.replace(
+                "{t}", "read_parquet('" + trace.toString().replace("'", "''") + "')");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -49,6 +50,9 @@ final class TraceRows {
     }
 
     static long count(Path trace, String where, Object... params) throws Exception {
-        return ((Number) query(trace, "SELECT count(*) AS n FROM {t} WHERE " + where, params).get(0).get("n")).longValue();
+        return ((Number) query(trace, "SELECT count(*) AS n FROM {t} WHERE " + where, params)
+                        .get(0)
+                        .get("n"))
+                .longValue();
     }
 }

@@ -1,6 +1,5 @@
 package org.tcprec.recorder;
 
-import org.tcprec.format.metadata.TraceMetadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.host.TracepointFormat;
 import org.tcprec.recorder.wire.ColumnSources;
@@ -31,8 +31,10 @@ class TracepointCatalogTest {
 
     static Stream<Path> kernelTraces() throws Exception {
         try (Stream<Path> files = Files.list(SAMPLES)) {
-            List<Path> traces = new ArrayList<>(files.filter(p -> p.getFileName().toString().matches("kernel-[0-9.]+\\.parquet"))
-                    .sorted().toList());
+            List<Path> traces =
+                    new ArrayList<>(files.filter(p -> p.getFileName().toString().matches("kernel-[0-9.]+\\.parquet"))
+                            .sorted()
+                            .toList());
             assertTrue(traces.size() >= 2, traces.toString());
             return traces.stream();
         }
@@ -40,7 +42,8 @@ class TracepointCatalogTest {
 
     static TracepointCatalog catalogOf(Path trace) throws Exception {
         TraceMetadata meta = TraceFooter.read(trace).metadata();
-        return TracepointCatalog.of(meta.host().uname().release(), meta.tracepoints().formats(), List.of());
+        return TracepointCatalog.of(
+                meta.host().uname().release(), meta.tracepoints().formats(), List.of());
     }
 
     @ParameterizedTest
@@ -54,7 +57,8 @@ class TracepointCatalogTest {
             ColumnSources.of(t).forEach(c -> columns.add(c.column()));
         }
         StringBuilder sql = new StringBuilder("SELECT event, count(*) AS \"rows\"");
-        columns.forEach(c -> sql.append(", count(").append(c).append(") AS \"").append(c).append('"'));
+        columns.forEach(c ->
+                sql.append(", count(").append(c).append(") AS \"").append(c).append('"'));
         Map<String, Map<String, Object>> counts = new java.util.HashMap<>();
         for (Map<String, Object> r : TraceRows.query(trace, sql + " FROM {t} GROUP BY event")) {
             counts.put((String) r.get("event"), r);
@@ -65,8 +69,10 @@ class TracepointCatalogTest {
             Map<String, Object> of = counts.getOrDefault(type.tracepoint(), Map.of());
             long rows = of.isEmpty() ? 0 : ((Number) of.get("rows")).longValue();
             for (ColumnSources.Source source : ColumnSources.of(type)) {
-                TracepointCatalog.Column column = tp.columns().stream().filter(c -> c.column().equals(source.column()))
-                        .findFirst().orElseThrow();
+                TracepointCatalog.Column column = tp.columns().stream()
+                        .filter(c -> c.column().equals(source.column()))
+                        .findFirst()
+                        .orElseThrow();
                 String what = trace.getFileName() + " " + tp.name() + " " + column;
                 long set = of.isEmpty() ? 0 : ((Number) of.get(column.column())).longValue();
                 if (column.nullHere()) {
@@ -90,8 +96,11 @@ class TracepointCatalogTest {
                 + "\tfield:const void * skaddr;\toffset:72;\tsize:8;\tsigned:0;\n"
                 + "\tfield:int state;\toffset:80;\tsize:4;\tsigned:1;\n\nprint fmt: \"x\"\n";
         TracepointFormat parsed = TracepointFormat.parse("tcp:tcp_probe", format);
-        assertEquals(List.of(new TracepointFormat.Field("saddr", "__u8[sizeof(struct sockaddr_in6)]", 8, 28, false),
-                new TracepointFormat.Field("skaddr", "const void *", 72, 8, false),
-                new TracepointFormat.Field("state", "int", 80, 4, true)), parsed.fields());
+        assertEquals(
+                List.of(
+                        new TracepointFormat.Field("saddr", "__u8[sizeof(struct sockaddr_in6)]", 8, 28, false),
+                        new TracepointFormat.Field("skaddr", "const void *", 72, 8, false),
+                        new TracepointFormat.Field("state", "int", 80, 4, true)),
+                parsed.fields());
     }
 }

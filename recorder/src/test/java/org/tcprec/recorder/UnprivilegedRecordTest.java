@@ -24,13 +24,22 @@ class UnprivilegedRecordTest {
         Path trace = dir.resolve("never.parquet");
         Path log = dir.resolve("record.log");
         // root, but with every capability dropped from the bounding set: CapEff is 0 after exec
-        Process p = RecorderProcess.start(log, Map.of(), List.of("setpriv", "--bounding-set=-all", "--inh-caps=-all"),
-                "record", "-d", "1s", "-o", trace.toString());
+        Process p = RecorderProcess.start(
+                log,
+                Map.of(),
+                List.of("setpriv", "--bounding-set=-all", "--inh-caps=-all"),
+                "record",
+                "-d",
+                "1s",
+                "-o",
+                trace.toString());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String output = Files.readString(log);
         assertEquals(1, p.exitValue(), output);
-        assertEquals(List.of("tcprec: recording needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load and attach "
-                + "BPF programs: run it as root, e.g. with sudo"), output.lines().toList());
+        assertEquals(
+                List.of("tcprec: recording needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load and attach "
+                        + "BPF programs: run it as root, e.g. with sudo"),
+                output.lines().toList());
         assertFalse(Files.exists(trace));
         assertFalse(Files.exists(TraceFooter.journalFor(trace)));
     }

@@ -24,14 +24,18 @@ class WireLayoutTest {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("tcprec", ".bpf.o");
         try {
             java.nio.file.Files.write(file, object);
-            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", file.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), dump);
-            Matcher struct = Pattern.compile("STRUCT 'tcprec_event' size=(\\d+) vlen=(\\d+)\\n((?:\\t'.*\\n)+)").matcher(dump);
+            Matcher struct = Pattern.compile("STRUCT 'tcprec_event' size=(\\d+) vlen=(\\d+)\\n((?:\\t'.*\\n)+)")
+                    .matcher(dump);
             assertTrue(struct.find(), "struct tcprec_event is in the object's BTF");
             assertEquals(WireEvent.SIZE, Integer.parseInt(struct.group(1)));
             Map<String, Integer> btf = new HashMap<>();
-            Matcher member = Pattern.compile("'(\\w+)' type_id=\\d+ bits_offset=(\\d+)").matcher(struct.group(3));
+            Matcher member =
+                    Pattern.compile("'(\\w+)' type_id=\\d+ bits_offset=(\\d+)").matcher(struct.group(3));
             while (member.find()) {
                 btf.put(member.group(1), Integer.parseInt(member.group(2)) / 8);
             }

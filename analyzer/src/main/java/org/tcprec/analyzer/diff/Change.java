@@ -1,8 +1,8 @@
 package org.tcprec.analyzer.diff;
 
-import java.util.Locale;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,8 +16,18 @@ import java.util.Map;
  * @param pValue the test's own p-value; qValue the same after {@link #judgeTogether}
  * @param test what was tested, with its numbers, in words
  */
-record Change(MetricSpec spec, Observation before, Observation after, double absolute, double relative,
-        boolean tested, boolean large, boolean significant, Double pValue, Double qValue, Statistics.Interval interval,
+record Change(
+        MetricSpec spec,
+        Observation before,
+        Observation after,
+        double absolute,
+        double relative,
+        boolean tested,
+        boolean large,
+        boolean significant,
+        Double pValue,
+        Double qValue,
+        Statistics.Interval interval,
         String test) {
 
     /** How far beyond the minimum it goes, to put the biggest changes first. */
@@ -29,7 +39,11 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
      * Tests one metric on its own; {@code bootstrap} is its quantile's precomputed bootstrap (null
      * for rates, and for quantiles with no test).
      */
-    static Change compare(MetricSpec spec, Observation before, Observation after, NoiseFloor floor,
+    static Change compare(
+            MetricSpec spec,
+            Observation before,
+            Observation after,
+            NoiseFloor floor,
             Statistics.QuantileTest bootstrap) {
         double b = before.value();
         double a = after.value();
@@ -39,38 +53,103 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
                 && (!spec.isTime() || Math.abs(absolute) * spec.nanosPerUnit() >= floor.minTimeNs());
         if (before instanceof Observation.Rate rb && after instanceof Observation.Rate ra) {
             if (rb.exposure() <= 0 || ra.exposure() <= 0) {
-                return untested(spec, before, after, absolute, relative, large,
+                return untested(
+                        spec,
+                        before,
+                        after,
+                        absolute,
+                        relative,
+                        large,
                         "no test: nothing to divide by (" + (rb.exposure() <= 0 ? "before" : "after") + " has 0 "
                                 + rb.exposureUnit() + ")");
             }
             double p = Statistics.poissonRateTest(rb.count(), rb.exposure(), ra.count(), ra.exposure());
-            return new Change(spec, before, after, absolute, relative, true, large, false, p, null, null,
-                    String.format(Locale.ROOT, "rate test p%s, %d vs %d events over %s vs %s %s", pText(p), rb.count(), ra.count(),
-                            exposure(rb.exposure()), exposure(ra.exposure()), rb.exposureUnit()));
+            return new Change(
+                    spec,
+                    before,
+                    after,
+                    absolute,
+                    relative,
+                    true,
+                    large,
+                    false,
+                    p,
+                    null,
+                    null,
+                    String.format(
+                            Locale.ROOT,
+                            "rate test p%s, %d vs %d events over %s vs %s %s",
+                            pText(p),
+                            rb.count(),
+                            ra.count(),
+                            exposure(rb.exposure()),
+                            exposure(ra.exposure()),
+                            rb.exposureUnit()));
         }
         Observation.Quantile qb = (Observation.Quantile) before;
         Observation.Quantile qa = (Observation.Quantile) after;
         if (qb.n() == 0 || qa.n() == 0) {
-            return untested(spec, before, after, absolute, qb.n() == 0 && qa.n() == 0 ? 0 : relative, large,
+            return untested(
+                    spec,
+                    before,
+                    after,
+                    absolute,
+                    qb.n() == 0 && qa.n() == 0 ? 0 : relative,
+                    large,
                     String.format(Locale.ROOT, "no test: n=%d vs %d", qb.n(), qa.n()));
         }
         if (qb.q() >= 1) {
-            return untested(spec, before, after, absolute, relative, large,
+            return untested(
+                    spec,
+                    before,
+                    after,
+                    absolute,
+                    relative,
+                    large,
                     String.format(Locale.ROOT, "no test for a maximum, n=%d vs %d", qb.n(), qa.n()));
         }
         long needed = minimumSample(qb.q());
         if (qb.n() < needed || qa.n() < needed) {
-            return untested(spec, before, after, absolute, relative, large,
-                    String.format(Locale.ROOT, "no test: n=%d vs %d, a %s needs %d a side", qb.n(), qa.n(),
-                            Measurement.label(qb.q()), needed));
+            return untested(
+                    spec,
+                    before,
+                    after,
+                    absolute,
+                    relative,
+                    large,
+                    String.format(
+                            Locale.ROOT,
+                            "no test: n=%d vs %d, a %s needs %d a side",
+                            qb.n(),
+                            qa.n(),
+                            Measurement.label(qb.q()),
+                            needed));
         }
         Statistics.Interval interval = bootstrap.interval();
-        return new Change(spec, before, after, absolute, relative, true, large, false, bootstrap.pValue(), null,
-                interval, String.format(Locale.ROOT, "bootstrap %s%% CI of the difference [%s, %s], p%s, n=%d vs %d%s",
-                        trim(floor.confidence() * 100), signed(interval.low()), signed(interval.high()),
-                        pText(bootstrap.pValue()), qb.n(), qa.n(),
+        return new Change(
+                spec,
+                before,
+                after,
+                absolute,
+                relative,
+                true,
+                large,
+                false,
+                bootstrap.pValue(),
+                null,
+                interval,
+                String.format(
+                        Locale.ROOT,
+                        "bootstrap %s%% CI of the difference [%s, %s], p%s, n=%d vs %d%s",
+                        trim(floor.confidence() * 100),
+                        signed(interval.low()),
+                        signed(interval.high()),
+                        pText(bootstrap.pValue()),
+                        qb.n(),
+                        qa.n(),
                         qb.n() > qb.sample().length || qa.n() > qa.sample().length
-                                ? " (resampled from " + qb.sample().length + " vs " + qa.sample().length + ")" : ""));
+                                ? " (resampled from " + qb.sample().length + " vs " + qa.sample().length + ")"
+                                : ""));
     }
 
     /**
@@ -79,14 +158,23 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
      */
     static double relativeChange(double before, double after) {
         if (Double.isNaN(before) || Double.isNaN(after)) {
-            return Double.isNaN(before) == Double.isNaN(after) ? 0 : Double.isNaN(before) ? Double.POSITIVE_INFINITY : -1;
+            return Double.isNaN(before) == Double.isNaN(after)
+                    ? 0
+                    : Double.isNaN(before) ? Double.POSITIVE_INFINITY : -1;
         }
-        return before == 0 ? (after == 0 ? 0 : Double.POSITIVE_INFINITY * Math.signum(after))
+        return before == 0
+                ? (after == 0 ? 0 : Double.POSITIVE_INFINITY * Math.signum(after))
                 : (after - before) / Math.abs(before);
     }
 
-    private static Change untested(MetricSpec spec, Observation before, Observation after, double absolute,
-            double relative, boolean large, String why) {
+    private static Change untested(
+            MetricSpec spec,
+            Observation before,
+            Observation after,
+            double absolute,
+            double relative,
+            boolean large,
+            String why) {
         return new Change(spec, before, after, absolute, relative, false, large, false, null, null, null, why);
     }
 
@@ -108,20 +196,34 @@ record Change(MetricSpec spec, Observation before, Observation after, double abs
      */
     static List<Change> judgeTogether(List<Change> family, NoiseFloor floor) {
         List<Change> tested = family.stream().filter(Change::tested).toList();
-        double[] q = Statistics.benjaminiHochberg(tested.stream().mapToDouble(Change::pValue).toArray());
+        double[] q = Statistics.benjaminiHochberg(
+                tested.stream().mapToDouble(Change::pValue).toArray());
         Map<Change, Double> adjusted = new IdentityHashMap<>();
         for (int i = 0; i < q.length; i++) {
             adjusted.put(tested.get(i), q[i]);
         }
-        return family.stream().map(c -> {
-            Double qValue = adjusted.get(c);
-            if (qValue == null) {
-                return c;
-            }
-            boolean significant = qValue < 1 - floor.confidence() && c.large();
-            return new Change(c.spec(), c.before(), c.after(), c.absolute(), c.relative(), true, c.large(), significant,
-                    c.pValue(), qValue, c.interval(), c.test() + ", q" + pText(qValue) + " (" + q.length + " tests)");
-        }).toList();
+        return family.stream()
+                .map(c -> {
+                    Double qValue = adjusted.get(c);
+                    if (qValue == null) {
+                        return c;
+                    }
+                    boolean significant = qValue < 1 - floor.confidence() && c.large();
+                    return new Change(
+                            c.spec(),
+                            c.before(),
+                            c.after(),
+                            c.absolute(),
+                            c.relative(),
+                            true,
+                            c.large(),
+                            significant,
+                            c.pValue(),
+                            qValue,
+                            c.interval(),
+                            c.test() + ", q" + pText(qValue) + " (" + q.length + " tests)");
+                })
+                .toList();
     }
 
     /**

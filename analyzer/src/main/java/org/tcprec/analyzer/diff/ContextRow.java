@@ -40,8 +40,8 @@ record ContextRow(String name, String before, String after) {
         rows.add(new ContextRow("events", String.valueOf(a.rows()), String.valueOf(b.rows())));
         rows.add(row("lost events", a, b, m -> String.valueOf(m.lostEventCount())));
         rows.add(row("tracepoints attached", a, b, m -> count(m.tracepoints().attached())));
-        rows.add(new ContextRow("tracepoints in one only", onlyIn(a.metadata(), b.metadata()),
-                onlyIn(b.metadata(), a.metadata())));
+        rows.add(new ContextRow(
+                "tracepoints in one only", onlyIn(a.metadata(), b.metadata()), onlyIn(b.metadata(), a.metadata())));
         rows.add(row("tracepoints missing", a, b, m -> list(m.tracepoints().missing())));
         rows.add(row("tcp_probe sampling", a, b, ContextRow::sampling));
         rows.add(row("filters", a, b, ContextRow::filters));

@@ -1,8 +1,8 @@
 package org.tcprec.analyzer.diff;
 
+import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,19 +23,26 @@ final class DiffRenderer {
 
     private String floorText() {
         NoiseFloor f = result.floor();
-        String alpha = new BigDecimal(1 - f.confidence()).round(new MathContext(3))
-                .stripTrailingZeros().toPlainString();
-        return String.format(Locale.ROOT, "q below %s, i.e. %s%% confidence, and a change of at least %s%% "
-                + "(and %s ms for times)", alpha, Numbers.format(f.confidence() * 100),
-                Numbers.format(f.minRelative() * 100), Numbers.format(f.minTimeNs() / 1e6));
+        String alpha = new BigDecimal(1 - f.confidence())
+                .round(new MathContext(3))
+                .stripTrailingZeros()
+                .toPlainString();
+        return String.format(
+                Locale.ROOT,
+                "q below %s, i.e. %s%% confidence, and a change of at least %s%% " + "(and %s ms for times)",
+                alpha,
+                Numbers.format(f.confidence() * 100),
+                Numbers.format(f.minRelative() * 100),
+                Numbers.format(f.minTimeNs() / 1e6));
     }
 
     void text() {
         List<String[]> context = new ArrayList<>();
         context.add(new String[] {"", "CONTEXT", "BEFORE", "AFTER"});
         for (ContextRow r : result.context()) {
-            context.add(new String[] {r.differs() && !r.name().equals("file") ? "*" : "", cell(r.name()),
-                cell(r.before()), cell(r.after())});
+            context.add(new String[] {
+                r.differs() && !r.name().equals("file") ? "*" : "", cell(r.name()), cell(r.before()), cell(r.after())
+            });
         }
         table(context, false);
         out.println();
@@ -43,11 +50,16 @@ final class DiffRenderer {
         metricsTable(result.metrics(), null);
         if (result.by() != null) {
             out.println();
-            out.println("BY " + result.by().toUpperCase(Locale.ROOT) + ": " + result.groups().size()
-                    + " groups, biggest change beyond noise first");
+            out.println("BY " + result.by().toUpperCase(Locale.ROOT) + ": "
+                    + result.groups().size() + " groups, biggest change beyond noise first");
             for (DiffResult.Group g : result.groups()) {
                 out.println();
-                out.printf(Locale.ROOT, "%s = %s (%d vs %d connections)%n", result.by(), cell(g.key()), g.connectionsBefore(),
+                out.printf(
+                        Locale.ROOT,
+                        "%s = %s (%d vs %d connections)%n",
+                        result.by(),
+                        cell(g.key()),
+                        g.connectionsBefore(),
                         g.connectionsAfter());
                 metricsTable(g.changes(), g);
             }
@@ -68,12 +80,21 @@ final class DiffRenderer {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"", "METRIC", "UNIT", "BEFORE", "AFTER", "CHANGE", "TEST"});
         for (Change c : changes) {
-            if (group != null && c.before().n() == 0 && c.after().n() == 0 && !(c.before() instanceof Observation.Rate)) {
+            if (group != null
+                    && c.before().n() == 0
+                    && c.after().n() == 0
+                    && !(c.before() instanceof Observation.Rate)) {
                 continue;
             }
-            rows.add(new String[] {c.significant() ? "*" : "", c.spec().name(), c.spec().unit(),
-                Numbers.format(c.before().value()), Numbers.format(c.after().value()),
-                Numbers.relative(c.relative(), c.before().value(), c.after().value()), c.test()});
+            rows.add(new String[] {
+                c.significant() ? "*" : "",
+                c.spec().name(),
+                c.spec().unit(),
+                Numbers.format(c.before().value()),
+                Numbers.format(c.after().value()),
+                Numbers.relative(c.relative(), c.before().value(), c.after().value()),
+                c.test()
+            });
         }
         table(rows, true);
     }
@@ -115,14 +136,16 @@ final class DiffRenderer {
     private List<String> methods() {
         List<String> lines = new ArrayList<>();
         lines.add("How changes are judged:");
-        lines.add("  rates (/s, /conn, /MB): the two counts compared as Poisson rates over their exposure (seconds of "
-                + "recording, connections, MB acked); exact binomial test up to 2000 events, normal approximation above.");
+        lines.add(
+                "  rates (/s, /conn, /MB): the two counts compared as Poisson rates over their exposure (seconds of "
+                        + "recording, connections, MB acked); exact binomial test up to 2000 events, normal approximation above.");
         lines.add("  quantiles: bootstrap interval and p-value of the difference (resamples of each side in blocks of "
                 + "sqrt(n) neighbours in time, at most " + Measurement.SAMPLE_LIMIT + " values per side, seeded; "
                 + "at least " + Statistics.MIN_RESAMPLES + ", and enough for the smallest p-value to pass the "
                 + "correction below); tested only with ten values beyond the quantile (p99: 1000 a side).");
-        lines.add("  per-connection values: srtt and cwnd are each connection's median over its tcp_probe samples taken with data in flight; "
-                + "maxima have no test.");
+        lines.add(
+                "  per-connection values: srtt and cwnd are each connection's median over its tcp_probe samples taken with data in flight; "
+                        + "maxima have no test.");
         lines.add("  the tests of one table are judged together: q is the p-value adjusted by Benjamini-Hochberg over "
                 + "that table's tests, so that where nothing changed the chance of marking anything stays at "
                 + "1 - confidence, however many metrics are tested.");
@@ -148,7 +171,12 @@ final class DiffRenderer {
         if (result.by() != null) {
             for (DiffResult.Group g : result.groups()) {
                 out.println();
-                out.printf(Locale.ROOT, "### %s = %s (%d vs %d connections)%n", md(result.by()), md(g.key()), g.connectionsBefore(),
+                out.printf(
+                        Locale.ROOT,
+                        "### %s = %s (%d vs %d connections)%n",
+                        md(result.by()),
+                        md(g.key()),
+                        g.connectionsBefore(),
                         g.connectionsAfter());
                 markdownMetrics(g.changes());
             }
@@ -171,10 +199,13 @@ final class DiffRenderer {
         out.println("| metric | unit | before | after | change | test |");
         out.println("|---|---|--:|--:|--:|---|");
         for (Change c : changes) {
-            String name = c.significant() ? "**" + c.spec().name() + "**" : c.spec().name();
-            out.println("| " + name + " | " + md(c.spec().unit()) + " | " + Numbers.format(c.before().value()) + " | "
+            String name =
+                    c.significant() ? "**" + c.spec().name() + "**" : c.spec().name();
+            out.println("| " + name + " | " + md(c.spec().unit()) + " | "
+                    + Numbers.format(c.before().value()) + " | "
                     + Numbers.format(c.after().value()) + " | "
-                    + Numbers.relative(c.relative(), c.before().value(), c.after().value()) + " | " + md(c.test()) + " |");
+                    + Numbers.relative(
+                            c.relative(), c.before().value(), c.after().value()) + " | " + md(c.test()) + " |");
         }
     }
 
@@ -200,8 +231,15 @@ final class DiffRenderer {
             context.add(row);
         }
         doc.put("context", context);
-        doc.put("noise_floor", Map.of("confidence", result.floor().confidence(), "min_relative_change",
-                result.floor().minRelative(), "min_time_change_ns", result.floor().minTimeNs()));
+        doc.put(
+                "noise_floor",
+                Map.of(
+                        "confidence",
+                        result.floor().confidence(),
+                        "min_relative_change",
+                        result.floor().minRelative(),
+                        "min_time_change_ns",
+                        result.floor().minTimeNs()));
         doc.put("metrics", jsonMetrics(result.metrics()));
         if (result.by() != null) {
             List<Object> groups = new ArrayList<>();

@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Everything a diff found, ready to render in any format. */
-record DiffResult(List<ContextRow> context, List<Change> metrics, String by, List<Group> groups, NoiseFloor floor,
+record DiffResult(
+        List<ContextRow> context,
+        List<Change> metrics,
+        String by,
+        List<Group> groups,
+        NoiseFloor floor,
         List<Threshold> thresholds) {
 
     /** One --by group: its connections in each trace and its metrics compared. */
@@ -14,7 +19,11 @@ record DiffResult(List<ContextRow> context, List<Change> metrics, String by, Lis
         }
 
         double biggestChange() {
-            return changes.stream().filter(Change::significant).mapToDouble(Change::magnitude).max().orElse(0);
+            return changes.stream()
+                    .filter(Change::significant)
+                    .mapToDouble(Change::magnitude)
+                    .max()
+                    .orElse(0);
         }
     }
 
@@ -26,7 +35,8 @@ record DiffResult(List<ContextRow> context, List<Change> metrics, String by, Lis
                 if (c.spec().name().equals(t.metric()) && t.fires(c)) {
                     out.add(t.text() + " (" + Numbers.format(c.before().value()) + " -> "
                             + Numbers.format(c.after().value()) + " " + c.spec().unit() + ", "
-                            + Numbers.relative(c.relative(), c.before().value(), c.after().value()) + ")");
+                            + Numbers.relative(
+                                    c.relative(), c.before().value(), c.after().value()) + ")");
                 }
             }
         }

@@ -1,11 +1,11 @@
 package org.tcprec.analyzer.diff;
 
-import java.util.Arrays;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +24,7 @@ import org.tcprec.format.TraceFooter;
 final class Measurement {
     /** Values kept per distribution for resampling: enough for stable intervals, bounded memory. */
     static final int SAMPLE_LIMIT = 2000;
+
     static final double[] QUANTILES = {0.5, 0.9, 0.99};
 
     /** Registry of every metric a diff can show, in the order it shows them. */
@@ -42,8 +43,13 @@ final class Measurement {
         distribution("lifespan", "ms", true, "connection lifespan as tcplife measures it (complete connections)");
         distribution("connect", "ms", true, "SYN_SENT -> ESTABLISHED latency");
         distribution("bytes_per_conn", "B", false, "bytes acked + received per complete connection");
-        distribution("srtt", "us", false, "per connection: median smoothed RTT of its tcp_probe samples with data in flight");
-        distribution("cwnd", "pkts", false, "per connection: median snd_cwnd of its tcp_probe samples with data in flight");
+        distribution(
+                "srtt",
+                "us",
+                false,
+                "per connection: median smoothed RTT of its tcp_probe samples with data in flight");
+        distribution(
+                "cwnd", "pkts", false, "per connection: median snd_cwnd of its tcp_probe samples with data in flight");
     }
 
     private static void rate(String name, String unit, String description) {
@@ -60,7 +66,8 @@ final class Measurement {
     }
 
     static MetricSpec spec(String name, String unit, String description) {
-        return unit.equals("ms") || unit.equals("us") ? MetricSpec.time(name, unit, description)
+        return unit.equals("ms") || unit.equals("us")
+                ? MetricSpec.time(name, unit, description)
                 : MetricSpec.plain(name, unit, description);
     }
 
@@ -79,7 +86,9 @@ final class Measurement {
 
     /** What a diff can break the metrics down by; each maps to a fixed column, never to user text. */
     enum Dimension {
-        RPORT("CAST(rport AS VARCHAR)"), RADDR("raddr"), COMM("coalesce(comm, '?')");
+        RPORT("CAST(rport AS VARCHAR)"),
+        RADDR("raddr"),
+        COMM("coalesce(comm, '?')");
 
         final String expression;
 
@@ -114,7 +123,8 @@ final class Measurement {
             try (Statement s = db.connection().createStatement()) {
                 s.execute(perConnectionTable(by));
                 if (fromEvents) {
-                    try (ResultSet rs = s.executeQuery("SELECT max(epoch_ns(time)) - min(epoch_ns(time)) FROM raw_events")) {
+                    try (ResultSet rs =
+                            s.executeQuery("SELECT max(epoch_ns(time)) - min(epoch_ns(time)) FROM raw_events")) {
                         rs.next();
                         durationNs = rs.getLong(1);
                     }
@@ -138,7 +148,8 @@ final class Measurement {
     private static String perConnectionTable(Dimension by) {
         String group = by == null ? "NULL::VARCHAR" : by.expression;
         return "CREATE TEMP TABLE diff_connections AS "
-                + "WITH c AS (SELECT filename, skaddr, life, " + group + " AS grp, complete, active, passive, connected_ns, "
+                + "WITH c AS (SELECT filename, skaddr, life, " + group
+                + " AS grp, complete, active, passive, connected_ns, "
                 + "accepted_ns, close_ns, span_us, connect_us, tx_bytes, rx_bytes, first_ns FROM connections), "
                 // only samples with data in flight: a receiver's cwnd never moves and says nothing
                 + "p AS (SELECT skaddr, life, median(srtt_us) AS srtt_us, median(snd_cwnd) AS cwnd FROM probes "
@@ -164,15 +175,20 @@ final class Measurement {
         // time in each state, as tcpstates' MS: only where the state's start was seen
         List<String> states = new ArrayList<>();
         try (Statement s = db.connection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT DISTINCT oldstate FROM state_changes WHERE NOT starts_life "
-                        + "ORDER BY oldstate")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT DISTINCT oldstate FROM state_changes WHERE NOT starts_life " + "ORDER BY oldstate")) {
             while (rs.next()) {
                 states.add(rs.getString(1));
             }
         }
         for (String state : states) {
-            distribution("state_" + state, "SELECT ns_in_oldstate / 1e6 AS x, ts_ns AS h FROM state_changes "
-                    + "WHERE NOT starts_life AND oldstate = ?", new Object[] {state}, new double[] {0.5, 0.99}, totals);
+            distribution(
+                    "state_" + state,
+                    "SELECT ns_in_oldstate / 1e6 AS x, ts_ns AS h FROM state_changes "
+                            + "WHERE NOT starts_life AND oldstate = ?",
+                    new Object[] {state},
+                    new double[] {0.5, 0.99},
+                    totals);
         }
         orderLike(totals);
     }
@@ -191,12 +207,13 @@ final class Measurement {
     private void measureConnections(String group, Map<String, Observation> out) throws SQLException {
         String where = group == null ? "TRUE" : "grp = ?";
         Object[] parameters = group == null ? new Object[0] : new Object[] {group};
-        try (PreparedStatement s = db.connection().prepareStatement("SELECT "
-                + "count(*) FILTER (WHERE active AND connected_ns IS NOT NULL), "
-                + "count(*) FILTER (WHERE passive AND accepted_ns IS NOT NULL), "
-                + "count(*) FILTER (WHERE active AND connected_ns IS NULL AND close_ns IS NOT NULL), "
-                + "count(*), coalesce(sum(retransmits), 0), coalesce(sum(tx_bytes), 0) "
-                + "FROM diff_connections WHERE " + where)) {
+        try (PreparedStatement s = db.connection()
+                .prepareStatement("SELECT "
+                        + "count(*) FILTER (WHERE active AND connected_ns IS NOT NULL), "
+                        + "count(*) FILTER (WHERE passive AND accepted_ns IS NOT NULL), "
+                        + "count(*) FILTER (WHERE active AND connected_ns IS NULL AND close_ns IS NOT NULL), "
+                        + "count(*), coalesce(sum(retransmits), 0), coalesce(sum(tx_bytes), 0) "
+                        + "FROM diff_connections WHERE " + where)) {
             TraceDatabase.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -208,11 +225,19 @@ final class Measurement {
             }
         }
         String from = " FROM diff_connections WHERE " + where;
-        distribution("lifespan", "SELECT span_us / 1000.0 AS x, first_ns AS h" + from + " AND complete",
-                parameters, withMax(), out);
+        distribution(
+                "lifespan",
+                "SELECT span_us / 1000.0 AS x, first_ns AS h" + from + " AND complete",
+                parameters,
+                withMax(),
+                out);
         distribution("connect", "SELECT connect_us / 1000.0 AS x, first_ns AS h" + from, parameters, withMax(), out);
-        distribution("bytes_per_conn", "SELECT (tx_bytes + rx_bytes)::DOUBLE AS x, first_ns AS h" + from
-                + " AND complete", parameters, QUANTILES, out);
+        distribution(
+                "bytes_per_conn",
+                "SELECT (tx_bytes + rx_bytes)::DOUBLE AS x, first_ns AS h" + from + " AND complete",
+                parameters,
+                QUANTILES,
+                out);
         distribution("srtt", "SELECT srtt_us::DOUBLE AS x, first_ns AS h" + from, parameters, QUANTILES, out);
         distribution("cwnd", "SELECT cwnd::DOUBLE AS x, first_ns AS h" + from, parameters, QUANTILES, out);
     }
@@ -226,15 +251,17 @@ final class Measurement {
      * over every row, plus at most SAMPLE_LIMIT of them in time order (every k-th) as the sample
      * to resample: time order, because the bootstrap resamples blocks of neighbours.
      */
-    private void distribution(String base, String rows, Object[] parameters, double[] quantiles,
-            Map<String, Observation> out) throws SQLException {
+    private void distribution(
+            String base, String rows, Object[] parameters, double[] quantiles, Map<String, Observation> out)
+            throws SQLException {
         StringBuilder select = new StringBuilder("SELECT count(x)");
         for (double q : quantiles) {
             select.append(q >= 1 ? ", max(x)" : ", quantile_cont(x, " + q + ")");
         }
         long n;
         double[] values = new double[quantiles.length];
-        try (PreparedStatement s = db.connection().prepareStatement(select + " FROM (" + rows + ") WHERE x IS NOT NULL")) {
+        try (PreparedStatement s =
+                db.connection().prepareStatement(select + " FROM (" + rows + ") WHERE x IS NOT NULL")) {
             TraceDatabase.bind(s, parameters);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -248,9 +275,11 @@ final class Measurement {
         int taken = 0;
         if (n > 0) {
             long every = (n + SAMPLE_LIMIT - 1) / SAMPLE_LIMIT;
-            try (PreparedStatement s = db.connection().prepareStatement("SELECT x FROM (SELECT x, h, row_number() OVER "
-                    + "(ORDER BY h, x) AS k FROM (" + rows + ") WHERE x IS NOT NULL) WHERE k % " + every + " = 0 "
-                    + "ORDER BY h, x")) {
+            try (PreparedStatement s = db.connection()
+                    .prepareStatement("SELECT x FROM (SELECT x, h, row_number() OVER "
+                            + "(ORDER BY h, x) AS k FROM (" + rows + ") WHERE x IS NOT NULL) WHERE k % " + every
+                            + " = 0 "
+                            + "ORDER BY h, x")) {
                 TraceDatabase.bind(s, parameters);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next() && taken < sample.length) {

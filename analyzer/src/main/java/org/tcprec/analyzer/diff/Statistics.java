@@ -1,9 +1,9 @@
 package org.tcprec.analyzer.diff;
 
-import java.util.TreeSet;
-import java.util.function.IntToDoubleFunction;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The two tests a diff uses to tell a change from noise, both without assuming a distribution
@@ -39,8 +39,8 @@ final class Statistics {
      * doing then, and a burst of slow ones from one busy moment is one piece of evidence, not
      * many. Resampling single values would treat it as many and call a busy moment a change.
      */
-    static QuantileTest[] bootstrapQuantileDifferences(double[] before, double[] after, double[] qs, double confidence,
-            int resamples) {
+    static QuantileTest[] bootstrapQuantileDifferences(
+            double[] before, double[] after, double[] qs, double confidence, int resamples) {
         if (before.length == 0 || after.length == 0) {
             return null;
         }
@@ -122,6 +122,7 @@ final class Statistics {
         private final double[] qs;
         /** The order statistics each quantile interpolates between, ascending, and their values. */
         private final int[] orderStatistics;
+
         private final double[] orderValues;
 
         BlockResampler(double[] timeOrdered, double[] qs) {
@@ -278,9 +279,17 @@ final class Statistics {
         if (x < 0.5) {
             return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
         }
-        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
+        double[] c = {
+            0.99999999999980993,
+            676.5203681218851,
+            -1259.1392167224028,
+            771.32342877765313,
+            -176.61502916214059,
+            12.507343278686905,
+            -0.13857109526572012,
+            9.9843695780195716e-6,
+            1.5056327351493116e-7
+        };
         x -= 1;
         double a = c[0];
         double t = x + 7.5;
@@ -294,9 +303,28 @@ final class Statistics {
     static double upperNormalTail(double z) {
         double x = z / Math.sqrt(2);
         double t = 1 / (1 + 0.5 * Math.abs(x));
-        double y = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double y = t
+                * Math.exp(
+                        -x * x
+                                - 1.26551223
+                                + t
+                                        * (1.00002368
+                                                + t
+                                                        * (0.37409196
+                                                                + t
+                                                                        * (0.09678418
+                                                                                + t
+                                                                                        * (-0.18628806
+                                                                                                + t
+                                                                                                        * (0.27886807
+                                                                                                                + t
+                                                                                                                        * (-1.13520398
+                                                                                                                                + t
+                                                                                                                                        * (1.48851587
+                                                                                                                                                + t
+                                                                                                                                                        * (-0.82215223
+                                                                                                                                                                + t
+                                                                                                                                                                        * 0.17087277)))))))));
         return x >= 0 ? y / 2 : 1 - y / 2;
     }
 }

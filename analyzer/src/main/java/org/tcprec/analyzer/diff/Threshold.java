@@ -12,10 +12,14 @@ import java.util.regex.Pattern;
  * passes the limit and is beyond noise: a gate that fires on noise gets switched off.
  */
 record Threshold(String text, String metric, boolean greater, double limit, Kind kind) {
-    enum Kind { RELATIVE, TIME_NS, ABSOLUTE }
+    enum Kind {
+        RELATIVE,
+        TIME_NS,
+        ABSOLUTE
+    }
 
-    private static final Pattern SYNTAX = Pattern.compile(
-            "\\s*([a-z0-9_A-Z]+)\\s*([<>])\\s*([+-]?[0-9]+(?:\\.[0-9]+)?)\\s*(%|ns|us|ms|s)?\\s*");
+    private static final Pattern SYNTAX =
+            Pattern.compile("\\s*([a-z0-9_A-Z]+)\\s*([<>])\\s*([+-]?[0-9]+(?:\\.[0-9]+)?)\\s*(%|ns|us|ms|s)?\\s*");
 
     /** Parses a comma-separated list; throws IllegalArgumentException with a one-line reason. */
     static List<Threshold> parseAll(String list) {
@@ -56,12 +60,13 @@ record Threshold(String text, String metric, boolean greater, double limit, Kind
                         + spec.unit() + "); use % or a plain number");
             }
             kind = Kind.TIME_NS;
-            limit = number * switch (unit) {
-                case "ns" -> 1;
-                case "us" -> 1e3;
-                case "ms" -> 1e6;
-                default -> 1e9;
-            };
+            limit = number
+                    * switch (unit) {
+                        case "ns" -> 1;
+                        case "us" -> 1e3;
+                        case "ms" -> 1e6;
+                        default -> 1e9;
+                    };
         } else {
             kind = Kind.ABSOLUTE;
             limit = number;
@@ -85,7 +90,10 @@ record Threshold(String text, String metric, boolean greater, double limit, Kind
 
     /** Fires on a change beyond its limit and beyond noise; a maximum, untestable, fires on the limit alone. */
     boolean fires(Change change) {
-        return passed(change) && (change.significant() || !change.tested() && change.before().n() > 0
-                && change.after().n() > 0);
+        return passed(change)
+                && (change.significant()
+                        || !change.tested()
+                                && change.before().n() > 0
+                                && change.after().n() > 0);
     }
 }

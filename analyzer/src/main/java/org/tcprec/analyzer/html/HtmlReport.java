@@ -1,11 +1,11 @@
 package org.tcprec.analyzer.html;
 
-import java.sql.Array;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.format.TraceFooter;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
-import org.tcprec.format.TraceFooter;
 
 /**
  * A self-contained HTML page about one trace: the data of every figure is computed here, with
@@ -52,8 +52,7 @@ public final class HtmlReport {
     public String render() {
         Map<String, Object> data = data();
         String template = resource("report.html");
-        return template
-                .replace("/*STYLE*/", resource("report.css"))
+        return template.replace("/*STYLE*/", resource("report.css"))
                 .replace("/*SCRIPT*/", resource("report.js"))
                 .replace("/*DATA*/", scriptSafeJson(data));
     }
@@ -68,26 +67,44 @@ public final class HtmlReport {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("counts", table("Counts", ReportQueries.sql("counts"), Integer.MAX_VALUE));
         figures.put("timeline", timeline(window[0]));
-        figures.put("lifespan", histogram("Connection lifespan (complete connections)", "span_us", "µs",
-                ReportQueries.sql("lifespan_values")));
-        figures.put("connect_latency", histogram("Connect latency (SYN_SENT → ESTABLISHED)", "connect_us", "µs",
-                ReportQueries.sql("connect_latency_values")));
-        figures.put("srtt", histogram("Smoothed RTT (tcp_probe samples)", "srtt_us", "µs",
-                ReportQueries.sql("srtt_values")));
+        figures.put(
+                "lifespan",
+                histogram(
+                        "Connection lifespan (complete connections)",
+                        "span_us",
+                        "µs",
+                        ReportQueries.sql("lifespan_values")));
+        figures.put(
+                "connect_latency",
+                histogram(
+                        "Connect latency (SYN_SENT → ESTABLISHED)",
+                        "connect_us",
+                        "µs",
+                        ReportQueries.sql("connect_latency_values")));
+        figures.put(
+                "srtt",
+                histogram("Smoothed RTT (tcp_probe samples)", "srtt_us", "µs", ReportQueries.sql("srtt_values")));
         long bin = Math.max(1, (window[1] - window[0] + TIME_BINS - 1) / TIME_BINS);
-        Map<String, Object> overTime = table("Retransmits and RSTs over time", ReportQueries.sql("over_time",
-                "last_bin", TIME_BINS - 1, "start_ns", window[0], "bin_ns", bin), Integer.MAX_VALUE);
+        Map<String, Object> overTime = table(
+                "Retransmits and RSTs over time",
+                ReportQueries.sql("over_time", "last_bin", TIME_BINS - 1, "start_ns", window[0], "bin_ns", bin),
+                Integer.MAX_VALUE);
         overTime.put("bins", TIME_BINS);
         overTime.put("bin_ns", bin);
         figures.put("over_time", overTime);
         figures.put("transitions", table("State transitions", ReportQueries.sql("transitions"), Integer.MAX_VALUE));
-        figures.put("time_in_state", table("Time in each state (from the move into it to the move out)",
-                ReportQueries.sql("time_in_state"), Integer.MAX_VALUE));
+        figures.put(
+                "time_in_state",
+                table(
+                        "Time in each state (from the move into it to the move out)",
+                        ReportQueries.sql("time_in_state"),
+                        Integer.MAX_VALUE));
         figures.put("top_remote", table("Top remote endpoints", ReportQueries.sql("top_remote"), caps.tableRows));
         figures.put("top_process", table("Top processes", ReportQueries.sql("top_process"), caps.tableRows));
         figures.put("top_local_port", table("Top local ports", ReportQueries.sql("top_local_port"), caps.tableRows));
-        figures.put("connections", table("Connections", ReportQueries.sql("connections", "start_ns", window[0]),
-                caps.tableRows));
+        figures.put(
+                "connections",
+                table("Connections", ReportQueries.sql("connections", "start_ns", window[0]), caps.tableRows));
         data.put("figures", figures);
         data.put("caps", capped);
         return data;
@@ -130,9 +147,9 @@ public final class HtmlReport {
     private long[] window() {
         long[] w = new long[2];
         query(ReportQueries.sql("recording_window"), rs -> {
-                    w[0] = rs.getLong(1);
-                    w[1] = rs.getLong(2);
-                });
+            w[0] = rs.getLong(1);
+            w[1] = rs.getLong(2);
+        });
         if (w[0] == 0 && w[1] == 0) {
             long now = System.currentTimeMillis() * 1_000_000L;
             w[0] = now;
@@ -198,8 +215,15 @@ public final class HtmlReport {
         figure.put("lanes", lanes);
         figure.put("total", total[0]);
         if (total[0] > bars.size()) {
-            capped.add(ordered("figure", "timeline", "shown", bars.size(), "total", total[0],
-                    "how", "the first " + bars.size() + " connections by their first state change"));
+            capped.add(ordered(
+                    "figure",
+                    "timeline",
+                    "shown",
+                    bars.size(),
+                    "total",
+                    total[0],
+                    "how",
+                    "the first " + bars.size() + " connections by their first state change"));
         }
         return figure;
     }
@@ -262,8 +286,15 @@ public final class HtmlReport {
         figure.put("rows", rows);
         figure.put("total", total[0]);
         if (total[0] > rows.size()) {
-            capped.add(ordered("figure", title, "shown", rows.size(), "total", total[0], "how", "the first "
-                    + rows.size() + " rows in the query's order"));
+            capped.add(ordered(
+                    "figure",
+                    title,
+                    "shown",
+                    rows.size(),
+                    "total",
+                    total[0],
+                    "how",
+                    "the first " + rows.size() + " rows in the query's order"));
         }
         return figure;
     }
@@ -313,7 +344,8 @@ public final class HtmlReport {
     }
 
     private void query(String sql, Row row) {
-        try (Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = db.connection().createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 row.accept(rs);
             }
@@ -355,5 +387,4 @@ public final class HtmlReport {
             throw new IllegalStateException(name + " is unreadable", e);
         }
     }
-
 }

@@ -3,8 +3,8 @@ package org.tcprec.analyzer.html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
 import org.tcprec.analyzer.output.TraceToFile;
@@ -19,15 +19,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write one self-contained HTML page about a trace, to attach to a ticket: the recording's "
-                + "context, a timeline of connections coloured by state, distributions of lifespan, connect latency "
-                + "and srtt, retransmits and RSTs over time, the state transitions, the top endpoints and processes, "
-                + "and sortable tables. Scripts, styles and data are inline: the page fetches nothing.",
-            "Every figure shows the SQL that made it, which `tcprec sql TRACE` runs as is."},
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write one self-contained HTML page about a trace, to attach to a ticket: the recording's "
+                    + "context, a timeline of connections coloured by state, distributions of lifespan, connect latency "
+                    + "and srtt, retransmits and RSTs over time, the state transitions, the top endpoints and processes, "
+                    + "and sortable tables. Scripts, styles and data are inline: the page fetches nothing.",
+            "Every figure shows the SQL that made it, which `tcprec sql TRACE` runs as is."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  tcprec report web1.parquet -o web1.html",
-            "  tcprec scrub web1.parquet -o public.parquet && tcprec report public.parquet -o public.html"})
+        footer = {
+            "  tcprec report web1.parquet -o web1.html",
+            "  tcprec scrub web1.parquet -o public.parquet && tcprec report public.parquet -o public.html"
+        })
 public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,11 +41,16 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     TraceToFile files;
 
-    @Option(names = "--max-connections", paramLabel = "N",
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
             description = "At most this many connections in the timeline (default ${DEFAULT-VALUE}).")
     int maxConnections = HtmlReport.DEFAULT_CAPS.timelineConnections();
 
-    @Option(names = "--max-rows", paramLabel = "N", description = "At most this many rows per table (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-rows",
+            paramLabel = "N",
+            description = "At most this many rows per table (default ${DEFAULT-VALUE}).")
     int maxRows = HtmlReport.DEFAULT_CAPS.tableRows();
 
     @Override
@@ -60,7 +71,13 @@ public final class ReportCommand implements Callable<Integer> {
             out.abandon();
             throw new UserError("cannot write " + files.output + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getErr().printf(Locale.ROOT, "tcprec: wrote %s (%,d bytes)%n", files.output, page.getBytes(StandardCharsets.UTF_8).length);
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        Locale.ROOT,
+                        "tcprec: wrote %s (%,d bytes)%n",
+                        files.output,
+                        page.getBytes(StandardCharsets.UTF_8).length);
         spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }

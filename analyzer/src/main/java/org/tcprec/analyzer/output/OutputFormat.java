@@ -16,7 +16,11 @@ public final class OutputFormat {
         boolean json;
     }
 
-    public enum Kind { TEXT, CSV, JSON }
+    public enum Kind {
+        TEXT,
+        CSV,
+        JSON
+    }
 
     public Kind kind() {
         return flags == null ? Kind.TEXT : flags.csv ? Kind.CSV : Kind.JSON;

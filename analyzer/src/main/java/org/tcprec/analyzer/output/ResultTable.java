@@ -1,12 +1,12 @@
 package org.tcprec.analyzer.output;
 
-import java.sql.Types;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +32,8 @@ public final class ResultTable {
         long rows = 0;
         switch (kind) {
             case CSV -> {
-                out.println(String.join(",", names.stream().map(ResultTable::csv).toList()));
+                out.println(
+                        String.join(",", names.stream().map(ResultTable::csv).toList()));
                 while (rs.next()) {
                     StringBuilder line = new StringBuilder();
                     for (int i = 1; i <= n; i++) {
@@ -116,8 +117,14 @@ public final class ResultTable {
 
     private static boolean isNumeric(int sqlType) {
         return switch (sqlType) {
-            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
-                    Types.FLOAT, Types.REAL, Types.DOUBLE, Types.DECIMAL,
+            case Types.TINYINT,
+                    Types.SMALLINT,
+                    Types.INTEGER,
+                    Types.BIGINT,
+                    Types.FLOAT,
+                    Types.REAL,
+                    Types.DOUBLE,
+                    Types.DECIMAL,
                     Types.NUMERIC -> true;
             default -> false;
         };
@@ -135,8 +142,12 @@ public final class ResultTable {
     }
 
     private static Object jsonValue(Object value) {
-        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Integer
-                || value instanceof Short || value instanceof String) {
+        if (value == null
+                || value instanceof Boolean
+                || value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof String) {
             return value;
         }
         if (value instanceof Double d) {

@@ -12,11 +12,17 @@ public final class TraceToFile {
     @Parameters(paramLabel = "TRACE", description = "The trace to read.")
     public Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
             description = "The file to write; it appears only when complete.")
     public Path output;
 
-    @Option(names = "--force", description = "Overwrite the output file if it exists (only a regular file; never through a symbolic link).")
+    @Option(
+            names = "--force",
+            description =
+                    "Overwrite the output file if it exists (only a regular file; never through a symbolic link).")
     boolean force;
 
     /** Checks that the trace exists and that the output may be written (OutputFile), before any work. */

@@ -86,11 +86,15 @@ final class CloseOrderedRows implements ColumnBatch {
         for (int i = 0; i < rows; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> closeNs[a] != closeNs[b] ? Long.compare(closeNs[a], closeNs[b])
-                : firstNs[a] != firstNs[b] ? Long.compare(firstNs[a], firstNs[b])
-                : Long.compareUnsigned(skaddrs[a], skaddrs[b]));
+        Arrays.sort(
+                order,
+                (a, b) -> closeNs[a] != closeNs[b]
+                        ? Long.compare(closeNs[a], closeNs[b])
+                        : firstNs[a] != firstNs[b]
+                                ? Long.compare(firstNs[a], firstNs[b])
+                                : Long.compareUnsigned(skaddrs[a], skaddrs[b]));
         for (int c = 0; c < out.length; c++) {
-                        spare[c].clear();
+            spare[c].clear();
             for (int i = 0; i < rows; i++) {
                 copy(out[c], order[i], spare[c], text[c]);
             }

@@ -25,7 +25,17 @@ final class ColumnPlan {
 
     /** Where an output column's values come from. */
     enum Source {
-        CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT, SKADDR, PID, COMM, OWNER_PID, OWNER_COMM, FIRST_NS, START_NS, CLOSE_NS, SPAN_US;
+        CLOSE_ROW_NUMBER,
+        CLOSE_ROW_TEXT,
+        SKADDR,
+        PID,
+        COMM,
+        OWNER_PID,
+        OWNER_COMM,
+        FIRST_NS,
+        START_NS,
+        CLOSE_NS,
+        SPAN_US;
 
         /** The view's column name: computed here, or the state_changes column of the CLOSE row it is taken from. */
         static Source of(String name) {

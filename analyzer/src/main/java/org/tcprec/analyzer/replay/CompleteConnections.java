@@ -39,17 +39,27 @@ public final class CompleteConnections {
      * own match, and the family and port filters are judged on it here. Nothing is read until
      * {@link ScanReplay#run}, so a caller can decide its header first.
      */
-    public static ScanReplay scanReplay(TraceFooter footer, List<String> columns, int family,
-            List<Integer> localPorts, List<Integer> remotePorts, long pid, boolean byOwner) {
+    public static ScanReplay scanReplay(
+            TraceFooter footer,
+            List<String> columns,
+            int family,
+            List<Integer> localPorts,
+            List<Integer> remotePorts,
+            long pid,
+            boolean byOwner) {
         ColumnPlan plan = new ColumnPlan(columns, byOwner);
         List<String> scanned = new ArrayList<>(CHANGE_COLUMNS);
         int[] closeIndex = new int[plan.closeIndex.length];
         for (int i = 0; i < closeIndex.length; i++) {
             closeIndex[i] = plan.closeIndex[i] == 0 ? 0 : column(scanned, plan.closeColumns.get(plan.closeIndex[i]));
         }
-        CloseFilter filter = new CloseFilter(family == 0 ? -1 : column(scanned, "family"), family,
-                localPorts.isEmpty() ? -1 : column(scanned, "lport"), StateChangeScan.sortedLongs(localPorts),
-                remotePorts.isEmpty() ? -1 : column(scanned, "rport"), StateChangeScan.sortedLongs(remotePorts));
+        CloseFilter filter = new CloseFilter(
+                family == 0 ? -1 : column(scanned, "family"),
+                family,
+                localPorts.isEmpty() ? -1 : column(scanned, "lport"),
+                StateChangeScan.sortedLongs(localPorts),
+                remotePorts.isEmpty() ? -1 : column(scanned, "rport"),
+                StateChangeScan.sortedLongs(remotePorts));
         StateChangeScan scan = StateChangeScan.of(footer, scanned);
         return scan == null ? null : new ScanReplay(scan, plan, closeIndex, filter, pid, byOwner);
     }
@@ -63,7 +73,12 @@ public final class CompleteConnections {
         private final long pid;
         private final boolean byOwner;
 
-        private ScanReplay(StateChangeScan scan, ColumnPlan plan, int[] closeIndex, CloseFilter filter, long pid,
+        private ScanReplay(
+                StateChangeScan scan,
+                ColumnPlan plan,
+                int[] closeIndex,
+                CloseFilter filter,
+                long pid,
                 boolean byOwner) {
             this.scan = scan;
             this.plan = plan;
@@ -96,18 +111,24 @@ public final class CompleteConnections {
     private record CloseFilter(int familyAt, long family, int localAt, long[] local, int remoteAt, long[] remote) {
         boolean passes(ColumnBatch batch, int row) {
             return (familyAt < 0 || batch.column(familyAt).getLong(row) == family)
-                    && (localAt < 0 || java.util.Arrays.binarySearch(local, batch.column(localAt).getLong(row)) >= 0)
-                    && (remoteAt < 0 || java.util.Arrays.binarySearch(remote, batch.column(remoteAt).getLong(row)) >= 0);
+                    && (localAt < 0
+                            || java.util.Arrays.binarySearch(
+                                            local, batch.column(localAt).getLong(row))
+                                    >= 0)
+                    && (remoteAt < 0
+                            || java.util.Arrays.binarySearch(
+                                            remote, batch.column(remoteAt).getLong(row))
+                                    >= 0);
         }
     }
 
     /** The state_changes columns the rules read from every change, in this order. */
     private static final List<String> CHANGE_COLUMNS = List.of("skaddr", "life", "ts_ns", "newstate", "tgid", "comm");
 
-
     /** The state of one pass: the open lifetimes and the output batch. */
     private static final class Pass {
-        private static final byte START = 1; // ESTABLISHED, SYN_SENT, SYN_RECV: the lifespan starts at the last of these
+        private static final byte START =
+                1; // ESTABLISHED, SYN_SENT, SYN_RECV: the lifespan starts at the last of these
         private static final byte PROCESS = 2; // SYN_SENT, LAST_ACK: tcplife's process
         private static final byte CLOSE = 4;
         private static final byte[] ESTABLISHED = "ESTABLISHED".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -115,8 +136,8 @@ public final class CompleteConnections {
         private static final byte[] SYN_RECV = "SYN_RECV".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private static final byte[] LAST_ACK = "LAST_ACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private static final byte[] CLOSE_NAME = "CLOSE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        private static final java.lang.invoke.VarHandle WORD = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-                long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final java.lang.invoke.VarHandle WORD =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
         private static final long CLOSE_WORD = word(java.util.Arrays.copyOf(CLOSE_NAME, Long.BYTES)) & 0xFF_FFFF_FFFFL;
         private static final long SYN_SENT_WORD = word(SYN_SENT);
         private static final long SYN_RECV_WORD = word(SYN_RECV);
@@ -143,7 +164,13 @@ public final class CompleteConnections {
         private final CloseOrderedRows output;
 
         /** closeIndex: where each column taken from the CLOSE row is among the changes' columns. */
-        Pass(ColumnPlan.Source[] sources, int[] closeIndex, boolean owners, long pidFilter, boolean byOwner, CloseFilter filter,
+        Pass(
+                ColumnPlan.Source[] sources,
+                int[] closeIndex,
+                boolean owners,
+                long pidFilter,
+                boolean byOwner,
+                CloseFilter filter,
                 Consumer<ColumnBatch> handler) {
             this.sources = sources;
             this.closeIndex = closeIndex;
@@ -203,16 +230,20 @@ public final class CompleteConnections {
                 long word = (long) WORD.get(name, at);
                 flags = switch (length) {
                     case 5 -> (word & 0xFF_FFFF_FFFFL) == CLOSE_WORD ? CLOSE : 0;
-                    case 8 -> word == SYN_SENT_WORD ? START | PROCESS : word == SYN_RECV_WORD ? START
-                            : word == LAST_ACK_WORD ? PROCESS : 0;
+                    case 8 ->
+                        word == SYN_SENT_WORD
+                                ? START | PROCESS
+                                : word == SYN_RECV_WORD ? START : word == LAST_ACK_WORD ? PROCESS : 0;
                     case 11 -> word == ESTABLISHED_WORD && is(name, at, ESTABLISHED) ? START : 0;
                     default -> 0;
                 };
             } else {
                 flags = switch (length) {
                     case 5 -> is(name, at, CLOSE_NAME) ? CLOSE : 0;
-                    case 8 -> is(name, at, SYN_SENT) ? START | PROCESS : is(name, at, SYN_RECV) ? START
-                            : is(name, at, LAST_ACK) ? PROCESS : 0;
+                    case 8 ->
+                        is(name, at, SYN_SENT)
+                                ? START | PROCESS
+                                : is(name, at, SYN_RECV) ? START : is(name, at, LAST_ACK) ? PROCESS : 0;
                     case 11 -> is(name, at, ESTABLISHED) ? START : 0;
                     default -> 0;
                 };
@@ -284,7 +315,8 @@ public final class CompleteConnections {
                     for (int c = 0; c < sources.length; c++) {
                         ColumnVector out = output.column(c);
                         switch (sources[c]) {
-                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT -> CloseOrderedRows.copy(changes.column(closeIndex[c]), change, out, sources[c].text());
+                            case CLOSE_ROW_NUMBER, CLOSE_ROW_TEXT ->
+                                CloseOrderedRows.copy(changes.column(closeIndex[c]), change, out, sources[c].text());
                             case SKADDR -> out.append(sk);
                             case PID -> out.append(pid);
                             case COMM -> text(out, comm);
@@ -306,6 +338,5 @@ public final class CompleteConnections {
             byte[] b = comms.bytes(id);
             out.append(b, 0, b.length);
         }
-
     }
 }

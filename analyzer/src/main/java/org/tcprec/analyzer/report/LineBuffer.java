@@ -29,6 +29,7 @@ final class LineBuffer {
     private static final long SPACES = 0x2020202020202020L;
     /** BYTES_MASK[k]: the low k bytes of a word. */
     private static final long[] BYTES_MASK = new long[Long.BYTES + 1];
+
     private static final long[] POWERS_OF_TEN = new long[19];
 
     static {

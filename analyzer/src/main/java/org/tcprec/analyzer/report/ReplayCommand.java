@@ -9,9 +9,9 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
@@ -25,8 +25,8 @@ import org.tcprec.cli.support.OutputClosed;
 import org.tcprec.cli.support.RawOutput;
 import org.tcprec.cli.support.TerminalText;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;
 import picocli.CommandLine.Mixin;
@@ -105,8 +105,7 @@ public abstract class ReplayCommand implements Callable<Integer> {
     protected abstract void report(TraceDatabase db);
 
     /** Checks the options that depend on each other; a wrong combination is a command-line error. */
-    protected void checkOptions() {
-    }
+    protected void checkOptions() {}
 
     /**
      * Prints the report of one trace from the format's own scan instead of DuckDB, when the
@@ -146,11 +145,12 @@ public abstract class ReplayCommand implements Callable<Integer> {
      * Runs {@code SELECT <the selected columns> rest} with its parameters bound and hands each
      * batch of rows to the handler.
      */
-    protected void eachBatch(TraceDatabase db, SelectedColumns selected, String rest, Object[] parameters,
-            BatchHandler handler) {
+    protected void eachBatch(
+            TraceDatabase db, SelectedColumns selected, String rest, Object[] parameters, BatchHandler handler) {
         try (PreparedStatement s = db.connection().prepareStatement("SELECT " + selected.list() + " " + rest)) {
             TraceDatabase.bind(s, parameters);
-            try (ResultSet rs = s.executeQuery(); ResultSetBatches batches = new ResultSetBatches(rs, BATCH_ROWS)) {
+            try (ResultSet rs = s.executeQuery();
+                    ResultSetBatches batches = new ResultSetBatches(rs, BATCH_ROWS)) {
                 while (batches.next()) {
                     handler.batch(batches);
                 }
@@ -232,8 +232,11 @@ public abstract class ReplayCommand implements Callable<Integer> {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
             Object v = rs.getObject(i);
-            row.put(md.getColumnLabel(i), v == null || v instanceof Number || v instanceof Boolean || v instanceof String
-                    ? v : String.valueOf(v));
+            row.put(
+                    md.getColumnLabel(i),
+                    v == null || v instanceof Number || v instanceof Boolean || v instanceof String
+                            ? v
+                            : String.valueOf(v));
         }
         out.println(JsonCodec.writeCompact(row));
     }

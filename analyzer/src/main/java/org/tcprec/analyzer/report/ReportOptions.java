@@ -2,25 +2,34 @@ package org.tcprec.analyzer.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tcprec.cli.support.PortListConverter;
 import org.tcprec.cli.support.AddressFamily;
+import org.tcprec.cli.support.PortListConverter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** What the replayed bcc tools share: the trace, bcc's output flags, bcc's filters. */
 public final class ReportOptions {
-    @Parameters(index = "0", arity = "1..*", paramLabel = "TRACE",
+    @Parameters(
+            index = "0",
+            arity = "1..*",
+            paramLabel = "TRACE",
             description = "Trace file(s), or a quoted glob; rows of several files are merged in time order.")
     public List<String> traces = new ArrayList<>();
 
-    @Option(names = {"-T", "--time"}, description = "Include a time column (HH:MM:SS of the event, in the recording host's time zone).")
+    @Option(
+            names = {"-T", "--time"},
+            description = "Include a time column (HH:MM:SS of the event, in the recording host's time zone).")
     public boolean time;
 
-    @Option(names = {"-t", "--timestamp"}, description = "Include a timestamp column (seconds since the first row printed).")
+    @Option(
+            names = {"-t", "--timestamp"},
+            description = "Include a timestamp column (seconds since the first row printed).")
     public boolean timestamp;
 
-    @Option(names = {"-w", "--wide"}, description = "Wide column output (fits IPv6 addresses).")
+    @Option(
+            names = {"-w", "--wide"},
+            description = "Wide column output (fits IPv6 addresses).")
     public boolean wide;
 
     @ArgGroup(exclusive = true)
@@ -28,7 +37,9 @@ public final class ReportOptions {
 
     /** -s/--csv and --json exclude each other. */
     static final class Output {
-        @Option(names = {"-s", "--csv"}, required = true,
+        @Option(
+                names = {"-s", "--csv"},
+                required = true,
                 description = "Comma separated values output, as bcc's Python tools print it.")
         boolean csv;
 
@@ -36,7 +47,8 @@ public final class ReportOptions {
         boolean json;
     }
 
-    @Option(names = {"-x", "--extended"},
+    @Option(
+            names = {"-x", "--extended"},
             description = "Extended output: full-width addresses, network namespace and cgroup columns, "
                     + "and the best process attribution the whole timeline allows.")
     public boolean extended;
@@ -44,11 +56,17 @@ public final class ReportOptions {
     @ArgGroup(exclusive = true)
     AddressFamily family;
 
-    @Option(names = {"-L", "--localport"}, paramLabel = "PORTS", converter = PortListConverter.class,
+    @Option(
+            names = {"-L", "--localport"},
+            paramLabel = "PORTS",
+            converter = PortListConverter.class,
             description = "Only these local ports (comma list).")
     public List<Integer> localPorts = new ArrayList<>();
 
-    @Option(names = {"-D", "--remoteport"}, paramLabel = "PORTS", converter = PortListConverter.class,
+    @Option(
+            names = {"-D", "--remoteport"},
+            paramLabel = "PORTS",
+            converter = PortListConverter.class,
             description = "Only these remote ports (comma list).")
     public List<Integer> remotePorts = new ArrayList<>();
 

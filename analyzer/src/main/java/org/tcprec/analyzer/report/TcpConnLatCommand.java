@@ -1,17 +1,21 @@
 package org.tcprec.analyzer.report;
 
-import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tcpconnlat", mixinStandardHelpOptions = true,
-        description = {"Connect latency, as libbpf-tools' tcpconnlat prints it: the time from SYN_SENT to ESTABLISHED "
-                + "of each active open (bcc measures from connect() to the SYN/ACK's processing, which these two "
-                + "state changes bracket).",
-            "Connects that never completed are not shown (see tcpconnect -x)."})
+@Command(
+        name = "tcpconnlat",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Connect latency, as libbpf-tools' tcpconnlat prints it: the time from SYN_SENT to ESTABLISHED "
+                    + "of each active open (bcc measures from connect() to the SYN/ACK's processing, which these two "
+                    + "state changes bracket).",
+            "Connects that never completed are not shown (see tcpconnect -x)."
+        })
 public final class TcpConnLatCommand extends ReplayCommand {
     @Option(names = "--lport", description = "Include the local port (bcc's tcpconnlat -L).")
     boolean localPort;
@@ -30,10 +34,27 @@ public final class TcpConnLatCommand extends ReplayCommand {
                 h.append(String.format(Locale.ROOT, "%-9s ", "TIME(s)"));
             }
             if (localPort) {
-                h.append(String.format(Locale.ROOT, "%-6s %-12s %-2s %-16s %-6s %-16s %-5s %s", "PID", "COMM", "IP", "SADDR", "LPORT",
-                        "DADDR", "DPORT", "LAT(ms)"));
+                h.append(String.format(
+                        Locale.ROOT,
+                        "%-6s %-12s %-2s %-16s %-6s %-16s %-5s %s",
+                        "PID",
+                        "COMM",
+                        "IP",
+                        "SADDR",
+                        "LPORT",
+                        "DADDR",
+                        "DPORT",
+                        "LAT(ms)"));
             } else {
-                h.append(String.format(Locale.ROOT, "%-6s %-12s %-2s %-16s %-16s %-5s %s", "PID", "COMM", "IP", "SADDR", "DADDR", "DPORT",
+                h.append(String.format(
+                        Locale.ROOT,
+                        "%-6s %-12s %-2s %-16s %-16s %-5s %s",
+                        "PID",
+                        "COMM",
+                        "IP",
+                        "SADDR",
+                        "DADDR",
+                        "DPORT",
                         "LAT(ms)"));
             }
             out.println(h);
@@ -45,17 +66,33 @@ public final class TcpConnLatCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.timestamp) {
-            line.append(String.format(Locale.ROOT, "%-9s ", CFormat.fixed(secondsSinceFirst(rs.getLong("connected_ns")), 3)));
+            line.append(String.format(
+                    Locale.ROOT, "%-9s ", CFormat.fixed(secondsSinceFirst(rs.getLong("connected_ns")), 3)));
         }
         String latency = CFormat.fixed(rs.getLong("connect_us") / 1000.0, 2);
         int ip = rs.getInt("family") == 10 ? 6 : 4;
         if (localPort) {
-            line.append(String.format(Locale.ROOT, "%-6d %-12.12s %-2d %-16s %-6d %-16s %-5d %s", rs.getInt("connect_pid"),
-                    text(rs, "connect_comm"), ip, text(rs, "laddr"), rs.getInt("lport"), text(rs, "raddr"),
-                    rs.getInt("rport"), latency));
+            line.append(String.format(
+                    Locale.ROOT,
+                    "%-6d %-12.12s %-2d %-16s %-6d %-16s %-5d %s",
+                    rs.getInt("connect_pid"),
+                    text(rs, "connect_comm"),
+                    ip,
+                    text(rs, "laddr"),
+                    rs.getInt("lport"),
+                    text(rs, "raddr"),
+                    rs.getInt("rport"),
+                    latency));
         } else {
-            line.append(String.format(Locale.ROOT, "%-6d %-12.12s %-2d %-16s %-16s %-5d %s", rs.getInt("connect_pid"),
-                    text(rs, "connect_comm"), ip, text(rs, "laddr"), text(rs, "raddr"), rs.getInt("rport"),
+            line.append(String.format(
+                    Locale.ROOT,
+                    "%-6d %-12.12s %-2d %-16s %-16s %-5d %s",
+                    rs.getInt("connect_pid"),
+                    text(rs, "connect_comm"),
+                    ip,
+                    text(rs, "laddr"),
+                    text(rs, "raddr"),
+                    rs.getInt("rport"),
                     latency));
         }
         out.println(line);

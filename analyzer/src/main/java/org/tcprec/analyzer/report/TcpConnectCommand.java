@@ -1,16 +1,20 @@
 package org.tcprec.analyzer.report;
 
-import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tcpconnect", mixinStandardHelpOptions = true,
-        description = {"Active TCP opens (connect), as libbpf-tools' tcpconnect prints them, from the state changes "
-                + "CLOSE -> SYN_SENT (-> ESTABLISHED).",
-            "-x adds the connect latency and the outcome: established, refused (RST answered the SYN) or failed."})
+@Command(
+        name = "tcpconnect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Active TCP opens (connect), as libbpf-tools' tcpconnect prints them, from the state changes "
+                    + "CLOSE -> SYN_SENT (-> ESTABLISHED).",
+            "-x adds the connect latency and the outcome: established, refused (RST answered the SYN) or failed."
+        })
 public final class TcpConnectCommand extends ReplayCommand {
     @Option(names = "--sport", description = "Include the source port (bcc's tcpconnect -s).")
     boolean sourcePort;
@@ -49,17 +53,27 @@ public final class TcpConnectCommand extends ReplayCommand {
     private void printRow(ResultSet rs) throws SQLException {
         StringBuilder line = new StringBuilder();
         if (options.timestamp) {
-            line.append(String.format(Locale.ROOT, "%-9s", CFormat.fixed(secondsSinceFirst(rs.getLong("syn_sent_ns")), 3)));
+            line.append(
+                    String.format(Locale.ROOT, "%-9s", CFormat.fixed(secondsSinceFirst(rs.getLong("syn_sent_ns")), 3)));
         }
-        line.append(String.format(Locale.ROOT, "%-6d %-16.16s %-2d %-16s %-16s", rs.getInt("connect_pid"), text(rs, "connect_comm"),
-                rs.getInt("family") == 10 ? 6 : 4, text(rs, "laddr"), text(rs, "raddr")));
+        line.append(String.format(
+                Locale.ROOT,
+                "%-6d %-16.16s %-2d %-16s %-16s",
+                rs.getInt("connect_pid"),
+                text(rs, "connect_comm"),
+                rs.getInt("family") == 10 ? 6 : 4,
+                text(rs, "laddr"),
+                text(rs, "raddr")));
         if (sourcePort) {
             line.append(String.format(Locale.ROOT, " %-5d", rs.getInt("lport")));
         }
         line.append(String.format(Locale.ROOT, " %-5d", rs.getInt("rport")));
         if (options.extended) {
             Object us = rs.getObject("connect_us");
-            line.append(String.format(Locale.ROOT, " %-9s %s", us == null ? "-" : CFormat.fixed(((Number) us).longValue() / 1000.0, 2),
+            line.append(String.format(
+                    Locale.ROOT,
+                    " %-9s %s",
+                    us == null ? "-" : CFormat.fixed(((Number) us).longValue() / 1000.0, 2),
                     text(rs, "outcome")));
         }
         out.println(line);

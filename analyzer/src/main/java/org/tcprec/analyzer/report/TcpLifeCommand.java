@@ -1,9 +1,9 @@
 package org.tcprec.analyzer.report;
 
-import java.util.Locale;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import org.tcprec.analyzer.replay.CompleteConnections;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.TraceFooter;
@@ -12,18 +12,28 @@ import org.tcprec.format.scan.ColumnVector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tcplife", mixinStandardHelpOptions = true,
-        description = {"TCP connection lifespans with bytes sent and received, as bcc's tcplife prints them.",
+@Command(
+        name = "tcplife",
+        mixinStandardHelpOptions = true,
+        description = {
+            "TCP connection lifespans with bytes sent and received, as bcc's tcplife prints them.",
             "Columns and widths follow libbpf-tools' tcplife; -t and -s (which only bcc's Python tcplife has) "
-                + "follow the Python tool."},
+                    + "follow the Python tool."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  tcprec tcplife web1.parquet                     every connection of the recording",
-            "  tcprec tcplife -T -w -L 443 web1.parquet        with times, wide, local port 443 only"})
+        footer = {
+            "  tcprec tcplife web1.parquet                     every connection of the recording",
+            "  tcprec tcplife -T -w -L 443 web1.parquet        with times, wide, local port 443 only"
+        })
 public final class TcpLifeCommand extends ReplayCommand {
-    @Option(names = {"-p", "--pid"}, paramLabel = "PID", description = "Only connections of this process.")
+    @Option(
+            names = {"-p", "--pid"},
+            paramLabel = "PID",
+            description = "Only connections of this process.")
     int pid;
 
-    @Option(names = "--partial",
+    @Option(
+            names = "--partial",
             description = "Also show connections open when the recording began or still open when it ended "
                     + "(bcc cannot see those), marked in a NOTE column.")
     boolean partial;
@@ -31,14 +41,15 @@ public final class TcpLifeCommand extends ReplayCommand {
     // A connection still open at the end is shown at the recording's end; one open at the start
     // from the first change seen: the part of the lifespan the recording saw. bcc truncates the
     // span to whole microseconds.
-    private static final String QUERY = "SELECT c.* EXCLUDE (note), coalesce(close_ns, recording_end_ns, last_ns) AS event_ns, "
-            + "make_timestamp_ns(coalesce(close_ns, recording_end_ns, last_ns)) AS event_time, "
-            + "coalesce(span_us, (coalesce(close_ns, recording_end_ns, last_ns) - coalesce(start_ns, first_ns)) // 1000) "
-            + "AS shown_us, "
-            // the view's note as one word for a column of words; '-' for a complete connection
-            + "coalesce(replace(note, ' ', '-'), '-') AS note "
-            + "FROM connections c WHERE (complete OR ?) AND " + ReportOptions.FILTER_SQL
-            + " AND (? = 0 OR (CASE WHEN ? THEN owner_pid ELSE pid END) = ?)";
+    private static final String QUERY =
+            "SELECT c.* EXCLUDE (note), coalesce(close_ns, recording_end_ns, last_ns) AS event_ns, "
+                    + "make_timestamp_ns(coalesce(close_ns, recording_end_ns, last_ns)) AS event_time, "
+                    + "coalesce(span_us, (coalesce(close_ns, recording_end_ns, last_ns) - coalesce(start_ns, first_ns)) // 1000) "
+                    + "AS shown_us, "
+                    // the view's note as one word for a column of words; '-' for a complete connection
+                    + "coalesce(replace(note, ' ', '-'), '-') AS note "
+                    + "FROM connections c WHERE (complete OR ?) AND " + ReportOptions.FILTER_SQL
+                    + " AND (? = 0 OR (CASE WHEN ? THEN owner_pid ELSE pid END) = ?)";
 
     /** One trace, complete connections only, not --json: the one-pass replay over the format's scan. */
     @Override
@@ -49,8 +60,14 @@ public final class TcpLifeCommand extends ReplayCommand {
         int width = options.wide || options.extended ? 39 : 15;
         SelectedColumns selected = new SelectedColumns();
         Lines lines = new Lines(selected, options.extended ? "owner_" : "", width);
-        CompleteConnections.ScanReplay replay = CompleteConnections.scanReplay(footer, selected.expressions(),
-                options.family(), options.localPorts, options.remotePorts, pid, options.extended);
+        CompleteConnections.ScanReplay replay = CompleteConnections.scanReplay(
+                footer,
+                selected.expressions(),
+                options.family(),
+                options.localPorts,
+                options.remotePorts,
+                pid,
+                options.extended);
         if (replay == null) {
             return false;
         }
@@ -159,7 +176,6 @@ public final class TcpLifeCommand extends ReplayCommand {
             return LineBuffer.roundedQuotient(shown.getLong(i), 1000, 2);
         }
 
-
         /**
          * One line, as -s prints it or as text. One method for both on purpose: at over 325
          * bytes of bytecode the JIT does not inline it into the batch loop, so it compiles the
@@ -169,11 +185,25 @@ public final class TcpLifeCommand extends ReplayCommand {
             if (options.csv()) {
                 // bcc's Python tcplife -s: whole KB (Python's %d of a float truncates), an IP column
                 timePrefix(line, ts, i, separator);
-                line.number(owner.getLong(i), 0, true).ch(',').text(comm, i, 0, -1).ch(',')
-                        .ch(family.getLong(i) == 10 ? '6' : '4').ch(',').text(laddr, i, 0, -1).ch(',')
-                        .number(lport.getLong(i), 0, true).ch(',').text(raddr, i, 0, -1).ch(',')
-                        .number(rport.getLong(i), 0, true).ch(',').number(tx.getLong(i) / 1024, 0, true).ch(',')
-                        .number(rx.getLong(i) / 1024, 0, true).ch(',').fixed(ms(i), 2, 0, true);
+                line.number(owner.getLong(i), 0, true)
+                        .ch(',')
+                        .text(comm, i, 0, -1)
+                        .ch(',')
+                        .ch(family.getLong(i) == 10 ? '6' : '4')
+                        .ch(',')
+                        .text(laddr, i, 0, -1)
+                        .ch(',')
+                        .number(lport.getLong(i), 0, true)
+                        .ch(',')
+                        .text(raddr, i, 0, -1)
+                        .ch(',')
+                        .number(rport.getLong(i), 0, true)
+                        .ch(',')
+                        .number(tx.getLong(i) / 1024, 0, true)
+                        .ch(',')
+                        .number(rx.getLong(i) / 1024, 0, true)
+                        .ch(',')
+                        .fixed(ms(i), 2, 0, true);
                 if (partial) {
                     line.ch(',').text(note, i, 0, -1);
                 }
@@ -181,11 +211,22 @@ public final class TcpLifeCommand extends ReplayCommand {
                 return;
             }
             timePrefix(line, ts, i, separator);
-            line.number(owner.getLong(i), 7, true).ch(' ').text(comm, i, 16, -1).ch(' ')
-                    .text(laddr, i, width, -1).ch(' ').number(lport.getLong(i), 5, true).ch(' ')
-                    .text(raddr, i, width, -1).ch(' ').number(rport.getLong(i), 5, true).ch(' ')
-                    .fixed(LineBuffer.roundedBinaryQuotient(tx.getLong(i), 10, 2), 2, 6, true).ch(' ')
-                    .fixed(LineBuffer.roundedBinaryQuotient(rx.getLong(i), 10, 2), 2, 6, true).ch(' ');
+            line.number(owner.getLong(i), 7, true)
+                    .ch(' ')
+                    .text(comm, i, 16, -1)
+                    .ch(' ')
+                    .text(laddr, i, width, -1)
+                    .ch(' ')
+                    .number(lport.getLong(i), 5, true)
+                    .ch(' ')
+                    .text(raddr, i, width, -1)
+                    .ch(' ')
+                    .number(rport.getLong(i), 5, true)
+                    .ch(' ')
+                    .fixed(LineBuffer.roundedBinaryQuotient(tx.getLong(i), 10, 2), 2, 6, true)
+                    .ch(' ')
+                    .fixed(LineBuffer.roundedBinaryQuotient(rx.getLong(i), 10, 2), 2, 6, true)
+                    .ch(' ');
             if (options.extended) {
                 line.fixed(ms(i), 2, 10, true).ch(' ');
                 nullableNumber(line, netns, i, 10).ch(' ');
@@ -206,12 +247,22 @@ public final class TcpLifeCommand extends ReplayCommand {
 
     private void printHeader(int width) {
         if (options.csv()) {
-            out.println(headerTimePrefix() + "PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS" + (partial ? ",NOTE" : ""));
+            out.println(headerTimePrefix() + "PID,COMM,IP,LADDR,LPORT,RADDR,RPORT,TX_KB,RX_KB,MS"
+                    + (partial ? ",NOTE" : ""));
             return;
         }
         StringBuilder h = new StringBuilder(headerTimePrefix());
-        h.append(String.format(Locale.ROOT, "%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s ", "PID", "COMM",
-                "LADDR", "LPORT", "RADDR", "RPORT", "TX_KB", "RX_KB"));
+        h.append(String.format(
+                Locale.ROOT,
+                "%-7s %-16s %-" + width + "s %-5s %-" + width + "s %-5s %-6s %-6s ",
+                "PID",
+                "COMM",
+                "LADDR",
+                "LPORT",
+                "RADDR",
+                "RPORT",
+                "TX_KB",
+                "RX_KB"));
         h.append(options.extended ? String.format(Locale.ROOT, "%-10s %-10s %s", "MS", "NETNS", "CGROUP") : "MS");
         if (partial) {
             h.append(" NOTE");

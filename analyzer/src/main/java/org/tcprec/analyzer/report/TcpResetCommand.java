@@ -2,8 +2,8 @@ package org.tcprec.analyzer.report;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,10 +11,14 @@ import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.TraceFooter;
 import picocli.CommandLine.Command;
 
-@Command(name = "tcpreset", mixinStandardHelpOptions = true,
-        description = {"TCP resets sent and received, with the connection, its state and (for sent ones, on kernels "
-                + "that say) the reason. No bcc tool shows these; the columns follow tcpretrans.",
-            "T is '>' for a reset this host sent and '<' for one it received."})
+@Command(
+        name = "tcpreset",
+        mixinStandardHelpOptions = true,
+        description = {
+            "TCP resets sent and received, with the connection, its state and (for sent ones, on kernels "
+                    + "that say) the reason. No bcc tool shows these; the columns follow tcpretrans.",
+            "T is '>' for a reset this host sent and '<' for one it received."
+        })
 public final class TcpResetCommand extends ReplayCommand {
     // The state of a received reset's socket: the last state change before it.
     private static final String QUERY = "SELECT r.*, coalesce(r.state, (SELECT arg_max(s.newstate, s.ts_ns) "
@@ -27,8 +31,18 @@ public final class TcpResetCommand extends ReplayCommand {
     protected void report(TraceDatabase db) {
         Map<Integer, String> reasons = reasonNames(db.footers().get(0));
         if (!options.json()) {
-            out.printf(Locale.ROOT, "%-8s %-7s %-16s %-2s %-25s %1s %-25s %-11s %s%n", "TIME", "PID", "COMM", "IP", "LADDR:LPORT", "T",
-                    "RADDR:RPORT", "STATE", "REASON");
+            out.printf(
+                    Locale.ROOT,
+                    "%-8s %-7s %-16s %-2s %-25s %1s %-25s %-11s %s%n",
+                    "TIME",
+                    "PID",
+                    "COMM",
+                    "IP",
+                    "LADDR:LPORT",
+                    "T",
+                    "RADDR:RPORT",
+                    "STATE",
+                    "REASON");
         }
         printRows(db, QUERY, options.filterParameters(), rs -> printRow(rs, reasons));
     }
@@ -40,11 +54,17 @@ public final class TcpResetCommand extends ReplayCommand {
             reason = reasons.getOrDefault(rs.getInt("reason"), String.valueOf(rs.getInt("reason")));
         }
         Object state = rs.getObject("socket_state");
-        out.printf(Locale.ROOT, "%-8s %-7d %-16s %-2d %-25s %1s %-25s %-11s %s%n", clock.hms(rs.getLong("ts_ns")), rs.getInt("tgid"),
-                text(rs, "comm"), family == 10 ? 6 : 4,
+        out.printf(
+                Locale.ROOT,
+                "%-8s %-7d %-16s %-2d %-25s %1s %-25s %-11s %s%n",
+                clock.hms(rs.getLong("ts_ns")),
+                rs.getInt("tgid"),
+                text(rs, "comm"),
+                family == 10 ? 6 : 4,
                 PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
                 "sent".equals(text(rs, "direction")) ? ">" : "<",
-                PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family), state == null ? "-" : state,
+                PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family),
+                state == null ? "-" : state,
                 reason);
     }
 

@@ -1,22 +1,28 @@
 package org.tcprec.analyzer.report;
 
-import java.util.Locale;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tcprtt", mixinStandardHelpOptions = true,
-        description = {"Smoothed RTT histogram from tcp_probe, as libbpf-tools' tcprtt prints it, and a "
-                + "per-connection summary (--connections).",
+@Command(
+        name = "tcprtt",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Smoothed RTT histogram from tcp_probe, as libbpf-tools' tcprtt prints it, and a "
+                    + "per-connection summary (--connections).",
             "bcc samples srtt on every received segment; a trace holds what the recording kept of tcp_probe "
-                + "(by default at most one per socket per 10 ms), which the output states."})
+                    + "(by default at most one per socket per 10 ms), which the output states."
+        })
 public final class TcpRttCommand extends ReplayCommand {
     private static final int MAX_SLOTS = 27;
 
-    @Option(names = {"-m", "--milliseconds"}, description = "Histogram in milliseconds.")
+    @Option(
+            names = {"-m", "--milliseconds"},
+            description = "Histogram in milliseconds.")
     boolean milliseconds;
 
     @ArgGroup(exclusive = true)
@@ -24,14 +30,22 @@ public final class TcpRttCommand extends ReplayCommand {
 
     /** -b and -B exclude each other, as in libbpf-tools' tcprtt. */
     static final class ByAddress {
-        @Option(names = {"-b", "--byladdr"}, required = true, description = "One histogram per local address.")
+        @Option(
+                names = {"-b", "--byladdr"},
+                required = true,
+                description = "One histogram per local address.")
         boolean local;
 
-        @Option(names = {"-B", "--byraddr"}, required = true, description = "One histogram per remote address.")
+        @Option(
+                names = {"-B", "--byraddr"},
+                required = true,
+                description = "One histogram per remote address.")
         boolean remote;
     }
 
-    @Option(names = {"-e", "--extension"}, description = "Show the average srtt of each histogram.")
+    @Option(
+            names = {"-e", "--extension"},
+            description = "Show the average srtt of each histogram.")
     boolean average;
 
     @Option(names = "--connections", description = "Instead: one line per connection with its srtt samples.")
@@ -58,7 +72,9 @@ public final class TcpRttCommand extends ReplayCommand {
         }
         String sql = "SELECT address, v, count(*) AS n, sum(v) AS total FROM (" + HISTOGRAMS + ") GROUP BY address, v "
                 + "ORDER BY address, v";
-        Object[] parameters = Rows.concat(new Object[] {by != null && by.local, by != null && by.remote, milliseconds}, options.filterParameters());
+        Object[] parameters = Rows.concat(
+                new Object[] {by != null && by.local, by != null && by.remote, milliseconds},
+                options.filterParameters());
         String[] current = {null};
         long[][] hist = {new long[MAX_SLOTS]};
         long[] sums = new long[2];
@@ -125,13 +141,27 @@ public final class TcpRttCommand extends ReplayCommand {
                 low -= 1;
             }
             int stars = (int) (Math.min(vals[i], valMax) * 40 / valMax);
-            out.printf(Locale.ROOT, "%10d -> %-10d : %-8d |%s%s|%n", low, high, vals[i], "*".repeat(stars), " ".repeat(40 - stars));
+            out.printf(
+                    Locale.ROOT,
+                    "%10d -> %-10d : %-8d |%s%s|%n",
+                    low,
+                    high,
+                    vals[i],
+                    "*".repeat(stars),
+                    " ".repeat(40 - stars));
         }
     }
 
     private void perConnection(TraceDatabase db) {
         if (!options.json()) {
-            out.printf(Locale.ROOT, "%-30s %-30s %8s %10s %10s %10s%n", "LADDR:LPORT", "RADDR:RPORT", "SAMPLES", "MIN(us)", "AVG(us)",
+            out.printf(
+                    Locale.ROOT,
+                    "%-30s %-30s %8s %10s %10s %10s%n",
+                    "LADDR:LPORT",
+                    "RADDR:RPORT",
+                    "SAMPLES",
+                    "MIN(us)",
+                    "AVG(us)",
                     "MAX(us)");
         }
         printRows(db, PER_CONNECTION, options.filterParameters(), this::printConnection);
@@ -139,8 +169,14 @@ public final class TcpRttCommand extends ReplayCommand {
 
     private void printConnection(ResultSet rs) throws SQLException {
         int family = rs.getInt("family");
-        out.printf(Locale.ROOT, "%-30s %-30s %8d %10d %10s %10d%n", PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
-                PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family), rs.getLong("samples"),
-                rs.getLong("min_us"), CFormat.fixed(rs.getDouble("avg_us"), 1), rs.getLong("max_us"));
+        out.printf(
+                Locale.ROOT,
+                "%-30s %-30s %8d %10d %10s %10d%n",
+                PrintCommand.endpoint(text(rs, "laddr"), rs.getInt("lport"), family),
+                PrintCommand.endpoint(text(rs, "raddr"), rs.getInt("rport"), family),
+                rs.getLong("samples"),
+                rs.getLong("min_us"),
+                CFormat.fixed(rs.getDouble("avg_us"), 1),
+                rs.getLong("max_us"));
     }
 }

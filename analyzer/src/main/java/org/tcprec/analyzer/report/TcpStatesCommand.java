@@ -8,10 +8,14 @@ import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;
 import picocli.CommandLine.Command;
 
-@Command(name = "tcpstates", mixinStandardHelpOptions = true,
-        description = {"Every TCP state change with the time spent in the old state, as bcc's tcpstates prints it.",
+@Command(
+        name = "tcpstates",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Every TCP state change with the time spent in the old state, as bcc's tcpstates prints it.",
             "Columns and widths follow libbpf-tools' tcpstates; -t and -s (which only bcc's Python tcpstates has) "
-                + "follow the Python tool."})
+                    + "follow the Python tool."
+        })
 public final class TcpStatesCommand extends ReplayCommand {
     /** One trace, not --json: the rows from the format's scan (StateChangeScan), printed by the same Lines. */
     @Override
@@ -37,8 +41,11 @@ public final class TcpStatesCommand extends ReplayCommand {
     protected void report(TraceDatabase db) {
         boolean wide = options.wide || options.extended;
         if (options.json()) {
-            Rows.query(db, "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db),
-                    options.filterParameters(), this::printJson);
+            Rows.query(
+                    db,
+                    "SELECT * FROM state_changes WHERE " + ReportOptions.FILTER_SQL + order(db),
+                    options.filterParameters(),
+                    this::printJson);
             return;
         }
         printHeader(wide);
@@ -130,7 +137,6 @@ public final class TcpStatesCommand extends ReplayCommand {
             return ns.getLong(i) / 1000;
         }
 
-
         /**
          * One line, as -s prints it or as text. One method for both on purpose: at over 325
          * bytes of bytecode the JIT does not inline it into the batch loop, so it compiles the
@@ -139,23 +145,52 @@ public final class TcpStatesCommand extends ReplayCommand {
         private void line(int i) {
             if (options.csv()) {
                 timePrefix(line, ts, i, ',');
-                line.hex(skaddr.getLong(i), 0).ch(',').number(pid.getLong(i), 0, true).ch(',')
-                        .text(comm, i, 0, -1).ch(',').ch(family.getLong(i) == 10 ? '6' : '4').ch(',')
-                        .text(laddr, i, 0, -1).ch(',').number(lport.getLong(i), 0, true).ch(',')
-                        .text(raddr, i, 0, -1).ch(',').number(rport.getLong(i), 0, true).ch(',')
-                        .text(oldstate, i, 0, -1).ch(',').text(newstate, i, 0, -1).ch(',').fixed(us(i), 3, 0, true);
+                line.hex(skaddr.getLong(i), 0)
+                        .ch(',')
+                        .number(pid.getLong(i), 0, true)
+                        .ch(',')
+                        .text(comm, i, 0, -1)
+                        .ch(',')
+                        .ch(family.getLong(i) == 10 ? '6' : '4')
+                        .ch(',')
+                        .text(laddr, i, 0, -1)
+                        .ch(',')
+                        .number(lport.getLong(i), 0, true)
+                        .ch(',')
+                        .text(raddr, i, 0, -1)
+                        .ch(',')
+                        .number(rport.getLong(i), 0, true)
+                        .ch(',')
+                        .text(oldstate, i, 0, -1)
+                        .ch(',')
+                        .text(newstate, i, 0, -1)
+                        .ch(',')
+                        .fixed(us(i), 3, 0, true);
                 line.endLine();
                 return;
             }
             timePrefix(line, ts, i, ' ');
-            line.hex(skaddr.getLong(i), 16).ch(' ').number(pid.getLong(i), 7, true).ch(' ')
-                    .text(comm, i, text, wide ? -1 : text).ch(' ');
+            line.hex(skaddr.getLong(i), 16)
+                    .ch(' ')
+                    .number(pid.getLong(i), 7, true)
+                    .ch(' ')
+                    .text(comm, i, text, wide ? -1 : text)
+                    .ch(' ');
             if (wide) {
                 line.number(family.getLong(i) == 10 ? 6 : 4, 2, true).ch(' ');
             }
-            line.text(laddr, i, address, -1).ch(' ').number(lport.getLong(i), 5, true).ch(' ')
-                    .text(raddr, i, address, -1).ch(' ').number(rport.getLong(i), 5, true).ch(' ')
-                    .text(oldstate, i, 11, -1).ascii(" -> ").text(newstate, i, 11, -1).ch(' ')
+            line.text(laddr, i, address, -1)
+                    .ch(' ')
+                    .number(lport.getLong(i), 5, true)
+                    .ch(' ')
+                    .text(raddr, i, address, -1)
+                    .ch(' ')
+                    .number(rport.getLong(i), 5, true)
+                    .ch(' ')
+                    .text(oldstate, i, 11, -1)
+                    .ascii(" -> ")
+                    .text(newstate, i, 11, -1)
+                    .ch(' ')
                     .fixed(us(i), 3, 0, true);
             if (options.extended) {
                 line.ch(' ');
@@ -178,11 +213,34 @@ public final class TcpStatesCommand extends ReplayCommand {
         }
         StringBuilder h = new StringBuilder(headerTimePrefix());
         if (wide) {
-            h.append(String.format(Locale.ROOT, "%-16s %-7s %-16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s", "SKADDR", "PID",
-                    "COMM", "IP", "LADDR", "LPORT", "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS"));
+            h.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %-7s %-16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s",
+                    "SKADDR",
+                    "PID",
+                    "COMM",
+                    "IP",
+                    "LADDR",
+                    "LPORT",
+                    "RADDR",
+                    "RPORT",
+                    "OLDSTATE",
+                    "NEWSTATE",
+                    "MS"));
         } else {
-            h.append(String.format(Locale.ROOT, "%-16s %-7s %-10s %-15s %-5s %-15s %-5s %-11s -> %-11s %s", "SKADDR", "PID", "COMM",
-                    "LADDR", "LPORT", "RADDR", "RPORT", "OLDSTATE", "NEWSTATE", "MS"));
+            h.append(String.format(
+                    Locale.ROOT,
+                    "%-16s %-7s %-10s %-15s %-5s %-15s %-5s %-11s -> %-11s %s",
+                    "SKADDR",
+                    "PID",
+                    "COMM",
+                    "LADDR",
+                    "LPORT",
+                    "RADDR",
+                    "RPORT",
+                    "OLDSTATE",
+                    "NEWSTATE",
+                    "MS"));
         }
         if (options.extended) {
             h.append(String.format(Locale.ROOT, " %-10s %s", "NETNS", "CGROUP"));

@@ -1,11 +1,11 @@
 package org.tcprec.analyzer.scrub;
 
-import java.util.Arrays;
-import java.util.stream.Stream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import org.tcprec.format.IpAddresses;
 
@@ -32,20 +32,43 @@ public final class AddressAnonymizer {
     private record Prefix(byte[] bits, int length) {}
 
     private static final List<String> V4_RANGES = List.of(
-            "0.0.0.0/8", "0.0.0.0/32", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-            "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
-            "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32");
+            "0.0.0.0/8",
+            "0.0.0.0/32",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.0.2.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
+            "255.255.255.255/32");
 
     private static final List<String> V6_RANGES = List.of(
-            "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "100::/64", "2000::/3", "2001::/23",
-            "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8");
+            "::/128",
+            "::1/128",
+            "::ffff:0:0/96",
+            "64:ff9b::/96",
+            "100::/64",
+            "2000::/3",
+            "2001::/23",
+            "2001:db8::/32",
+            "2002::/16",
+            "fc00::/7",
+            "fe80::/10",
+            "ff00::/8");
 
     private static final List<Prefix> V4_PINNED = prefixes(V4_RANGES);
     private static final List<Prefix> V6_PINNED = prefixes(V6_RANGES);
 
     /** The special-purpose ranges, as text, for the scrubbed file's metadata and the tests. */
-    public static final List<String> KEPT_RANGES = Stream.concat(V4_RANGES.stream(), V6_RANGES.stream())
-            .toList();
+    public static final List<String> KEPT_RANGES =
+            Stream.concat(V4_RANGES.stream(), V6_RANGES.stream()).toList();
 
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
     private static final byte[] NAT64_PREFIX = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};

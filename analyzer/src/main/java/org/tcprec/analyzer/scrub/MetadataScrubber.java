@@ -25,6 +25,7 @@ import tools.jackson.databind.node.StringNode;
 final class MetadataScrubber {
     /** Secrets among the recorded sysctls. */
     private static final Set<String> SECRET_SYSCTLS = Set.of("net.ipv4.tcp_fastopen_key");
+
     static final String REPLACED = "(scrubbed)";
 
     private final Pseudonyms pseudonyms;
@@ -69,9 +70,29 @@ final class MetadataScrubber {
         // scrubbed before: what was done then stays true of this file
         previous = JsonCodec.absent(in.scrub()) ? null : in.scrub();
         dropped.addAll(in.other().keySet());
-        return new TraceMetadata(in.formatVersion(), in.tool(), commandLine, host, in.clock(), in.clocks(),
-                in.recording(), in.tracepoints(), in.btf(), sysctls, netns, filters(in.filters()), in.sampling(),
-                in.ring(), in.bpfCounters(), in.lostEvents(), in.events(), in.rows(), in.recovery(), null, null, in.unknown(),
+        return new TraceMetadata(
+                in.formatVersion(),
+                in.tool(),
+                commandLine,
+                host,
+                in.clock(),
+                in.clocks(),
+                in.recording(),
+                in.tracepoints(),
+                in.btf(),
+                sysctls,
+                netns,
+                filters(in.filters()),
+                in.sampling(),
+                in.ring(),
+                in.bpfCounters(),
+                in.lostEvents(),
+                in.events(),
+                in.rows(),
+                in.recovery(),
+                null,
+                null,
+                in.unknown(),
                 null);
     }
 
@@ -94,8 +115,14 @@ final class MetadataScrubber {
         if (!scrubPorts) {
             return filters;
         }
-        return new Filters(filters.pid(), filters.family(), ports("local_ports", filters.localPorts()),
-                ports("remote_ports", filters.remotePorts()), filters.netns(), filters.cgroupId(), filters.other());
+        return new Filters(
+                filters.pid(),
+                filters.family(),
+                ports("local_ports", filters.localPorts()),
+                ports("remote_ports", filters.remotePorts()),
+                filters.netns(),
+                filters.cgroupId(),
+                filters.other());
     }
 
     private List<Integer> ports(String key, List<Integer> ports) {

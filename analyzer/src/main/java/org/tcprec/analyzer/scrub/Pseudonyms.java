@@ -52,7 +52,8 @@ final class Pseudonyms {
     String bootId(String bootId) {
         String h = tag("boot", bootId);
         return h.substring(0, 8) + "-" + h.substring(8, 12) + "-4" + h.substring(13, 16) + "-"
-                + "89ab".charAt(Character.digit(h.charAt(16), 16) & 3) + h.substring(17, 20) + "-" + h.substring(20, 32);
+                + "89ab".charAt(Character.digit(h.charAt(16), 16) & 3) + h.substring(17, 20) + "-"
+                + h.substring(20, 32);
     }
 
     /**

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,8 +34,14 @@ public final class TraceScrubber {
 
     public record Options(boolean scrubPorts, boolean keepComm) {}
 
-    public record Result(long rows, int addresses, int comms, int sockets, List<String> replacedKeys,
-            List<String> droppedKeys, List<String> droppedColumns) {}
+    public record Result(
+            long rows,
+            int addresses,
+            int comms,
+            int sockets,
+            List<String> replacedKeys,
+            List<String> droppedKeys,
+            List<String> droppedColumns) {}
 
     /** Columns whose values are kernel addresses: one mapping for all, so equal pointers stay equal. */
     private static final Set<Column> KERNEL_ADDRESSES = Set.of(Column.SKADDR, Column.SKBADDR, Column.REQ);
@@ -134,7 +139,10 @@ public final class TraceScrubber {
                             int64(rs, "rcv_wnd")));
                     rows++;
                 }
-                Scrub record = new Scrub(true, (long) METHOD_VERSION, footer.formatVersion(),
+                Scrub record = new Scrub(
+                        true,
+                        (long) METHOD_VERSION,
+                        footer.formatVersion(),
                         "prefix-preserving keyed mapping (Crypto-PAn construction, HMAC-SHA256); "
                                 + "special-purpose ranges map into themselves, public addresses to public addresses; "
                                 + "IPv4-mapped and NAT64 IPv6 addresses embed the IPv4 address's mapping",
@@ -143,16 +151,27 @@ public final class TraceScrubber {
                         options.keepComm ? "kept" : "keyed pseudonyms comm-XXXXXXXX",
                         "skaddr, skbaddr, req: one keyed 64-bit permutation (AES Feistel)",
                         "keyed 64-bit permutation (AES Feistel)",
-                        "all others, unchanged; tgid, tid, netns and cgroup_id included", meta.replaced, meta.dropped,
-                        droppedColumns, key.isRandom() ? "random, used once and not stored" : "from a key file, not stored",
-                        key.fingerprint(), meta.previous, null);
+                        "all others, unchanged; tgid, tid, netns and cgroup_id included",
+                        meta.replaced,
+                        meta.dropped,
+                        droppedColumns,
+                        key.isRandom() ? "random, used once and not stored" : "from a key file, not stored",
+                        key.fingerprint(),
+                        meta.previous,
+                        null);
                 // the copy is written in the newest format this version writes, whatever the original's
                 writer.metadata(metadata.scrubbed(TraceSchema.VERSION, record));
             } catch (SQLException e) {
                 throw new UserError("cannot read " + input + ": " + TraceDatabase.firstLine(e.getMessage()), e);
             }
-            return new Result(rows, distinctAddresses.size(), pseudonyms.commCount(), sockets.size(), meta.replaced,
-                    meta.dropped, droppedColumns);
+            return new Result(
+                    rows,
+                    distinctAddresses.size(),
+                    pseudonyms.commCount(),
+                    sockets.size(),
+                    meta.replaced,
+                    meta.dropped,
+                    droppedColumns);
         }
     }
 

@@ -73,7 +73,8 @@ public final class ResultSetBatches implements BatchStream {
         } else if (v instanceof Number n) {
             columns[i].append(n.longValue());
         } else {
-            throw new IllegalArgumentException("column " + (i + 1) + " is neither an integer nor a string: " + v.getClass());
+            throw new IllegalArgumentException(
+                    "column " + (i + 1) + " is neither an integer nor a string: " + v.getClass());
         }
     }
 

@@ -31,13 +31,24 @@ public final class StateChangeScan {
     private static final String TIME = "(time)";
     /** The view's columns this scan can give, and the file column each one is (ts_ns: the file's time column). */
     private static final Map<String, String> FILE_COLUMNS = Map.ofEntries(
-            Map.entry("ts_ns", TIME), Map.entry("skaddr", "skaddr"), Map.entry("tgid", "tgid"),
-            Map.entry("comm", "comm"), Map.entry("family", "family"), Map.entry("laddr", "laddr"),
-            Map.entry("lport", "lport"), Map.entry("raddr", "raddr"), Map.entry("rport", "rport"),
-            Map.entry("oldstate", "oldstate"), Map.entry("newstate", "newstate"),
-            Map.entry("ns_in_oldstate", "ns_in_oldstate"), Map.entry("netns", "netns"),
-            Map.entry("cgroup_id", "cgroup_id"), Map.entry("life", "life"), Map.entry("bytes_acked", "bytes_acked"),
+            Map.entry("ts_ns", TIME),
+            Map.entry("skaddr", "skaddr"),
+            Map.entry("tgid", "tgid"),
+            Map.entry("comm", "comm"),
+            Map.entry("family", "family"),
+            Map.entry("laddr", "laddr"),
+            Map.entry("lport", "lport"),
+            Map.entry("raddr", "raddr"),
+            Map.entry("rport", "rport"),
+            Map.entry("oldstate", "oldstate"),
+            Map.entry("newstate", "newstate"),
+            Map.entry("ns_in_oldstate", "ns_in_oldstate"),
+            Map.entry("netns", "netns"),
+            Map.entry("cgroup_id", "cgroup_id"),
+            Map.entry("life", "life"),
+            Map.entry("bytes_acked", "bytes_acked"),
             Map.entry("bytes_received", "bytes_received"));
+
     private static final String STATE_CHANGE = "inet_sock_set_state";
     private static final int BATCH_ROWS = 1 << 16;
     /** Batches in flight: the scanner fills one while the report prints another. */
@@ -151,7 +162,8 @@ public final class StateChangeScan {
                         long t = time.getLong(i);
                         if (t < lastTime) {
                             throw new UserError(footer.path() + " is damaged: its rows are not in time order, "
-                                    + "as the format requires (a state change at " + t + " ns follows one at " + lastTime
+                                    + "as the format requires (a state change at " + t + " ns follows one at "
+                                    + lastTime
                                     + " ns)");
                         }
                         lastTime = t;

@@ -1,8 +1,5 @@
 package org.tcprec.analyzer.trace;
 
-import java.util.Properties;
-import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBDriver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +12,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import org.tcprec.cli.support.UserError;
-import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
 import tools.jackson.databind.JsonNode;
 
@@ -162,10 +162,11 @@ public final class TraceDatabase implements AutoCloseable {
 
     private void createTables() throws SQLException {
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE traces (filename VARCHAR, hostname VARCHAR, kernel VARCHAR, kernel_version VARCHAR, "
-                    + "machine VARCHAR, boot_id VARCHAR, format_version VARCHAR, rows BIGINT, lost_events BIGINT, "
-                    + "recovered BOOLEAN, missing_tracepoints VARCHAR[], start_realtime_ns BIGINT, "
-                    + "start_boottime_ns BIGINT, duration_ns BIGINT, utc_offset_seconds INTEGER, end_ns BIGINT)");
+            s.execute(
+                    "CREATE TABLE traces (filename VARCHAR, hostname VARCHAR, kernel VARCHAR, kernel_version VARCHAR, "
+                            + "machine VARCHAR, boot_id VARCHAR, format_version VARCHAR, rows BIGINT, lost_events BIGINT, "
+                            + "recovered BOOLEAN, missing_tracepoints VARCHAR[], start_realtime_ns BIGINT, "
+                            + "start_boottime_ns BIGINT, duration_ns BIGINT, utc_offset_seconds INTEGER, end_ns BIGINT)");
             s.execute("CREATE TABLE meta (filename VARCHAR, key VARCHAR, value VARCHAR)");
         }
         try (PreparedStatement traces = connection.prepareStatement(
@@ -185,7 +186,10 @@ public final class TraceDatabase implements AutoCloseable {
                 traces.setLong(9, m.lostEventCount());
                 traces.setBoolean(10, m.recovered());
                 // A list parameter: the names come from the trace and are never parsed as a list literal.
-                traces.setArray(11, connection.createArrayOf("VARCHAR", m.missingTracepoints().toArray()));
+                traces.setArray(
+                        11,
+                        connection.createArrayOf(
+                                "VARCHAR", m.missingTracepoints().toArray()));
                 traces.setLong(12, m.startRealtimeNs());
                 traces.setLong(13, m.startBoottimeNs());
                 traces.setObject(14, m.recording().durationNs());
@@ -238,7 +242,9 @@ public final class TraceDatabase implements AutoCloseable {
 
     /** The files' rows with time as TIMESTAMP_NS (first, as 1.x files have it) and seq; without the columns excluded. */
     private static String rows(List<String> files, String timeColumn, String excluded) {
-        String time = timeColumn.equals(org.tcprec.format.TraceSchema.TIME_1X) ? "" : "make_timestamp_ns(" + timeColumn + ") AS time, ";
+        String time = timeColumn.equals(org.tcprec.format.TraceSchema.TIME_1X)
+                ? ""
+                : "make_timestamp_ns(" + timeColumn + ") AS time, ";
         String exclude = timeColumn.equals(org.tcprec.format.TraceSchema.TIME_1X) ? "" : timeColumn + ", ";
         return "SELECT " + time + "* EXCLUDE (" + exclude + "file_row_number" + excluded + "), file_row_number AS seq "
                 + "FROM read_parquet([" + String.join(", ", files) + "], filename = true, file_row_number = true, "
@@ -335,7 +341,8 @@ public final class TraceDatabase implements AutoCloseable {
     }
 
     /** One row per leaf of the metadata document as the file holds it, its path dotted; a format's text whole. */
-    private static void flatten(PreparedStatement meta, String file, String prefix, JsonNode value) throws SQLException {
+    private static void flatten(PreparedStatement meta, String file, String prefix, JsonNode value)
+            throws SQLException {
         if (value.isObject() && !prefix.equals("tracepoints.formats.")) {
             for (Map.Entry<String, JsonNode> e : value.properties()) {
                 flatten(meta, file, prefix + e.getKey() + (e.getValue().isObject() ? "." : ""), e.getValue());

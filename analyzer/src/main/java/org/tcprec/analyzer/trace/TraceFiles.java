@@ -34,7 +34,8 @@ public final class TraceFiles {
             Path pattern = Path.of(argument);
             Path dir = pattern.isAbsolute() ? pattern.getRoot() : Path.of("");
             int literal = 0;
-            while (literal < pattern.getNameCount() - 1 && !isGlob(pattern.getName(literal).toString())) {
+            while (literal < pattern.getNameCount() - 1
+                    && !isGlob(pattern.getName(literal).toString())) {
                 dir = dir.resolve(pattern.getName(literal));
                 literal++;
             }
@@ -45,7 +46,9 @@ public final class TraceFiles {
             try (Stream<Path> entries = Files.walk(start, relative.getNameCount())) {
                 for (Path entry : (Iterable<Path>) entries::iterator) {
                     Path name = start.relativize(entry);
-                    if (name.getNameCount() == relative.getNameCount() && matcher.matches(name) && Files.isRegularFile(entry)) {
+                    if (name.getNameCount() == relative.getNameCount()
+                            && matcher.matches(name)
+                            && Files.isRegularFile(entry)) {
                         matched.add(start.resolve(name));
                     }
                 }

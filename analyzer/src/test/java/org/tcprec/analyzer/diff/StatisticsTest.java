@@ -31,7 +31,7 @@ class StatisticsTest {
     @Test
     void normalApproximationAgreesWithTheExactTestWhereTheyMeet() {
         double exact = Statistics.exactBinomialTwoSided(1050, 2000, 0.5);
-        double approximate = Statistics.poissonRateTest(950, 1, 1050, 1) ; // n = 2000: still exact
+        double approximate = Statistics.poissonRateTest(950, 1, 1050, 1); // n = 2000: still exact
         double normal = Statistics.poissonRateTest(951, 1, 1051, 1); // n = 2002: the approximation
         assertEquals(exact, approximate, 1e-12);
         assertEquals(exact, normal, 0.005);
@@ -70,7 +70,8 @@ class StatisticsTest {
     }
 
     private static Statistics.Interval medianDifference(double[] before, double[] after) {
-        return Statistics.bootstrapQuantileDifferences(before, after, new double[] {0.5}, 0.99, Statistics.MIN_RESAMPLES)[0]
+        return Statistics.bootstrapQuantileDifferences(
+                before, after, new double[] {0.5}, 0.99, Statistics.MIN_RESAMPLES)[0]
                 .interval();
     }
 
@@ -136,8 +137,10 @@ class StatisticsTest {
             long below = java.util.Arrays.stream(d[j]).filter(x -> x <= 0).count();
             long above = java.util.Arrays.stream(d[j]).filter(x -> x >= 0).count();
             double p = Math.min(1, 2.0 * (1 + Math.min(below, above)) / (1 + d[j].length));
-            assertEquals(Statistics.sortedQuantile(d[j], 0.005), fast[j].interval().low(), 1e-12);
-            assertEquals(Statistics.sortedQuantile(d[j], 0.995), fast[j].interval().high(), 1e-12);
+            assertEquals(
+                    Statistics.sortedQuantile(d[j], 0.005), fast[j].interval().low(), 1e-12);
+            assertEquals(
+                    Statistics.sortedQuantile(d[j], 0.995), fast[j].interval().high(), 1e-12);
             assertEquals(p, fast[j].pValue(), 1e-12);
         }
     }
@@ -164,9 +167,11 @@ class StatisticsTest {
             a[i] = random.nextDouble();
             b[i] = random.nextDouble() + 0.1;
         }
-        Statistics.QuantileTest moved = Statistics.bootstrapQuantileDifferences(a, b, new double[] {0.5}, 0.99, 10_000)[0];
+        Statistics.QuantileTest moved =
+                Statistics.bootstrapQuantileDifferences(a, b, new double[] {0.5}, 0.99, 10_000)[0];
         assertTrue(moved.interval().excludesZero() && moved.pValue() < 0.01, moved.toString());
-        Statistics.QuantileTest same = Statistics.bootstrapQuantileDifferences(a, a, new double[] {0.5}, 0.99, 10_000)[0];
+        Statistics.QuantileTest same =
+                Statistics.bootstrapQuantileDifferences(a, a, new double[] {0.5}, 0.99, 10_000)[0];
         // one sample against itself: the resampled differences straddle 0
         assertTrue(same.pValue() > 0.5 && !same.interval().excludesZero(), same.toString());
     }

@@ -13,7 +13,8 @@ class ThresholdTest {
         MetricSpec spec = Measurement.specOf(metric);
         Observation b = new Observation.Quantile(0.99, before, 500, new double[0]);
         Observation a = new Observation.Quantile(0.99, after, 500, new double[0]);
-        return new Change(spec, b, a, after - before, (after - before) / before, true, true, significant, null, null, null, "");
+        return new Change(
+                spec, b, a, after - before, (after - before) / before, true, true, significant, null, null, null, "");
     }
 
     @Test
@@ -40,11 +41,14 @@ class ThresholdTest {
     @Test
     void badConditionsSayWhatIsWrong() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Threshold.parse("connect_p99 >> 5"))
-                .getMessage().contains("expected METRIC>CHANGE"));
+                .getMessage()
+                .contains("expected METRIC>CHANGE"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Threshold.parse("latency>5ms"))
-                .getMessage().startsWith("unknown metric 'latency'"));
+                .getMessage()
+                .startsWith("unknown metric 'latency'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Threshold.parse("cwnd_p50>5ms"))
-                .getMessage().contains("not a time"));
+                .getMessage()
+                .contains("not a time"));
         assertThrows(IllegalArgumentException.class, () -> Threshold.parseAll(" , "));
     }
 }

@@ -1,6 +1,5 @@
 package org.tcprec.analyzer.replay;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +25,7 @@ import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.scan.ColumnBatch;
 import org.tcprec.format.scan.ColumnVector;
 
@@ -41,13 +41,32 @@ public class CompleteConnectionsTest {
     @TempDir
     Path dir;
 
-    static final List<String> COLUMNS = List.of("skaddr", "pid", "comm", "owner_pid", "owner_comm", "family", "laddr",
-            "lport", "raddr", "rport", "tx_bytes", "rx_bytes", "netns", "cgroup_id", "first_ns", "start_ns", "close_ns",
-            "event_ns", "span_us", "shown_us");
+    static final List<String> COLUMNS = List.of(
+            "skaddr",
+            "pid",
+            "comm",
+            "owner_pid",
+            "owner_comm",
+            "family",
+            "laddr",
+            "lport",
+            "raddr",
+            "rport",
+            "tx_bytes",
+            "rx_bytes",
+            "netns",
+            "cgroup_id",
+            "first_ns",
+            "start_ns",
+            "close_ns",
+            "event_ns",
+            "span_us",
+            "shown_us");
     /** The same columns from the view, as tcplife's query names them for a complete connection. */
     static final String VIEW_COLUMNS = "skaddr, pid, comm, owner_pid, owner_comm, family, laddr, lport, raddr, rport, "
             + "tx_bytes, rx_bytes, netns, cgroup_id, first_ns, start_ns, close_ns, close_ns AS event_ns, span_us, "
             + "span_us AS shown_us";
+
     public static final String FILTER = "(? = 0 OR family = ?) "
             + "AND (? = '' OR list_contains(string_split(?, ',')::INTEGER[], lport)) "
             + "AND (? = '' OR list_contains(string_split(?, ',')::INTEGER[], rport))";
@@ -66,7 +85,9 @@ public class CompleteConnectionsTest {
     };
 
     public static Stream<Path> sampleTraces() throws Exception {
-        return Files.list(Path.of("..", "sample-traces")).filter(p -> p.toString().endsWith(".parquet")).sorted();
+        return Files.list(Path.of("..", "sample-traces"))
+                .filter(p -> p.toString().endsWith(".parquet"))
+                .sorted();
     }
 
     @ParameterizedTest
@@ -74,8 +95,10 @@ public class CompleteConnectionsTest {
     void sampleTracesGiveTheViewsRows(Path sample) throws Exception {
         // the samples are 1.0 files, which the scan leaves to the view: scrub writes them as 1.1
         Path trace = dir.resolve("1.1-" + sample.getFileName());
-        new TraceScrubber(ScrubKey.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)),
-                new TraceScrubber.Options(false, true)).scrub(sample, trace);
+        new TraceScrubber(
+                        ScrubKey.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)),
+                        new TraceScrubber.Options(false, true))
+                .scrub(sample, trace);
         int rows = assertSameAsView(trace);
         // partial.parquet holds only connections that were open when its recording began or ended
         assertTrue(rows > 0 || sample.endsWith("partial.parquet"), sample + " has complete connections");
@@ -102,8 +125,10 @@ public class CompleteConnectionsTest {
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long sk = 0xffff888200000000L + i * 0x800L;
-            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "CLOSE", "SYN_SENT", 100 + i % 7, "curl", 1, 0, 1L, 2L));
-            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "SYN_SENT", "ESTABLISHED", 0, "swapper/0", 1, 1, 1L, 2L));
+            rows.add(change(
+                    t += 10, sk, 2, 40_000 + i % 20_000, 443, "CLOSE", "SYN_SENT", 100 + i % 7, "curl", 1, 0, 1L, 2L));
+            rows.add(change(
+                    t += 10, sk, 2, 40_000 + i % 20_000, 443, "SYN_SENT", "ESTABLISHED", 0, "swapper/0", 1, 1, 1L, 2L));
         }
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -112,8 +137,22 @@ public class CompleteConnectionsTest {
         java.util.Collections.shuffle(order, random);
         for (int i : order) {
             long sk = 0xffff888200000000L + i * 0x800L;
-            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "ESTABLISHED", "FIN_WAIT1", 100 + i % 7, "curl", 2, 1, 1L, 2L));
-            rows.add(change(t += 10, sk, 2, 40_000 + i % 20_000, 443, "FIN_WAIT1", "CLOSE", 0, "swapper/0", i, 2, 1L, 2L));
+            rows.add(change(
+                    t += 10,
+                    sk,
+                    2,
+                    40_000 + i % 20_000,
+                    443,
+                    "ESTABLISHED",
+                    "FIN_WAIT1",
+                    100 + i % 7,
+                    "curl",
+                    2,
+                    1,
+                    1L,
+                    2L));
+            rows.add(change(
+                    t += 10, sk, 2, 40_000 + i % 20_000, 443, "FIN_WAIT1", "CLOSE", 0, "swapper/0", i, 2, 1L, 2L));
         }
         Path trace = dir.resolve("many-open.parquet");
         write(trace, rows);
@@ -150,8 +189,17 @@ public class CompleteConnectionsTest {
                 change(13_000, b, "LAST_ACK", "CLOSE", 0, "swapper/1", 5001, 1));
         Path trace = dir.resolve("by-hand.parquet");
         write(trace, rows);
-        List<String> columns = List.of("skaddr", "pid", "comm", "owner_pid", "owner_comm", "start_ns", "close_ns", "span_us",
-                "tx_bytes", "rx_bytes");
+        List<String> columns = List.of(
+                "skaddr",
+                "pid",
+                "comm",
+                "owner_pid",
+                "owner_comm",
+                "start_ns",
+                "close_ns",
+                "span_us",
+                "tx_bytes",
+                "rx_bytes");
         List<List<Object>> expected = List.of(
                 List.of(a, 100L, "curl", 100L, "curl", 3_000L, 10_000L, 7L, 2048L, 3000L),
                 List.of(b, 200L, "nginx", 200L, "nginx", 5_000L, 13_000L, 8L, 5001L, 1L),
@@ -161,7 +209,8 @@ public class CompleteConnectionsTest {
         }
         // -p with -x judges by the owner: a's is curl (100), b's nginx (200), c's ksoftirqd (17)
         try (TraceDatabase db = TraceDatabase.open(List.of(trace))) {
-            assertEquals(List.of(List.of(c, 17L, "ksoftirqd/1")),
+            assertEquals(
+                    List.of(List.of(c, 17L, "ksoftirqd/1")),
                     replay(db, List.of("skaddr", "owner_pid", "owner_comm"), new Object[] {0, "", "", 17, true}));
             assertEquals(List.of(), replay(db, List.of("skaddr"), new Object[] {0, "", "", 300, true}));
         }
@@ -172,15 +221,20 @@ public class CompleteConnectionsTest {
     void theOwnerIsTheLastTaskWithTheSocket() throws Exception {
         long c = 0xffff888000003000L;
         Path trace = dir.resolve("owner.parquet");
-        write(trace, List.of(
-                change(1_000, c, "LISTEN", "SYN_RECV", 0, "swapper/1", 0, 0),
-                change(2_000, c, "SYN_RECV", "ESTABLISHED", 0, "swapper/1", 0, 0),
-                change(3_000, c, "ESTABLISHED", "FIN_WAIT1", 300, "php", 10, 0),
-                change(4_000, c, "FIN_WAIT1", "FIN_WAIT2", 0, "swapper/1", 11, 0),
-                change(5_000, c, "FIN_WAIT2", "CLOSE", 0, "swapper/1", 11, 1)));
+        write(
+                trace,
+                List.of(
+                        change(1_000, c, "LISTEN", "SYN_RECV", 0, "swapper/1", 0, 0),
+                        change(2_000, c, "SYN_RECV", "ESTABLISHED", 0, "swapper/1", 0, 0),
+                        change(3_000, c, "ESTABLISHED", "FIN_WAIT1", 300, "php", 10, 0),
+                        change(4_000, c, "FIN_WAIT1", "FIN_WAIT2", 0, "swapper/1", 11, 0),
+                        change(5_000, c, "FIN_WAIT2", "CLOSE", 0, "swapper/1", 11, 1)));
         try (TraceDatabase db = TraceDatabase.open(List.of(trace))) {
-            assertEquals(List.of(List.of(c, 0L, "swapper/1", 300L, "php")),
-                    replay(db, List.of("skaddr", "pid", "comm", "owner_pid", "owner_comm"), new Object[] {0, "", "", 0, false}));
+            assertEquals(
+                    List.of(List.of(c, 0L, "swapper/1", 300L, "php")),
+                    replay(db, List.of("skaddr", "pid", "comm", "owner_pid", "owner_comm"), new Object[] {
+                        0, "", "", 0, false
+                    }));
             assertEquals(List.of(List.of(c)), replay(db, List.of("skaddr"), new Object[] {0, "", "", 300, true}));
             assertEquals(List.of(), replay(db, List.of("skaddr"), new Object[] {0, "", "", 300, false}));
         }
@@ -217,7 +271,10 @@ public class CompleteConnectionsTest {
                     List<Object> row = new ArrayList<>();
                     for (int i = 1; i <= COLUMNS.size(); i++) {
                         Object v = rs.getObject(i);
-                        row.add(v instanceof BigInteger big ? big.longValue() : v instanceof Number n ? n.longValue() : v);
+                        row.add(
+                                v instanceof BigInteger big
+                                        ? big.longValue()
+                                        : v instanceof Number n ? n.longValue() : v);
                     }
                     rows.add(row);
                 }
@@ -230,8 +287,14 @@ public class CompleteConnectionsTest {
     private static List<List<Object>> replay(TraceDatabase db, List<String> columns, Object[] f) {
         TraceFooter footer = db.footers().get(0);
         List<List<Object>> rows = new ArrayList<>();
-        CompleteConnections.ScanReplay scan = CompleteConnections.scanReplay(footer, columns, (Integer) f[0],
-                ports((String) f[1]), ports((String) f[2]), ((Number) f[3]).longValue(), (Boolean) f[4]);
+        CompleteConnections.ScanReplay scan = CompleteConnections.scanReplay(
+                footer,
+                columns,
+                (Integer) f[0],
+                ports((String) f[1]),
+                ports((String) f[2]),
+                ((Number) f[3]).longValue(),
+                (Boolean) f[4]);
         assertTrue(scan != null, "the scan reads " + footer.path());
         scan.run(batch -> collect(batch, columns, rows));
         return rows;
@@ -252,8 +315,8 @@ public class CompleteConnectionsTest {
             List<Object> row = new ArrayList<>();
             for (int c = 0; c < columns.size(); c++) {
                 ColumnVector column = batch.column(c);
-                boolean text = columns.get(c).endsWith("comm") || columns.get(c).endsWith("addr")
-                        && !columns.get(c).equals("skaddr");
+                boolean text = columns.get(c).endsWith("comm")
+                        || columns.get(c).endsWith("addr") && !columns.get(c).equals("skaddr");
                 row.add(column.isNull(r) ? null : text ? column.getString(r) : (Object) column.getLong(r));
             }
             rows.add(row);
@@ -269,18 +332,62 @@ public class CompleteConnectionsTest {
         }
     }
 
-    static EventRow change(long t, long sk, String oldstate, String newstate, int tgid, String comm, long acked,
-            long received) {
+    static EventRow change(
+            long t, long sk, String oldstate, String newstate, int tgid, String comm, long acked, long received) {
         return change(t, sk, 2, 40_000, 80, oldstate, newstate, tgid, comm, acked, received, 4026531840L, 7L);
     }
 
-    static EventRow change(long t, long sk, int family, int lport, int rport, String oldstate, String newstate, int tgid,
-            String comm, long acked, long received, Long netns, Long cgroup) {
+    static EventRow change(
+            long t,
+            long sk,
+            int family,
+            int lport,
+            int rport,
+            String oldstate,
+            String newstate,
+            int tgid,
+            String comm,
+            long acked,
+            long received,
+            Long netns,
+            Long cgroup) {
         String laddr = family == 10 ? "2001:db8::1" : "10.0.0.1";
         String raddr = family == 10 ? "2001:db8::" + Integer.toHexString(rport) : "10.0.1." + (rport % 250);
-        return new EventRow(t, "inet_sock_set_state", 0, tgid, tgid, comm, netns, cgroup, sk, family, laddr, lport, raddr,
-                rport, oldstate, newstate, null, 6, acked, received, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+        return new EventRow(
+                t,
+                "inet_sock_set_state",
+                0,
+                tgid,
+                tgid,
+                comm,
+                netns,
+                cgroup,
+                sk,
+                family,
+                laddr,
+                lport,
+                raddr,
+                rport,
+                oldstate,
+                newstate,
+                null,
+                6,
+                acked,
+                received,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -291,20 +398,47 @@ public class CompleteConnectionsTest {
      * socket's changes are always apart, as the kernel serialises them.
      */
     public static final class Timeline {
-        private static final String[][] ACTIVE = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"},
-            {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
-        private static final String[][] PASSIVE = {{"LISTEN", "SYN_RECV"}, {"SYN_RECV", "ESTABLISHED"},
-            {"ESTABLISHED", "CLOSE_WAIT"}, {"CLOSE_WAIT", "LAST_ACK"}, {"LAST_ACK", "CLOSE"}};
-        private static final String[][] SERVER_CLOSES = {{"LISTEN", "SYN_RECV"}, {"SYN_RECV", "ESTABLISHED"},
-            {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
+        private static final String[][] ACTIVE = {
+            {"CLOSE", "SYN_SENT"},
+            {"SYN_SENT", "ESTABLISHED"},
+            {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"}
+        };
+        private static final String[][] PASSIVE = {
+            {"LISTEN", "SYN_RECV"},
+            {"SYN_RECV", "ESTABLISHED"},
+            {"ESTABLISHED", "CLOSE_WAIT"},
+            {"CLOSE_WAIT", "LAST_ACK"},
+            {"LAST_ACK", "CLOSE"}
+        };
+        private static final String[][] SERVER_CLOSES = {
+            {"LISTEN", "SYN_RECV"},
+            {"SYN_RECV", "ESTABLISHED"},
+            {"ESTABLISHED", "FIN_WAIT1"},
+            {"FIN_WAIT1", "FIN_WAIT2"},
+            {"FIN_WAIT2", "CLOSE"}
+        };
         private static final String[][] FAILED_CONNECT = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "CLOSE"}};
         private static final String[][] LISTENER = {{"CLOSE", "LISTEN"}, {"LISTEN", "CLOSE"}};
-        private static final String[][] OPEN_AT_START = {{"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"},
-            {"FIN_WAIT2", "CLOSE"}};
-        private static final String[][] LOST_EVENTS = {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"},
-            {"FIN_WAIT2", "CLOSE"}};
-        private static final String[][][] SCRIPTS = {ACTIVE, ACTIVE, PASSIVE, PASSIVE, PASSIVE, SERVER_CLOSES,
-            FAILED_CONNECT, LISTENER, OPEN_AT_START, LOST_EVENTS};
+        private static final String[][] OPEN_AT_START = {
+            {"ESTABLISHED", "FIN_WAIT1"}, {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}
+        };
+        private static final String[][] LOST_EVENTS = {
+            {"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"FIN_WAIT2", "CLOSE"}
+        };
+        private static final String[][][] SCRIPTS = {
+            ACTIVE,
+            ACTIVE,
+            PASSIVE,
+            PASSIVE,
+            PASSIVE,
+            SERVER_CLOSES,
+            FAILED_CONNECT,
+            LISTENER,
+            OPEN_AT_START,
+            LOST_EVENTS
+        };
         private static final String[] COMMS = {"curl", "nginx", "php-fpm", "swapper/0", "ksoftirqd/1", "java"};
         private static final int[] PIDS = {100, 200, 300, 400};
         private static final int[] PORTS = {80, 443, 5432, 8080, 40001, 40002};
@@ -342,7 +476,8 @@ public class CompleteConnectionsTest {
                 boolean softirq = random.nextInt(3) == 0;
                 int tgid = softirq ? 0 : PIDS[random.nextInt(PIDS.length)];
                 String comm = softirq ? "swapper/" + random.nextInt(2) : COMMS[random.nextInt(COMMS.length)];
-                return change(t, skaddr, family, lport, rport, change[0], change[1], tgid, comm, acked, received, netns,
+                return change(
+                        t, skaddr, family, lport, rport, change[0], change[1], tgid, comm, acked, received, netns,
                         cgroup);
             }
         }

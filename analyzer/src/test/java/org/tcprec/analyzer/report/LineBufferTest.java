@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 class LineBufferTest {
     /** glibc's %.Nf: the double's exact binary value, rounded half to even. */
     private static long c(double d, int decimals) {
-        return new BigDecimal(d).setScale(decimals, RoundingMode.HALF_EVEN).unscaledValue().longValueExact();
+        return new BigDecimal(d)
+                .setScale(decimals, RoundingMode.HALF_EVEN)
+                .unscaledValue()
+                .longValueExact();
     }
 
     @Test
@@ -37,13 +40,30 @@ class LineBufferTest {
     void fieldsPadAndTruncateAsPrintfDoes() {
         StringWriter text = new StringWriter();
         LineBuffer line = new LineBuffer(new PrintWriter(text));
-        line.number(42, 7, true).ch('|').number(42, 5, false).ch('|').hex(0xffff8881_0a7db780L, 18).ch('|')
-                .hex(0, 0).ch('|').fixed(255_627, 3, 0, true).ch('|').fixed(5, 6, 9, true).ch('|')
-                .fixed(-1_500, 3, 0, true).ch('|').text("COMM", 6).ch('|').number(Long.MIN_VALUE, 0, true);
+        line.number(42, 7, true)
+                .ch('|')
+                .number(42, 5, false)
+                .ch('|')
+                .hex(0xffff8881_0a7db780L, 18)
+                .ch('|')
+                .hex(0, 0)
+                .ch('|')
+                .fixed(255_627, 3, 0, true)
+                .ch('|')
+                .fixed(5, 6, 9, true)
+                .ch('|')
+                .fixed(-1_500, 3, 0, true)
+                .ch('|')
+                .text("COMM", 6)
+                .ch('|')
+                .number(Long.MIN_VALUE, 0, true);
         line.endLine();
         line.finish();
-        assertEquals(String.format("%-7d|%5d|%-18x|%x|%.3f|%-9.6f|%.3f|%-6s|%d%n", 42, 42, 0xffff88810a7db780L, 0,
-                255.627, 0.000005, -1.5, "COMM", Long.MIN_VALUE), text.toString());
+        assertEquals(
+                String.format(
+                        "%-7d|%5d|%-18x|%x|%.3f|%-9.6f|%.3f|%-6s|%d%n",
+                        42, 42, 0xffff88810a7db780L, 0, 255.627, 0.000005, -1.5, "COMM", Long.MIN_VALUE),
+                text.toString());
     }
 
     /** %x at every digit count, alone and padded, against Java's own hex (the 16-digit case is computed a word at a time). */
@@ -87,9 +107,17 @@ class LineBufferTest {
             tight.bytes(java.util.Arrays.copyOf(b, b.length)); // no byte past the string
             org.tcprec.format.scan.ColumnVector roomy = new org.tcprec.format.scan.ColumnVector();
             roomy.clear();
-            roomy.append(("xx" + value + "yyyyyyyyyyyyyyyyyyyy").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 2, n);
+            roomy.append(
+                    ("xx" + value + "yyyyyyyyyyyyyyyyyyyy").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 2, n);
             for (org.tcprec.format.scan.ColumnVector v : new org.tcprec.format.scan.ColumnVector[] {tight, roomy}) {
-                line.text(v, 0, 11, -1).ch('|').text(v, 0, 16, 16).ch('|').text(v, 0, 0, -1).ch('|').text(v, 0, 10, 10).ch('|');
+                line.text(v, 0, 11, -1)
+                        .ch('|')
+                        .text(v, 0, 16, 16)
+                        .ch('|')
+                        .text(v, 0, 0, -1)
+                        .ch('|')
+                        .text(v, 0, 10, 10)
+                        .ch('|');
                 expected.append(String.format("%-11s|%-16.16s|%s|%-10.10s|", value, value, value, value));
             }
             line.endLine();
@@ -109,10 +137,15 @@ class LineBufferTest {
         StringBuilder expected = new StringBuilder();
         StringWriter text = new StringWriter();
         LineBuffer line = new LineBuffer(new PrintWriter(text));
-        byte[][] values = {"\u001b]0;x\u0007".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            {'a', '\r', 'b', 0, 'c', 0x7f}, {'o', 'k', (byte) 0xff, (byte) 0xc3}, "back\\slash".getBytes(),
-            "caf\u00e9 \u0085".getBytes(java.nio.charset.StandardCharsets.UTF_8), "plain-comm".getBytes(),
-            "a long command name \u001b[31m with an escape in it".getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+        byte[][] values = {
+            "\u001b]0;x\u0007".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            {'a', '\r', 'b', 0, 'c', 0x7f},
+            {'o', 'k', (byte) 0xff, (byte) 0xc3},
+            "back\\slash".getBytes(),
+            "caf\u00e9 \u0085".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "plain-comm".getBytes(),
+            "a long command name \u001b[31m with an escape in it".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        };
         for (byte[] b : values) {
             for (int slack : new int[] {0, 20}) {
                 org.tcprec.format.scan.ColumnVector v = new org.tcprec.format.scan.ColumnVector();
@@ -123,10 +156,15 @@ class LineBufferTest {
                 }
                 line.text(v, 0, 20, -1).ch('|').text(v, 0, 0, 6).ch('|');
                 String all = org.tcprec.cli.support.TerminalText.escape(b);
-                String six = org.tcprec.cli.support.TerminalText.escape(java.util.Arrays.copyOf(b, Math.min(6, b.length)));
+                String six =
+                        org.tcprec.cli.support.TerminalText.escape(java.util.Arrays.copyOf(b, Math.min(6, b.length)));
                 // padded as C pads: by bytes
-                expected.append(all).append(" ".repeat(Math.max(0, 20 - all.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)))
-                        .append('|').append(six).append('|');
+                expected.append(all)
+                        .append(" "
+                                .repeat(Math.max(0, 20 - all.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)))
+                        .append('|')
+                        .append(six)
+                        .append('|');
                 line.endLine();
                 expected.append(System.lineSeparator());
             }
@@ -135,7 +173,9 @@ class LineBufferTest {
         assertEquals(expected.toString(), text.toString());
         assertTrue(text.toString().contains("\\x1b]0;x\\x07"), text.toString());
         assertTrue(text.toString().contains("plain-comm          |plain-|"), text.toString());
-        assertTrue(text.toString().chars().noneMatch(c -> c < 0x20 && c != '\n' || c == 0x7f || c == 0xfffd), text.toString());
+        assertTrue(
+                text.toString().chars().noneMatch(c -> c < 0x20 && c != '\n' || c == 0x7f || c == 0xfffd),
+                text.toString());
     }
 
     @Test

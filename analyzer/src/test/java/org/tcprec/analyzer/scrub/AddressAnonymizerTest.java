@@ -59,7 +59,9 @@ class AddressAnonymizerTest {
                 assertEquals(shared, AddressAnonymizer.commonPrefixBits(a, b));
                 byte[] fa = anon.anonymize(a);
                 byte[] fb = anon.anonymize(b);
-                assertEquals(shared, AddressAnonymizer.commonPrefixBits(fa, fb),
+                assertEquals(
+                        shared,
+                        AddressAnonymizer.commonPrefixBits(fa, fb),
                         Arrays.toString(a) + " " + Arrays.toString(b));
             }
         }
@@ -99,8 +101,10 @@ class AddressAnonymizerTest {
                     setBit(a, i, bit(base, i));
                 }
                 byte[] f = anon.anonymize(a);
-                assertEquals(AddressAnonymizer.rangeOf(a), AddressAnonymizer.rangeOf(f), range + ": "
-                        + Arrays.toString(a) + " -> " + Arrays.toString(f));
+                assertEquals(
+                        AddressAnonymizer.rangeOf(a),
+                        AddressAnonymizer.rangeOf(f),
+                        range + ": " + Arrays.toString(a) + " -> " + Arrays.toString(f));
                 assertTrue(AddressAnonymizer.commonPrefixBits(a, f) >= length, range);
                 if (!Arrays.equals(a, f)) {
                     changed++;
@@ -112,15 +116,18 @@ class AddressAnonymizerTest {
         for (int n = 0; n < 20000; n++) {
             byte[] a = new byte[n % 2 == 0 ? 4 : 16];
             random.nextBytes(a);
-            if (AddressAnonymizer.rangeOf(a) != null && !(a.length == 16 && "2000::/3".equals(AddressAnonymizer.rangeOf(a)))) {
+            if (AddressAnonymizer.rangeOf(a) != null
+                    && !(a.length == 16 && "2000::/3".equals(AddressAnonymizer.rangeOf(a)))) {
                 continue;
             }
             publicSeen++;
-            assertEquals(AddressAnonymizer.rangeOf(a), AddressAnonymizer.rangeOf(anon.anonymize(a)), Arrays.toString(a));
+            assertEquals(
+                    AddressAnonymizer.rangeOf(a), AddressAnonymizer.rangeOf(anon.anonymize(a)), Arrays.toString(a));
         }
         assertTrue(publicSeen > 5000, "public addresses were tested: " + publicSeen);
         assertNull(AddressAnonymizer.rangeOf(AddressAnonymizer.parse(anon.anonymize("8.8.8.8"))));
-        assertEquals("2000::/3", AddressAnonymizer.rangeOf(AddressAnonymizer.parse(anon.anonymize("2a00:1450:4001::200e"))));
+        assertEquals(
+                "2000::/3", AddressAnonymizer.rangeOf(AddressAnonymizer.parse(anon.anonymize("2a00:1450:4001::200e"))));
     }
 
     @Test
@@ -152,7 +159,8 @@ class AddressAnonymizerTest {
         AddressAnonymizer b = new AddressAnonymizer(ScrubKey.of("0123456789abcdef0123456789abcdef".getBytes()));
         AddressAnonymizer c = new AddressAnonymizer(OTHER);
         int differ = 0;
-        for (String addr : List.of("127.0.0.1", "10.0.0.1", "8.8.8.8", "2001:4860::8888", "fe80::1234", "192.168.1.1")) {
+        for (String addr :
+                List.of("127.0.0.1", "10.0.0.1", "8.8.8.8", "2001:4860::8888", "fe80::1234", "192.168.1.1")) {
             assertEquals(a.anonymize(addr), b.anonymize(addr));
             if (!a.anonymize(addr).equals(c.anonymize(addr))) {
                 differ++;
@@ -167,7 +175,9 @@ class AddressAnonymizerTest {
         byte[] one = new byte[16];
         one[15] = 1;
         assertArrayEquals(one, AddressAnonymizer.parse("::1"));
-        assertEquals("2001:db8::1:0:0:1", org.tcprec.format.IpAddresses.format(10, AddressAnonymizer.parse("2001:db8::1:0:0:1"), 0));
+        assertEquals(
+                "2001:db8::1:0:0:1",
+                org.tcprec.format.IpAddresses.format(10, AddressAnonymizer.parse("2001:db8::1:0:0:1"), 0));
         for (String bad : List.of("", "1.2.3", "256.1.1.1", "1::2::3", "host.example", "1:2:3:4:5:6:7:8:9", "g::1")) {
             assertThrows(IllegalArgumentException.class, () -> AddressAnonymizer.parse(bad), bad);
         }

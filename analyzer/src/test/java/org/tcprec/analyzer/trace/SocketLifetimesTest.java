@@ -1,6 +1,5 @@
 package org.tcprec.analyzer.trace;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * The columns life and ns_in_oldstate as the writer stores them (format 2.0) and as the
@@ -33,9 +33,41 @@ class SocketLifetimesTest {
     }
 
     private static EventRow row(long t, String event, Long sk, String oldstate, String newstate) {
-        return new EventRow(t, event, 0, 1, 1, "app", 4026531840L, null, sk, 2, "127.0.0.1", 1000, "127.0.0.1", 80,
-                oldstate, newstate, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+        return new EventRow(
+                t,
+                event,
+                0,
+                1,
+                1,
+                "app",
+                4026531840L,
+                null,
+                sk,
+                2,
+                "127.0.0.1",
+                1000,
+                "127.0.0.1",
+                80,
+                oldstate,
+                newstate,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** row, expected life (lifetimes numbered by their first rows), expected ns_in_oldstate, for each row in order. */
@@ -94,13 +126,17 @@ class SocketLifetimesTest {
 
     private static List<Object[]> columns(TraceDatabase db) throws Exception {
         List<Object[]> out = new ArrayList<>();
-        try (db; Statement s = db.connection().createStatement();
+        try (db;
+                Statement s = db.connection().createStatement();
                 ResultSet rs = s.executeQuery("SELECT seq, life, ns_in_oldstate FROM raw_events ORDER BY seq")) {
             while (rs.next()) {
                 Object life = rs.getObject(2);
                 Object ns = rs.getObject(3);
-                out.add(new Object[] {rs.getLong(1), life == null ? null : ((Number) life).intValue(),
-                    ns == null ? null : ((Number) ns).longValue()});
+                out.add(new Object[] {
+                    rs.getLong(1),
+                    life == null ? null : ((Number) life).intValue(),
+                    ns == null ? null : ((Number) ns).longValue()
+                });
             }
         }
         return out;
@@ -109,7 +145,10 @@ class SocketLifetimesTest {
     private static void assertRows(List<Object[]> expected, List<Object[]> actual, String how) {
         assertEquals(expected.size(), actual.size(), how);
         for (int i = 0; i < expected.size(); i++) {
-            assertEquals(java.util.Arrays.toString(expected.get(i)), java.util.Arrays.toString(actual.get(i)), how + ", row " + i);
+            assertEquals(
+                    java.util.Arrays.toString(expected.get(i)),
+                    java.util.Arrays.toString(actual.get(i)),
+                    how + ", row " + i);
         }
     }
 }

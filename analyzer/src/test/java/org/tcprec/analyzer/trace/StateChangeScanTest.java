@@ -33,8 +33,21 @@ class StateChangeScanTest {
     @TempDir
     Path dir;
 
-    private static final List<String> COLUMNS = List.of("ts_ns", "skaddr", "tgid", "comm", "family", "laddr", "lport",
-            "raddr", "rport", "oldstate", "newstate", "ns_in_oldstate", "netns", "cgroup_id");
+    private static final List<String> COLUMNS = List.of(
+            "ts_ns",
+            "skaddr",
+            "tgid",
+            "comm",
+            "family",
+            "laddr",
+            "lport",
+            "raddr",
+            "rport",
+            "oldstate",
+            "newstate",
+            "ns_in_oldstate",
+            "netns",
+            "cgroup_id");
     private static final List<String> TEXT = List.of("comm", "laddr", "raddr", "oldstate", "newstate");
     /** family, local ports, remote ports */
     private static final Object[][] FILTERS = {
@@ -106,16 +119,21 @@ class StateChangeScanTest {
         List<List<Object>> rows = new ArrayList<>();
         String l = ports(local);
         String r = ports(remote);
-        try (PreparedStatement s = db.connection().prepareStatement("SELECT " + String.join(", ", COLUMNS)
-                + " FROM state_changes WHERE " + CompleteConnectionsTest.FILTER + " ORDER BY time, seq")) {
+        try (PreparedStatement s = db.connection()
+                .prepareStatement("SELECT " + String.join(", ", COLUMNS) + " FROM state_changes WHERE "
+                        + CompleteConnectionsTest.FILTER + " ORDER BY time, seq")) {
             TraceDatabase.bind(s, new Object[] {family, family, l, l, r, r});
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>();
                     for (int c = 1; c <= COLUMNS.size(); c++) {
                         Object v = rs.getObject(c);
-                        row.add(v == null ? null : TEXT.contains(COLUMNS.get(c - 1)) ? v.toString()
-                                : new java.math.BigInteger(v.toString()).longValue());
+                        row.add(
+                                v == null
+                                        ? null
+                                        : TEXT.contains(COLUMNS.get(c - 1))
+                                                ? v.toString()
+                                                : new java.math.BigInteger(v.toString()).longValue());
                     }
                     rows.add(row);
                 }

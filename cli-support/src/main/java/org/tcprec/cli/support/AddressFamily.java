@@ -11,10 +11,16 @@ public final class AddressFamily {
     public static final int INET = 2;
     public static final int INET6 = 10;
 
-    @Option(names = {"-4", "--ipv4"}, required = true, description = "Only IPv4.")
+    @Option(
+            names = {"-4", "--ipv4"},
+            required = true,
+            description = "Only IPv4.")
     boolean ipv4;
 
-    @Option(names = {"-6", "--ipv6"}, required = true, description = "Only IPv6.")
+    @Option(
+            names = {"-6", "--ipv6"},
+            required = true,
+            description = "Only IPv6.")
     boolean ipv6;
 
     /** The AF_ number the group names, or {@link #ANY} when the group was not given (null). */

@@ -11,8 +11,14 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Long>
 
     public static long parseNanos(String value) {
         String v = value.trim();
-        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"},
-            {"m", "60000000000"}, {"h", "3600000000000"}};
+        String[][] units = {
+            {"ns", "1"},
+            {"us", "1000"},
+            {"ms", "1000000"},
+            {"s", "1000000000"},
+            {"m", "60000000000"},
+            {"h", "3600000000000"}
+        };
         long multiplier = 1_000_000_000L;
         String number = v;
         // Longest suffixes first, so "ms" is not read as "m" + garbage.

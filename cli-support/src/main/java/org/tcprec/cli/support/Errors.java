@@ -14,7 +14,8 @@ public final class Errors {
         commandLine.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("tcprec: " + firstLine(ex.getMessage()).replaceFirst("^Error: ", ""));
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println(
+                    "Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
         commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
@@ -26,7 +27,8 @@ public final class Errors {
                 // a message may quote the trace (a name, a value DuckDB refused)
                 err.println("tcprec: " + TerminalText.escape(firstLine(ex.getMessage())));
             } else {
-                err.println("tcprec: internal error: " + ex + (debug() ? "" : " (rerun with TCPREC_DEBUG=1 for details)"));
+                err.println(
+                        "tcprec: internal error: " + ex + (debug() ? "" : " (rerun with TCPREC_DEBUG=1 for details)"));
             }
             if (debug()) {
                 ex.printStackTrace(err);

@@ -17,7 +17,11 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
  */
 public final class FileOwner {
     /** Where the owner came from, for the summary line. */
-    public enum Source { OPTION, SUDO, PROCESS }
+    public enum Source {
+        OPTION,
+        SUDO,
+        PROCESS
+    }
 
     private final String user;
     private final String group;
@@ -75,7 +79,8 @@ public final class FileOwner {
         if (user == null) {
             return;
         }
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+                Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (group != null) {
             view.setGroup(groupPrincipal());
         }

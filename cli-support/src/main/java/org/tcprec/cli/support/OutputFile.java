@@ -69,8 +69,8 @@ public final class OutputFile {
     private static void refuseNonRegular(Path shown, Path path) {
         String kind = nonRegularKind(path);
         if (kind != null) {
-            throw new UserError(shown + " is " + kind + "; refusing to " + (kind.contains("link") ? "write through" : "replace")
-                    + " it");
+            throw new UserError(shown + " is " + kind + "; refusing to "
+                    + (kind.contains("link") ? "write through" : "replace") + " it");
         }
     }
 
@@ -101,9 +101,12 @@ public final class OutputFile {
      */
     public Path create() throws IOException {
         if (file == null) {
-            privateDir = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tcprec-",
+            privateDir = Files.createTempDirectory(
+                    target.getParent(),
+                    "." + target.getFileName() + ".tcprec-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            file = Files.createFile(privateDir.resolve(target.getFileName()),
+            file = Files.createFile(
+                    privateDir.resolve(target.getFileName()),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         return file;

@@ -33,21 +33,23 @@ public final class RawOutput {
      */
     public static OutputStream orText(PrintWriter writer) {
         OutputStream raw = of(writer);
-        return raw != null ? raw : new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
+        return raw != null
+                ? raw
+                : new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                writer.write(new String(b, off, len, StandardCharsets.UTF_8));
-            }
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        writer.write(new String(b, off, len, StandardCharsets.UTF_8));
+                    }
 
-            @Override
-            public void flush() {
-                writer.flush();
-            }
-        };
+                    @Override
+                    public void flush() {
+                        writer.flush();
+                    }
+                };
     }
 }

@@ -81,7 +81,9 @@ public final class TerminalText {
             }
             if (Character.isSurrogate(c)) {
                 // a pair is one character; a lone half has no UTF-8 form
-                if (!Character.isHighSurrogate(c) || i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (!Character.isHighSurrogate(c)
+                        || i + 1 == s.length()
+                        || !Character.isLowSurrogate(s.charAt(i + 1))) {
                     return true;
                 }
                 i++;

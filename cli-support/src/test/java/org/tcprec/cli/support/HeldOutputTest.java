@@ -43,7 +43,9 @@ class HeldOutputTest {
             throw new UserError("damaged");
         });
         held.write(new byte[999]);
-        assertEquals("damaged", assertThrows(UserError.class, () -> held.write(new byte[2])).getMessage());
+        assertEquals(
+                "damaged",
+                assertThrows(UserError.class, () -> held.write(new byte[2])).getMessage());
         assertThrows(IllegalStateException.class, held::release);
         held.close();
         assertEquals(0, below.size());

@@ -79,8 +79,10 @@ class OutputFileTest {
         Files.writeString(out.create(), "trace");
         Files.createSymbolicLink(target, victim);
         UserError e = assertThrows(UserError.class, () -> out.commit(FileOwner.PROCESS));
-        assertEquals(target + " became a symbolic link while tcprec was writing it and was left alone; the new file is "
-                + dir.resolve("out.1.parquet"), e.getMessage());
+        assertEquals(
+                target + " became a symbolic link while tcprec was writing it and was left alone; the new file is "
+                        + dir.resolve("out.1.parquet"),
+                e.getMessage());
         assertTrue(Files.isSymbolicLink(target));
         assertEquals("root's file", Files.readString(victim));
         assertEquals("trace", Files.readString(dir.resolve("out.1.parquet")));

@@ -67,7 +67,9 @@ class TerminalTextTest {
                     back.write(u[i]);
                 }
             }
-            assertEquals(java.util.HexFormat.of().formatHex(b), java.util.HexFormat.of().formatHex(back.toByteArray()));
+            assertEquals(
+                    java.util.HexFormat.of().formatHex(b),
+                    java.util.HexFormat.of().formatHex(back.toByteArray()));
             for (byte x : u) {
                 int c = x & 0xff;
                 if (c < 0x20 || c == 0x7f) {

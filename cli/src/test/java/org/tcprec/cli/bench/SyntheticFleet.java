@@ -16,7 +16,8 @@ import java.util.UUID;
  * <pre>java -cp ... org.tcprec.cli.bench.SyntheticFleet DIR HOSTS EVENTS</pre>
  */
 public final class SyntheticFleet {
-    static final List<String> KERNELS = List.of("5.10.0-33-amd64", "6.1.0-28-amd64", "6.12.9-amd64", "6.18.0-synthetic");
+    static final List<String> KERNELS =
+            List.of("5.10.0-33-amd64", "6.1.0-28-amd64", "6.12.9-amd64", "6.18.0-synthetic");
 
     private SyntheticFleet() {}
 
@@ -26,7 +27,12 @@ public final class SyntheticFleet {
         long events = Long.parseLong(args[2]);
         long start = System.nanoTime();
         write(dir, hosts, events);
-        System.err.printf(Locale.ROOT, "wrote %d traces of %,d events to %s in %.1f s%n", hosts, events, dir,
+        System.err.printf(
+                Locale.ROOT,
+                "wrote %d traces of %,d events to %s in %.1f s%n",
+                hosts,
+                events,
+                dir,
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -45,7 +51,10 @@ public final class SyntheticFleet {
 
     static SyntheticTrace.Host host(int i) {
         String name = String.format(Locale.ROOT, "host-%03d", i);
-        return new SyntheticTrace.Host(name, UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(),
+        return new SyntheticTrace.Host(
+                name,
+                UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString(),
                 KERNELS.get(i % KERNELS.size()));
     }
 }

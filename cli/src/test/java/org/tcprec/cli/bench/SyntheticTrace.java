@@ -1,6 +1,5 @@
 package org.tcprec.cli.bench;
 
-import org.tcprec.format.metadata.JsonCodec;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -10,6 +9,7 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * Writes a synthetic trace for the analyzer benchmark: a busy server's traffic with realistic
@@ -38,6 +38,7 @@ public final class SyntheticTrace {
     private final ArrayDeque<Long> freeSockets = new ArrayDeque<>();
     /** Sockets still open: {close time, address}; an address is reused only after its close. */
     private final PriorityQueue<long[]> openSockets = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+
     private long nextSocket = 0xffff888100000000L;
     private long order;
     private long cookie = 1000;
@@ -80,14 +81,33 @@ public final class SyntheticTrace {
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("format_version", org.tcprec.format.TraceSchema.VERSION);
             meta.put("tool", Map.of("name", "tcprec-synthetic", "version", "bench"));
-            meta.put("host", Map.of("hostname", host.hostname(), "boot_id", host.bootId(),
-                    "uname", Map.of("sysname", "Linux", "release", host.kernelRelease(), "version", "#1", "machine", "x86_64"),
-                    "timezone", "UTC", "utc_offset_seconds", 0));
+            meta.put(
+                    "host",
+                    Map.of(
+                            "hostname",
+                            host.hostname(),
+                            "boot_id",
+                            host.bootId(),
+                            "uname",
+                            Map.of(
+                                    "sysname",
+                                    "Linux",
+                                    "release",
+                                    host.kernelRelease(),
+                                    "version",
+                                    "#1",
+                                    "machine",
+                                    "x86_64"),
+                            "timezone",
+                            "UTC",
+                            "utc_offset_seconds",
+                            0));
             meta.put("clocks", Map.of("start", Map.of("realtime_ns", t0, "monotonic_ns", 1L, "boottime_ns", 1L)));
             meta.put("recording", Map.of("duration_ns", now - t0, "stop_reason", "duration"));
             meta.put("tracepoints", Map.of("missing", List.of()));
             meta.put("lost_events", Map.of("total", 0L));
-            meta.put("sampling", Map.of("tcp_probe", Map.of("mode", "per_socket_interval", "interval_ns", 10_000_000L)));
+            meta.put(
+                    "sampling", Map.of("tcp_probe", Map.of("mode", "per_socket_interval", "interval_ns", 10_000_000L)));
             meta.put("rows", written);
             meta.put("synthetic_connections", connections);
             writer.metadata(JsonCodec.metadata(JsonCodec.writeCompact(meta)));
@@ -135,39 +155,164 @@ public final class SyntheticTrace {
         long rtt = (long) (Math.exp(Math.log(300e3) + random.nextGaussian() * 0.8)); // 300 us
         long t = start;
         String[][] states = passive
-                ? new String[][] {{"LISTEN", "SYN_RECV"}, {"SYN_RECV", "ESTABLISHED"}, {"ESTABLISHED", "CLOSE_WAIT"},
-                    {"CLOSE_WAIT", "LAST_ACK"}, {"LAST_ACK", "CLOSE"}}
-                : new String[][] {{"CLOSE", "SYN_SENT"}, {"SYN_SENT", "ESTABLISHED"}, {"ESTABLISHED", "FIN_WAIT1"},
-                    {"FIN_WAIT1", "FIN_WAIT2"}, {"FIN_WAIT2", "CLOSE"}};
+                ? new String[][] {
+                    {"LISTEN", "SYN_RECV"},
+                    {"SYN_RECV", "ESTABLISHED"},
+                    {"ESTABLISHED", "CLOSE_WAIT"},
+                    {"CLOSE_WAIT", "LAST_ACK"},
+                    {"LAST_ACK", "CLOSE"}
+                }
+                : new String[][] {
+                    {"CLOSE", "SYN_SENT"},
+                    {"SYN_SENT", "ESTABLISHED"},
+                    {"ESTABLISHED", "FIN_WAIT1"},
+                    {"FIN_WAIT1", "FIN_WAIT2"},
+                    {"FIN_WAIT2", "CLOSE"}
+                };
         long[] at = {t, t + rtt, t + rtt + life, t + rtt + life + rtt / 2, t + 2 * rtt + life + rtt / 2};
         for (int i = 0; i < states.length; i++) {
             boolean done = i >= 2;
             boolean processContext = passive ? i == 3 : i == 0 || i == 2;
-            emit(at[i], row(at[i], "inet_sock_set_state", processContext ? pid : 0, processContext ? comm : "swapper/0",
-                    sk, family, local, lport, remote, rport, states[i][0], states[i][1], null, done ? tx + 1 : 0,
-                    done ? rx + 1 : 0, null));
+            emit(
+                    at[i],
+                    row(
+                            at[i],
+                            "inet_sock_set_state",
+                            processContext ? pid : 0,
+                            processContext ? comm : "swapper/0",
+                            sk,
+                            family,
+                            local,
+                            lport,
+                            remote,
+                            rport,
+                            states[i][0],
+                            states[i][1],
+                            null,
+                            done ? tx + 1 : 0,
+                            done ? rx + 1 : 0,
+                            null));
         }
-        emit(at[4], row(at[4], "tcp_destroy_sock", 0, "swapper/0", sk, family, local, lport, remote, rport, null, null,
-                null, null, null, cookie++));
+        emit(
+                at[4],
+                row(
+                        at[4],
+                        "tcp_destroy_sock",
+                        0,
+                        "swapper/0",
+                        sk,
+                        family,
+                        local,
+                        lport,
+                        remote,
+                        rport,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        cookie++));
         long probes = Math.min(50, 1 + tx / 20000);
         for (long p = 0; p < probes; p++) {
             long ts = at[1] + (life * (p + 1)) / (probes + 1);
-            EventRow r = row(ts, "tcp_probe", 0, "swapper/0", sk, family, local, lport, remote, rport, null, null, null,
-                    null, null, cookie);
-            emit(ts, new EventRow(r.timeNs(), r.event(), r.cpu(), r.tgid(), r.tid(), r.comm(), r.netns(), r.cgroupId(),
-                    r.skaddr(), r.family(), r.laddr(), r.lport(), r.raddr(), r.rport(), null, null, null, null, null, null,
-                    r.sockCookie(), 0xffff888200000000L + order, null, null, null, 0L, 1448, 1000L + p * 1448,
-                    1000L + p * 1448, 10L + p, 2147483647L, 65535L, rtt / 1000, 65483L));
+            EventRow r = row(
+                    ts,
+                    "tcp_probe",
+                    0,
+                    "swapper/0",
+                    sk,
+                    family,
+                    local,
+                    lport,
+                    remote,
+                    rport,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    cookie);
+            emit(
+                    ts,
+                    new EventRow(
+                            r.timeNs(),
+                            r.event(),
+                            r.cpu(),
+                            r.tgid(),
+                            r.tid(),
+                            r.comm(),
+                            r.netns(),
+                            r.cgroupId(),
+                            r.skaddr(),
+                            r.family(),
+                            r.laddr(),
+                            r.lport(),
+                            r.raddr(),
+                            r.rport(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            r.sockCookie(),
+                            0xffff888200000000L + order,
+                            null,
+                            null,
+                            null,
+                            0L,
+                            1448,
+                            1000L + p * 1448,
+                            1000L + p * 1448,
+                            10L + p,
+                            2147483647L,
+                            65535L,
+                            rtt / 1000,
+                            65483L));
         }
         if (random.nextDouble() < 0.02) {
             long ts = at[1] + life / 2;
-            emit(ts, row(ts, "tcp_retransmit_skb", 0, "swapper/0", sk, family, local, lport, remote, rport, null, null,
-                    "ESTABLISHED", null, null, null));
+            emit(
+                    ts,
+                    row(
+                            ts,
+                            "tcp_retransmit_skb",
+                            0,
+                            "swapper/0",
+                            sk,
+                            family,
+                            local,
+                            lport,
+                            remote,
+                            rport,
+                            null,
+                            null,
+                            "ESTABLISHED",
+                            null,
+                            null,
+                            null));
         }
         if (random.nextDouble() < 0.01) {
             long ts = at[1] + life / 3;
-            emit(ts, row(ts, "tcp_receive_reset", 0, "swapper/0", sk, family, local, lport, remote, rport, null, null,
-                    null, null, null, cookie));
+            emit(
+                    ts,
+                    row(
+                            ts,
+                            "tcp_receive_reset",
+                            0,
+                            "swapper/0",
+                            sk,
+                            family,
+                            local,
+                            lport,
+                            remote,
+                            rport,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            cookie));
         }
         openSockets.add(new long[] {at[4], sk});
     }
@@ -176,12 +321,58 @@ public final class SyntheticTrace {
         queue.add(new Pending(ts, order++, row));
     }
 
-    private EventRow row(long ts, String event, int pid, String comm, long sk, int family, String laddr, int lport,
-            String raddr, int rport, String oldstate, String newstate, String state, Long acked, Long received, Long cookie) {
+    private EventRow row(
+            long ts,
+            String event,
+            int pid,
+            String comm,
+            long sk,
+            int family,
+            String laddr,
+            int lport,
+            String raddr,
+            int rport,
+            String oldstate,
+            String newstate,
+            String state,
+            Long acked,
+            Long received,
+            Long cookie) {
         boolean setState = event.equals("inet_sock_set_state");
-        return new EventRow(ts, event, (int) (ts % 2), pid, pid, comm, 4026531840L, 1L, sk, family, laddr, lport, raddr,
-                rport, oldstate, newstate, state, setState ? 6 : null, acked, received, cookie,
-                state != null ? 0xffff888300000000L + order : null, null, state != null ? 0 : null, null, null, null, null,
-                null, null, null, null, null, null);
+        return new EventRow(
+                ts,
+                event,
+                (int) (ts % 2),
+                pid,
+                pid,
+                comm,
+                4026531840L,
+                1L,
+                sk,
+                family,
+                laddr,
+                lport,
+                raddr,
+                rport,
+                oldstate,
+                newstate,
+                state,
+                setState ? 6 : null,
+                acked,
+                received,
+                cookie,
+                state != null ? 0xffff888300000000L + order : null,
+                null,
+                state != null ? 0 : null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

@@ -95,12 +95,14 @@ public final class BackgroundQueue<T> implements AutoCloseable {
         return startWriting(threadName, buffers.size(), buffers, consumer);
     }
 
-    private static <T> BackgroundQueue<T> startReading(String name, int capacity, List<T> buffers, Producer<T> producer) {
+    private static <T> BackgroundQueue<T> startReading(
+            String name, int capacity, List<T> buffers, Producer<T> producer) {
         BackgroundQueue<T> q = new BackgroundQueue<>(capacity, buffers, true);
         return q.start(name, () -> q.produce(producer));
     }
 
-    private static <T> BackgroundQueue<T> startWriting(String name, int capacity, List<T> buffers, Consumer<T> consumer) {
+    private static <T> BackgroundQueue<T> startWriting(
+            String name, int capacity, List<T> buffers, Consumer<T> consumer) {
         BackgroundQueue<T> q = new BackgroundQueue<>(capacity, buffers, false);
         return q.start(name, () -> q.consume(consumer));
     }

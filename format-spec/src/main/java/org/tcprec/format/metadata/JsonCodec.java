@@ -31,8 +31,8 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.deser.ValueInstantiator;
 import tools.jackson.databind.deser.std.StdDeserializer;
-import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The JSON tcprec reads and writes: the footer metadata ({@link TraceMetadata}) and the JSON of
@@ -73,18 +73,20 @@ public final class JsonCodec {
             .addHandler(new Lenient())
             .addModule(new SimpleModule("tcprec-integers")
                     .addDeserializer(Long.class, new Integral<>(Long.MIN_VALUE, Long.MAX_VALUE, Long::valueOf))
-                    .addDeserializer(Integer.class,
+                    .addDeserializer(
+                            Integer.class,
                             new Integral<>(Integer.MIN_VALUE, Integer.MAX_VALUE, v -> Integer.valueOf((int) v))))
             .build();
 
-    private static final ObjectWriter PRETTY = MAPPER.writer().with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEntrySpacing(Separators.Spacing.NONE)
-                    .withArrayElementSpacing(Separators.Spacing.NONE)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+    private static final ObjectWriter PRETTY = MAPPER.writer()
+            .with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                            .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                            .withObjectEntrySpacing(Separators.Spacing.NONE)
+                            .withArrayElementSpacing(Separators.Spacing.NONE)
+                            .withObjectEmptySeparator("")
+                            .withArrayEmptySeparator(""))
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private static final ObjectWriter COMPACT = MAPPER.writer();
 
@@ -122,8 +124,8 @@ public final class JsonCodec {
      */
     public static JsonNode tree(String text) {
         if (text.length() > MAX_DOCUMENT) {
-            throw new IllegalArgumentException("a JSON document of " + text.length() + " characters, more than the "
-                    + MAX_DOCUMENT + " allowed");
+            throw new IllegalArgumentException(
+                    "a JSON document of " + text.length() + " characters, more than the " + MAX_DOCUMENT + " allowed");
         }
         JsonNode tree;
         try {
@@ -198,7 +200,8 @@ public final class JsonCodec {
     }
 
     private static String location(JacksonException e) {
-        return e.getLocation() == null || e.getLocation().getCharOffset() < 0 ? ""
+        return e.getLocation() == null || e.getLocation().getCharOffset() < 0
+                ? ""
                 : " at offset " + e.getLocation().getCharOffset();
     }
 
@@ -217,28 +220,32 @@ public final class JsonCodec {
      */
     private static final class Lenient extends DeserializationProblemHandler {
         @Override
-        public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t,
-                JsonParser p, String failureMsg) {
+        public Object handleUnexpectedToken(
+                DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg) {
             p.skipChildren();
             return null;
         }
 
         @Override
-        public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
-                ValueInstantiator valueInsta, JsonParser p, String msg) {
+        public Object handleMissingInstantiator(
+                DeserializationContext ctxt,
+                Class<?> instClass,
+                ValueInstantiator valueInsta,
+                JsonParser p,
+                String msg) {
             p.skipChildren();
             return null;
         }
 
         @Override
-        public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String valueToConvert,
-                String failureMsg) {
+        public Object handleWeirdStringValue(
+                DeserializationContext ctxt, Class<?> targetType, String valueToConvert, String failureMsg) {
             return null;
         }
 
         @Override
-        public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number valueToConvert,
-                String failureMsg) {
+        public Object handleWeirdNumberValue(
+                DeserializationContext ctxt, Class<?> targetType, Number valueToConvert, String failureMsg) {
             return null;
         }
     }
@@ -261,7 +268,8 @@ public final class JsonCodec {
 
         @Override
         public T deserialize(JsonParser p, DeserializationContext ctxt) {
-            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
+                    && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                 long v = p.getLongValue();
                 return v >= min && v <= max ? box.apply(v) : null;
             }
@@ -300,7 +308,10 @@ public final class JsonCodec {
                 } catch (IllegalAccessException | InvocationTargetException e) {
                     throw new IllegalStateException(e);
                 }
-                if (!(absent(v) || (v instanceof Map<?, ?> m && m.isEmpty() && c.getName().equals("other")))) {
+                if (!(absent(v)
+                        || (v instanceof Map<?, ?> m
+                                && m.isEmpty()
+                                && c.getName().equals("other")))) {
                     return false;
                 }
             }

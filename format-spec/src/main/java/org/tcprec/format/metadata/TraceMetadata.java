@@ -21,14 +21,33 @@ import tools.jackson.databind.JsonNode;
  * written back after the known ones.
  */
 public record TraceMetadata(
-        String formatVersion, Tool tool, List<String> commandLine, Host host, Clock clock, Clocks clocks,
-        Recording recording, Tracepoints tracepoints, Btf btf, Map<String, String> sysctls, JsonNode sysctlsNetns,
-        Filters filters, Sampling sampling, Ring ring, BpfCounters bpfCounters, LostEvents lostEvents,
-        Map<String, Long> events, Long rows, Recovery recovery, Lifetimes lifetimes, Scrub scrub,
-        List<Unknown> unknown, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+        String formatVersion,
+        Tool tool,
+        List<String> commandLine,
+        Host host,
+        Clock clock,
+        Clocks clocks,
+        Recording recording,
+        Tracepoints tracepoints,
+        Btf btf,
+        Map<String, String> sysctls,
+        JsonNode sysctlsNetns,
+        Filters filters,
+        Sampling sampling,
+        Ring ring,
+        BpfCounters bpfCounters,
+        LostEvents lostEvents,
+        Map<String, Long> events,
+        Long rows,
+        Recovery recovery,
+        Lifetimes lifetimes,
+        Scrub scrub,
+        List<Unknown> unknown,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    public static final TraceMetadata EMPTY = new TraceMetadata(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final TraceMetadata EMPTY = new TraceMetadata(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null);
 
     public TraceMetadata {
         tool = tool == null ? Tool.EMPTY : tool;
@@ -51,37 +70,142 @@ public record TraceMetadata(
 
     /** A copy with these counters (a checkpoint's or the stop's). */
     public TraceMetadata withCounters(BpfCounters counters, LostEvents lost) {
-        return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
-                sysctls, sysctlsNetns, filters, sampling, ring, counters, lost, events, rows, recovery, lifetimes,
-                scrub, unknown, other);
+        return new TraceMetadata(
+                formatVersion,
+                tool,
+                commandLine,
+                host,
+                clock,
+                clocks,
+                recording,
+                tracepoints,
+                btf,
+                sysctls,
+                sysctlsNetns,
+                filters,
+                sampling,
+                ring,
+                counters,
+                lost,
+                events,
+                rows,
+                recovery,
+                lifetimes,
+                scrub,
+                unknown,
+                other);
     }
 
     /** A copy with what is known once the recording has stopped. */
     public TraceMetadata withStop(Clocks clocks, Recording recording) {
-        return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
-                sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, unknown, other);
+        return new TraceMetadata(
+                formatVersion,
+                tool,
+                commandLine,
+                host,
+                clock,
+                clocks,
+                recording,
+                tracepoints,
+                btf,
+                sysctls,
+                sysctlsNetns,
+                filters,
+                sampling,
+                ring,
+                bpfCounters,
+                lostEvents,
+                events,
+                rows,
+                recovery,
+                lifetimes,
+                scrub,
+                unknown,
+                other);
     }
 
     /** A copy with the rows the file holds, per event and in all, and how the recording ended. */
     public TraceMetadata withRows(Map<String, Long> events, long rows, Recovery recovery) {
-        return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, this.recording, tracepoints,
-                btf, sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, unknown, other);
+        return new TraceMetadata(
+                formatVersion,
+                tool,
+                commandLine,
+                host,
+                clock,
+                clocks,
+                this.recording,
+                tracepoints,
+                btf,
+                sysctls,
+                sysctlsNetns,
+                filters,
+                sampling,
+                ring,
+                bpfCounters,
+                lostEvents,
+                events,
+                rows,
+                recovery,
+                lifetimes,
+                scrub,
+                unknown,
+                other);
     }
 
     /** A scrubbed copy: written in this format version, with what scrubbing did. */
     public TraceMetadata scrubbed(String formatVersion, Scrub scrub) {
-        return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
-                sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, unknown, other);
+        return new TraceMetadata(
+                formatVersion,
+                tool,
+                commandLine,
+                host,
+                clock,
+                clocks,
+                recording,
+                tracepoints,
+                btf,
+                sysctls,
+                sysctlsNetns,
+                filters,
+                sampling,
+                ring,
+                bpfCounters,
+                lostEvents,
+                events,
+                rows,
+                recovery,
+                lifetimes,
+                scrub,
+                unknown,
+                other);
     }
 
     /** A copy with what the trace writer counted in the rows. */
     public TraceMetadata withLifetimes(Lifetimes lifetimes) {
-        return new TraceMetadata(formatVersion, tool, commandLine, host, clock, clocks, recording, tracepoints, btf,
-                sysctls, sysctlsNetns, filters, sampling, ring, bpfCounters, lostEvents, events, rows, recovery,
-                lifetimes, scrub, unknown, other);
+        return new TraceMetadata(
+                formatVersion,
+                tool,
+                commandLine,
+                host,
+                clock,
+                clocks,
+                recording,
+                tracepoints,
+                btf,
+                sysctls,
+                sysctlsNetns,
+                filters,
+                sampling,
+                ring,
+                bpfCounters,
+                lostEvents,
+                events,
+                rows,
+                recovery,
+                lifetimes,
+                scrub,
+                unknown,
+                other);
     }
 
     /** lost_events.total; 0 when the trace does not say. */
@@ -137,8 +261,10 @@ public record TraceMetadata(
         if (unknown == null) {
             return List.of();
         }
-        return unknown.stream().filter(u -> u != null)
-                .map(u -> u.feature() + " (" + u.since() + "): " + u.effect()).toList();
+        return unknown.stream()
+                .filter(u -> u != null)
+                .map(u -> u.feature() + " (" + u.since() + "): " + u.effect())
+                .toList();
     }
 
     static Map<String, JsonNode> others(Map<String, JsonNode> other) {
@@ -146,7 +272,10 @@ public record TraceMetadata(
     }
 
     /** The recorder that wrote the trace. */
-    public record Tool(String name, String version, String java,
+    public record Tool(
+            String name,
+            String version,
+            String java,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Tool EMPTY = new Tool(null, null, null, null);
 
@@ -155,8 +284,15 @@ public record TraceMetadata(
         }
     }
 
-    public record Host(String hostname, String bootId, Uname uname, Cpus cpus, Long pageSize, String timezone,
-            Long utcOffsetSeconds, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+    public record Host(
+            String hostname,
+            String bootId,
+            Uname uname,
+            Cpus cpus,
+            Long pageSize,
+            String timezone,
+            Long utcOffsetSeconds,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Host EMPTY = new Host(null, null, null, null, null, null, null, null);
 
         public Host {
@@ -172,7 +308,11 @@ public record TraceMetadata(
     }
 
     /** uname(2). */
-    public record Uname(String sysname, String release, String version, String machine,
+    public record Uname(
+            String sysname,
+            String release,
+            String version,
+            String machine,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Uname EMPTY = new Uname(null, null, null, null, null);
 
@@ -182,7 +322,10 @@ public record TraceMetadata(
     }
 
     /** The online CPU list text, the count of possible CPUs (the per-CPU arrays' size), the recorder's own count. */
-    public record Cpus(String online, Long possible, Long availableToRecorder,
+    public record Cpus(
+            String online,
+            Long possible,
+            Long availableToRecorder,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Cpus EMPTY = new Cpus(null, null, null, null);
 
@@ -192,7 +335,11 @@ public record TraceMetadata(
     }
 
     /** The clock the events were timed with, and the constant that makes their wall-clock time. */
-    public record Clock(String eventClock, String source, String timeColumn, Long realtimeMinusBoottimeNs,
+    public record Clock(
+            String eventClock,
+            String source,
+            String timeColumn,
+            Long realtimeMinusBoottimeNs,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Clock EMPTY = new Clock(null, null, null, null, null);
 
@@ -202,7 +349,9 @@ public record TraceMetadata(
     }
 
     /** The three clocks read back to back at start and at stop. */
-    public record Clocks(ClockReading start, ClockReading stop,
+    public record Clocks(
+            ClockReading start,
+            ClockReading stop,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Clocks EMPTY = new Clocks(null, null, null);
 
@@ -213,7 +362,10 @@ public record TraceMetadata(
         }
     }
 
-    public record ClockReading(Long realtimeNs, Long monotonicNs, Long boottimeNs,
+    public record ClockReading(
+            Long realtimeNs,
+            Long monotonicNs,
+            Long boottimeNs,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final ClockReading EMPTY = new ClockReading(null, null, null, null);
 
@@ -223,8 +375,12 @@ public record TraceMetadata(
     }
 
     /** Start and stop as ISO-8601 UTC text; requestedDurationNs is null when none was asked for. */
-    public record Recording(String start, @JsonInclude(JsonInclude.Include.ALWAYS) Long requestedDurationNs,
-            String stop, Long durationNs, String stopReason,
+    public record Recording(
+            String start,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Long requestedDurationNs,
+            String stop,
+            Long durationNs,
+            String stopReason,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Recording EMPTY = new Recording(null, null, null, null, null, null);
 
@@ -234,7 +390,10 @@ public record TraceMetadata(
     }
 
     /** Tracepoints as category:name; formats maps each present one to its tracefs format text. */
-    public record Tracepoints(List<String> attached, List<String> missing, Map<String, String> formats,
+    public record Tracepoints(
+            List<String> attached,
+            List<String> missing,
+            Map<String, String> formats,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Tracepoints EMPTY = new Tracepoints(null, null, null, null);
 
@@ -244,8 +403,13 @@ public record TraceMetadata(
     }
 
     /** The kernel's BTF and the layouts the programs were relocated against; error instead when it was unreadable. */
-    public record Btf(String source, Long bytes, String sha256, Map<String, StructLayout> tracepoints,
-            Map<String, StructLayout> structs, String error,
+    public record Btf(
+            String source,
+            Long bytes,
+            String sha256,
+            Map<String, StructLayout> tracepoints,
+            Map<String, StructLayout> structs,
+            String error,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Btf EMPTY = new Btf(null, null, null, null, null, null, null);
 
@@ -254,7 +418,10 @@ public record TraceMetadata(
         }
     }
 
-    public record StructLayout(String struct, Long size, Map<String, FieldLayout> fields,
+    public record StructLayout(
+            String struct,
+            Long size,
+            Map<String, FieldLayout> fields,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public StructLayout {
             other = others(other);
@@ -262,16 +429,22 @@ public record TraceMetadata(
     }
 
     /** Bytes. */
-    public record FieldLayout(Long offset, Long size, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+    public record FieldLayout(
+            Long offset,
+            Long size,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public FieldLayout {
             other = others(other);
         }
     }
 
     /** The filters in force; null or empty: not filtered. */
-    public record Filters(@JsonInclude(JsonInclude.Include.ALWAYS) Long pid,
-            @JsonInclude(JsonInclude.Include.ALWAYS) String family, List<Integer> localPorts,
-            List<Integer> remotePorts, @JsonInclude(JsonInclude.Include.ALWAYS) Long netns,
+    public record Filters(
+            @JsonInclude(JsonInclude.Include.ALWAYS) Long pid,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String family,
+            List<Integer> localPorts,
+            List<Integer> remotePorts,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Long netns,
             @JsonInclude(JsonInclude.Include.ALWAYS) Long cgroupId,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Filters EMPTY = new Filters(null, null, null, null, null, null, null);
@@ -292,7 +465,8 @@ public record TraceMetadata(
             all.putAll(other);
             Map<String, Object> set = new LinkedHashMap<>();
             all.forEach((key, value) -> {
-                if (!(value == null || value instanceof JsonNode n && n.isNull()
+                if (!(value == null
+                        || value instanceof JsonNode n && n.isNull()
                         || value instanceof List<?> l && l.isEmpty()
                         || value instanceof JsonNode n2 && n2.isArray() && n2.isEmpty())) {
                     set.put(key, value);
@@ -302,7 +476,9 @@ public record TraceMetadata(
         }
     }
 
-    public record Sampling(ProbeSampling tcpProbe, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+    public record Sampling(
+            ProbeSampling tcpProbe,
+            @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Sampling EMPTY = new Sampling(null, null);
 
         public Sampling {
@@ -312,7 +488,10 @@ public record TraceMetadata(
     }
 
     /** mode "all", or "per_socket_interval" with the interval. */
-    public record ProbeSampling(String mode, Long intervalNs, String description,
+    public record ProbeSampling(
+            String mode,
+            Long intervalNs,
+            String description,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final ProbeSampling EMPTY = new ProbeSampling(null, null, null, null);
 
@@ -322,7 +501,10 @@ public record TraceMetadata(
     }
 
     /** The BPF ring buffer's size, the fill level at which BPF wakes the reader, one wire record's size. */
-    public record Ring(Long bytes, Long wakeupBytes, Long recordBytes,
+    public record Ring(
+            Long bytes,
+            Long wakeupBytes,
+            Long recordBytes,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Ring EMPTY = new Ring(null, null, null, null);
 
@@ -332,7 +514,10 @@ public record TraceMetadata(
     }
 
     /** Counted in BPF, summed over CPUs, by event. */
-    public record BpfCounters(Map<String, Long> emitted, Map<String, Long> sampledOut, Map<String, Long> filtered,
+    public record BpfCounters(
+            Map<String, Long> emitted,
+            Map<String, Long> sampledOut,
+            Map<String, Long> filtered,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final BpfCounters EMPTY = new BpfCounters(null, null, null, null);
 
@@ -342,8 +527,13 @@ public record TraceMetadata(
     }
 
     /** Events that fired and are not in the trace. */
-    public record LostEvents(Long total, Map<String, Long> byType, Long ringFull, List<Long> byCpu,
-            Map<String, List<Long>> byCpuAndType, SkippedByKernel skippedByKernel,
+    public record LostEvents(
+            Long total,
+            Map<String, Long> byType,
+            Long ringFull,
+            List<Long> byCpu,
+            Map<String, List<Long>> byCpuAndType,
+            SkippedByKernel skippedByKernel,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final LostEvents EMPTY = new LostEvents(null, null, null, null, null, null, null);
 
@@ -354,7 +544,9 @@ public record TraceMetadata(
     }
 
     /** Events whose program the kernel did not run (recursion_misses); total absent: not counted (before 5.12). */
-    public record SkippedByKernel(Long total, Map<String, Long> byType,
+    public record SkippedByKernel(
+            Long total,
+            Map<String, Long> byType,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final SkippedByKernel EMPTY = new SkippedByKernel(null, null, null);
 
@@ -364,7 +556,10 @@ public record TraceMetadata(
     }
 
     /** recovered, and for a recovered trace why and how many bytes of the journal's tail were torn. */
-    public record Recovery(Boolean recovered, List<String> notes, Long tornTailBytes,
+    public record Recovery(
+            Boolean recovered,
+            List<String> notes,
+            Long tornTailBytes,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Recovery EMPTY = new Recovery(null, null, null, null);
 
@@ -374,7 +569,10 @@ public record TraceMetadata(
     }
 
     /** A kernel feature the recorder worked without, and what its absence leaves unknown. */
-    public record Unknown(String feature, String since, String effect,
+    public record Unknown(
+            String feature,
+            String since,
+            String effect,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public Unknown {
             other = others(other);
@@ -382,7 +580,8 @@ public record TraceMetadata(
     }
 
     /** What the trace writer derived from the rows. */
-    public record Lifetimes(Long broken, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+    public record Lifetimes(
+            Long broken, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public static final Lifetimes EMPTY = new Lifetimes(null, null);
 
         public Lifetimes {
@@ -391,13 +590,26 @@ public record TraceMetadata(
     }
 
     /** What `tcprec scrub` replaced and how; previous is the record of an earlier scrub of the same data. */
-    public record Scrub(Boolean scrubbed, Long methodVersion, String sourceFormatVersion, String addresses,
-            List<String> keptRanges, String ports, String comm, String kernelAddresses, String sockCookie,
-            String keptColumns, List<String> replacedMetadata, List<String> droppedMetadata,
-            List<String> droppedColumns, String key, String keyFingerprint, Scrub previous,
+    public record Scrub(
+            Boolean scrubbed,
+            Long methodVersion,
+            String sourceFormatVersion,
+            String addresses,
+            List<String> keptRanges,
+            String ports,
+            String comm,
+            String kernelAddresses,
+            String sockCookie,
+            String keptColumns,
+            List<String> replacedMetadata,
+            List<String> droppedMetadata,
+            List<String> droppedColumns,
+            String key,
+            String keyFingerprint,
+            Scrub previous,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
-        public static final Scrub EMPTY = new Scrub(null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+        public static final Scrub EMPTY = new Scrub(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
         public Scrub {
             other = others(other);

@@ -41,6 +41,7 @@ final class ColumnChunkReader {
     private int dictionarySize = -1;
     /** Strings of this batch: the dictionary's bytes, then the values of PLAIN pages. */
     private byte[] pool = new byte[0];
+
     private int poolEnd;
     private boolean poolHasDictionary;
 
@@ -58,6 +59,7 @@ final class ColumnChunkReader {
     private int[] positionScratch = new int[0];
     /** The current page's strings when it holds them itself (PLAIN or DELTA_*), and the next one to read. */
     private byte[] pageStrings;
+
     private int[] pageStarts = new int[0];
     private int[] pageLengths = new int[0];
     private int pageStringCount;
@@ -85,7 +87,8 @@ final class ColumnChunkReader {
     void startBatch() {
         if (poolHasDictionary && poolEnd > dictionaryBytesLength()) {
             pool = new byte[pool.length];
-            System.arraycopy(dictionaryBytes == null ? new byte[0] : dictionaryBytes, 0, pool, 0, dictionaryBytesLength());
+            System.arraycopy(
+                    dictionaryBytes == null ? new byte[0] : dictionaryBytes, 0, pool, 0, dictionaryBytesLength());
         }
         poolEnd = poolHasDictionary ? dictionaryBytesLength() : 0;
     }
@@ -159,18 +162,19 @@ final class ColumnChunkReader {
      * change encoding (DELTA after a dictionary that filled up) does not send the others back to
      * the interpreter.
      */
-    private void decodeNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
-            int[] position) {
+    private void decodeNumbers(
+            long[] out, int values, int[] selection, int from, int to, int base, int at, int[] position) {
         switch (encoding) {
             case PLAIN -> plainNumbers(out, values, selection, from, to, base, at, position);
-            case PLAIN_DICTIONARY, RLE_DICTIONARY -> dictionaryNumbers(out, values, selection, from, to, base, at, position);
+            case PLAIN_DICTIONARY, RLE_DICTIONARY ->
+                dictionaryNumbers(out, values, selection, from, to, base, at, position);
             case DELTA_BINARY_PACKED -> deltaNumbers(out, values, selection, from, to, base, at, position);
             default -> throw corrupt("encoding " + encoding);
         }
     }
 
-    private void plainNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
-            int[] position) {
+    private void plainNumbers(
+            long[] out, int values, int[] selection, int from, int to, int base, int at, int[] position) {
         int width = type == Type.INT32 ? Integer.BYTES : Long.BYTES;
         need(plainAt + (long) values * width, "PLAIN values");
         for (int k = from; k < to; k++) {
@@ -186,8 +190,8 @@ final class ColumnChunkReader {
         plainAt += values * width;
     }
 
-    private void dictionaryNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
-            int[] position) {
+    private void dictionaryNumbers(
+            long[] out, int values, int[] selection, int from, int to, int base, int at, int[] position) {
         indexScratch = atLeast(indexScratch, values);
         indexes.read(indexScratch, 0, values);
         int[] index = indexScratch;
@@ -207,8 +211,8 @@ final class ColumnChunkReader {
         }
     }
 
-    private void deltaNumbers(long[] out, int values, int[] selection, int from, int to, int base, int at,
-            int[] position) {
+    private void deltaNumbers(
+            long[] out, int values, int[] selection, int from, int to, int base, int at, int[] position) {
         longScratch = atLeast(longScratch, values);
         deltas.read(longScratch, 0, values);
         long[] decoded = longScratch;
@@ -220,8 +224,8 @@ final class ColumnChunkReader {
         }
     }
 
-    private void decodeStrings(ColumnVector out, int values, int[] selection, int from, int to, int base, int at,
-            int[] position) {
+    private void decodeStrings(
+            ColumnVector out, int values, int[] selection, int from, int to, int base, int at, int[] position) {
         int kept = to - from;
         int[] starts = out.starts(at + kept);
         int[] lengths = out.lengths(at + kept);
@@ -341,10 +345,11 @@ final class ColumnChunkReader {
         }
         position = body + compressedSize;
         switch (header.getType()) {
-            case DICTIONARY_PAGE -> dictionary(header.getDictionary_page_header(), body, compressedSize, uncompressedSize);
+            case DICTIONARY_PAGE ->
+                dictionary(header.getDictionary_page_header(), body, compressedSize, uncompressedSize);
             case DATA_PAGE -> dataV1(header.getData_page_header(), body, compressedSize, uncompressedSize);
             case DATA_PAGE_V2 -> dataV2(header.getData_page_header_v2(), body, compressedSize, uncompressedSize);
-            default -> { } // index pages carry nothing a scan needs
+            default -> {} // index pages carry nothing a scan needs
         }
     }
 
@@ -387,7 +392,8 @@ final class ColumnChunkReader {
             }
             dictionaryLongs = n <= dictionaryLongs.length ? dictionaryLongs : new long[n];
             for (int i = 0; i < n; i++) {
-                dictionaryLongs[i] = width == 4 ? BitReader.littleEndianInt(bytes, i * 4) : BitReader.littleEndianLong(bytes, i * 8);
+                dictionaryLongs[i] =
+                        width == 4 ? BitReader.littleEndianInt(bytes, i * 4) : BitReader.littleEndianLong(bytes, i * 8);
             }
         }
     }
@@ -409,7 +415,8 @@ final class ColumnChunkReader {
         startValues(header.getEncoding(), at, uncompressedSize, header.getNum_values());
     }
 
-    private void dataV2(DataPageHeaderV2 header, long body, int compressedSize, int uncompressedSize) throws IOException {
+    private void dataV2(DataPageHeaderV2 header, long body, int compressedSize, int uncompressedSize)
+            throws IOException {
         int repetition = header.getRepetition_levels_byte_length();
         int definition = header.getDefinition_levels_byte_length();
         int levelBytes = repetition + definition;

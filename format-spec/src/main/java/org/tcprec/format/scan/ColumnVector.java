@@ -18,16 +18,19 @@ public final class ColumnVector {
     private byte[] bytes = new byte[0];
     /** The array {@link #append} writes strings to: never one a producer shared through {@link #bytes(byte[])}. */
     private byte[] owned = bytes;
+
     private boolean[] nulls = new boolean[0];
     private boolean hasNulls;
     /** Rows appended since {@link #clear}, and where their strings end in the bytes. */
     private int size;
+
     private int stringsEnd;
 
     /** Bytes a string vector holds past its last string (LineBuffer copies short strings a word at a time). */
     public static final int SLACK = 16;
-    private static final java.lang.invoke.VarHandle WORD = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    private static final java.lang.invoke.VarHandle WORD =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     public boolean isNull(int row) {
         return hasNulls && nulls[row];

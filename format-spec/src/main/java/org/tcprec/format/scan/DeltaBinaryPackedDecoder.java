@@ -23,7 +23,8 @@ final class DeltaBinaryPackedDecoder {
         int blockSize = in.unsignedVarInt();
         miniblocks = in.unsignedVarInt();
         if (miniblocks == 0 || blockSize % miniblocks != 0 || blockSize / miniblocks % 8 != 0) {
-            throw new TraceScanException("bad DELTA_BINARY_PACKED block of " + blockSize + " in " + miniblocks + " miniblocks");
+            throw new TraceScanException(
+                    "bad DELTA_BINARY_PACKED block of " + blockSize + " in " + miniblocks + " miniblocks");
         }
         perMiniblock = blockSize / miniblocks;
         remaining = in.unsignedVarInt();

@@ -29,16 +29,23 @@ import org.apache.parquet.format.Type;
  * two row groups.
  */
 public final class TraceScanner implements AutoCloseable {
-    private static final Set<Encoding> ENCODINGS = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
-            Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.DELTA_BINARY_PACKED, Encoding.DELTA_LENGTH_BYTE_ARRAY,
+    private static final Set<Encoding> ENCODINGS = EnumSet.of(
+            Encoding.PLAIN,
+            Encoding.PLAIN_DICTIONARY,
+            Encoding.RLE_DICTIONARY,
+            Encoding.RLE,
+            Encoding.DELTA_BINARY_PACKED,
+            Encoding.DELTA_LENGTH_BYTE_ARRAY,
             Encoding.DELTA_BYTE_ARRAY);
-    private static final Set<Encoding> STRING_ONLY = EnumSet.of(Encoding.DELTA_LENGTH_BYTE_ARRAY, Encoding.DELTA_BYTE_ARRAY);
+    private static final Set<Encoding> STRING_ONLY =
+            EnumSet.of(Encoding.DELTA_LENGTH_BYTE_ARRAY, Encoding.DELTA_BYTE_ARRAY);
 
     private final FileChannel channel;
     private final FileMetaData footer;
     private final int batchRows;
     /** File column index of each column the scan decodes: the ones asked for, then condition-only ones. */
     private final List<Integer> fileColumns = new ArrayList<>();
+
     private final int outputColumns;
     private final List<Condition> conditions = new ArrayList<>();
     private ColumnChunkReader[] readers;
@@ -72,7 +79,9 @@ public final class TraceScanner implements AutoCloseable {
                 return "no column " + column;
             }
             SchemaElement element = footer.getSchema().get(index + 1);
-            if (element.getType() != Type.INT32 && element.getType() != Type.INT64 && element.getType() != Type.BYTE_ARRAY) {
+            if (element.getType() != Type.INT32
+                    && element.getType() != Type.INT64
+                    && element.getType() != Type.BYTE_ARRAY) {
                 return "column " + column + " has type " + element.getType();
             }
             if (element.getRepetition_type() == FieldRepetitionType.REPEATED) {
@@ -91,7 +100,8 @@ public final class TraceScanner implements AutoCloseable {
                 }
                 for (Encoding e : meta.getEncodings()) {
                     boolean strings = element.getType() == Type.BYTE_ARRAY;
-                    if (!ENCODINGS.contains(e) || e == Encoding.DELTA_BINARY_PACKED && strings
+                    if (!ENCODINGS.contains(e)
+                            || e == Encoding.DELTA_BINARY_PACKED && strings
                             || STRING_ONLY.contains(e) && !strings) {
                         return "column " + column + " uses encoding " + e;
                     }
@@ -102,7 +112,8 @@ public final class TraceScanner implements AutoCloseable {
     }
 
     /** Opens the scan; the footer is the file's own (a trace's TraceFooter.parquet()) and must pass {@link #unsupported}. */
-    public static TraceScanner open(Path file, FileMetaData footer, List<String> columns, int batchRows) throws IOException {
+    public static TraceScanner open(Path file, FileMetaData footer, List<String> columns, int batchRows)
+            throws IOException {
         String why = unsupported(footer, columns);
         if (why != null) {
             throw new IllegalArgumentException(file + ": " + why);
@@ -227,8 +238,12 @@ public final class TraceScanner implements AutoCloseable {
             SchemaElement element = footer.getSchema().get(column + 1);
             ColumnChunk chunk = group.getColumns().get(column);
             strings[c] = element.getType() == Type.BYTE_ARRAY;
-            readers[c] = new ColumnChunkReader(channel, element.getName(), element.getType(),
-                    element.getRepetition_type() == FieldRepetitionType.OPTIONAL, chunk.getMeta_data());
+            readers[c] = new ColumnChunkReader(
+                    channel,
+                    element.getName(),
+                    element.getType(),
+                    element.getRepetition_type() == FieldRepetitionType.OPTIONAL,
+                    chunk.getMeta_data());
         }
         rowGroupLeft = group.getNum_rows();
     }

@@ -59,7 +59,8 @@ class BackgroundQueueTest {
         try (BackgroundQueue<String> q = BackgroundQueue.reading("test-reader", 1, out -> {
             throw new IllegalStateException("bad");
         })) {
-            assertEquals("bad", assertThrows(IllegalStateException.class, q::take).getMessage());
+            assertEquals(
+                    "bad", assertThrows(IllegalStateException.class, q::take).getMessage());
         }
     }
 
@@ -93,7 +94,7 @@ class BackgroundQueueTest {
         CountDownLatch stopped = new CountDownLatch(1);
         BackgroundQueue<Integer> q = BackgroundQueue.reading("test-reader", 1, out -> {
             try {
-                for (int i = 0;; i++) {
+                for (int i = 0; ; i++) {
                     out.put(i);
                 }
             } finally {

@@ -26,7 +26,9 @@ class JsonCodecTest {
     void sampleMetadataSurvivesTheRecords() throws Exception {
         List<Path> samples;
         try (Stream<Path> files = Files.list(SAMPLES)) {
-            samples = files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+            samples = files.filter(p -> p.toString().endsWith(".parquet"))
+                    .sorted()
+                    .toList();
         }
         assertFalse(samples.isEmpty());
         for (Path sample : samples) {
@@ -59,7 +61,8 @@ class JsonCodecTest {
         events.put("b", 2L);
         assertEquals(events, m.events());
         assertEquals("{\"q\":1}", JsonCodec.writeCompact(m.host().other().get("later")));
-        assertEquals("{\"host\":{\"later\":{\"q\":1}},\"events\":{\"a\":null,\"b\":2},\"new_key\":[1,2]}",
+        assertEquals(
+                "{\"host\":{\"later\":{\"q\":1}},\"events\":{\"a\":null,\"b\":2},\"new_key\":[1,2]}",
                 JsonCodec.writeCompact(m));
     }
 
@@ -71,17 +74,31 @@ class JsonCodecTest {
         value.put("e", List.of());
         value.put("f", Map.of());
         value.put("g", List.of(1, List.of(2)));
-        assertEquals("{\n  \"s\": \"a\\u0001b\\u0008c\\u000cd\\n\\t\\r\\\"\\\\ \u00e9 \u2028\",\n  \"d\": 1.5E-7,\n"
-                + "  \"e\": [],\n  \"f\": {},\n  \"g\": [\n    1,\n    [\n      2\n    ]\n  ]\n}", JsonCodec.write(value));
-        assertEquals("{\"s\":\"a\\u0001b\\u0008c\\u000cd\\n\\t\\r\\\"\\\\ \u00e9 \u2028\",\"d\":1.5E-7,\"e\":[],\"f\":{},"
-                + "\"g\":[1,[2]]}", JsonCodec.writeCompact(value));
+        assertEquals(
+                "{\n  \"s\": \"a\\u0001b\\u0008c\\u000cd\\n\\t\\r\\\"\\\\ \u00e9 \u2028\",\n  \"d\": 1.5E-7,\n"
+                        + "  \"e\": [],\n  \"f\": {},\n  \"g\": [\n    1,\n    [\n      2\n    ]\n  ]\n}",
+                JsonCodec.write(value));
+        assertEquals(
+                "{\"s\":\"a\\u0001b\\u0008c\\u000cd\\n\\t\\r\\\"\\\\ \u00e9 \u2028\",\"d\":1.5E-7,\"e\":[],\"f\":{},"
+                        + "\"g\":[1,[2]]}",
+                JsonCodec.writeCompact(value));
     }
 
     @Test
     void damagedDocumentsAreOneLineErrors() {
-        for (String text : new String[] {"[".repeat(50_000) + "]".repeat(50_000), "{\"a\": 1e400}", "{\"a\": 007}",
-                "{\"a\": \"\\u+041\"}", "{\"a\": 1, \"a\": 2}", "{} x", "[1]", ""}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonCodec.metadata(text),
+        for (String text : new String[] {
+            "[".repeat(50_000) + "]".repeat(50_000),
+            "{\"a\": 1e400}",
+            "{\"a\": 007}",
+            "{\"a\": \"\\u+041\"}",
+            "{\"a\": 1, \"a\": 2}",
+            "{} x",
+            "[1]",
+            ""
+        }) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> JsonCodec.metadata(text),
                     text.length() > 40 ? text.substring(0, 40) : text);
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }

@@ -24,7 +24,9 @@ class JsonLimitsTest {
         m.put("list", Arrays.asList(1L, "two", List.of(), Map.of()));
         assertEquals(JsonCodec.writeCompact(m), JsonCodec.writeCompact(JsonCodec.tree(JsonCodec.write(m))));
         assertEquals(m, JsonCodec.value(JsonCodec.writeCompact(m)));
-        assertEquals(new BigInteger("18446612682383660664"), JsonCodec.tree("18446612682383660664").bigIntegerValue());
+        assertEquals(
+                new BigInteger("18446612682383660664"),
+                JsonCodec.tree("18446612682383660664").bigIntegerValue());
         assertEquals(123L, JsonCodec.tree("123").longValue());
     }
 
@@ -48,12 +50,15 @@ class JsonLimitsTest {
             "007",
         };
         for (String text : bad) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonCodec.tree(text),
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> JsonCodec.tree(text),
                     text.substring(0, Math.min(40, text.length())));
             assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
             assertTrue(e.getMessage().length() < 300, e.getMessage());
         }
         assertEquals("[[]]", JsonCodec.writeCompact(JsonCodec.tree("[[]]")));
-        assertTrue(JsonCodec.tree("[".repeat(JsonCodec.MAX_DEPTH) + "]".repeat(JsonCodec.MAX_DEPTH)).isArray());
+        assertTrue(JsonCodec.tree("[".repeat(JsonCodec.MAX_DEPTH) + "]".repeat(JsonCodec.MAX_DEPTH))
+                .isArray());
     }
 }

@@ -50,7 +50,8 @@ class MetadataDocumentationTest {
                 for (String key : path.group(1).split("\\.")) {
                     documented.computeIfAbsent(parent, c -> new TreeSet<>()).add(key);
                     at = component(parent, key);
-                    assertNotNull(at, "documented key " + path.group(1) + ": " + parent.getSimpleName() + " has no " + key);
+                    assertNotNull(
+                            at, "documented key " + path.group(1) + ": " + parent.getSimpleName() + " has no " + key);
                     parent = at instanceof Class<?> c ? c : Object.class;
                 }
                 described.add(parent);
@@ -63,8 +64,10 @@ class MetadataDocumentationTest {
         }
         assertFalse(rows < 10, "the table of metadata keys was not found");
         for (Map.Entry<Class<?>, Set<String>> e : documented.entrySet()) {
-            assertEquals(components(e.getKey()), e.getValue(), "keys of " + e.getKey().getSimpleName()
-                    + ": the records (left) and format-spec/README.md (right)");
+            assertEquals(
+                    components(e.getKey()),
+                    e.getValue(),
+                    "keys of " + e.getKey().getSimpleName() + ": the records (left) and format-spec/README.md (right)");
         }
     }
 
@@ -103,7 +106,8 @@ class MetadataDocumentationTest {
             if (c == '{' && depth++ == 0) {
                 start = i + 1;
             } else if (c == '}' && --depth == 0) {
-                groups.add(text.substring(start, i).replaceAll("\\([^()]*\\)", "").trim());
+                groups.add(
+                        text.substring(start, i).replaceAll("\\([^()]*\\)", "").trim());
             }
         }
         return groups;

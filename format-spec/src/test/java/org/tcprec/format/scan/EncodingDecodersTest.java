@@ -25,7 +25,8 @@ class EncodingDecodersTest {
                 long bound = 1L << width;
                 for (int i = 0; i < count; i++) {
                     // runs (RLE) and noise (bit-packed) mixed, as levels and dictionary indexes come
-                    values[i] = i > 0 && random.nextInt(3) == 0 ? values[i - 1]
+                    values[i] = i > 0 && random.nextInt(3) == 0
+                            ? values[i - 1]
                             : (int) (width == 0 ? 0 : (random.nextLong() & Long.MAX_VALUE) % bound);
                     if (i % 500 < 40) {
                         values[i] = (int) (bound - 1);
@@ -56,7 +57,9 @@ class EncodingDecodersTest {
     void deltaBinaryPackedLongs() throws Exception {
         long now = 1_764_000_000_000_000_000L;
         long[][] cases = {
-            {}, {42}, {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, Long.MAX_VALUE, Long.MIN_VALUE},
+            {},
+            {42},
+            {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, Long.MAX_VALUE, Long.MIN_VALUE},
             series(1000, i -> now + i * 1_000L + random.nextInt(1000)), // times
             series(129, i -> random.nextLong()), // full-range noise: 64-bit deltas
             series(3000, i -> i % 7 == 0 ? -i : i), // small, sign-changing

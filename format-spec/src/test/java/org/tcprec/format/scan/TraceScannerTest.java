@@ -1,6 +1,5 @@
 package org.tcprec.format.scan;
 
-import org.tcprec.format.metadata.JsonCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,6 +27,7 @@ import org.tcprec.format.Column;
 import org.tcprec.format.EventRow;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.metadata.JsonCodec;
 
 /**
  * The format's own row reader against DuckDB reading the same files: every column of every row,
@@ -36,8 +36,9 @@ import org.tcprec.format.TraceWriter;
  * codecs), which the scanner reads the same or refuses up front.
  */
 class TraceScannerTest {
-    private static final String[] EVENTS = {"inet_sock_set_state", "tcp_probe", "tcp_destroy_sock",
-        "tcp_retransmit_skb", "tcp_send_reset"};
+    private static final String[] EVENTS = {
+        "inet_sock_set_state", "tcp_probe", "tcp_destroy_sock", "tcp_retransmit_skb", "tcp_send_reset"
+    };
     private static final String[] STATES = {"ESTABLISHED", "SYN_SENT", "CLOSE", "FIN_WAIT1", "LAST_ACK", "LISTEN"};
 
     @TempDir
@@ -59,7 +60,9 @@ class TraceScannerTest {
         // 60,000 distinct 30-byte addresses outgrow the 1 MB dictionary page of a chunk
         Path file = write("distinct.parquet", 60_000, 60_000, 64L << 20);
         FileMetaData footer = TraceFooter.parquetFooter(file);
-        assertTrue(encodings(footer, "laddr").contains(Encoding.DELTA_BYTE_ARRAY), "laddr has " + encodings(footer, "laddr"));
+        assertTrue(
+                encodings(footer, "laddr").contains(Encoding.DELTA_BYTE_ARRAY),
+                "laddr has " + encodings(footer, "laddr"));
         compareAll(file, 4096);
     }
 
@@ -69,11 +72,12 @@ class TraceScannerTest {
         List<String> columns = List.of("time_ns", "skaddr", "comm", "lport", "oldstate", "newstate");
         FileMetaData footer = TraceFooter.parquetFooter(file);
         try (TraceScanner scanner = TraceScanner.open(file, footer, columns, 3000)) {
-            scanner.whereEquals("event", "inet_sock_set_state").whereIn("family", new long[] {2})
+            scanner.whereEquals("event", "inet_sock_set_state")
+                    .whereIn("family", new long[] {2})
                     .whereIn("lport", new long[] {443, 8080});
             List<List<String>> scanned = scan(scanner, columns);
-            List<List<String>> sql = duckdb(file, columns,
-                    "event = 'inet_sock_set_state' AND family = 2 AND lport IN (443, 8080)");
+            List<List<String>> sql =
+                    duckdb(file, columns, "event = 'inet_sock_set_state' AND family = 2 AND lport IN (443, 8080)");
             assertFalse(sql.isEmpty());
             assertEquals(sql, scanned);
         }
@@ -90,7 +94,8 @@ class TraceScannerTest {
         int read = 0;
         for (String[] option : options) {
             Path copy = dir.resolve(option[0] + ".parquet");
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement s = c.createStatement()) {
                 s.execute("COPY (SELECT * FROM read_parquet('" + original + "')) TO '" + copy + "' (FORMAT parquet, "
                         + option[1] + ", ROW_GROUP_SIZE 5000)");
             }
@@ -179,7 +184,8 @@ class TraceScannerTest {
             select.add(c + "::VARCHAR");
         }
         List<List<String>> rows = new ArrayList<>();
-        try (Connection conn = DriverManager.getConnection("jdbc:duckdb:"); Statement s = conn.createStatement();
+        try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = conn.createStatement();
                 ResultSet rs = s.executeQuery("SELECT " + String.join(", ", select) + " FROM read_parquet('" + file
                         + "', file_row_number = true) WHERE " + where + " ORDER BY file_row_number")) {
             while (rs.next()) {
@@ -196,7 +202,10 @@ class TraceScannerTest {
     private static List<Encoding> encodings(FileMetaData footer, String column) {
         List<Encoding> all = new ArrayList<>();
         for (RowGroup g : footer.getRow_groups()) {
-            all.addAll(g.getColumns().get(Column.valueOf(column.toUpperCase()).ordinal()).getMeta_data().getEncodings());
+            all.addAll(g.getColumns()
+                    .get(Column.valueOf(column.toUpperCase()).ordinal())
+                    .getMeta_data()
+                    .getEncodings());
         }
         return all;
     }
@@ -211,22 +220,44 @@ class TraceScannerTest {
                 String event = EVENTS[random.nextInt(EVENTS.length)];
                 boolean state = event.equals("inet_sock_set_state");
                 int family = random.nextInt(4) == 0 ? 10 : 2;
-                String laddr = distinct > 100 ? String.format("fd00:%04x:%04x::%04x:beef:cafe", i % 65536, i / 65536, i % 977)
+                String laddr = distinct > 100
+                        ? String.format("fd00:%04x:%04x::%04x:beef:cafe", i % 65536, i / 65536, i % 977)
                         : family == 2 ? "10.0.0." + random.nextInt(distinct) : "fd00::" + random.nextInt(distinct);
-                w.write(new EventRow(t, event, random.nextInt(2), random.nextInt(5000), random.nextInt(5000),
-                        "comm" + random.nextInt(Math.min(distinct, 5000)), maybe(4026531840L), maybe(random.nextLong()),
-                        random.nextInt(10) == 0 ? null : 0xffff888000000000L + random.nextInt(1 << 20) * 64L, family,
-                        laddr, random.nextInt(3) == 0 ? 443 : random.nextInt(65536),
+                w.write(new EventRow(
+                        t,
+                        event,
+                        random.nextInt(2),
+                        random.nextInt(5000),
+                        random.nextInt(5000),
+                        "comm" + random.nextInt(Math.min(distinct, 5000)),
+                        maybe(4026531840L),
+                        maybe(random.nextLong()),
+                        random.nextInt(10) == 0 ? null : 0xffff888000000000L + random.nextInt(1 << 20) * 64L,
+                        family,
+                        laddr,
+                        random.nextInt(3) == 0 ? 443 : random.nextInt(65536),
                         family == 2 ? "192.0.2." + random.nextInt(200) : "2001:db8::" + random.nextInt(300),
                         random.nextInt(3) == 0 ? 8080 : random.nextInt(65536),
-                        state ? STATES[random.nextInt(STATES.length)] : null, state ? STATES[random.nextInt(STATES.length)] : null,
-                        event.equals("tcp_send_reset") ? "ESTABLISHED" : null, maybe(6),
-                        maybe(random.nextLong() & 0xffffffffL), maybe((long) random.nextInt(1 << 30)),
-                        maybe(random.nextLong()), maybe(random.nextLong()), null, maybe(random.nextInt(5) - 2),
-                        maybe(random.nextInt(100)), maybe(0L), maybe(random.nextInt(1500)),
-                        maybe(random.nextLong() & 0xffffffffL), maybe(random.nextLong() & 0xffffffffL),
-                        maybe((long) random.nextInt(100)), maybe((long) Integer.MAX_VALUE), maybe((long) random.nextInt(65536)),
-                        maybe((long) random.nextInt(200_000)), maybe((long) random.nextInt(65536))));
+                        state ? STATES[random.nextInt(STATES.length)] : null,
+                        state ? STATES[random.nextInt(STATES.length)] : null,
+                        event.equals("tcp_send_reset") ? "ESTABLISHED" : null,
+                        maybe(6),
+                        maybe(random.nextLong() & 0xffffffffL),
+                        maybe((long) random.nextInt(1 << 30)),
+                        maybe(random.nextLong()),
+                        maybe(random.nextLong()),
+                        null,
+                        maybe(random.nextInt(5) - 2),
+                        maybe(random.nextInt(100)),
+                        maybe(0L),
+                        maybe(random.nextInt(1500)),
+                        maybe(random.nextLong() & 0xffffffffL),
+                        maybe(random.nextLong() & 0xffffffffL),
+                        maybe((long) random.nextInt(100)),
+                        maybe((long) Integer.MAX_VALUE),
+                        maybe((long) random.nextInt(65536)),
+                        maybe((long) random.nextInt(200_000)),
+                        maybe((long) random.nextInt(65536))));
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "test"))));
         }

@@ -43,6 +43,7 @@ public final class BpfObject implements AutoCloseable {
 
     /** By map name, unmapped at close. */
     private final Map<String, Mapping> mappings = new HashMap<>();
+
     private Pointer rodata;
     private long rodataSize;
     private boolean loaded;
@@ -75,7 +76,8 @@ public final class BpfObject implements AutoCloseable {
     }
 
     private void indexRodata() throws BpfException {
-        for (Pointer map = BPF.bpf_object__next_map(object, null); map != null;
+        for (Pointer map = BPF.bpf_object__next_map(object, null);
+                map != null;
                 map = BPF.bpf_object__next_map(object, map)) {
             if (BPF.bpf_map__name(map).endsWith(".rodata")) {
                 rodata = map;
@@ -193,7 +195,9 @@ public final class BpfObject implements AutoCloseable {
                 throw new BpfException("cannot read the kernel's information on " + program + ": " + errno());
             }
             boolean hasMisses = length.getValue() >= PROG_INFO_RECURSION_MISSES + Long.BYTES;
-            return new ProgramStats(info.getInt(PROG_INFO_ID), info.getLong(PROG_INFO_RUN_CNT),
+            return new ProgramStats(
+                    info.getInt(PROG_INFO_ID),
+                    info.getLong(PROG_INFO_RUN_CNT),
                     hasMisses ? Long.valueOf(info.getLong(PROG_INFO_RECURSION_MISSES)) : null);
         }
     }
@@ -210,7 +214,8 @@ public final class BpfObject implements AutoCloseable {
         if (stats == null) {
             return java.util.OptionalLong.of(0);
         }
-        return stats.recursionMisses() == null ? java.util.OptionalLong.empty()
+        return stats.recursionMisses() == null
+                ? java.util.OptionalLong.empty()
                 : java.util.OptionalLong.of(stats.recursionMisses());
     }
 
@@ -243,8 +248,8 @@ public final class BpfObject implements AutoCloseable {
             }
             return mapping.address();
         }
-        Pointer mapped = LibC.INSTANCE.mmap(null, new NativeLong(bytes), LibC.PROT_READ, LibC.MAP_SHARED, mapFd(map),
-                new NativeLong(0));
+        Pointer mapped = LibC.INSTANCE.mmap(
+                null, new NativeLong(bytes), LibC.PROT_READ, LibC.MAP_SHARED, mapFd(map), new NativeLong(0));
         if (LibC.MAP_FAILED.equals(mapped)) {
             throw new BpfException("cannot map the values of BPF map " + map + ": " + errno());
         }
@@ -278,7 +283,6 @@ public final class BpfObject implements AutoCloseable {
         BPF.bpf_object__close(object);
         image.close();
     }
-
 
     private static String errno() {
         return strerror(Native.getLastError());

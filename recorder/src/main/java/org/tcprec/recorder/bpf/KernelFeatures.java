@@ -16,11 +16,17 @@ import java.util.Set;
 public final class KernelFeatures {
     /** A feature, the Linux release that brought it, and what its absence means. */
     public enum Feature {
-        BTF("BTF at /sys/kernel/btf/vmlinux", "5.4 built with CONFIG_DEBUG_INFO_BTF=y", true,
+        BTF(
+                "BTF at /sys/kernel/btf/vmlinux",
+                "5.4 built with CONFIG_DEBUG_INFO_BTF=y",
+                true,
                 "the programs cannot be relocated to this kernel's layouts (CO-RE)"),
         RING_BUFFER("the BPF ring buffer", "5.8", true, "the programs have no way to hand events over"),
         BOOT_CLOCK("the bpf_ktime_get_boot_ns() helper", "5.8", true, "events cannot be timed on CLOCK_BOOTTIME"),
-        RECURSION_MISSES("bpf_prog_info.recursion_misses", "5.12", false,
+        RECURSION_MISSES(
+                "bpf_prog_info.recursion_misses",
+                "5.12",
+                false,
                 "events the kernel skipped (a tracepoint firing while another BPF program runs on its CPU) "
                         + "are not counted: lost_events.skipped_by_kernel is unknown, lost_events.total a lower bound");
 
@@ -80,7 +86,8 @@ public final class KernelFeatures {
         if (bpf.libbpf_probe_bpf_map_type(LibBpf.BPF_MAP_TYPE_RINGBUF, null) == 0) {
             missing.add(Feature.RING_BUFFER);
         }
-        if (bpf.libbpf_probe_bpf_helper(LibBpf.BPF_PROG_TYPE_TRACEPOINT, LibBpf.BPF_FUNC_KTIME_GET_BOOT_NS, null) == 0) {
+        if (bpf.libbpf_probe_bpf_helper(LibBpf.BPF_PROG_TYPE_TRACEPOINT, LibBpf.BPF_FUNC_KTIME_GET_BOOT_NS, null)
+                == 0) {
             missing.add(Feature.BOOT_CLOCK);
         }
         return missing;
@@ -106,8 +113,13 @@ public final class KernelFeatures {
                 from = f.since();
             }
         }
-        return Optional.of(String.format(Locale.ROOT, "tcprec cannot record on this kernel (Linux %s): it lacks %s; "
-                + "it records on Linux %s and later, with BTF", release, String.join(" and ", lacks), from));
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "tcprec cannot record on this kernel (Linux %s): it lacks %s; "
+                        + "it records on Linux %s and later, with BTF",
+                release,
+                String.join(" and ", lacks),
+                from));
     }
 
     /** Compares the leading MAJOR.MINOR of two release texts. */

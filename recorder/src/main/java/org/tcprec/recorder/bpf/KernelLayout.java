@@ -113,8 +113,8 @@ public final class KernelLayout {
     }
 
     /** Members of a struct or union, with anonymous inner structs and unions flattened as C sees them. */
-    private static void members(LibBpf bpf, Pointer btf, Pointer type, long baseBits, List<String> only,
-            Map<String, FieldLayout> into) {
+    private static void members(
+            LibBpf bpf, Pointer btf, Pointer type, long baseBits, List<String> only, Map<String, FieldLayout> into) {
         int info = type.getInt(4);
         int vlen = info & 0xffff;
         boolean kindFlag = (info >>> 31) != 0;

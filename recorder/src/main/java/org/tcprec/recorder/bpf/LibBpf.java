@@ -17,6 +17,7 @@ public interface LibBpf extends Library {
     int BTF_KIND_DATASEC = 15;
     /** BTF_KIND_STRUCT and BTF_KIND_UNION, from linux/btf.h. */
     int BTF_KIND_STRUCT = 4;
+
     int BTF_KIND_UNION = 5;
 
     static LibBpf load() {
@@ -31,6 +32,7 @@ public interface LibBpf extends Library {
 
     /** BPF_MAP_TYPE_RINGBUF and BPF_PROG_TYPE_TRACEPOINT, from linux/bpf.h. */
     int BPF_MAP_TYPE_RINGBUF = 27;
+
     int BPF_PROG_TYPE_TRACEPOINT = 5;
     /** BPF_FUNC_ktime_get_boot_ns, from linux/bpf.h. */
     int BPF_FUNC_KTIME_GET_BOOT_NS = 125;

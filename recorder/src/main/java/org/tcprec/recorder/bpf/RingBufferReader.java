@@ -49,12 +49,23 @@ public final class RingBufferReader implements AutoCloseable {
         this.dataSize = ringBytes;
         this.mask = ringBytes - 1L;
         LibC c = LibC.INSTANCE;
-        consumerMapping = c.mmap(null, new NativeLong(pageSize), LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED,
-                fd, new NativeLong(0));
+        consumerMapping = c.mmap(
+                null,
+                new NativeLong(pageSize),
+                LibC.PROT_READ | LibC.PROT_WRITE,
+                LibC.MAP_SHARED,
+                fd,
+                new NativeLong(0));
         if (LibC.MAP_FAILED.equals(consumerMapping)) {
-            throw new BpfException("cannot map the ring buffer's consumer page: " + BpfObject.strerror(Native.getLastError()));
+            throw new BpfException(
+                    "cannot map the ring buffer's consumer page: " + BpfObject.strerror(Native.getLastError()));
         }
-        producerMapping = c.mmap(null, new NativeLong(pageSize + 2 * dataSize), LibC.PROT_READ, LibC.MAP_SHARED, fd,
+        producerMapping = c.mmap(
+                null,
+                new NativeLong(pageSize + 2 * dataSize),
+                LibC.PROT_READ,
+                LibC.MAP_SHARED,
+                fd,
                 new NativeLong(pageSize));
         if (LibC.MAP_FAILED.equals(producerMapping)) {
             c.munmap(consumerMapping, new NativeLong(pageSize));

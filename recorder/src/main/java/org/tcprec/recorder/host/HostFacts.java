@@ -25,9 +25,16 @@ import tools.jackson.databind.node.StringNode;
 public final class HostFacts {
     private static final Path PROC_SYS = Path.of("/proc/sys");
     /** net.core.* settings that size socket buffers, and so shape TCP behaviour. */
-    private static final List<String> CORE_SYSCTLS = List.of("net.core.rmem_default", "net.core.rmem_max",
-            "net.core.wmem_default", "net.core.wmem_max", "net.core.optmem_max", "net.core.default_qdisc",
-            "net.core.somaxconn", "net.core.netdev_max_backlog", "net.ipv4.ip_local_port_range");
+    private static final List<String> CORE_SYSCTLS = List.of(
+            "net.core.rmem_default",
+            "net.core.rmem_max",
+            "net.core.wmem_default",
+            "net.core.wmem_max",
+            "net.core.optmem_max",
+            "net.core.default_qdisc",
+            "net.core.somaxconn",
+            "net.core.netdev_max_backlog",
+            "net.ipv4.ip_local_port_range");
 
     private HostFacts() {}
 
@@ -35,14 +42,27 @@ public final class HostFacts {
         LibC.UtsName uts = new LibC.UtsName();
         LibC.INSTANCE.uname(uts);
         uts.read();
-        Uname uname = new Uname(LibC.UtsName.text(uts.sysname), LibC.UtsName.text(uts.release),
-                LibC.UtsName.text(uts.version), LibC.UtsName.text(uts.machine), null);
-        Cpus cpus = new Cpus(readTrimmed(Path.of("/sys/devices/system/cpu/online")), (long) BpfObject.possibleCpus(),
-                (long) Runtime.getRuntime().availableProcessors(), null);
+        Uname uname = new Uname(
+                LibC.UtsName.text(uts.sysname),
+                LibC.UtsName.text(uts.release),
+                LibC.UtsName.text(uts.version),
+                LibC.UtsName.text(uts.machine),
+                null);
+        Cpus cpus = new Cpus(
+                readTrimmed(Path.of("/sys/devices/system/cpu/online")),
+                (long) BpfObject.possibleCpus(),
+                (long) Runtime.getRuntime().availableProcessors(),
+                null);
         ZoneId zone = ZoneId.systemDefault();
-        return new Host(LibC.UtsName.text(uts.nodename), readTrimmed(Path.of("/proc/sys/kernel/random/boot_id")),
-                uname, cpus, (long) LibC.INSTANCE.getpagesize(), zone.getId(),
-                (long) zone.getRules().getOffset(Instant.now()).getTotalSeconds(), null);
+        return new Host(
+                LibC.UtsName.text(uts.nodename),
+                readTrimmed(Path.of("/proc/sys/kernel/random/boot_id")),
+                uname,
+                cpus,
+                (long) LibC.INSTANCE.getpagesize(),
+                zone.getId(),
+                (long) zone.getRules().getOffset(Instant.now()).getTotalSeconds(),
+                null);
     }
 
     /**
@@ -54,28 +74,32 @@ public final class HostFacts {
     public static Sysctls tcpSysctlsFor(long netnsInode) {
         Path ns = netnsInode == 0 ? null : findNetns(netnsInode);
         if (ns == null) {
-            return new Sysctls(tcpSysctls(), StringNode.valueOf(
-                    netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)"));
+            return new Sysctls(
+                    tcpSysctls(),
+                    StringNode.valueOf(
+                            netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)"));
         }
         AtomicReference<Map<String, String>> values = new AtomicReference<>();
         String[] failure = new String[1];
-        Thread reader = new Thread(() -> {
-            int fd = LibC.INSTANCE.open(ns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
-            if (fd < 0) {
-                failure[0] = "cannot open " + ns;
-                return;
-            }
-            try {
-                if (LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET) != 0) {
-                    failure[0] = "cannot enter " + ns;
-                    return;
-                }
-            } finally {
-                LibC.INSTANCE.close(fd);
-            }
-            // /proc/sys/net resolves against the namespace of the task that opens the file
-            values.set(tcpSysctls());
-        }, "tcprec-netns-sysctls");
+        Thread reader = new Thread(
+                () -> {
+                    int fd = LibC.INSTANCE.open(ns.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
+                    if (fd < 0) {
+                        failure[0] = "cannot open " + ns;
+                        return;
+                    }
+                    try {
+                        if (LibC.INSTANCE.setns(fd, LibC.CLONE_NEWNET) != 0) {
+                            failure[0] = "cannot enter " + ns;
+                            return;
+                        }
+                    } finally {
+                        LibC.INSTANCE.close(fd);
+                    }
+                    // /proc/sys/net resolves against the namespace of the task that opens the file
+                    values.set(tcpSysctls());
+                },
+                "tcprec-netns-sysctls");
         reader.start();
         try {
             reader.join();

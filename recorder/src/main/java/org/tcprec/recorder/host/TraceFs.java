@@ -48,7 +48,9 @@ public final class TraceFs {
     public List<String> tracepoints(String category) {
         try (Stream<Path> entries = Files.list(root.resolve("events").resolve(category))) {
             return entries.filter(p -> Files.isRegularFile(p.resolve("format")))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -38,8 +38,8 @@ public record TracepointCatalog(String kernel, List<Tracepoint> tracepoints, Lis
      * The catalog of a kernel from its tracepoints' format texts (by "category:name"), and the
      * BPF features it lacks.
      */
-    public static TracepointCatalog of(String kernel, Map<String, String> formats,
-            Collection<KernelFeatures.Feature> missingFeatures) {
+    public static TracepointCatalog of(
+            String kernel, Map<String, String> formats, Collection<KernelFeatures.Feature> missingFeatures) {
         List<Tracepoint> tracepoints = new ArrayList<>();
         List<Lack> lacks = new ArrayList<>();
         for (EventType t : EventType.values()) {
@@ -54,26 +54,42 @@ public record TracepointCatalog(String kernel, List<Tracepoint> tracepoints, Lis
             List<Column> columns = new ArrayList<>();
             if (type.isPresent()) {
                 for (ColumnSources.Source s : ColumnSources.of(type.get())) {
-                    List<String> present = s.fields().stream().filter(format::has).toList();
-                    present.forEach(f -> columnsOf.computeIfAbsent(f, k -> new ArrayList<>()).add(s.column()));
+                    List<String> present =
+                            s.fields().stream().filter(format::has).toList();
+                    present.forEach(f ->
+                            columnsOf.computeIfAbsent(f, k -> new ArrayList<>()).add(s.column()));
                     boolean absent = s.fromTracepoint() && present.isEmpty();
-                    columns.add(new Column(s.column(), present, absent || !s.fromTracepoint() ? s.other() : null,
+                    columns.add(new Column(
+                            s.column(),
+                            present,
+                            absent || !s.fromTracepoint() ? s.other() : null,
                             absent && s.other() == null));
                     if (absent) {
                         String fields = String.join(" or ", s.fields());
-                        lacks.add(new Lack(e.getKey() + " field " + fields, !s.optional()
-                                ? "tcprec reads it: the BPF programs do not load on this kernel"
-                                : s.other() == null ? "column " + s.column() + " is null on its events"
-                                : "column " + s.column() + " comes from " + s.other()));
+                        lacks.add(new Lack(
+                                e.getKey() + " field " + fields,
+                                !s.optional()
+                                        ? "tcprec reads it: the BPF programs do not load on this kernel"
+                                        : s.other() == null
+                                                ? "column " + s.column() + " is null on its events"
+                                                : "column " + s.column() + " comes from " + s.other()));
                     }
                 }
             }
-            List<Field> fields = format.fields().stream().map(f -> new Field(f.name(), f.type(), f.offset(), f.size(),
-                    f.signed(), List.copyOf(columnsOf.getOrDefault(f.name(), List.of())))).toList();
+            List<Field> fields = format.fields().stream()
+                    .map(f -> new Field(
+                            f.name(),
+                            f.type(),
+                            f.offset(),
+                            f.size(),
+                            f.signed(),
+                            List.copyOf(columnsOf.getOrDefault(f.name(), List.of()))))
+                    .toList();
             tracepoints.add(new Tracepoint(e.getKey(), type.isPresent(), fields, columns));
         }
         for (KernelFeatures.Feature f : missingFeatures) {
-            lacks.add(new Lack(f.description() + " (Linux " + f.since() + ")",
+            lacks.add(new Lack(
+                    f.description() + " (Linux " + f.since() + ")",
                     (f.required() ? "tcprec cannot record here: " : "") + f.withoutIt()));
         }
         return new TracepointCatalog(kernel, List.copyOf(tracepoints), List.copyOf(lacks));

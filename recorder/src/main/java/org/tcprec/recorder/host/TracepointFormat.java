@@ -16,8 +16,8 @@ public record TracepointFormat(String qualifiedName, List<Field> fields) {
     /** One field: {@code type} is the declaration without the name ({@code __u8[28]} for an array). */
     public record Field(String name, String type, int offset, int size, boolean signed) {}
 
-    private static final Pattern FIELD = Pattern.compile(
-            "field:([^;]*);\\s*offset:(\\d+);\\s*size:(\\d+);\\s*signed:(\\d+);");
+    private static final Pattern FIELD =
+            Pattern.compile("field:([^;]*);\\s*offset:(\\d+);\\s*size:(\\d+);\\s*signed:(\\d+);");
     private static final Pattern DECLARATION = Pattern.compile("(.*?)\\s*\\b(\\w+)\\s*(\\[[^\\]]*\\])?\\s*");
 
     public static TracepointFormat parse(String qualifiedName, String text) {
@@ -29,7 +29,11 @@ public record TracepointFormat(String qualifiedName, List<Field> fields) {
                 continue;
             }
             String type = d.group(1) + (d.group(3) == null ? "" : d.group(3));
-            fields.add(new Field(d.group(2), type, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+            fields.add(new Field(
+                    d.group(2),
+                    type,
+                    Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)),
                     m.group(4).equals("1")));
         }
         return new TracepointFormat(qualifiedName, List.copyOf(fields));

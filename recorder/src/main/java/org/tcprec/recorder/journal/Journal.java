@@ -31,7 +31,14 @@ public final class Journal {
     static final int MAX_CHUNK = 64 << 20;
 
     public enum Kind {
-        START(1), EVENTS(2), COUNTERS(3), STOP(4), EVENTS_ZSTD(5), DATA_FILE(6), ROW_GROUP(7), WRITER_STATE(8);
+        START(1),
+        EVENTS(2),
+        COUNTERS(3),
+        STOP(4),
+        EVENTS_ZSTD(5),
+        DATA_FILE(6),
+        ROW_GROUP(7),
+        WRITER_STATE(8);
 
         final int code;
 

@@ -99,7 +99,9 @@ public final class JournalReader implements AutoCloseable {
      */
     private long nextChunkAfter(long from) throws IOException {
         ByteBuffer window = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        for (long base = from + 1; base + Journal.CHUNK_HEADER <= size; base += window.capacity() - Journal.CHUNK_HEADER + 1) {
+        for (long base = from + 1;
+                base + Journal.CHUNK_HEADER <= size;
+                base += window.capacity() - Journal.CHUNK_HEADER + 1) {
             window.clear().limit((int) Math.min(window.capacity(), size - base));
             if (!readAt(window, base)) {
                 return -1;
@@ -126,7 +128,10 @@ public final class JournalReader implements AutoCloseable {
      * whole records when it is events.
      */
     private boolean plausible(Journal.Kind kind, int length, int reserved) {
-        return kind != null && reserved == 0 && length > 0 && length <= Journal.MAX_CHUNK
+        return kind != null
+                && reserved == 0
+                && length > 0
+                && length <= Journal.MAX_CHUNK
                 && (kind != Journal.Kind.EVENTS || length % wireRecordSize == 0);
     }
 

@@ -6,10 +6,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.OpenOption;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -20,7 +20,8 @@ public final class JournalWriter implements AutoCloseable {
     private long bytes;
 
     public JournalWriter(Path path, int wireRecordSize) throws IOException {
-        this.channel = FileChannel.open(path,
+        this.channel = FileChannel.open(
+                path,
                 Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         ByteBuffer fileHeader = ByteBuffer.allocate(Journal.FILE_HEADER).order(ByteOrder.LITTLE_ENDIAN);
@@ -37,7 +38,11 @@ public final class JournalWriter implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(payload.duplicate());
         header.clear();
-        header.putInt(kind.code).putInt(payload.remaining()).putInt((int) crc.getValue()).putInt(0).flip();
+        header.putInt(kind.code)
+                .putInt(payload.remaining())
+                .putInt((int) crc.getValue())
+                .putInt(0)
+                .flip();
         long before = bytes;
         try {
             writeFully(header);

@@ -39,34 +39,65 @@ public final class ColumnSources {
     static {
         // 5.10's tcp: tracepoints have no family field (inet_sock_set_state has): the socket's then
         Source socketFamily = optional("family", "the socket: skc_family", "family");
-        List<Source> tuple = List.of(socketFamily, field("laddr", "saddr", "saddr_v6"),
-                field("lport", "sport"), field("raddr", "daddr", "daddr_v6"), field("rport", "dport"));
-        put(EventType.INET_SOCK_SET_STATE, List.of(field("skaddr", "skaddr")),
+        List<Source> tuple = List.of(
+                socketFamily,
+                field("laddr", "saddr", "saddr_v6"),
+                field("lport", "sport"),
+                field("raddr", "daddr", "daddr_v6"),
+                field("rport", "dport"));
+        put(
+                EventType.INET_SOCK_SET_STATE,
+                List.of(field("skaddr", "skaddr")),
                 List.of(field("family", "family"), tuple.get(1), tuple.get(2), tuple.get(3), tuple.get(4)),
-                List.of(field("oldstate", "oldstate"), field("newstate", "newstate"), field("protocol", "protocol"),
+                List.of(
+                        field("oldstate", "oldstate"),
+                        field("newstate", "newstate"),
+                        field("protocol", "protocol"),
                         other("bytes_acked", "the socket: tcp_sock.bytes_acked"),
                         other("bytes_received", "the socket: tcp_sock.bytes_received")));
         List<Source> cookie = List.of(optional("sock_cookie", null, "sock_cookie"));
         put(EventType.TCP_DESTROY_SOCK, List.of(field("skaddr", "skaddr")), tuple, cookie);
         put(EventType.TCP_RECEIVE_RESET, List.of(field("skaddr", "skaddr")), tuple, cookie);
-        put(EventType.TCP_PROBE,
-                List.of(optional("skaddr", "the socket tcp_rcv_established was called with (fentry), when its ports agree",
+        put(
+                EventType.TCP_PROBE,
+                List.of(optional(
+                        "skaddr",
+                        "the socket tcp_rcv_established was called with (fentry), when its ports agree",
                         "skaddr")),
-                List.of(optional("family", "saddr's sa_family (a sockaddr)", "family"), field("laddr", "saddr"),
-                        field("lport", "sport"), field("raddr", "daddr"),
+                List.of(
+                        optional("family", "saddr's sa_family (a sockaddr)", "family"),
+                        field("laddr", "saddr"),
+                        field("lport", "sport"),
+                        field("raddr", "daddr"),
                         field("rport", "dport")),
-                List.of(field("mark", "mark"), field("data_len", "data_len"), field("snd_nxt", "snd_nxt"),
-                        field("snd_una", "snd_una"), field("snd_cwnd", "snd_cwnd"), field("ssthresh", "ssthresh"),
-                        field("snd_wnd", "snd_wnd"), field("srtt_us", "srtt"), field("rcv_wnd", "rcv_wnd"),
-                        optional("sock_cookie", null, "sock_cookie"), optional("skbaddr", null, "skbaddr")));
-        put(EventType.TCP_RETRANSMIT_SKB, List.of(field("skaddr", "skaddr"), field("skbaddr", "skbaddr"),
-                field("state", "state")), tuple, List.of(optional("err", null, "err")));
+                List.of(
+                        field("mark", "mark"),
+                        field("data_len", "data_len"),
+                        field("snd_nxt", "snd_nxt"),
+                        field("snd_una", "snd_una"),
+                        field("snd_cwnd", "snd_cwnd"),
+                        field("ssthresh", "ssthresh"),
+                        field("snd_wnd", "snd_wnd"),
+                        field("srtt_us", "srtt"),
+                        field("rcv_wnd", "rcv_wnd"),
+                        optional("sock_cookie", null, "sock_cookie"),
+                        optional("skbaddr", null, "skbaddr")));
+        put(
+                EventType.TCP_RETRANSMIT_SKB,
+                List.of(field("skaddr", "skaddr"), field("skbaddr", "skbaddr"), field("state", "state")),
+                tuple,
+                List.of(optional("err", null, "err")));
         put(EventType.TCP_RETRANSMIT_SYNACK, List.of(field("skaddr", "skaddr"), field("req", "req")), tuple, List.of());
         // From 6.10 on the addresses are sockaddrs that also hold the family and the ports.
-        put(EventType.TCP_SEND_RESET, List.of(field("skaddr", "skaddr"), field("skbaddr", "skbaddr"), field("state", "state")),
-                List.of(optional("family", "the socket: skc_family", "family", "saddr"), field("laddr", "saddr", "saddr_v6"),
+        put(
+                EventType.TCP_SEND_RESET,
+                List.of(field("skaddr", "skaddr"), field("skbaddr", "skbaddr"), field("state", "state")),
+                List.of(
+                        optional("family", "the socket: skc_family", "family", "saddr"),
+                        field("laddr", "saddr", "saddr_v6"),
                         field("lport", "sport", "saddr"),
-                        field("raddr", "daddr", "daddr_v6"), field("rport", "dport", "daddr")),
+                        field("raddr", "daddr", "daddr_v6"),
+                        field("rport", "dport", "daddr")),
                 List.of(optional("reason", null, "reason")));
     }
 

@@ -14,6 +14,7 @@ public enum EventType {
 
     /** TCPREC_EV_TYPE_COUNT: the counters map has this many slots per counter kind. */
     public static final int SLOTS = 8;
+
     private static final EventType[] BY_ID = new EventType[SLOTS];
 
     static {

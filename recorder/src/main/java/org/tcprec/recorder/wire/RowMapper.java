@@ -16,8 +16,9 @@ public final class RowMapper {
     }
 
     public EventRow map(WireEvent w) {
-        EventType type = EventType.byId(w.type()).orElseThrow(
-                () -> new IllegalArgumentException("unknown event type " + w.type() + " in a wire record"));
+        EventType type = EventType.byId(w.type())
+                .orElseThrow(
+                        () -> new IllegalArgumentException("unknown event type " + w.type() + " in a wire record"));
         boolean setState = type == EventType.INET_SOCK_SET_STATE;
         boolean probe = type == EventType.TCP_PROBE;
         boolean hasState = type == EventType.TCP_RETRANSMIT_SKB || type == EventType.TCP_SEND_RESET;

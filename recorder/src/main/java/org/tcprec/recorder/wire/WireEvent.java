@@ -83,6 +83,7 @@ public record WireEvent(
 
     /** enum tcprec_present bits. */
     public static final int HAS_ERR = 1;
+
     public static final int HAS_REASON = 1 << 1;
     public static final int HAS_COOKIE = 1 << 2;
     public static final int HAS_SOCK_BYTES = 1 << 3;
@@ -119,7 +120,10 @@ public record WireEvent(
                     Short.toUnsignedInt(b.getShort(offset + OFF_CPU)),
                     Byte.toUnsignedInt(b.get(offset + OFF_TYPE)),
                     Byte.toUnsignedInt(b.get(offset + OFF_PRESENT)),
-                    comms.get(b.getLong(offset + OFF_COMM), b.getLong(offset + OFF_COMM + 8), 0,
+                    comms.get(
+                            b.getLong(offset + OFF_COMM),
+                            b.getLong(offset + OFF_COMM + 8),
+                            0,
                             () -> comm(b, offset + OFF_COMM)),
                     address(b, offset + OFF_SADDR, family),
                     address(b, offset + OFF_DADDR, family),

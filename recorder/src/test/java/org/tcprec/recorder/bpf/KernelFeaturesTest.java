@@ -15,11 +15,13 @@ import org.tcprec.recorder.bpf.KernelFeatures.Feature;
 class KernelFeaturesTest {
     @Test
     void aKernelWithoutTheRingBufferIsRefusedInOneLineNamingTheReleaseThatHasIt() {
-        Optional<String> refusal = KernelFeatures.refusal("5.4.0-216-generic",
-                EnumSet.of(Feature.RING_BUFFER, Feature.BOOT_CLOCK, Feature.RECURSION_MISSES));
-        assertEquals(Optional.of("tcprec cannot record on this kernel (Linux 5.4.0-216-generic): it lacks the BPF ring "
-                + "buffer (Linux 5.8) and the bpf_ktime_get_boot_ns() helper (Linux 5.8); it records on Linux 5.8 and "
-                + "later, with BTF"), refusal);
+        Optional<String> refusal = KernelFeatures.refusal(
+                "5.4.0-216-generic", EnumSet.of(Feature.RING_BUFFER, Feature.BOOT_CLOCK, Feature.RECURSION_MISSES));
+        assertEquals(
+                Optional.of("tcprec cannot record on this kernel (Linux 5.4.0-216-generic): it lacks the BPF ring "
+                        + "buffer (Linux 5.8) and the bpf_ktime_get_boot_ns() helper (Linux 5.8); it records on Linux 5.8 and "
+                        + "later, with BTF"),
+                refusal);
         assertFalse(refusal.get().contains("\n"));
     }
 
@@ -27,7 +29,9 @@ class KernelFeaturesTest {
     void aKernelWithoutBtfIsRefused() {
         String refusal = KernelFeatures.refusal("5.10.0-8-amd64", EnumSet.of(Feature.BTF, Feature.RECURSION_MISSES))
                 .orElseThrow();
-        assertTrue(refusal.contains("it lacks BTF at /sys/kernel/btf/vmlinux (Linux 5.4 built with CONFIG_DEBUG_INFO_BTF=y)"),
+        assertTrue(
+                refusal.contains(
+                        "it lacks BTF at /sys/kernel/btf/vmlinux (Linux 5.4 built with CONFIG_DEBUG_INFO_BTF=y)"),
                 refusal);
     }
 
@@ -35,7 +39,8 @@ class KernelFeaturesTest {
     void aKernelLackingOnlyTheRecursionCounterRecordsAndSaysWhatIsUnknown() {
         assertEquals(Optional.empty(), KernelFeatures.refusal("5.10.0-46-amd64", EnumSet.of(Feature.RECURSION_MISSES)));
         assertEquals("Linux 5.12", Feature.RECURSION_MISSES.unknownEntry().get("since"));
-        assertTrue(Feature.RECURSION_MISSES.unknownEntry().get("effect").toString().contains("unknown"));
+        assertTrue(
+                Feature.RECURSION_MISSES.unknownEntry().get("effect").toString().contains("unknown"));
     }
 
     @Test

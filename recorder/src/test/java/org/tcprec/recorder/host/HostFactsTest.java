@@ -19,8 +19,9 @@ class HostFactsTest {
     @Test
     void multiDigitAndMultiValueSysctlsAreReadWhole() throws Exception {
         Map<String, String> sysctls = HostFacts.tcpSysctls();
-        for (String name : new String[] {"tcp_rmem", "tcp_wmem", "tcp_mem", "tcp_fin_timeout", "tcp_keepalive_time",
-            "tcp_congestion_control"}) {
+        for (String name : new String[] {
+            "tcp_rmem", "tcp_wmem", "tcp_mem", "tcp_fin_timeout", "tcp_keepalive_time", "tcp_congestion_control"
+        }) {
             String expected = cat("/proc/sys/net/ipv4/" + name);
             assertTrue(expected.length() > 1, name + " = " + expected);
             assertEquals(expected, sysctls.get("net.ipv4." + name), name);
