@@ -125,7 +125,8 @@ public final class FleetViews {
             if (!first.storesLifetimes()) {
                 String view = "tcprec_unlived_" + group;
                 rows.createOrReplaceTempView(view);
-                rows = spark.sql(LIFETIMES_SQL.replace("{rows}", view)).drop("previous_newstate", "previous_change_ns");
+                rows = spark.sql(LIFETIMES_SQL.replace("{rows}", view))
+                        .drop("previous_newstate", "previous_change_ns", "address_life", "lifetime_start");
             }
             all = all == null ? rows : all.unionByName(rows, true);
             group++;
@@ -155,18 +156,26 @@ public final class FleetViews {
         return functions.map(entries.toArray(new Column[0]));
     }
 
-    /** The analyzer's derivation of life and ns_in_oldstate for traces written before 1.1 (TraceDatabase). */
+    /**
+     * The analyzer's derivation of life and ns_in_oldstate for traces written before 1.1
+     * (TraceDatabase): each address's lifetimes apart (address_life), then numbered across the file
+     * in the order of their first rows, as a 2.x writer numbers them.
+     */
     private static final String LIFETIMES_SQL = "SELECT *, "
-            + "CASE WHEN skaddr IS NULL THEN NULL ELSE CAST(1 + sum(CASE WHEN event = 'inet_sock_set_state' "
+            + "CASE WHEN skaddr IS NOT NULL THEN CAST(dense_rank() OVER (PARTITION BY filename "
+            + "ORDER BY lifetime_start ASC NULLS LAST) AS INT) END AS life "
+            + "FROM (SELECT *, CASE WHEN skaddr IS NOT NULL THEN min(seq) OVER (PARTITION BY filename, skaddr, address_life) "
+            + "END AS lifetime_start FROM (SELECT *, "
+            + "CASE WHEN skaddr IS NULL THEN NULL ELSE 1 + sum(CASE WHEN event = 'inet_sock_set_state' "
             + "AND (previous_newstate = 'CLOSE' OR previous_newstate <> oldstate) THEN 1 ELSE 0 END) "
-            + "OVER (PARTITION BY filename, skaddr ORDER BY time_ns, seq ROWS UNBOUNDED PRECEDING) AS INT) END AS life, "
+            + "OVER (PARTITION BY filename, skaddr ORDER BY time_ns, seq ROWS UNBOUNDED PRECEDING) END AS address_life, "
             + "CASE WHEN event = 'inet_sock_set_state' AND previous_change_ns IS NOT NULL AND previous_newstate <> 'CLOSE' "
             + "AND previous_newstate = oldstate THEN time_ns - previous_change_ns END AS ns_in_oldstate "
             + "FROM (SELECT *, "
             + "last(CASE WHEN event = 'inet_sock_set_state' THEN newstate END, true) OVER w AS previous_newstate, "
             + "last(CASE WHEN event = 'inet_sock_set_state' THEN time_ns END, true) OVER w AS previous_change_ns "
             + "FROM {rows} "
-            + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time_ns, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))";
+            + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time_ns, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))))";
 
     static String resource(String name) {
         try (InputStream in = FleetViews.class.getResourceAsStream(name)) {
