@@ -3,7 +3,7 @@
 # lib/ (the class path, one jar per dependency), man/ (troff pages) and completion/tcprec.
 # With --runtime=own it adds a Java runtime made by jlink from the building JDK with only MODULES;
 # with --runtime=debian the launcher runs Debian's Java 17 runtime, which DEPS must name.
-# It adds /usr/bin/tcprec, the copyright file (COPYRIGHT's paragraphs about what the package
+# It bundles the build host's libbpf 1.x (see below), and adds /usr/bin/tcprec, the copyright file (COPYRIGHT's paragraphs about what the package
 # holds) and the changelog (changelog.gz: the version has no Debian revision, a native package).
 #
 #   build-deb.sh --package=NAME --conflicts=NAME --summary=TEXT --main=CLASS
@@ -30,6 +30,27 @@ mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root$prefix/lib" "$root/usr/share/man/
     "$root/usr/share/bash-completion/completions" "$root$doc"
 
 cp "$stage"/lib/*.jar "$root$prefix/lib/"
+
+# libbpf 1.x travels inside the package: Ubuntu 22.04 has only libbpf 0.5 (libbpf.so.0), whose API
+# tcprec does not bind (the README says which functions), and no libbpf1. The build host's
+# libbpf.so.1 goes into $prefix/native, where the launcher points JNA first; the package then
+# depends on what that library's own Debian package depends on, instead of on libbpf1.
+libbpf=$(ldconfig -p | awk '$1 == "libbpf.so.1" && /x86-64/ { print $NF; exit }')
+[ -n "$libbpf" ] || { echo "build-deb.sh: the build host has no libbpf.so.1 to bundle (install libbpf1)" >&2; exit 1; }
+libbpf=$(readlink -f "$libbpf")
+libbpf_version=${libbpf##*/libbpf.so.}
+case $libbpf_version in
+    1.[1-9]* | [2-9].*) ;;
+    *) echo "build-deb.sh: $libbpf is libbpf $libbpf_version; tcprec needs 1.1 or later" >&2; exit 1 ;;
+esac
+mkdir -p "$root$prefix/native"
+install -m 644 "$libbpf" "$root$prefix/native/libbpf.so.1"
+libbpf_package=$(dpkg -S "$libbpf" | cut -d: -f1)
+libbpf_depends=$(dpkg-query -W -f '${Depends}' "$libbpf_package")
+# One entry per package: the bundled library's versioned needs win over the same package unversioned
+depends=$(printf '%s, %s' "$depends" "$libbpf_depends" | tr ',' '\n' | sed 's/^ *//; s/ *$//' \
+    | awk '$1 != "libc6" { name = $1; if (!(name in seen)) order[++n] = name; if (!(name in seen) || NF > 1) seen[name] = $0 }
+           END { for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? ", " : ""), seen[order[i]] }')
 case $runtime in
     own)
         "$jdk/bin/jlink" --add-modules "$modules" --output "$root$prefix/runtime" \
@@ -49,7 +70,7 @@ cat > "$root/usr/bin/tcprec" <<LAUNCHER
 #!/bin/sh
 # Installed by the $package package: $comment, its own class path.
 $find_java
-exec "\$java" --enable-native-access=ALL-UNNAMED -cp '$prefix/lib/*' $main "\$@"
+exec "\$java" --enable-native-access=ALL-UNNAMED -Djna.library.path=$prefix/native -cp '$prefix/lib/*' $main "\$@"
 LAUNCHER
 chmod 755 "$root/usr/bin/tcprec"
 for page in "$stage"/man/*.1; do
@@ -102,7 +123,7 @@ for jar in "$root$prefix"/lib/*.jar; do
     mapfile -t libs < <("$jdk/bin/jar" tf "$jar" | grep -E '\.so($|_)' || true)
     if [ ${#libs[@]} -gt 0 ]; then (cd "$natives" && "$jdk/bin/jar" xf "$jar" "${libs[@]}"); fi
 done
-glibc=$(find "$natives" "$root$prefix" -type f \( -name '*.so' -o -name '*.so_*' -o -path '*/runtime/bin/*' \) \
+glibc=$(find "$natives" "$root$prefix" -type f \( -name '*.so' -o -name '*.so.[0-9]*' -o -name '*.so_*' -o -path '*/runtime/bin/*' \) \
     -exec objdump -T {} + 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: $package

@@ -12,6 +12,8 @@
 #   PKG/contents.txt         dpkg -L of the installed package
 #   PKG/java.txt             the Java packages installed with it ("no java package" if none)
 #   PKG/natives.txt          the native libraries inside its installed jars
+#   PKG/libbpf.txt           every libbpf package and libbpf.so* file in the root after the install,
+#                            and the libbpf the recorder had mapped while it recorded
 #   PKG/left-after-purge.txt what the install, the recording, the purge and apt's autoremove of
 #                            the dependencies left in the root:
 #                            changed files that no installed package owns, outside dpkg's and
@@ -113,6 +115,11 @@ for jar in sys.argv[1:]:
     recorder=$!
     wait_recording "$merged/root/.$name.parquet.tcprec-journal" "$recorder" "$dir/record.log" 120
     recording=$(date +%s.%N)
+    {
+        in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' | awk '/^ii/ && $2 ~ /libbpf/ { print "package " $2 }'
+        in_root find / -xdev -name 'libbpf.so*' -printf 'file /%P\n' | sort
+        awk '/libbpf/ { print "mapped " $6 }' "/proc/$recorder/maps" | sort -u | sed "s|$merged||"
+    } > "$dir/libbpf.txt"
     ip netns exec "$ns" cat /proc/net/snmp > "$dir/snmp.before"
     ip netns exec "$ns" python3 "$workload" clean > "$dir/workload.txt"
     wait_settled "$ns"
@@ -135,7 +142,7 @@ for jar in sys.argv[1:]:
     in_root env DEBIAN_FRONTEND=noninteractive apt-get autoremove --purge -y -q
     # What is left: every changed path of the overlay that no installed package owns, apart from
     # dpkg's, apt's and the logs' own state, the dynamic linker's cache (ldconfig rewrites it
-    # when libbpf1 comes and goes), the .deb copied in, and what ca-certificates, which Debian's
+    # when a library package comes and goes), the .deb copied in, and what ca-certificates, which Debian's
     # Java runtime pulls in, leaves after its own purge (its configuration and the certificate
     # links it generated).
     (cd "$out/upper" && find . -mindepth 1 \( -type f -o -type l -o -type c \) -printf '/%P\n') | sort | while read -r f; do

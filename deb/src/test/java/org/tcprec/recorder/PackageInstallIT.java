@@ -220,6 +220,65 @@ class PackageInstallIT {
         }
     }
 
+    /**
+     * Each package brings libbpf 1.x in /usr/lib/tcprec/native and needs no libbpf package of the
+     * distribution (Ubuntu 22.04 has only libbpf 0.5): the clean root has no other libbpf, and the
+     * recorder had the bundled one mapped while it recorded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theRecorderRanOnTheBundledLibbpfAndNoLibbpfPackage(String name) throws Exception {
+        assertEquals(
+                List.of("file /usr/lib/tcprec/native/libbpf.so.1", "mapped /usr/lib/tcprec/native/libbpf.so.1"),
+                lines(name, "libbpf.txt"));
+    }
+
+    /**
+     * The versions Ubuntu 22.04 (jammy, with jammy-updates) publishes of every package the two
+     * packages may depend on. Its archive is not reachable from the build machine, so they are
+     * stated here, from Ubuntu's package pages; the install itself is proven on Debian 12 above.
+     */
+    static final Map<String, String> UBUNTU_22_04 = Map.of(
+            "libc6", "2.35-0ubuntu3",
+            "libelf1", "0.186-1build1",
+            "zlib1g", "1:1.2.11.dfsg-2ubuntu9",
+            "libstdc++6", "12.3.0-1ubuntu1~22.04",
+            "libgcc-s1", "12.3.0-1ubuntu1~22.04",
+            "openjdk-17-jre-headless", "17.0.2+8-1~22.04");
+
+    /** Every entry of the package's Depends is met by a package of Ubuntu 22.04 at its version. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void everyDependencyIsMetByUbuntu2204(String name) throws Exception {
+        String depends =
+                run("dpkg-deb", "--field", deb(name).toString(), "Depends").strip();
+        Pattern relation = Pattern.compile("(\\S+)(?: \\((>=|>>|=|<=|<<) (\\S+)\\))?");
+        for (String entry : depends.split(", ")) {
+            boolean met = false;
+            for (String alternative : entry.split(" \\| ")) {
+                Matcher m = relation.matcher(alternative.strip());
+                assertTrue(m.matches(), alternative);
+                String version = UBUNTU_22_04.get(m.group(1));
+                met |= version != null
+                        && (m.group(2) == null
+                                || new ProcessBuilder("dpkg", "--compare-versions", version, m.group(2), m.group(3))
+                                                .start()
+                                                .waitFor()
+                                        == 0);
+            }
+            assertTrue(met, name + " depends on " + entry + ", which Ubuntu 22.04 does not have: " + depends);
+        }
+    }
+
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command));
+        return text;
+    }
+
     /** Only the natives of Linux x86-64 are left in the jars (LinuxAmd64Jars). */
     @ParameterizedTest
     @ValueSource(strings = {"tcprec-recorder", "tcprec"})
