@@ -7,12 +7,16 @@
 #
 # With BASELINE_JAR=path/to/other/tcprec.jar each command also runs with that jar, alternating
 # with this tree's jar ROUNDS times (default 3), and the table gives both medians and their ratio,
-# so that a change is measured side by side under the same machine noise.
+# so that a change is measured side by side under the same machine noise. Each command's output
+# from both jars is compared (untimed): the last column says whether they are byte for byte the same.
+# BASELINE_TRACE=path gives the baseline jar a trace of its own format (the same events written by
+# the baseline's generator: java -cp BASE/cli/target/test-classes:BASE/cli/target/tcprec.jar
+# org.tcprec.cli.bench.SyntheticTrace FILE EVENTS), for a baseline that cannot read this tree's.
 #
 # TRACE=path reuses a synthetic trace written before (by SyntheticTrace, EVENTS events) instead of
 # writing one.
 #
-#   [BASELINE_JAR=...] [ROUNDS=3] [TRACE=...] bench/analyzer.sh [EVENTS] [HEAP]
+#   [BASELINE_JAR=... [BASELINE_TRACE=...]] [ROUNDS=3] [TRACE=...] bench/analyzer.sh [EVENTS] [HEAP]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -32,7 +36,9 @@ if [ -z "$trace" ]; then
     trace="$work/synthetic.parquet"
     java -cp "cli/target/test-classes:cli/target/tcprec.jar" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
 fi
+baseline_trace=${BASELINE_TRACE:-$trace}
 echo "trace: $(stat -c %s "$trace") bytes, $events events"
+[ "$baseline_trace" = "$trace" ] || echo "baseline's trace: $(stat -c %s "$baseline_trace") bytes"
 echo
 
 timed() { # jar, args... -> "seconds rss_kib"
@@ -47,34 +53,42 @@ if [ -z "$baseline" ]; then
     echo "| command | wall s (median of $rounds) | events/s | peak RSS MiB | output lines |"
     echo "|---|---|---|---|---|"
 else
-    echo "| command | wall s (median of $rounds) | events/s | peak RSS MiB | output lines | baseline wall s | speed-up |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| command | wall s (median of $rounds) | events/s | peak RSS MiB | output lines | baseline wall s | speed-up | output |"
+    echo "|---|---|---|---|---|---|---|---|"
 fi
-run() { # label, args...
+run() { # label, args with TRACE for the trace...
     local label=$1; shift
+    local args=() base_args=() a
+    for a; do
+        if [ "$a" = TRACE ]; then args+=("$trace"); base_args+=("$baseline_trace"); else args+=("$a"); base_args+=("$a"); fi
+    done
     : > "$work/new"; : > "$work/old"
     for _ in $(seq "$rounds"); do
-        timed cli/target/tcprec.jar "$@" >> "$work/new"
-        [ -z "$baseline" ] || timed "$baseline" "$@" >> "$work/old"
+        timed cli/target/tcprec.jar "${args[@]}" >> "$work/new"
+        [ -z "$baseline" ] || timed "$baseline" "${base_args[@]}" >> "$work/old"
     done
     local wall rss lines
     wall=$(cut -d' ' -f1 "$work/new" | median)
     rss=$(cut -d' ' -f2 "$work/new" | sort -g | tail -1)
-    lines=$(java -Xmx"$heap" -jar cli/target/tcprec.jar "$@" | wc -l)
+    java -Xmx"$heap" -jar cli/target/tcprec.jar "${args[@]}" > "$work/out.new"
+    lines=$(wc -l < "$work/out.new")
     local row
     row=$(python3 -c "print('| %s | %.2f | %s | %d | %d |' % ('$label', $wall, format(int($events / $wall), ','), $rss // 1024, $lines))")
     if [ -n "$baseline" ]; then
         local old
         old=$(cut -d' ' -f1 "$work/old" | median)
-        row="$row $(python3 -c "print('%.2f | %.2fx |' % ($old, $old / $wall))")"
+        java -Xmx"$heap" -jar "$baseline" "${base_args[@]}" > "$work/out.old"
+        local same=differs
+        ! cmp -s "$work/out.new" "$work/out.old" || same=same
+        row="$row $(python3 -c "print('%.2f | %.2fx |' % ($old, $old / $wall))") $same |"
     fi
     echo "$row"
 }
-run "info" info "$trace"
-run "tcplife" tcplife "$trace"
-run "tcpstates" tcpstates "$trace"
+run "info" info TRACE
+run "tcplife" tcplife TRACE
+run "tcpstates" tcpstates TRACE
 # the connections view through DuckDB, every lifetime at once: the path tcplife's one-pass replay
 # stands in for (CompleteConnections), kept only while it is at least 1.5x faster
-run "tcplife --partial" tcplife --partial "$trace"
-run "sql: connections per port" sql "$trace" "SELECT rport, count(*), median(span_us) FROM connections GROUP BY 1"
-run "sql: events per type" sql "$trace" "SELECT event, count(*) FROM events GROUP BY 1"
+run "tcplife --partial" tcplife --partial TRACE
+run "sql: connections per port" sql TRACE "SELECT rport, count(*), median(span_us) FROM connections GROUP BY 1"
+run "sql: events per type" sql TRACE "SELECT event, count(*) FROM events GROUP BY 1"
