@@ -155,7 +155,9 @@ public final class Recorder {
             journal.append(Journal.Kind.START, startJson);
             failed = "the trace's file beside " + paths.output();
             dataFile = paths.trace().create();
-            trace = new TraceWriter(dataFile);
+            // Row groups are closed by the stream, each with a checkpoint in the journal (TraceStream);
+            // one the writer closed by its own size bound would have none.
+            trace = new TraceWriter(dataFile, Long.MAX_VALUE);
             failed = "the journal " + paths.journal();
             journal.append(Journal.Kind.DATA_FILE, dataFile.toString());
             journal.sync();
