@@ -1,6 +1,9 @@
 // Loopback connection churn: client threads open a connection, send a message, read the echo
 // and close, as fast as they can; server threads accept and echo. Prints connections per second.
 // Usage: churn SECONDS [CLIENT_THREADS] [MESSAGE_BYTES] [PORT]
+//        churn threads SECONDS [CLIENT_THREADS]   the same, but the server starts a thread for each
+//                             accepted connection (a CPU-bound server, as thread-per-connection
+//                             servers are), instead of a fixed pool of accepting threads
 //        churn bulk SECONDS   one connection streaming 64 KiB writes; prints MB/s
 // Only ever talks to 127.0.0.1.
 #include <arpa/inet.h>
@@ -59,6 +62,35 @@ static void *server(void *arg)
 	return NULL;
 }
 
+static void *serve_one(void *arg)
+{
+	int fd = (int)(long)arg;
+	char *buf = malloc(message_bytes);
+	if (read_full(fd, buf, message_bytes) == message_bytes)
+		write(fd, buf, message_bytes);
+	read(fd, buf, 1);
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+static void *thread_per_connection_server(void *arg)
+{
+	pthread_attr_t detached;
+	(void)arg;
+	pthread_attr_init(&detached);
+	pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+	while (!atomic_load(&stop)) {
+		pthread_t t;
+		int fd = accept(listen_fd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		if (pthread_create(&t, &detached, serve_one, (void *)(long)fd))
+			close(fd);
+	}
+	return NULL;
+}
+
 static void *client(void *arg)
 {
 	char *buf = calloc(1, message_bytes);
@@ -112,7 +144,8 @@ static int bulk(double seconds)
 int main(int argc, char **argv)
 {
 	int bulk_mode = argc > 1 && strcmp(argv[1], "bulk") == 0;
-	if (bulk_mode) {
+	int threads_mode = argc > 1 && strcmp(argv[1], "threads") == 0;
+	if (bulk_mode || threads_mode) {
 		argv++;
 		argc--;
 	}
@@ -138,8 +171,11 @@ int main(int argc, char **argv)
 	getsockname(listen_fd, (struct sockaddr *)&server_addr, &len);
 	if (bulk_mode)
 		return bulk(seconds);
-	for (int i = 0; i < clients * 2; i++)
-		pthread_create(&threads[n++], NULL, server, NULL);
+	if (threads_mode)
+		pthread_create(&threads[n++], NULL, thread_per_connection_server, NULL);
+	else
+		for (int i = 0; i < clients * 2; i++)
+			pthread_create(&threads[n++], NULL, server, NULL);
 	for (int i = 0; i < clients; i++)
 		pthread_create(&threads[n++], NULL, client, NULL);
 	double start = now();

@@ -7,7 +7,9 @@
 #
 # Prints a Markdown table: per variant the median ratio traced/untraced (each traced run against
 # the mean of the untraced runs right before and after it), events recorded, events/s, lost
-# events, file bytes per event; then the same for a bulk transfer where tcp_probe dominates.
+# events, file bytes per event; then the same for a churn whose server starts a thread per
+# connection (CPU-bound: every cycle a tracer spends is the workload's), and for a bulk transfer
+# where tcp_probe dominates. MODES="churn threads bulk" (the default) picks which.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -26,7 +28,11 @@ trace_cmd_events=(); perf_events=()
 for tp in "${tracepoints[@]}"; do trace_cmd_events+=(-e "$tp"); perf_events+=(-e "$tp"); done
 
 workload() { # mode -> rate on stdout
-    if [ "$1" = bulk ]; then "$work/churn" bulk "$seconds"; else "$work/churn" "$seconds" 2; fi
+    case $1 in
+    bulk) "$work/churn" bulk "$seconds" ;;
+    threads) "$work/churn" threads "$seconds" 2 ;;
+    *) "$work/churn" "$seconds" 2 ;;
+    esac
 }
 
 # Each variant: start the recorder, run the workload, stop, print
@@ -131,7 +137,7 @@ for variant, results in out.items():
 PY
 }
 
-for mode in churn bulk; do
+for mode in ${MODES:-churn threads bulk}; do
     results="$work/results.$mode"
     : > "$results"
     variants=(tcprec trace-cmd perf tcprec-every-probe)
@@ -143,7 +149,12 @@ for mode in churn bulk; do
             echo "untraced $round $(run_variant untraced "$mode")" >> "$results"
         done
     done
-    echo; echo "### $mode ($([ $mode = bulk ] && echo 'one connection, 64 KiB writes: rate is MB/s' || echo '2 client threads, 1 KiB echo per connection: rate is connections/s'))"
+    case $mode in
+    bulk) what='one connection, 64 KiB writes: rate is MB/s' ;;
+    threads) what='2 client threads, a server thread per connection, 1 KiB echo: rate is connections/s' ;;
+    *) what='2 client threads, 1 KiB echo per connection: rate is connections/s' ;;
+    esac
+    echo; echo "### $mode ($what)"
     summarise "$results"
     cp "$results" "/tmp/tcprec-bench-$mode.txt"
 done
