@@ -4,15 +4,16 @@ from a plain DuckDB SELECT over the Parquet file and its footer metadata (both r
 derive-expected.sh, see README.md), by the rules of bcc's and libbpf-tools' tools and tcprec's
 documented additions, not by tcprec's own code.
 
-Usage: derive-reports.py ROWS.csv META.json REPORT [OPTIONS...]
-  REPORT OPTIONS as on tcprec's command line, for the reports and flags the diff tests use:
-  tcplife [-s] [-w] [-4|-6] [-L PORTS] [--partial]; tcpstates; tcpretrans [--synack] [-c];
-  tcpconnect [-x]; tcpconnlat; tcpaccept; tcpreset; print -e tcp_send_reset.
-ROWS.csv has a row per event (columns t, event, cpu, tgid, tid, comm, skaddr, family, laddr, lport,
-raddr, rport, oldstate, newstate, state, bytes_acked, bytes_received, reason; t in ns since the
-epoch; NULL for a null), in time order, and first_ns (the time of the trace's first event of any
-kind) on every row. META.json has two lines, {"v": ...} each: the footer's tcprec.format_version
-and tcprec.metadata.
+Usage: derive-reports.py ROWS.csv META.json TRACE REPORT [OPTIONS...]
+  TRACE the trace's path as ROWS.csv and META.json name it; REPORT OPTIONS as on tcprec's command
+  line, for the reports and flags the diff tests use: tcplife [-s] [-w] [-4|-6] [-L PORTS]
+  [--partial]; tcpstates; tcpretrans [--synack] [-c]; tcpconnect [-x]; tcpconnlat; tcpaccept;
+  tcpreset; print -e tcp_send_reset.
+ROWS.csv has a row per event (columns file, t, event, cpu, tgid, tid, comm, skaddr, family, laddr,
+lport, raddr, rport, oldstate, newstate, state, bytes_acked, bytes_received, reason; t in ns since
+the epoch; NULL for a null) in time order, and first_ns (the time of the trace's first event of
+any kind) on every row. META.json has a line {"file": ..., "k": ..., "v": ...} per footer key of
+each trace: tcprec.format_version and tcprec.metadata.
 Prints the report on stdout; a case whose rule is not written down here stops it with an error
 rather than a guess."""
 import csv
@@ -32,15 +33,17 @@ def num(value):
     return None if value == 'NULL' else int(value)
 
 
-def load(rows_path, meta_path):
-    rows = list(csv.DictReader(open(rows_path, newline='')))
+def load(rows_path, meta_path, trace):
+    rows = [r for r in csv.DictReader(open(rows_path, newline='')) if r['file'] == trace]
     for r in rows:
         r['t'] = int(r['t'])
         for key in ('skaddr', 'family', 'lport', 'rport', 'tgid', 'tid', 'cpu', 'bytes_acked', 'bytes_received',
-                    'reason'):
+                    'reason', 'first_ns'):
             r[key] = num(r[key])
-    version, metadata = (json.loads(line)['v'] for line in open(meta_path))
-    return rows, json.loads(metadata), int(rows[0]['first_ns']) if rows else None
+    footer = {m['k']: m['v'] for m in map(json.loads, open(meta_path)) if m['file'] == trace}
+    if 'tcprec.metadata' not in footer:
+        fail("%s: no footer metadata in %s" % (trace, meta_path))
+    return rows, json.loads(footer['tcprec.metadata']), rows[0]['first_ns'] if rows else None
 
 
 def ip_version(r):
@@ -327,10 +330,10 @@ def print_events(rows, metadata, first_ns, options):
 
 
 def main(argv):
-    if len(argv) < 4:
-        fail("usage: derive-reports.py ROWS.csv META.json REPORT [OPTIONS...]")
-    rows, metadata, first_ns = load(argv[1], argv[2])
-    report, options = argv[3], argv[4:]
+    if len(argv) < 5:
+        fail("usage: derive-reports.py ROWS.csv META.json TRACE REPORT [OPTIONS...]")
+    rows, metadata, first_ns = load(argv[1], argv[2], argv[3])
+    report, options = argv[4], argv[5:]
     reports = {'tcplife': tcplife, 'tcpstates': tcpstates, 'tcpretrans': tcpretrans, 'tcpconnect': tcpconnect,
                'tcpconnlat': tcpconnlat, 'tcpaccept': tcpaccept, 'tcpreset': tcpreset}
     known = {'tcplife': {'-s', '-w', '-4', '-6', '-L', '--partial'}, 'tcpretrans': {'--synack', '-c'},

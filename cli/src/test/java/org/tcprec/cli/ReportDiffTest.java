@@ -76,7 +76,9 @@ class ReportDiffTest {
                     .filter(f -> f.endsWith(".parquet"))
                     .findFirst()
                     .orElseThrow();
-            if (TraceFooter.read(SAMPLES.resolve(sample)).columns().contains("life")) {
+            // nor do those kept in their older formats (older-formats/), printed as they are
+            if (sample.contains("/")
+                    || TraceFooter.read(SAMPLES.resolve(sample)).columns().contains("life")) {
                 continue;
             }
             String expectedFile = fields[0];

@@ -155,14 +155,17 @@ class FleetReportsEqualityTest {
     }
 
     /**
-     * Every trace in a diff: the samples two by two, the synthetic hosts two by two (the last of an
-     * odd count with the one before). diff compares traces of one format version.
+     * Every trace in a diff: the samples two by two, those in older formats two by two, the
+     * synthetic hosts two by two (the last of an odd count with the one before).
      */
     private static List<List<String>> pairs() {
         List<List<String>> pairs = new ArrayList<>();
-        for (boolean lab : new boolean[] {true, false}) {
+        for (String dir : new String[] {"host=lab", "host=lab-older", null}) {
             List<String> group = files.stream()
-                    .filter(f -> f.getParent().getFileName().toString().equals("host=lab") == lab)
+                    .filter(f -> {
+                        String parent = f.getParent().getFileName().toString();
+                        return dir == null ? !parent.startsWith("host=lab") : parent.equals(dir);
+                    })
                     .map(Path::toString)
                     .toList();
             for (int i = 0; i + 1 < group.size(); i += 2) {

@@ -22,8 +22,9 @@ import org.tcprec.cli.bench.SyntheticFleet;
 
 /**
  * Every row of every view on Spark equals the analyzer's own (TraceDatabase on DuckDB) over one
- * fleet directory laid out as host=NAME/: the committed sample traces (format 1.0, real kernels)
- * and three synthetic hosts' traces (the current format, same socket addresses on every host).
+ * fleet directory laid out as host=NAME/: the committed sample traces (real kernels: this host's
+ * and the kernel matrix's), the previous recordings kept in their formats (1.0 and 1.1), and three
+ * synthetic hosts' traces (the current format, same socket addresses on every host).
  */
 class FleetViewsEqualityTest {
     static final int SYNTHETIC_HOSTS = 3;
@@ -35,26 +36,31 @@ class FleetViewsEqualityTest {
     private static SparkSession spark;
     private static TraceDatabase duck;
 
-    /** The samples under host=lab/ and the synthetic hosts beside them; every file, sorted. */
+    /**
+     * The samples under host=lab/, those kept in their older formats under host=lab-older/, and the
+     * synthetic hosts beside them; every file, sorted.
+     */
     static List<Path> writeFleet(Path dir) throws Exception {
         Path samples = Path.of("..", "sample-traces").toAbsolutePath().normalize();
-        Path lab = Files.createDirectories(dir.resolve("host=lab"));
-        try (Stream<Path> listing = Files.list(samples)) {
-            // the kernel-* samples, re-recorded on four kernels just before this test landed, have not
-            // been run through it yet: left out until they have
-            for (Path p : listing.filter(p -> p.toString().endsWith(".parquet")
-                            && !p.getFileName().toString().startsWith("kernel-"))
-                    .toList()) {
-                Files.copy(p, lab.resolve(p.getFileName()));
-            }
-        }
+        List<Path> copied = new ArrayList<>();
+        copied.addAll(copyTraces(samples, Files.createDirectories(dir.resolve("host=lab"))));
+        copied.addAll(
+                copyTraces(samples.resolve("older-formats"), Files.createDirectories(dir.resolve("host=lab-older"))));
         List<Path> files = new ArrayList<>(SyntheticFleet.write(dir, SYNTHETIC_HOSTS, SYNTHETIC_EVENTS));
-        try (Stream<Path> listing = Files.list(lab)) {
-            files.addAll(listing.toList());
-        }
+        files.addAll(copied);
         files.sort(null);
         assertTrue(files.size() >= SYNTHETIC_HOSTS + 4, "the committed samples and the synthetic hosts: " + files);
         return files;
+    }
+
+    private static List<Path> copyTraces(Path from, Path to) throws Exception {
+        List<Path> copies = new ArrayList<>();
+        try (Stream<Path> listing = Files.list(from)) {
+            for (Path p : listing.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+                copies.add(Files.copy(p, to.resolve(p.getFileName())));
+            }
+        }
+        return copies;
     }
 
     @BeforeAll
