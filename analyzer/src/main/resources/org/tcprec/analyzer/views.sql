@@ -6,8 +6,8 @@
 
 -- One row per TCP state change with, as bcc's tcpstates computes it, the time spent in the old
 -- state: since the same lifetime's previous change, 0 for the first change seen of a lifetime
--- (a socket address is reused once the socket is freed). The trace stores both (life and
--- ns_in_oldstate, format-spec/README.md), so this is one pass in file order.
+-- (a socket address is reused once the socket is freed). The trace stores life (and a 1.1 trace
+-- ns_in_oldstate; raw_events derives it from life for a 2.0 one, format-spec/README.md).
 CREATE VIEW state_changes AS
 SELECT filename, seq, time, epoch_ns(time) AS ts_ns, skaddr, life, cpu, tgid, tid, comm, netns, cgroup_id,
        family, laddr, lport, raddr, rport, oldstate, newstate, bytes_acked, bytes_received,

@@ -104,7 +104,8 @@ public final class FleetViews {
     /**
      * Every trace's rows with filename, seq (the row's position in its file, as DuckDB's
      * file_row_number), time_ns and time, and the socket lifetimes (derived for 1.0 traces by the
-     * writer's rules, format-spec/README.md, as the analyzer derives them).
+     * writer's rules, format-spec/README.md, as the analyzer derives them), with protocol and
+     * ns_in_oldstate, which 2.0 traces leave to their readers.
      */
     private static Dataset<Row> rawEvents(SparkSession spark, List<FleetTrace> traces) {
         Map<List<String>, List<FleetTrace>> byColumns = new LinkedHashMap<>();
@@ -127,6 +128,14 @@ public final class FleetViews {
                 rows.createOrReplaceTempView(view);
                 rows = spark.sql(LIFETIMES_SQL.replace("{rows}", view))
                         .drop("previous_newstate", "previous_change_ns", "address_life", "lifetime_start");
+            } else if (!first.columns().contains("ns_in_oldstate")) {
+                String view = "tcprec_untimed_" + group;
+                rows.createOrReplaceTempView(view);
+                rows = spark.sql(TIMES_SQL.replace("{rows}", view));
+            }
+            if (!first.columns().contains("protocol")) {
+                // format-spec/README.md, note 5: 2.0 leaves out protocol, always 6 on a state change
+                rows = rows.withColumn("protocol", functions.when(col("event").equalTo("inet_sock_set_state"), lit(6)));
             }
             all = all == null ? rows : all.unionByName(rows, true);
             group++;
@@ -176,6 +185,14 @@ public final class FleetViews {
             + "last(CASE WHEN event = 'inet_sock_set_state' THEN time_ns END, true) OVER w AS previous_change_ns "
             + "FROM {rows} "
             + "WINDOW w AS (PARTITION BY filename, skaddr ORDER BY time_ns, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))))";
+
+    /**
+     * The analyzer's derivation of ns_in_oldstate for 2.0 traces, which store life but not it
+     * (TraceDatabase): the time since the same life's previous state change, null for its first.
+     */
+    private static final String TIMES_SQL = "SELECT *, CASE WHEN event = 'inet_sock_set_state' AND life IS NOT NULL "
+            + "THEN time_ns - lag(time_ns) OVER (PARTITION BY filename, life, event = 'inet_sock_set_state' "
+            + "ORDER BY seq) END AS ns_in_oldstate FROM {rows}";
 
     static String resource(String name) {
         try (InputStream in = FleetViews.class.getResourceAsStream(name)) {

@@ -28,7 +28,6 @@ public enum Column {
     OLDSTATE("oldstate", PrimitiveTypeName.BINARY, Kind.STRING, false),
     NEWSTATE("newstate", PrimitiveTypeName.BINARY, Kind.STRING, false),
     STATE("state", PrimitiveTypeName.BINARY, Kind.STRING, false),
-    PROTOCOL("protocol", PrimitiveTypeName.INT32, Kind.PLAIN, false),
     BYTES_ACKED("bytes_acked", PrimitiveTypeName.INT64, Kind.PLAIN, false),
     BYTES_RECEIVED("bytes_received", PrimitiveTypeName.INT64, Kind.PLAIN, false),
     SOCK_COOKIE("sock_cookie", PrimitiveTypeName.INT64, Kind.UINT64, false),
@@ -46,8 +45,7 @@ public enum Column {
     SRTT_US("srtt_us", PrimitiveTypeName.INT64, Kind.PLAIN, false),
     RCV_WND("rcv_wnd", PrimitiveTypeName.INT64, Kind.PLAIN, false),
     // Since 1.1, derived by the writer from the rows before (see SocketLifetimes)
-    LIFE("life", PrimitiveTypeName.INT32, Kind.PLAIN, false),
-    NS_IN_OLDSTATE("ns_in_oldstate", PrimitiveTypeName.INT64, Kind.PLAIN, false);
+    LIFE("life", PrimitiveTypeName.INT32, Kind.PLAIN, false);
 
     enum Kind {
         PLAIN,

@@ -8,22 +8,18 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The two columns a writer derives from the rows before each one (since format 1.1), so that
- * readers need no per-socket window over the whole trace to replay tcpstates and tcplife:
- *
- * <ul>
- *   <li>{@code life}: which socket lifetime a row belongs to, numbered from 1 in the file in the
- *       order of the lifetimes' first rows (since 2.0; 1.x numbered the lifetimes of each address
- *       apart). A socket address is reused once its socket is freed, so a state change after a
- *       CLOSE starts the next lifetime, and so does one that does not continue from the state the
- *       address was last seen in: the socket seen before was freed without a traced CLOSE (a
- *       duplicate child socket dropped in a handshake race is), or events were lost. Other events
- *       (tcp_destroy_sock after the CLOSE) stay with the lifetime they end. Numbered across the
- *       file, rows close in time have close numbers, which the delta encoding stores in a few
- *       bits; numbers per address jump from row to row.
- *   <li>{@code ns_in_oldstate}: on a state change, the time since the same lifetime's previous
- *       state change, as bcc's tcpstates computes it; null for a lifetime's first change seen.
- * </ul>
+ * The column a writer derives from the rows before each one (since format 1.1), so that readers
+ * need no per-socket window over the whole trace to replay tcpstates and tcplife: {@code life},
+ * which socket lifetime a row belongs to, numbered from 1 in the file in the order of the
+ * lifetimes' first rows (since 2.0; 1.x numbered the lifetimes of each address apart). A socket
+ * address is reused once its socket is freed, so a state change after a CLOSE starts the next
+ * lifetime, and so does one that does not continue from the state the address was last seen in:
+ * the socket seen before was freed without a traced CLOSE (a duplicate child socket dropped in a
+ * handshake race is), or events were lost. Other events (tcp_destroy_sock after the CLOSE) stay
+ * with the lifetime they end. Numbered across the file, rows close in time have close numbers,
+ * which the delta encoding stores in a few bits; numbers per address jump from row to row. (1.x
+ * also stored {@code ns_in_oldstate}; since 2.0 readers derive it from {@code life} in one pass,
+ * see org.tcprec.format.scan.StateTimes.)
  *
  * It also counts the broken lifetimes: a state change of an address seen before that neither
  * continues from the state the address was last seen in nor starts a socket (from CLOSE, or from
@@ -39,7 +35,6 @@ final class SocketLifetimes {
 
     private static final class Socket {
         int life;
-        long lastChangeNs = -1;
         String lastNewState;
     }
 
@@ -60,10 +55,9 @@ final class SocketLifetimes {
     private int lifetimes;
 
     private int life;
-    private Long nsInOldstate;
     private long broken;
 
-    /** Derives the columns for this row; false when it has no socket (they are then null). */
+    /** Derives life for this row; false when it has no socket (life is then null). */
     boolean next(EventRow row) {
         Long skaddr = row.skaddr();
         if (skaddr == null) {
@@ -71,7 +65,6 @@ final class SocketLifetimes {
         }
         Socket s = sockets.get(skaddr);
         boolean change = STATE_CHANGE.equals(row.event());
-        nsInOldstate = null;
         if (s == null) {
             s = new Socket();
             s.life = ++lifetimes;
@@ -83,11 +76,8 @@ final class SocketLifetimes {
             if (!s.lastNewState.equals("CLOSE") || !startsSocket(row.oldstate())) {
                 broken++;
             }
-        } else if (change && s.lastChangeNs >= 0) {
-            nsInOldstate = row.timeNs() - s.lastChangeNs;
         }
         if (change) {
-            s.lastChangeNs = row.timeNs();
             s.lastNewState = row.newstate();
         }
         life = s.life;
@@ -107,10 +97,6 @@ final class SocketLifetimes {
         return life;
     }
 
-    Long nsInOldstate() {
-        return nsInOldstate;
-    }
-
     /**
      * What these rules know after the rows so far, so that a writer resumed after a crash derives
      * the same columns for the rows that follow as the interrupted one would have. Sockets are
@@ -125,7 +111,6 @@ final class SocketLifetimes {
             for (Map.Entry<Long, Socket> e : sockets.entrySet()) {
                 out.writeLong(e.getKey());
                 out.writeInt(e.getValue().life);
-                out.writeLong(e.getValue().lastChangeNs);
                 out.writeBoolean(e.getValue().lastNewState != null);
                 if (e.getValue().lastNewState != null) {
                     out.writeUTF(e.getValue().lastNewState);
@@ -151,7 +136,6 @@ final class SocketLifetimes {
                 long skaddr = in.readLong();
                 Socket s = new Socket();
                 s.life = in.readInt();
-                s.lastChangeNs = in.readLong();
                 s.lastNewState = in.readBoolean() ? in.readUTF() : null;
                 lifetimes.sockets.put(skaddr, s);
             }

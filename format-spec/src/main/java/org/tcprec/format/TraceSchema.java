@@ -21,6 +21,13 @@ public final class TraceSchema {
     /** The event time's column in 1.x files: INT64 TIMESTAMP(NANOS), the same epoch nanoseconds as 2.x's time_ns. */
     public static final String TIME_1X = "time";
 
+    /**
+     * Columns 1.x stored that 2.0 leaves to readers: protocol (always 6 on a state change) and
+     * ns_in_oldstate (the time since the same life's previous state change, null for its first:
+     * see org.tcprec.format.scan.StateTimes). Readers of a file without them derive them.
+     */
+    public static final List<String> DERIVED_BY_READERS = List.of("protocol", "ns_in_oldstate");
+
     /** The column holding the event time, in epoch nanoseconds, in a file of that (readable) version. */
     public static String timeColumn(String formatVersion) {
         return major(formatVersion) == 1 ? TIME_1X : Column.TIME_NS.columnName();

@@ -72,7 +72,6 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
         putString(Column.OLDSTATE, r.oldstate());
         putString(Column.NEWSTATE, r.newstate());
         putString(Column.STATE, r.state());
-        putInt(Column.PROTOCOL, r.protocol());
         putLong(Column.BYTES_ACKED, r.bytesAcked());
         putLong(Column.BYTES_RECEIVED, r.bytesReceived());
         putLong(Column.SOCK_COOKIE, r.sockCookie());
@@ -91,7 +90,6 @@ final class TraceWriteSupport extends WriteSupport<EventRow> {
         putLong(Column.RCV_WND, r.rcvWnd());
         if (lifetimes.next(r)) {
             putInt(Column.LIFE, lifetimes.life());
-            putLong(Column.NS_IN_OLDSTATE, lifetimes.nsInOldstate());
         }
         out.endMessage();
     }

@@ -325,7 +325,8 @@ public final class HtmlReport {
     private static List<Object> listOf(Object value) {
         try {
             if (value instanceof Array a) {
-                return List.of((Object[]) a.getArray());
+                // a list of a damaged trace's values may hold nulls, which List.of refuses
+                return java.util.Arrays.asList((Object[]) a.getArray());
             }
         } catch (SQLException e) {
             throw new UserError("cannot read a list from DuckDB: " + TraceDatabase.firstLine(e.getMessage()), e);

@@ -50,7 +50,7 @@ public final class TraceScrubber {
      * Columns TraceWriter derives from the rows before (format 1.1): written anew from the scrubbed
      * rows, and the same, since the kernel-address mapping keeps equal addresses equal.
      */
-    private static final Set<Column> DERIVED = Set.of(Column.LIFE, Column.NS_IN_OLDSTATE);
+    private static final Set<Column> DERIVED = Set.of(Column.LIFE);
 
     private final ScrubKey key;
     private final Options options;
@@ -73,6 +73,8 @@ public final class TraceScrubber {
             List<String> droppedColumns = new ArrayList<>(present);
             // raw_events gives every version's time column as time
             droppedColumns.remove(footer.timeColumn());
+            // a 1.x original's, which the copy's readers derive again (the same values: life is kept)
+            droppedColumns.removeAll(TraceSchema.DERIVED_BY_READERS);
             StringBuilder select = new StringBuilder();
             for (Column c : Column.values()) {
                 droppedColumns.remove(c.columnName());
@@ -120,7 +122,7 @@ public final class TraceScrubber {
                             rs.getString("oldstate"),
                             rs.getString("newstate"),
                             rs.getString("state"),
-                            int32(rs, "protocol"),
+                            null, // protocol: not stored since 2.0
                             int64(rs, "bytes_acked"),
                             int64(rs, "bytes_received"),
                             map(cookies, uint64(rs, "sock_cookie")),

@@ -218,26 +218,74 @@ public final class TraceDatabase implements AutoCloseable {
      * file stores the time as time_ns (epoch nanoseconds), a 1.x file as the TIMESTAMP time with
      * the same value. A 1.0 file lacks life and ns_in_oldstate; they are derived here with the
      * rules the writer applies (format-spec/README.md), over a window per socket that a 1.1 file
-     * spares its readers. hive_partitioning off: a fleet laid out in host=NAME/ directories would
+     * spares its readers. A 2.0 file stores life but neither protocol nor ns_in_oldstate, which
+     * 1.x stored: protocol is 6 on every state change, and ns_in_oldstate is derived from life
+     * (TIMES_SQL). hive_partitioning off: a fleet laid out in host=NAME/ directories would
      * otherwise gain a column `host` from the path, beside (and renaming) the footer's host that
      * the events view adds.
      */
     private String rawEvents() {
-        // files grouped by (lifetimes derived here, time column)
+        // files grouped by what is derived here and their time column
         Map<String, List<String>> groups = new java.util.TreeMap<>();
         for (TraceFooter f : footers) {
-            boolean derive = !f.columns().contains("life") || deriveLifetimes;
-            groups.computeIfAbsent((derive ? "derive " : "stored ") + f.timeColumn(), k -> new ArrayList<>())
+            groups.computeIfAbsent(derivation(f).name() + " " + f.timeColumn(), k -> new ArrayList<>())
                     .add(fileLiteral(f.path()));
         }
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            boolean derive = group.getKey().startsWith("derive ");
+            Derivation derivation = Derivation.valueOf(
+                    group.getKey().substring(0, group.getKey().indexOf(' ')));
             String timeColumn = group.getKey().substring(group.getKey().indexOf(' ') + 1);
-            String rows = rows(group.getValue(), timeColumn, derive && deriveLifetimes ? ", life, ns_in_oldstate" : "");
-            parts.add(derive ? LIFETIMES_SQL.replace("{rows}", rows) : rows);
+            String rows = rows(group.getValue(), timeColumn, derivation.excluded);
+            parts.add(derivation.sql.replace("{rows}", rows));
         }
         return String.join(" UNION ALL BY NAME ", parts);
+    }
+
+    /** What raw_events derives of a file's columns. */
+    private enum Derivation {
+        /** A 1.1 file: every column stored. */
+        NONE("", "{rows}"),
+        /** A 2.x file: protocol and ns_in_oldstate, from life. */
+        TIMES("", Derivation.TIMES_SQL),
+        /** A 1.0 file: life and ns_in_oldstate, by the writer's rules. */
+        LIFETIMES("", LIFETIMES_SQL),
+        /** A 1.1 file read as a 1.0 file would be (the test holding the two rule sets together). */
+        LIFETIMES_AGAIN(", life, ns_in_oldstate", LIFETIMES_SQL),
+        /** A 2.x file read as a 1.0 file would be. */
+        LIFETIMES_AGAIN_2X(", life", Derivation.PROTOCOL_SQL.replace("{rows}", LIFETIMES_SQL));
+
+        /**
+         * format-spec/README.md, "Columns": protocol (6 on every state change) and ns_in_oldstate (the
+         * time since the same life's previous state change, null for its first) of a 2.x file.
+         */
+        private static final String TIMES_SQL =
+                "SELECT *, CASE WHEN event = 'inet_sock_set_state' THEN 6 END::INTEGER AS protocol, "
+                        + "CASE WHEN event = 'inet_sock_set_state' AND life IS NOT NULL THEN epoch_ns(time) - lag(epoch_ns(time)) "
+                        + "OVER (PARTITION BY filename, life, event = 'inet_sock_set_state' ORDER BY seq) END AS ns_in_oldstate "
+                        + "FROM ({rows})";
+
+        private static final String PROTOCOL_SQL =
+                "SELECT *, CASE WHEN event = 'inet_sock_set_state' THEN 6 END::INTEGER AS protocol FROM ({rows})";
+
+        final String excluded;
+        final String sql;
+
+        Derivation(String excluded, String sql) {
+            this.excluded = excluded;
+            this.sql = sql;
+        }
+    }
+
+    private Derivation derivation(TraceFooter f) {
+        boolean twoX = !f.columns().contains("protocol");
+        if (!f.columns().contains("life")) {
+            return twoX ? Derivation.LIFETIMES_AGAIN_2X : Derivation.LIFETIMES;
+        }
+        if (deriveLifetimes) {
+            return twoX ? Derivation.LIFETIMES_AGAIN_2X : Derivation.LIFETIMES_AGAIN;
+        }
+        return f.columns().contains("ns_in_oldstate") ? Derivation.NONE : Derivation.TIMES;
     }
 
     /** The files' rows with time as TIMESTAMP_NS (first, as 1.x files have it) and seq; without the columns excluded. */
@@ -274,10 +322,10 @@ public final class TraceDatabase implements AutoCloseable {
 
     /**
      * Whether a plain scan of raw_events comes out in time order: one file, read as stored (the
-     * window that derives a 1.0 file's lifetimes reorders rows).
+     * windows that derive a 1.0 file's lifetimes or a 2.0 file's ns_in_oldstate reorder rows).
      */
     public boolean scansInTimeOrder() {
-        return footers.size() == 1 && footers.get(0).columns().contains("life") && !deriveLifetimes;
+        return footers.size() == 1 && derivation(footers.get(0)) == Derivation.NONE;
     }
 
     /**
