@@ -7,7 +7,8 @@
 #
 #   bench/footprint.sh [MINUTES] [INTERVAL]      (defaults: 10 minutes, every 30 s)
 #   EXTRA="-e" bench/footprint.sh ...             (record options, e.g. every tcp_probe)
-#   JAVA_OPTS="-Xmx256m" bench/footprint.sh ...   (the recorder's JVM options)
+#   JAVA_OPTS="-XX:+UseG1GC" bench/footprint.sh   (the recorder's JVM options instead of
+#                                                   recorder/record-jvm-options, the launchers')
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -29,7 +30,7 @@ mkdir "$work/out"
 trace="$work/out/churn.parquet"
 
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -jar "$root/cli/target/tcprec.jar" record -o "$trace" ${EXTRA:-} 2> "$work/record.log" &
+java ${JAVA_OPTS:-$(sed 's/#.*//' "$root/recorder/record-jvm-options")} -jar "$root/cli/target/tcprec.jar" record -o "$trace" ${EXTRA:-} 2> "$work/record.log" &
 recorder=$!
 while [ ! -e "$work/out/.churn.parquet.tcprec-journal" ]; do
     kill -0 "$recorder" 2>/dev/null || { cat "$work/record.log"; exit 1; }

@@ -48,7 +48,8 @@ run_variant() { # variant mode
     tcprec|tcprec-every-probe)
         local extra=()
         [ "$variant" = tcprec-every-probe ] && extra=(-e)
-        java -jar "$tcprec_jar" record -o "$out.parquet" "${extra[@]}" 2> "$out.log" &
+        # shellcheck disable=SC2046
+        java $(sed 's/#.*//' "$root/recorder/record-jvm-options") -jar "$tcprec_jar" record -o "$out.parquet" "${extra[@]}" 2> "$out.log" &
         local pid=$!
         while [ ! -e "$work/.$(basename "$out").parquet.tcprec-journal" ]; do sleep 0.05; done
         sleep 0.5

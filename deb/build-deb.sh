@@ -66,11 +66,14 @@ java=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 [ -x "$java" ] || java=java' ;;
     *) echo "build-deb.sh: --runtime=own or --runtime=debian" >&2; exit 2 ;;
 esac
+record_options=$(sed 's/#.*//' "$(dirname "$0")/../recorder/record-jvm-options" | xargs)
 cat > "$root/usr/bin/tcprec" <<LAUNCHER
 #!/bin/sh
 # Installed by the $package package: $comment, its own class path.
 $find_java
-exec "\$java" --enable-native-access=ALL-UNNAMED -Djna.library.path=$prefix/native -cp '$prefix/lib/*' $main "\$@"
+jvm_options=
+[ "\${1:-}" != record ] || jvm_options='$record_options'
+exec "\$java" \$jvm_options --enable-native-access=ALL-UNNAMED -Djna.library.path=$prefix/native -cp '$prefix/lib/*' $main "\$@"
 LAUNCHER
 chmod 755 "$root/usr/bin/tcprec"
 for page in "$stage"/man/*.1; do

@@ -12,6 +12,7 @@
 #   PKG/contents.txt         dpkg -L of the installed package
 #   PKG/java.txt             the Java packages installed with it ("no java package" if none)
 #   PKG/natives.txt          the native libraries inside its installed jars
+#   PKG/cmdline.txt          the recorder's command line (java and its options), one argument a line
 #   PKG/libbpf.txt           every libbpf package and libbpf.so* file in the root after the install,
 #                            and the libbpf the recorder had mapped while it recorded
 #   PKG/left-after-purge.txt what the install, the recording, the purge and apt's autoremove of
@@ -120,6 +121,7 @@ for jar in sys.argv[1:]:
         in_root find / -xdev -name 'libbpf.so*' -printf 'file /%P\n' | sort
         awk '/libbpf/ { print "mapped " $6 }' "/proc/$recorder/maps" | sort -u | sed "s|$merged||"
     } > "$dir/libbpf.txt"
+    tr '\0' '\n' < "/proc/$recorder/cmdline" > "$dir/cmdline.txt"
     ip netns exec "$ns" cat /proc/net/snmp > "$dir/snmp.before"
     ip netns exec "$ns" python3 "$workload" clean > "$dir/workload.txt"
     wait_settled "$ns"

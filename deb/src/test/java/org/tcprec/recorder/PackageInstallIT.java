@@ -233,6 +233,20 @@ class PackageInstallIT {
                 lines(name, "libbpf.txt"));
     }
 
+    /** The installed launcher gave the recorder's JVM the options of recorder/record-jvm-options. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcprec-recorder", "tcprec"})
+    void theInstalledLauncherGaveTheRecorderItsJvmOptions(String name) throws Exception {
+        List<String> options = Files.readAllLines(Path.of("..", "recorder", "record-jvm-options")).stream()
+                .map(l -> l.replaceAll("#.*", "").strip())
+                .filter(l -> !l.isEmpty())
+                .toList();
+        assertTrue(!options.isEmpty());
+        List<String> cmdline = lines(name, "cmdline.txt");
+        assertTrue(cmdline.containsAll(options), cmdline.toString());
+        assertTrue(cmdline.indexOf(options.get(0)) < cmdline.indexOf("record"), cmdline.toString());
+    }
+
     /**
      * The versions Ubuntu 22.04 (jammy, with jammy-updates) publishes of every package the two
      * packages may depend on. Its archive is not reachable from the build machine, so they are

@@ -216,7 +216,10 @@ public final class Recorder {
                 full,
                 stopReason::get,
                 () -> stoppedAtNs - startNs,
-                e -> requestStop(TraceStream.isDiskFull(e) ? "disk full" : "write error"));
+                e -> requestStop(
+                        TraceStream.isDiskFull(e)
+                                ? "disk full"
+                                : e instanceof OutOfMemoryError ? "out of memory" : "write error"));
         try (RingBufferReader ring = new RingBufferReader(bpf.mapFd("events"), config.ringBytes())) {
             Thread consumer = new Thread(
                     new RingConsumer(bpf, ring, free, full, () -> stopReason.get() != null, consumed),
@@ -350,7 +353,11 @@ public final class Recorder {
                 throw new RecordingException(e.getMessage());
             }
             deleteJournal(paths);
-            String what = TraceStream.isDiskFull(failure) ? "the disk is full" : failure.getMessage();
+            String what = TraceStream.isDiskFull(failure)
+                    ? "the disk is full"
+                    : failure instanceof OutOfMemoryError
+                            ? "out of memory (the recorder's Java heap, -Xmx, is too small for this event rate)"
+                            : failure.getMessage();
             throw new RecordingException("recording stopped early: " + what + "; " + result.rows()
                     + " events up to that point are in " + output);
         }

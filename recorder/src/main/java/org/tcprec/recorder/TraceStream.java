@@ -91,7 +91,7 @@ final class TraceStream implements Runnable {
     private final RowEncoder rows;
     private final List<RowGroupCheckpoint> groups = new ArrayList<>();
     /** Journaled batches the encoder may not have taken yet, by sequence number: a new journal repeats them. */
-    private final List<Journaled> retained = new ArrayList<>();
+    private final List<Retained> retained = new ArrayList<>();
 
     private final ConcurrentLinkedQueue<Checkpoint> checkpoints = new ConcurrentLinkedQueue<>();
     private long sequence;
@@ -109,7 +109,10 @@ final class TraceStream implements Runnable {
     private TraceMetadata footer;
 
     /** A batch as the journal holds it, and as the encoder takes it. */
-    private record Journaled(long sequence, byte[] compressed, byte[] records) {}
+    private record Journaled(long sequence, int compressedBytes, byte[] records) {}
+
+    /** A batch as a new journal repeats it until its row group is written: compressed only. */
+    private record Retained(long sequence, byte[] compressed) {}
 
     /**
      * What the encoder hands back after a row group: the group (null when it had no rows), the
@@ -214,7 +217,9 @@ final class TraceStream implements Runnable {
                 if (failure == null) {
                     try {
                         journal(batch, encoder);
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException | Error e) {
+                        // an Error too (out of memory): the loop must go on returning buffers,
+                        // or the ring's consumer waits for one forever and the recording never ends
                         fail(e);
                     }
                 }
@@ -225,7 +230,7 @@ final class TraceStream implements Runnable {
                 for (Checkpoint c = checkpoints.poll(); c != null && failure == null; c = checkpoints.poll()) {
                     replaceJournal(c, null);
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 fail(e);
             }
             if (System.nanoTime() >= nextCheckpoint && failure == null) {
@@ -268,8 +273,8 @@ final class TraceStream implements Runnable {
         journal.append(Journal.Kind.EVENTS_ZSTD, payload);
         byte[] records = new byte[batch.remaining()];
         batch.get(batch.position(), records);
-        Journaled item = new Journaled(++sequence, compressedCopy, records);
-        retained.add(item);
+        Journaled item = new Journaled(++sequence, compressedCopy.length, records);
+        retained.add(new Retained(item.sequence(), compressedCopy));
         encoder.put(item);
     }
 
@@ -277,7 +282,7 @@ final class TraceStream implements Runnable {
     private void encodeOrFail(Journaled batch) throws IOException {
         try {
             encode(batch);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             fail(e);
             throw e;
         }
@@ -288,7 +293,7 @@ final class TraceStream implements Runnable {
         window.add(ByteBuffer.wrap(batch.records()));
         window.releaseSettled(rows);
         lastEncoded = batch.sequence();
-        encodedSinceGroup += batch.compressed().length;
+        encodedSinceGroup += batch.compressedBytes();
         if (encodedSinceGroup >= GROUP_JOURNAL_BYTES) {
             checkpoints.add(closeGroup());
             encodedSinceGroup = 0;
@@ -371,7 +376,7 @@ final class TraceStream implements Runnable {
                 if (held.length > 0) {
                     replacement.append(Journal.Kind.EVENTS_ZSTD, compress(held, 0, held.length));
                 }
-                for (Journaled b : retained) {
+                for (Retained b : retained) {
                     replacement.append(Journal.Kind.EVENTS_ZSTD, ByteBuffer.wrap(b.compressed()));
                 }
             }
