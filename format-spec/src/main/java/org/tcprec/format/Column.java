@@ -65,11 +65,12 @@ public enum Column {
     /**
      * Columns stored without a dictionary, delta-encoded: values that rarely repeat within a page
      * (a dictionary would be built, hashed into and dropped again for each page), or that stay
-     * close from row to row (life, numbered in the order lifetimes start: 0.28 bytes per event on
-     * the churn workload delta-encoded, 1.9 with a dictionary; format-spec/README.md, "Version 2.0").
+     * close from row to row (life, numbered in the order lifetimes start; sock_cookie, handed out
+     * by the kernel in increasing order, which repeats on every probe of a socket with -e but
+     * costs less as deltas than as dictionary indexes: format-spec/README.md, "Size").
      */
     static final java.util.List<Column> HIGH_CARDINALITY =
-            java.util.List.of(TIME_NS, SKBADDR, SND_NXT, SND_UNA, BYTES_ACKED, BYTES_RECEIVED, LIFE);
+            java.util.List.of(TIME_NS, SKBADDR, SND_NXT, SND_UNA, BYTES_ACKED, BYTES_RECEIVED, LIFE, SOCK_COOKIE);
 
     private final String columnName;
     private final PrimitiveTypeName physicalType;
