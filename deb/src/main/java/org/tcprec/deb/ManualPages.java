@@ -51,7 +51,10 @@ public final class ManualPages {
             }
         }
         Path completion = Path.of(args[2]);
-        Files.createDirectories(completion.getParent());
+        Path completionDir = completion.getParent();
+        if (completionDir != null) {
+            Files.createDirectories(completionDir);
+        }
         Files.writeString(completion, AutoComplete.bash("tcprec", cl));
     }
 

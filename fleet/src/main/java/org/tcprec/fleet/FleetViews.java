@@ -195,10 +195,14 @@ public final class FleetViews {
             + "ORDER BY seq) END AS ns_in_oldstate FROM {rows}";
 
     static String resource(String name) {
-        try (InputStream in = FleetViews.class.getResourceAsStream(name)) {
+        InputStream resource = FleetViews.class.getResourceAsStream(name);
+        if (resource == null) {
+            throw new IllegalStateException(name + " is missing from the fleet module");
+        }
+        try (InputStream in = resource) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException(name + " is missing from the fleet module", e);
+        } catch (IOException e) {
+            throw new IllegalStateException(name + " cannot be read from the fleet module", e);
         }
     }
 

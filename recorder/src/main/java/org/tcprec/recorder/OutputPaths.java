@@ -16,13 +16,12 @@ import org.tcprec.format.TraceFooter;
  */
 record OutputPaths(OutputFile trace, Path journal, Path nextJournal, Path reserve) {
     static OutputPaths of(OutputFile trace) {
-        Path output = trace.target();
-        Path journal = TraceFooter.journalFor(output);
+        Path journal = TraceFooter.journalFor(trace.target());
         return new OutputPaths(
                 trace,
                 journal,
                 nextJournalFor(journal),
-                output.getParent().resolve("." + output.getFileName() + ".tcprec-reserve"));
+                trace.directory().resolve("." + trace.name() + ".tcprec-reserve"));
     }
 
     static Path nextJournalFor(Path journal) {

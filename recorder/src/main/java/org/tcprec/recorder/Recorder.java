@@ -230,7 +230,7 @@ public final class Recorder {
             consumer.start();
             writer.start();
             started.countDown();
-            waitForStop(startNs, stream);
+            waitForStop(startNs, stream, paths.trace().name().toString());
             stoppedAtNs = System.nanoTime();
             joinQuietly(consumer);
             joinQuietly(writer);
@@ -247,7 +247,7 @@ public final class Recorder {
         }
     }
 
-    private void waitForStop(long startNs, TraceStream stream) {
+    private void waitForStop(long startNs, TraceStream stream, String traceName) {
         StatusLine line = new StatusLine(status, config.durationNs());
         long nextStatus = startNs + 1_000_000_000L;
         while (stopReason.get() == null) {
@@ -276,7 +276,7 @@ public final class Recorder {
             }
         }
         if (terminal) {
-            line.finishing(config.output().getFileName().toString(), consumed.get());
+            line.finishing(traceName, consumed.get());
         }
     }
 

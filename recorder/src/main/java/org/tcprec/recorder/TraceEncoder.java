@@ -195,8 +195,8 @@ public final class TraceEncoder {
      * another file, and recover would copy that file into a trace they can read.
      */
     private static void checkDataFile(Path journal, Path dataFile, Path target) throws IOException {
-        Path dir = dataFile.getParent();
-        if (!placed(dataFile, target)) {
+        Path dir = privateDirectory(dataFile, target);
+        if (dir == null) {
             throw new IOException(
                     journal + " names " + dataFile + ", which is not where a recording of " + target + " writes");
         }
@@ -216,19 +216,30 @@ public final class TraceEncoder {
         }
     }
 
-    /** Whether a file is where a recording of target writes: in a private directory beside it. */
-    private static boolean placed(Path dataFile, Path target) {
+    /**
+     * The private directory beside target holding dataFile, where a recording of target writes it;
+     * null when the file is anywhere else.
+     */
+    private static Path privateDirectory(Path dataFile, Path target) {
         Path dir = dataFile.getParent();
-        return dir != null
-                && dir.getParent() != null
-                && dir.getParent().equals(target.getParent())
-                && dir.getFileName().toString().startsWith("." + target.getFileName() + ".tcprec-")
-                && dataFile.getFileName().equals(target.getFileName());
+        Path dirName = dir == null ? null : dir.getFileName();
+        Path parent = dir == null ? null : dir.getParent();
+        Path name = target.getFileName();
+        if (dirName == null
+                || parent == null
+                || name == null
+                || !parent.equals(target.getParent())
+                || !dirName.toString().startsWith("." + name + ".tcprec-")
+                || !name.equals(dataFile.getFileName())) {
+            return null;
+        }
+        return dir;
     }
 
     /** Removes the private directory a killed recorder left, once the trace no longer needs it. */
     private static void removeLeftFile(Path journal, Path dataFile, Path tmp, Path target) {
-        if (dataFile == null || dataFile.equals(tmp) || !placed(dataFile, target)) {
+        Path dir = dataFile == null || dataFile.equals(tmp) ? null : privateDirectory(dataFile, target);
+        if (dir == null) {
             return;
         }
         try {
@@ -236,7 +247,7 @@ public final class TraceEncoder {
                 checkDataFile(journal, dataFile, target);
                 Files.delete(dataFile);
             }
-            Files.deleteIfExists(dataFile.getParent());
+            Files.deleteIfExists(dir);
         } catch (IOException e) {
             // not ours to remove, or not empty: left alone
         }

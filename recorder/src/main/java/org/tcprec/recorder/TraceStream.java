@@ -383,7 +383,7 @@ final class TraceStream implements Runnable {
             replacement.sync();
             replacementLock = JournalLock.take(next);
             Files.move(next, paths.journal(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(paths.journal().getParent());
+            syncDirectory(paths.trace().directory());
             replaced = true;
         } finally {
             if (!replaced) {

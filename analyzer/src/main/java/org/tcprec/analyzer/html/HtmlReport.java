@@ -113,7 +113,7 @@ public final class HtmlReport {
     private Map<String, Object> context(TraceFooter footer) {
         TraceMetadata m = footer.metadata();
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("file", footer.path().getFileName().toString());
+        c.put("file", footer.path().toFile().getName());
         c.put("file_bytes", footer.fileBytes());
         c.put("hostname", m.host().hostname());
         c.put("boot_id", m.host().bootId());

@@ -22,6 +22,8 @@ public final class ScrubKey {
     /** Below 128 bits an offline search over the key space becomes conceivable. */
     public static final int MIN_BYTES = 16;
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final byte[] secret;
     private final boolean random;
 
@@ -58,7 +60,7 @@ public final class ScrubKey {
 
     public static ScrubKey random() {
         byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         return new ScrubKey(bytes, true);
     }
 

@@ -405,10 +405,14 @@ public final class TraceDatabase implements AutoCloseable {
 
     static List<String> viewDefinitions() {
         String text;
-        try (InputStream in = TraceDatabase.class.getResourceAsStream("/org/tcprec/analyzer/views.sql")) {
+        InputStream resource = TraceDatabase.class.getResourceAsStream("/org/tcprec/analyzer/views.sql");
+        if (resource == null) {
+            throw new IllegalStateException("views.sql is missing from the analyzer");
+        }
+        try (InputStream in = resource) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("views.sql is missing from the analyzer", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("views.sql cannot be read from the analyzer", e);
         }
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();

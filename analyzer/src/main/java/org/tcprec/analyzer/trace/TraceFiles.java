@@ -32,7 +32,7 @@ public final class TraceFiles {
             }
             // Globs may stand in directory names too, as in a fleet laid out by host: 'fleet/host=*/*.parquet'.
             Path pattern = Path.of(argument);
-            Path dir = pattern.isAbsolute() ? pattern.getRoot() : Path.of("");
+            Path dir = Path.of(pattern.isAbsolute() ? "/" : "");
             int literal = 0;
             while (literal < pattern.getNameCount() - 1
                     && !isGlob(pattern.getName(literal).toString())) {

@@ -30,12 +30,18 @@ import java.util.stream.Stream;
  */
 public final class OutputFile {
     private final Path target;
+    /** The target's directory and name, both present: {@link #prepare} refuses a target without. */
+    private final Path directory;
+
+    private final Path name;
     private final boolean force;
     private Path privateDir;
     private Path file;
 
-    private OutputFile(Path target, boolean force) {
-        this.target = target.toAbsolutePath();
+    private OutputFile(Path target, Path directory, Path name, boolean force) {
+        this.target = target;
+        this.directory = directory;
+        this.name = name;
         this.force = force;
     }
 
@@ -43,7 +49,8 @@ public final class OutputFile {
     public static OutputFile prepare(Path target, boolean force, Path... inputs) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
+        Path name = absolute.getFileName();
+        if (dir == null || name == null || !Files.isDirectory(dir)) {
             throw new UserError("cannot write " + target + ": directory " + dir + " does not exist");
         }
         refuseNonRegular(target, absolute);
@@ -62,7 +69,7 @@ public final class OutputFile {
         if (!Files.isWritable(dir)) {
             throw new UserError("cannot write " + target + ": directory " + dir + " is not writable");
         }
-        return new OutputFile(target, force);
+        return new OutputFile(absolute, dir, name, force);
     }
 
     /** Throws unless {@code path} is absent or a regular file (not followed through a link). */
@@ -95,6 +102,16 @@ public final class OutputFile {
         return target;
     }
 
+    /** The target's file name. */
+    public Path name() {
+        return name;
+    }
+
+    /** The target's directory. */
+    public Path directory() {
+        return directory;
+    }
+
     /**
      * Creates the empty file to write (mode 0600) inside a new private directory beside the target.
      * Write it by this path, then {@link #commit}; {@link #abandon} after a failure.
@@ -102,11 +119,11 @@ public final class OutputFile {
     public Path create() throws IOException {
         if (file == null) {
             privateDir = Files.createTempDirectory(
-                    target.getParent(),
-                    "." + target.getFileName() + ".tcprec-",
+                    directory,
+                    "." + name + ".tcprec-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             file = Files.createFile(
-                    privateDir.resolve(target.getFileName()),
+                    privateDir.resolve(name),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         return file;
@@ -133,7 +150,7 @@ public final class OutputFile {
         } finally {
             abandon();
         }
-        syncDirectory(target.getParent());
+        syncDirectory(directory);
     }
 
     /** Renames the file over the target (a regular file or nothing, checked just before). */
@@ -142,7 +159,7 @@ public final class OutputFile {
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename into " + target.getParent() + ": " + e.getMessage(), e);
+            throw new IOException("cannot rename into " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -151,26 +168,26 @@ public final class OutputFile {
      * entry, link or not, which a check followed by a rename could not promise. On a file system
      * without hard links it falls back to that check and rename.
      */
-    private boolean linkAs(Path name) throws IOException {
+    private boolean linkAs(Path link) throws IOException {
         try {
-            Files.createLink(name, file);
+            Files.createLink(link, file);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (UnsupportedOperationException | FileSystemException e) {
-            if (Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
-            Files.move(file, name, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(file, link, StandardCopyOption.ATOMIC_MOVE);
             return true;
         }
     }
 
     private Path keepBeside() throws IOException {
-        String name = target.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String suffix = dot > 0 ? name.substring(dot) : "";
+        String fileName = name.toString();
+        int dot = fileName.lastIndexOf('.');
+        String stem = dot > 0 ? fileName.substring(0, dot) : fileName;
+        String suffix = dot > 0 ? fileName.substring(dot) : "";
         for (int n = 1; n < 1000; n++) {
             Path candidate = target.resolveSibling(stem + "." + n + suffix);
             if (linkAs(candidate)) {

@@ -46,9 +46,10 @@ public final class TraceFs {
 
     /** The names of the category's tracepoints, sorted; empty when the kernel has no such category. */
     public List<String> tracepoints(String category) {
-        try (Stream<Path> entries = Files.list(root.resolve("events").resolve(category))) {
+        Path dir = root.resolve("events").resolve(category);
+        try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> Files.isRegularFile(p.resolve("format")))
-                    .map(p -> p.getFileName().toString())
+                    .map(p -> dir.relativize(p).toString())
                     .sorted()
                     .toList();
         } catch (IOException e) {
