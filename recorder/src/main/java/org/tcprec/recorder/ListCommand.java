@@ -66,15 +66,15 @@ public final class ListCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, TracepointCatalog catalog, TraceFs traceFs) {
-        out.printf("kernel: Linux %s; tracefs: %s%n", catalog.kernel(), traceFs.root());
-        out.printf("%nEvery recorded event: the columns event (the tracepoint's name) and%n");
+        out.printf(Locale.ROOT, "kernel: Linux %s; tracefs: %s%n", catalog.kernel(), traceFs.root());
+        out.printf(Locale.ROOT, "%nEvery recorded event: the columns event (the tracepoint's name) and%n");
         for (ColumnSources.Source s : ColumnSources.common()) {
-            out.printf("    %-10s %s%n", s.column(), s.other());
+            out.printf(Locale.ROOT, "    %-10s %s%n", s.column(), s.other());
         }
         Set<String> common = new HashSet<>();
         ColumnSources.common().forEach(s -> common.add(s.column()));
         for (TracepointCatalog.Tracepoint tp : catalog.tracepoints()) {
-            out.printf("%n%s%s%n", tp.name(), tp.recorded() ? "  (recorded)" : "");
+            out.printf(Locale.ROOT, "%n%s%s%n", tp.name(), tp.recorded() ? "  (recorded)" : "");
             int width =
                     tp.fields().stream().mapToInt(f -> f.type().length()).max().orElse(0);
             for (TracepointCatalog.Field f : tp.fields()) {
@@ -89,13 +89,17 @@ public final class ListCommand implements Callable<Integer> {
             }
             for (TracepointCatalog.Column c : tp.columns()) {
                 if (c.fields().isEmpty() && !common.contains(c.column())) {
-                    out.printf("    %s <- %s%n", c.column(), c.nullHere() ? "nothing: null on this kernel" : c.other());
+                    out.printf(
+                            Locale.ROOT,
+                            "    %s <- %s%n",
+                            c.column(),
+                            c.nullHere() ? "nothing: null on this kernel" : c.other());
                 }
             }
         }
-        out.printf("%nThis kernel lacks:%s%n", catalog.lacks().isEmpty() ? " nothing tcprec reads" : "");
+        out.printf(Locale.ROOT, "%nThis kernel lacks:%s%n", catalog.lacks().isEmpty() ? " nothing tcprec reads" : "");
         for (TracepointCatalog.Lack lack : catalog.lacks()) {
-            out.printf("    %s: %s%n", lack.what(), lack.effect());
+            out.printf(Locale.ROOT, "    %s: %s%n", lack.what(), lack.effect());
         }
     }
 }

@@ -139,8 +139,11 @@ public final class RecordCommand implements Callable<Integer> {
         printSummary(err, summary, terminal);
         for (KernelFeatures.Feature f : KernelFeatures.missing()) {
             err.printf(
+                    Locale.ROOT,
                     "tcprec: warning: this kernel lacks %s (Linux %s): %s%n",
-                    f.description(), f.since(), f.withoutIt());
+                    f.description(),
+                    f.since(),
+                    f.withoutIt());
         }
         printOwner(err, summary.output(), traceOwner);
         return ExitCodes.OK;
@@ -159,19 +162,20 @@ public final class RecordCommand implements Callable<Integer> {
 
     private static String defaultName() {
         String host = HostFacts.host().hostname();
-        return "tcprec-" + host + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + ".parquet";
+        return "tcprec-" + host + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + ".parquet";
     }
 
     /** Says who can read the trace when that is root alone, which "reading needs no privileges" would not suggest. */
     static void printOwner(PrintStream out, Path trace, FileOwner owner) {
         if (owner.source() == FileOwner.Source.PROCESS && ownedByRoot(trace)) {
             out.printf(
+                    Locale.ROOT,
                     "tcprec: %s belongs to root with mode 0600: only root can read it; give it to a user with "
                             + "--owner USER, or run tcprec through sudo%n",
                     trace);
         } else if (owner.source() == FileOwner.Source.OPTION) {
-            out.printf("tcprec: %s belongs to %s (mode 0600)%n", trace, owner.describe());
+            out.printf(Locale.ROOT, "tcprec: %s belongs to %s (mode 0600)%n", trace, owner.describe());
         }
     }
 
@@ -203,14 +207,18 @@ public final class RecordCommand implements Callable<Integer> {
                 s.stopReason());
         if (s.lost() > 0) {
             out.printf(
+                    Locale.ROOT,
                     "tcprec: warning: %,d events were lost (ring buffer full, or skipped by the kernel); see 'tcprec info %s'%n",
-                    s.lost(), s.output());
+                    s.lost(),
+                    s.output());
         }
         if (s.brokenLifetimes() > 0) {
             out.printf(
+                    Locale.ROOT,
                     "tcprec: warning: %,d socket lifetimes skip states: state changes are missing that no loss counter saw; "
                             + "see 'tcprec info %s'%n",
-                    s.brokenLifetimes(), s.output());
+                    s.brokenLifetimes(),
+                    s.output());
         }
         if (terminal) {
             StringBuilder perType = new StringBuilder("tcprec: events:");

@@ -1,5 +1,7 @@
 package org.tcprec.recorder;
 
+import java.util.Locale;
+
 /** Human-readable sizes for status lines. */
 public final class Units {
     private Units() {}
@@ -15,6 +17,6 @@ public final class Units {
             value /= 1024;
             unit++;
         }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }
