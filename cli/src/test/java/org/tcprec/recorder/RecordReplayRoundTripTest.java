@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.metadata.JsonCodec;
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * connection the test made, with its ports, bytes, process, states and a lifespan no longer
  * than the test itself measured around it.
  */
+@ExtendWith(NetnsExtension.class)
 class RecordReplayRoundTripTest {
     @TempDir
     Path dir;
@@ -27,20 +29,17 @@ class RecordReplayRoundTripTest {
     }
 
     @Test
-    void everyConnectionTheTestMadeIsReplayed() throws Exception {
-        KernelTestSupport.requireRoot();
+    void everyConnectionTheTestMadeIsReplayed(TestNetns ns) throws Exception {
         Path trace = dir.resolve("roundtrip.parquet");
         List<EchoTraffic.Connection> connections = new ArrayList<>();
         long[] wallNs = new long[2];
-        try (TestNetns ns = new TestNetns("tcprec-rt")) {
-            try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
-                long before = System.nanoTime();
-                connections.addAll(EchoTraffic.run(ns, "127.0.0.1", new long[] {100, 5000, 70_000, 1_000_000}));
-                connections.addAll(EchoTraffic.run(ns, "::1", new long[] {300, 40_000}));
-                wallNs[0] = System.nanoTime() - before;
-                ns.quiesce();
-                recording.stop();
-            }
+        try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
+            long before = System.nanoTime();
+            connections.addAll(EchoTraffic.run(ns, "127.0.0.1", new long[] {100, 5000, 70_000, 1_000_000}));
+            connections.addAll(EchoTraffic.run(ns, "::1", new long[] {300, 40_000}));
+            wallNs[0] = System.nanoTime() - before;
+            ns.quiesce();
+            recording.stop();
         }
 
         TcprecRun json = tcprec("tcplife", "--json", trace.toString());

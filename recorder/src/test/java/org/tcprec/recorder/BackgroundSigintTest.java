@@ -10,45 +10,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
 
 /** `tcprec record &` in a script starts with SIGINT ignored; kill -INT still ends it with a complete trace. */
+@ExtendWith(NetnsExtension.class)
 class BackgroundSigintTest {
     @TempDir
     Path dir;
 
     @Test
-    void sigintStopsARecordingStartedWithSigintIgnored() throws Exception {
-        KernelTestSupport.requireRoot();
-        try (TestNetns ns = new TestNetns("tcprec-bgint")) {
-            Path trace = dir.resolve("background.parquet");
-            Path log = dir.resolve("record.log");
-            // what sh does for `cmd &` without job control: SIGINT ignored, inherited through exec
-            List<String> ignoringSigint = List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\"");
-            assertTrue(ignoresSigint(ignoringSigint), "the set-up does not ignore SIGINT");
-            Process p = RecorderProcess.start(
-                    log,
-                    Map.of(),
-                    ignoringSigint,
-                    "record",
-                    "-o",
-                    trace.toString(),
-                    "--netns",
-                    String.valueOf(ns.inode));
-            try {
-                CrashSafetyTest.waitForJournal(TraceFooter.journalFor(trace));
-                Thread.sleep(500);
-                List<EchoTraffic.Connection> connections = EchoTraffic.run(ns, "127.0.0.1", new long[] {2000});
-                TestNetns.run("kill", "-INT", String.valueOf(p.pid()));
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "SIGINT did not stop the recording");
-                assertEquals(0, p.exitValue(), Files.readString(log));
-                assertFalse(Files.exists(TraceFooter.journalFor(trace)));
-                assertEquals("SIGINT", TraceRows.stopReason(trace));
-                assertEquals(1, TraceRows.closesOf(trace, connections.get(0).clientPort()));
-            } finally {
-                p.destroyForcibly();
-            }
+    void sigintStopsARecordingStartedWithSigintIgnored(TestNetns ns) throws Exception {
+        Path trace = dir.resolve("background.parquet");
+        Path log = dir.resolve("record.log");
+        // what sh does for `cmd &` without job control: SIGINT ignored, inherited through exec
+        List<String> ignoringSigint = List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\"");
+        assertTrue(ignoresSigint(ignoringSigint), "the set-up does not ignore SIGINT");
+        Process p = RecorderProcess.start(
+                log, Map.of(), ignoringSigint, "record", "-o", trace.toString(), "--netns", String.valueOf(ns.inode));
+        try {
+            CrashSafetyTest.waitForJournal(TraceFooter.journalFor(trace));
+            Thread.sleep(500);
+            List<EchoTraffic.Connection> connections = EchoTraffic.run(ns, "127.0.0.1", new long[] {2000});
+            TestNetns.run("kill", "-INT", String.valueOf(p.pid()));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "SIGINT did not stop the recording");
+            assertEquals(0, p.exitValue(), Files.readString(log));
+            assertFalse(Files.exists(TraceFooter.journalFor(trace)));
+            assertEquals("SIGINT", TraceRows.stopReason(trace));
+            assertEquals(1, TraceRows.closesOf(trace, connections.get(0).clientPort()));
+        } finally {
+            p.destroyForcibly();
         }
     }
 

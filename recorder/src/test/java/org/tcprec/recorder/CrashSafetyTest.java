@@ -11,9 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.format.TraceFooter;
@@ -21,6 +21,7 @@ import org.tcprec.format.TraceFormatException;
 import picocli.CommandLine;
 
 /** A recording ended by SIGKILL or SIGTERM still leaves a trace that reads. */
+@ExtendWith(NetnsExtension.class)
 class CrashSafetyTest {
     @TempDir
     Path dir;
@@ -28,16 +29,8 @@ class CrashSafetyTest {
     TestNetns ns;
 
     @BeforeEach
-    void namespace() throws Exception {
-        KernelTestSupport.requireRoot();
-        ns = new TestNetns("tcprec-crash");
-    }
-
-    @AfterEach
-    void cleanup() {
-        if (ns != null) {
-            ns.close();
-        }
+    void namespace(TestNetns ns) {
+        this.ns = ns;
     }
 
     static void waitForJournal(Path journal) throws InterruptedException {

@@ -13,22 +13,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
 
 /** A recording onto a file system that fills up stops with a clear message and a readable trace. */
+@ExtendWith(NetnsExtension.class)
 class DiskFullTest {
     @TempDir
     Path dir;
 
     @Test
-    void aDiskTooFullForTheJournalLeavesNothingToRecover() throws Exception {
-        KernelTestSupport.requireRoot();
+    void aDiskTooFullForTheJournalLeavesNothingToRecover(TestNetns ns) throws Exception {
         Path mount = dir.resolve("tiny");
         Files.createDirectory(mount);
         TestNetns.run("mount", "-t", "tmpfs", "-o", "size=1m", "tcprec-test", mount.toString());
-        try (TestNetns ns = new TestNetns("tcprec-tiny")) {
+        try {
             // one page left: the journal's header fits, its first chunk (the recording's metadata) does not
             TestNetns.run(
                     "fallocate",
@@ -53,12 +54,11 @@ class DiskFullTest {
     }
 
     @Test
-    void aFullDiskStopsTheRecordingAndKeepsWhatWasRecorded() throws Exception {
-        KernelTestSupport.requireRoot();
+    void aFullDiskStopsTheRecordingAndKeepsWhatWasRecorded(TestNetns ns) throws Exception {
         Path mount = dir.resolve("small");
         Files.createDirectory(mount);
         TestNetns.run("mount", "-t", "tmpfs", "-o", "size=4m", "tcprec-test", mount.toString());
-        try (TestNetns ns = new TestNetns("tcprec-full")) {
+        try {
             Path trace = mount.resolve("full.parquet");
             // Every tcp_probe kept: a bulk transfer then makes events fast enough to fill 4 MiB.
             RecordingConfig config = new RecordingConfig(

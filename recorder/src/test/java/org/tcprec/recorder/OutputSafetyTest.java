@@ -11,13 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
 
 /** Where a recording's trace goes: never over a device, never over a file someone else put there, to the owner named. */
+@ExtendWith(NetnsExtension.class)
 class OutputSafetyTest {
     @TempDir
     Path dir;
@@ -25,16 +26,8 @@ class OutputSafetyTest {
     TestNetns ns;
 
     @BeforeEach
-    void namespace() throws Exception {
-        KernelTestSupport.requireRoot();
-        ns = new TestNetns("tcprec-output");
-    }
-
-    @AfterEach
-    void cleanup() {
-        if (ns != null) {
-            ns.close();
-        }
+    void namespace(TestNetns ns) {
+        this.ns = ns;
     }
 
     @Test

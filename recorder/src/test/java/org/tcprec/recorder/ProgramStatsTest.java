@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.bpf.BpfObject;
 import tools.jackson.databind.JsonNode;
@@ -18,19 +19,18 @@ import tools.jackson.databind.JsonNode;
  * reads to count the events the kernel skipped, read the same as bpftool reads them: the run
  * count (with kernel.bpf_stats_enabled, restored afterwards) and the recursion misses.
  */
+@ExtendWith(NetnsExtension.class)
 class ProgramStatsTest {
     private static final Path STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     @Test
-    void programStatsAreTheKernelsAsBpftoolShowsThem() throws Exception {
-        KernelTestSupport.requireRoot();
+    void programStatsAreTheKernelsAsBpftoolShowsThem(TestNetns ns) throws Exception {
         byte[] elf;
         try (InputStream in = BpfSetup.class.getResourceAsStream(BpfSetup.BPF_OBJECT_RESOURCE)) {
             elf = in.readAllBytes();
         }
         String statsBefore = Files.readString(STATS).trim();
-        try (BpfObject bpf = BpfObject.open(elf);
-                TestNetns ns = new TestNetns("tcprec-stats")) {
+        try (BpfObject bpf = BpfObject.open(elf)) {
             bpf.setAutoload("remember_probe_socket", false);
             bpf.load();
             Files.writeString(STATS, "1");

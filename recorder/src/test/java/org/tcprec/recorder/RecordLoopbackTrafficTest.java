@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
 
@@ -19,6 +19,7 @@ import org.tcprec.format.TraceFooter;
  * against the namespace's own TCP counters. Needs root (CI runs it as root): it fails, never
  * skips, without.
  */
+@ExtendWith(NetnsExtension.class)
 class RecordLoopbackTrafficTest {
     @TempDir
     static Path dir;
@@ -36,9 +37,8 @@ class RecordLoopbackTrafficTest {
     static Recorder.Summary summary;
 
     @BeforeAll
-    static void recordKnownTraffic() throws Exception {
-        KernelTestSupport.requireRoot();
-        ns = new TestNetns("tcprec-rec");
+    static void recordKnownTraffic(TestNetns namespace) throws Exception {
+        ns = namespace;
         trace = Path.of(System.getProperty("tcprec.test.keep", dir.toString())).resolve("loopback.parquet");
         java.nio.file.Files.deleteIfExists(trace);
         try (BackgroundRecording recording = BackgroundRecording.of(ns, trace)) {
@@ -64,13 +64,6 @@ class RecordLoopbackTrafficTest {
             // Let the last transitions (e.g. the final close after LAST_ACK) reach the ring.
             Thread.sleep(300);
             summary = recording.stop();
-        }
-    }
-
-    @AfterAll
-    static void removeNamespace() {
-        if (ns != null) {
-            ns.close();
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,6 +27,7 @@ import picocli.CommandLine;
  * holds every connection finished a second before the kill and as many opens as the kernel counted
  * by then.
  */
+@ExtendWith(NetnsExtension.class)
 class StreamingCrashTest {
     @TempDir
     Path dir;
@@ -38,16 +39,8 @@ class StreamingCrashTest {
             java.util.stream.LongStream.range(0, 60).map(i -> 1000 + 500 * i).toArray();
 
     @BeforeEach
-    void namespace() throws Exception {
-        KernelTestSupport.requireRoot();
-        ns = new TestNetns("tcprec-stream");
-    }
-
-    @AfterEach
-    void cleanup() {
-        if (ns != null) {
-            ns.close();
-        }
+    void namespace(TestNetns ns) {
+        this.ns = ns;
     }
 
     /**

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A network namespace made for one test: its own loopback, its own SNMP counters, its own
  * nftables rules. Test traffic runs on threads that joined it with setns(2), so the counters in
- * /proc/thread-self/net/snmp are the test's alone. Closing deletes it (also from a shutdown hook,
- * so a failing or interrupted test leaves nothing behind).
+ * /proc/thread-self/net/snmp are the test's alone. Tests take one as a parameter from
+ * {@link NetnsExtension}, which closes it when the test or class ends, passed or failed; closing
+ * deletes it (so does a shutdown hook, should the JVM end first).
  */
 final class TestNetns implements AutoCloseable {
     private static final int CLONE_NEWNET = 0x40000000;
