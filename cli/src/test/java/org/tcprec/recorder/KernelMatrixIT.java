@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.host.TracepointFormat;
 import org.tcprec.recorder.wire.EventType;
@@ -53,7 +54,7 @@ class KernelMatrixIT {
             String label,
             Path dir,
             Path trace,
-            Map<String, Object> meta,
+            TraceMetadata meta,
             Map<String, Long> tcp,
             Map<String, Long> tcpExt,
             List<String> workload) {
@@ -89,9 +90,7 @@ class KernelMatrixIT {
         for (String label : labels) {
             Path dir = out.resolve(label);
             Path trace = dir.resolve(label + ".parquet");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> meta = (Map<String, Object>) JsonCodec.value(
-                    JsonCodec.writeCompact(TraceFooter.read(trace).metadataJson()));
+            TraceMetadata meta = TraceFooter.read(trace).metadata();
             KERNELS.put(
                     label,
                     new Kernel(
@@ -135,15 +134,6 @@ class KernelMatrixIT {
         Map<String, Long> d = new HashMap<>();
         after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
         return d;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T at(Map<String, Object> json, String... path) {
-        Object o = json;
-        for (String key : path) {
-            o = ((Map<String, Object>) o).get(key);
-        }
-        return (T) o;
     }
 
     private static long asLong(Object o) {
@@ -191,18 +181,18 @@ class KernelMatrixIT {
     @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void theTraceNamesItsKernelBootAndClocks(String label) throws Exception {
         Kernel k = KERNELS.get(label);
-        assertEquals(k.file("uname-r").trim(), at(k.meta(), "host", "uname", "release"));
-        assertEquals(k.file("boot_id").trim(), at(k.meta(), "host", "boot_id"));
+        assertEquals(k.file("uname-r").trim(), k.meta().host().uname().release());
+        assertEquals(k.file("boot_id").trim(), k.meta().host().bootId());
         // BOOTTIME at the recording's stop is before the uptime the harness read after it, and
         // every event lies between the start and stop clock readings.
-        long startBoot = asLong(at(k.meta(), "clocks", "start", "boottime_ns"));
-        long stopBoot = asLong(at(k.meta(), "clocks", "stop", "boottime_ns"));
+        long startBoot = k.meta().clocks().start().boottimeNs();
+        long stopBoot = k.meta().clocks().stop().boottimeNs();
         double uptime = Double.parseDouble(k.file("uptime").split(" ")[0]);
         assertTrue(
                 startBoot < stopBoot && stopBoot <= (long) ((uptime + 0.01) * 1e9),
                 startBoot + " " + stopBoot + " " + uptime);
-        long startReal = asLong(at(k.meta(), "clocks", "start", "realtime_ns"));
-        long stopReal = asLong(at(k.meta(), "clocks", "stop", "realtime_ns"));
+        long startReal = k.meta().clocks().start().realtimeNs();
+        long stopReal = k.meta().clocks().stop().realtimeNs();
         assertEquals(0, k.count("time_ns < ? OR time_ns > ?", startReal, stopReal));
         if (!label.equals("host")) {
             assertTrue(uptime < 900, "the guest booted for this run: uptime " + uptime);
@@ -223,11 +213,11 @@ class KernelMatrixIT {
         }
         assertEquals(
                 known, present, "every kernel here has all seven tracepoints (tracefs: " + k.file("tcp-events") + ")");
-        List<String> attached = at(k.meta(), "tracepoints", "attached");
-        assertEquals(present, new TreeSet<>(attached));
-        assertEquals(List.of(), at(k.meta(), "tracepoints", "missing"));
+        TraceMetadata.Tracepoints tracepoints = k.meta().tracepoints();
+        assertEquals(present, new TreeSet<>(tracepoints.attached()));
+        assertEquals(List.of(), tracepoints.missing());
         for (String tp : present) {
-            assertEquals(k.file("formats/" + tp), at(k.meta(), "tracepoints", "formats", tp), "format of " + tp);
+            assertEquals(k.file("formats/" + tp), tracepoints.formats().get(tp), "format of " + tp);
         }
     }
 
@@ -236,19 +226,18 @@ class KernelMatrixIT {
     void theBtfLayoutIsTheKernelsAndAgreesWithTracefs(String label) throws Exception {
         Kernel k = KERNELS.get(label);
         byte[] btf = Files.readAllBytes(k.dir().resolve("vmlinux.btf"));
-        assertEquals((long) btf.length, asLong(at(k.meta(), "btf", "bytes")));
+        TraceMetadata.Btf recorded = k.meta().btf();
+        assertEquals((long) btf.length, recorded.bytes());
         assertEquals(
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(btf)),
-                at(k.meta(), "btf", "sha256"));
-        Map<String, Object> layouts = at(k.meta(), "btf", "tracepoints");
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(btf)), recorded.sha256());
+        Map<String, TraceMetadata.StructLayout> layouts = recorded.tracepoints();
         assertEquals(7, layouts.size());
-        for (Map.Entry<String, Object> e : layouts.entrySet()) {
+        for (Map.Entry<String, TraceMetadata.StructLayout> e : layouts.entrySet()) {
             Map<String, List<Long>> tracefs = formatFields(k.file("formats/" + e.getKey()));
             Map<String, List<Long>> fromBtf = new LinkedHashMap<>();
-            Map<String, Object> fields = at(k.meta(), "btf", "tracepoints", e.getKey(), "fields");
-            fields.forEach((name, f) -> {
+            e.getValue().fields().forEach((name, f) -> {
                 if (!name.equals("ent") && !name.equals("__data")) {
-                    fromBtf.put(name, List.of(asLong(at(f(f), "offset")), asLong(at(f(f), "size"))));
+                    fromBtf.put(name, List.of(f.offset(), f.size()));
                 }
             });
             assertEquals(tracefs, fromBtf, "BTF and tracefs layouts of " + e.getKey());
@@ -259,16 +248,11 @@ class KernelMatrixIT {
                 k.file("formats/tcp:tcp_retransmit_skb").contains(" err;")
                         ? "trace_event_raw_tcp_retransmit_skb"
                         : "trace_event_raw_tcp_event_sk_skb",
-                at(k.meta(), "btf", "tracepoints", "tcp:tcp_retransmit_skb", "struct"));
+                layouts.get("tcp:tcp_retransmit_skb").struct());
         assertEquals(
                 version(k) < 610 ? "trace_event_raw_tcp_event_sk_skb" : "trace_event_raw_tcp_send_reset",
-                at(k.meta(), "btf", "tracepoints", "tcp:tcp_send_reset", "struct"));
+                layouts.get("tcp:tcp_send_reset").struct());
         assertEquals(version(k) >= 610, k.file("formats/tcp:tcp_send_reset").contains(" reason;"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> f(Object o) {
-        return (Map<String, Object>) o;
     }
 
     @ParameterizedTest
@@ -280,11 +264,10 @@ class KernelMatrixIT {
             int eq = line.indexOf('=');
             expected.put(line.substring(0, eq), line.substring(eq + 1).trim());
         }
-        Map<String, Object> sysctls = at(k.meta(), "sysctls");
         Map<String, String> recorded = new TreeMap<>();
-        sysctls.forEach((name, v) -> {
+        k.meta().sysctls().forEach((name, v) -> {
             if (name.startsWith("net.ipv4.tcp_")) {
-                recorded.put(name, v.toString());
+                recorded.put(name, v);
             }
         });
         // A sysctl the harness could not read (write-only) is one the recorder leaves out too; an
@@ -336,17 +319,16 @@ class KernelMatrixIT {
     @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void everyEventBelongsToTheWorkloadsNamespace(String label) throws Exception {
         Kernel k = KERNELS.get(label);
-        long netns = asLong(at(k.meta(), "filters", "netns"));
+        long netns = k.meta().filters().netns();
         assertEquals(0, k.count("netns IS DISTINCT FROM ?", netns));
         // tcp_probe on 6.1 has no skaddr: its socket, and so its namespace, comes from
         // tcp_rcv_established. In the guest nothing runs outside the workload's namespace, so
         // nothing may have been filtered out.
         assertEquals(0, k.count("event = 'tcp_probe' AND skaddr IS NULL"));
         if (!label.equals("host")) {
-            Map<String, Object> filtered = at(k.meta(), "bpf_counters", "filtered");
-            filtered.forEach((event, n) -> assertEquals(0L, asLong(n), "filtered " + event));
+            k.meta().bpfCounters().filtered().forEach((event, n) -> assertEquals(0L, n, "filtered " + event));
         }
-        assertEquals(0L, asLong(at(k.meta(), "lost_events", "total")));
+        assertEquals(0L, k.meta().lostEvents().total());
     }
 
     @ParameterizedTest
@@ -512,8 +494,9 @@ class KernelMatrixIT {
     @ValueSource(strings = {"5.10", "6.1", "6.12", "host"})
     void whatTheKernelCannotCountIsUnknownAndSaid(String label) throws Exception {
         Kernel k = KERNELS.get(label);
-        List<Map<String, Object>> unknown = at(k.meta(), "unknown");
-        Object skipped = at(k.meta(), "lost_events", "skipped_by_kernel", "total");
+        List<TraceMetadata.Unknown> unknown = k.meta().unknown();
+        TraceMetadata.SkippedByKernel skippedByKernel = k.meta().lostEvents().skippedByKernel();
+        Long skipped = skippedByKernel.total();
         TcprecRun info = TcprecRun.of("info", k.trace().toString());
         TcprecRun life = TcprecRun.of("tcplife", k.trace().toString());
         assertEquals(0, life.exit(), life.err());
@@ -521,11 +504,10 @@ class KernelMatrixIT {
                 + "(Linux 5.12): events the kernel skipped";
         if (version(k) < 512) {
             assertEquals(1, unknown.size(), unknown.toString());
-            assertEquals("bpf_prog_info.recursion_misses", unknown.get(0).get("feature"));
-            assertEquals("Linux 5.12", unknown.get(0).get("since"));
+            assertEquals("bpf_prog_info.recursion_misses", unknown.get(0).feature());
+            assertEquals("Linux 5.12", unknown.get(0).since());
             assertEquals(null, skipped);
-            Map<String, Object> byType = at(k.meta(), "lost_events", "skipped_by_kernel", "by_type");
-            byType.forEach((event, n) -> assertEquals(null, n, event));
+            skippedByKernel.byType().forEach((event, n) -> assertEquals(null, n, event));
             assertTrue(info.out().contains("lost events: at least 0 ("), info.out());
             assertTrue(
                     info.out().lines().anyMatch(l -> l.startsWith("unknown:") && l.contains("recursion_misses")),
@@ -538,7 +520,7 @@ class KernelMatrixIT {
                     k.file("record.log"));
         } else {
             assertEquals(List.of(), unknown);
-            assertEquals(0L, asLong(skipped));
+            assertEquals(0L, skipped);
             assertTrue(info.out().contains("lost events: 0 ("), info.out());
             assertTrue(info.out().lines().noneMatch(l -> l.startsWith("unknown:")), info.out());
             assertTrue(!life.err().contains("recursion_misses"), life.err());
@@ -571,7 +553,7 @@ class KernelMatrixIT {
             }
         });
         assertEquals(tcp, listedTcp);
-        Map<String, String> formats = at(k.meta(), "tracepoints", "formats");
+        Map<String, String> formats = k.meta().tracepoints().formats();
         TracepointCatalog fromTrace = TracepointCatalog.of(k.file("uname-r").trim(), formats, List.of());
         Map<String, Object> expected = (Map<String, Object>)
                 JsonCodec.value(JsonMapper.builder().build().writeValueAsString(fromTrace));

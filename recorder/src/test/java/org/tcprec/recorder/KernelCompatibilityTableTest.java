@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.tcprec.format.TraceFooter;
-import org.tcprec.format.metadata.JsonCodec;
+import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.bpf.KernelFeatures;
 import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.host.TracepointFormat;
@@ -49,21 +49,19 @@ class KernelCompatibilityTableTest {
             "family",
                     "the family is the socket's (`skc_family`), or `tcp_probe`'s sockaddr's: every report as on the others");
 
-    record Kernel(String release, Map<String, Object> meta, TracepointCatalog catalog) {
+    record Kernel(String release, TraceMetadata meta, TracepointCatalog catalog) {
         String format(EventType t) {
-            return (String) map(map(meta, "tracepoints"), "formats").get(t.qualifiedName());
+            return formats(meta).get(t.qualifiedName());
         }
 
         String struct(EventType t) {
-            return (String)
-                    map(map(map(meta, "btf"), "tracepoints"), t.qualifiedName()).get("struct");
+            Map<String, TraceMetadata.StructLayout> layouts = meta.btf().tracepoints();
+            TraceMetadata.StructLayout layout = layouts == null ? null : layouts.get(t.qualifiedName());
+            return layout == null ? null : layout.struct();
         }
 
-        List<Map<String, Object>> unknown() {
-            Object u = meta.get("unknown");
-            return u instanceof List<?> l
-                    ? l.stream().map(o -> map(Map.of("o", o), "o")).toList()
-                    : List.of();
+        List<TraceMetadata.Unknown> unknown() {
+            return meta.unknown() == null ? List.of() : meta.unknown();
         }
 
         String series() {
@@ -77,22 +75,18 @@ class KernelCompatibilityTableTest {
         try (Stream<Path> files = Files.list(TracepointCatalogTest.SAMPLES)) {
             for (Path trace : files.filter(p -> p.getFileName().toString().matches("kernel-[0-9.]+\\.parquet"))
                     .toList()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> meta = (Map<String, Object>) JsonCodec.value(
-                        JsonCodec.writeCompact(TraceFooter.read(trace).metadataJson()));
-                String release = (String) map(map(meta, "host"), "uname").get("release");
-                Map<String, String> formats = new LinkedHashMap<>();
-                map(map(meta, "tracepoints"), "formats").forEach((k, v) -> formats.put(k, (String) v));
-                kernels.add(new Kernel(release, meta, TracepointCatalog.of(release, formats, List.of())));
+                TraceMetadata meta = TraceFooter.read(trace).metadata();
+                String release = meta.host().uname().release();
+                kernels.add(new Kernel(release, meta, TracepointCatalog.of(release, formats(meta), List.of())));
             }
         }
         kernels.sort(Comparator.comparing(Kernel::series, KernelCompatibilityTableTest::compareSeries));
         return kernels;
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Map<String, Object> m, String key) {
-        return m.get(key) instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
+    static Map<String, String> formats(TraceMetadata meta) {
+        Map<String, String> formats = meta.tracepoints().formats();
+        return formats == null ? Map.of() : formats;
     }
 
     static int compareSeries(String a, String b) {
@@ -169,9 +163,8 @@ class KernelCompatibilityTableTest {
         costs = named;
         Map<String, List<String>> unknowns = new LinkedHashMap<>();
         for (int i = 0; i < kernels.size(); i++) {
-            for (Map<String, Object> u : kernels.get(i).unknown()) {
-                String key =
-                        "unknown: `" + u.get("feature") + "` (" + u.get("since") + "): lost events are a lower bound";
+            for (TraceMetadata.Unknown u : kernels.get(i).unknown()) {
+                String key = "unknown: `" + u.feature() + "` (" + u.since() + "): lost events are a lower bound";
                 unknowns.computeIfAbsent(key, x -> new ArrayList<>(Collections.nCopies(kernels.size(), "")))
                         .set(i, "yes");
             }
