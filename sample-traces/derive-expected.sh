@@ -5,7 +5,7 @@
 # then their rows. With --check it compares instead of writing, and exits 1 on a difference.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tcprec="$here/../tcprec"
+tcprec=${TCPREC:-$here/../tcprec}  # TCPREC: another tcprec launcher
 check=false
 [ "${1:-}" = --check ] && check=true
 work=$(mktemp -d)

@@ -20,12 +20,17 @@ record() { # name, workload modes...
     sleep 0.5
     : > "$here/$name.workload.txt"
     for mode in "$@"; do
-        # MODE-lossy: the workload MODE with 10% of TCP packets dropped
+        # MODE-lossy: the workload MODE with 10% of TCP packets dropped; lossy (3 long echoes)
+        # also drops every other SYN and SYN/ACK, so that each connection retransmits in its
+        # handshake whatever the random loss hits
         if [ "$mode" = lossy ] || [ "${mode%-lossy}" != "$mode" ]; then
-            ip netns exec "$ns" nft -f - <<'NFT'
+            local handshake=
+            [ "$mode" = lossy ] && handshake='tcp flags & syn == syn numgen inc mod 2 == 0 drop'
+            ip netns exec "$ns" nft -f - <<NFT
 table inet tcprec_loss {
   chain out {
     type filter hook output priority 0; policy accept;
+    $handshake
     meta l4proto tcp numgen random mod 100 < 10 drop
   }
 }
@@ -39,6 +44,7 @@ NFT
     sleep 0.5
     kill -TERM "$recorder"  # background jobs of a script ignore SIGINT
     wait "$recorder"
+    chmod 644 "$here/$name.parquet"  # recorded 0600 for root: a sample is public
 }
 
 # Connections open across the recording's start and end (tcplife --partial).
@@ -61,6 +67,7 @@ record_partial() {
     wait "$recorder"
     kill "$workload"; wait "$workload" 2>/dev/null || true
     rm -rf "$markers"
+    chmod 644 "$here/partial.parquet"
 }
 
 # record-samples.sh [NAME...]: the named samples, or all of them

@@ -98,7 +98,7 @@ class CommandLineErrorsTest {
     void infoOnASampleTraceDescribesIt() {
         TcprecRun r = run("info", SAMPLE.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("format:      tcprec trace 1.0"), r.out());
+        assertTrue(r.out().contains("format:      tcprec trace 2.0"), r.out());
         assertTrue(r.out().contains("lost events: 0"), r.out());
         assertTrue(r.out().contains("inet_sock_set_state"), r.out());
         TcprecRun json = run("info", "--json", SAMPLE.toString());
@@ -331,23 +331,25 @@ class CommandLineErrorsTest {
         assertUsage(run("diff", clean, clean, "--by", "cpu"), "--by takes rport, raddr or comm");
 
         // the same events under another minor version of the format: readable, and compared like any two
+        // (a 1.0 sample as the base: the 1.x columns)
+        Path older = SAMPLE.resolveSibling("older-formats").resolve("clean.parquet");
         Path newer = dir.resolve("newer.parquet");
-        String metadata = JsonCodec.writeCompact(
-                org.tcprec.format.TraceFooter.read(SAMPLE).metadataJson());
+        String metadata =
+                JsonCodec.writeCompact(org.tcprec.format.TraceFooter.read(older).metadataJson());
         try (var c = DriverManager.getConnection("jdbc:duckdb:");
                 var s = c.prepareStatement("COPY (SELECT * FROM read_parquet(?)) TO '" + newer
                         + "' (FORMAT parquet, KV_METADATA {'tcprec.format_version': '1.1', 'tcprec.metadata': ?})")) {
-            s.setString(1, clean);
+            s.setString(1, older.toString());
             s.setString(2, metadata);
             s.execute();
         }
         assertEquals(0, run("info", newer.toString()).exit(), "a 1.1 trace is readable here");
-        TcprecRun across = run("diff", clean, newer.toString());
+        TcprecRun across = run("diff", older.toString(), newer.toString());
         assertEquals(0, across.exit(), across.err());
         assertTrue(
                 across.out()
                         .matches("(?s).*format version +"
-                                + java.util.regex.Pattern.quote(org.tcprec.format.TraceFooter.read(SAMPLE)
+                                + java.util.regex.Pattern.quote(org.tcprec.format.TraceFooter.read(older)
                                         .formatVersion())
                                 + " +1\\.1.*"),
                 across.out());

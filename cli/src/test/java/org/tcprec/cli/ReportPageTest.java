@@ -170,7 +170,10 @@ class ReportPageTest {
             assertTrue(count("details.sql pre") >= 9, name + ": the SQL of each figure");
             String text = String.valueOf(browser.execute("return document.getElementById('fig-context').textContent"));
             assertTrue(
-                    text.contains("6.18.44-fc-v669")
+                    text.contains(org.tcprec.format.TraceFooter.read(trace)
+                                    .metadataJson()
+                                    .at("/host/uname/release")
+                                    .asText())
                             && text.contains("lost events")
                             && text.contains("tcp_probe: at most one per socket"),
                     text);
@@ -290,7 +293,7 @@ class ReportPageTest {
         Path page = report(SAMPLES.resolve("clean.parquet"), "clean-tables");
         open(page, "clean-tables");
         // one echo connection's client port: its two ends
-        browser.execute("var f = document.querySelector('#table-connections input.filter'); f.value = '42938';"
+        browser.execute("var f = document.querySelector('#table-connections input.filter'); f.value = '37432';"
                 + "f.dispatchEvent(new Event('input')); return 0;");
         assertEquals(2, count("#table-connections tbody tr"));
         browser.execute("var f = document.querySelector('#table-connections input.filter'); f.value = '';"
@@ -302,13 +305,13 @@ class ReportPageTest {
                         + "ths[i].click(); return document.querySelector('#table-connections tbody tr').children[i].textContent;");
         // the 250000-byte echo: its client has data + SYN + FIN acked
         assertEquals("250002", firstTx);
-        // hovering a bar names its connection (every one in clean.parquet involves the listener's port 46613)
+        // hovering a bar names its connection (every one in clean.parquet involves the listener's port 43793)
         String tip = String.valueOf(browser.execute("var bars = document.querySelectorAll('#fig-timeline g.conn');"
                 + "var g = Array.prototype.find.call(bars, function (b) { var r = b.getBoundingClientRect(); return r.width > 0; });"
                 + "var r = g.getBoundingClientRect();"
                 + "g.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + 1, clientY: r.top + 1, bubbles: true}));"
                 + "var t = document.getElementById('tooltip'); return t.hidden ? 'hidden' : t.textContent;"));
-        assertTrue(tip.contains(":46613") && tip.contains("ESTABLISHED") && tip.contains("pid 12072"), tip);
+        assertTrue(tip.contains(":43793") && tip.contains("ESTABLISHED") && tip.contains("pid 21757"), tip);
         // the timeline zooms: a 4x zoom-in leaves the bars but narrows the visible span
         String before = String.valueOf(browser.execute(
                 "return document.querySelector('#fig-timeline .toolbar .hint:last-child').textContent"));

@@ -216,7 +216,16 @@ class ScrubTest {
                             "extra " + column + " binary " + v,
                             java.net.InetAddress.getByName(v).getAddress());
                 } else if (column.equals("comm")) {
-                    secrets.put("stored comm " + v, v.getBytes(StandardCharsets.UTF_8));
+                    // as Parquet's PLAIN byte array holds it (4-byte little-endian length first): a comm
+                    // such as "java" is also a word of the footer's metadata, which is no leak
+                    byte[] text = v.getBytes(StandardCharsets.UTF_8);
+                    secrets.put(
+                            "stored comm " + v,
+                            ByteBuffer.allocate(4 + text.length)
+                                    .order(ByteOrder.LITTLE_ENDIAN)
+                                    .putInt(text.length)
+                                    .put(text)
+                                    .array());
                 } else {
                     BigInteger n = new BigInteger(v);
                     secrets.put(
@@ -481,12 +490,29 @@ class ScrubTest {
 
     /** Text lines: the same tokens, a scrubbed one in place of each original (maybe cut to the column's width). */
     static void assertTokensAgree(String a, String b, Map<String, String> byValue, String where) {
+        // a comm holding a space (a JVM thread current in softirq: "C1 CompilerThre") is one token, its
+        // spaces made no-break ones in the line, whole or cut to its column's width, and in the mapping
+        Map<String, String> values = new HashMap<>(byValue);
+        for (Map.Entry<String, String> e : byValue.entrySet()) {
+            String name = e.getKey();
+            if (!name.contains(" ") || !e.getValue().startsWith("comm-")) {
+                continue;
+            }
+            values.put(name.replace(' ', '\u00a0'), e.getValue());
+            for (int len = name.length(); len >= 8; len--) {
+                String cut = name.substring(0, len);
+                if (!cut.endsWith(" ") && a.contains(cut)) {
+                    a = a.replace(cut, cut.replace(' ', '\u00a0'));
+                    break;
+                }
+            }
+        }
         String[] ta = a.trim().split("\\s+");
         String[] tb = b.trim().split("\\s+");
         assertEquals(ta.length, tb.length, where + "\n" + a + "\n" + b);
         for (int i = 0; i < ta.length; i++) {
             String got = tb[i];
-            List<String> candidates = mapToken(ta[i], byValue);
+            List<String> candidates = mapToken(ta[i], values);
             assertTrue(
                     candidates.stream()
                             .anyMatch(c -> c.equals(got)
@@ -589,7 +615,8 @@ class ScrubTest {
     @Test
     void whatThisVersionDoesNotKnowIsDropped() throws Exception {
         // a later format version's trace: an extra column and an extra metadata key, both private
-        Path original = SAMPLES.resolve("clean.parquet");
+        // (written from a 1.0 sample, whose columns it keeps)
+        Path original = SAMPLES.resolve("older-formats").resolve("clean.parquet");
         ObjectNode meta = (ObjectNode) TraceFooter.read(original).metadataJson().deepCopy();
         meta.putObject("site").put("datacenter", "secret-dc-name-7");
         Path later = dir.resolve("later.parquet");
