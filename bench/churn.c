@@ -44,19 +44,23 @@ static int read_full(int fd, char *buf, int n)
 	return got;
 }
 
+static void echo_and_close(int fd, char *buf)
+{
+	if (read_full(fd, buf, message_bytes) == message_bytes)
+		write(fd, buf, message_bytes);
+	// Wait for the client's FIN so the client closes first (its side goes to TIME_WAIT).
+	read(fd, buf, 1);
+	close(fd);
+}
+
 static void *server(void *arg)
 {
 	char *buf = malloc(message_bytes);
 	(void)arg;
 	while (!atomic_load(&stop)) {
 		int fd = accept(listen_fd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		if (read_full(fd, buf, message_bytes) == message_bytes)
-			write(fd, buf, message_bytes);
-		// Wait for the client's FIN so the client closes first (its side goes to TIME_WAIT).
-		read(fd, buf, 1);
-		close(fd);
+		if (fd >= 0)
+			echo_and_close(fd, buf);
 	}
 	free(buf);
 	return NULL;
@@ -64,12 +68,8 @@ static void *server(void *arg)
 
 static void *serve_one(void *arg)
 {
-	int fd = (int)(long)arg;
 	char *buf = malloc(message_bytes);
-	if (read_full(fd, buf, message_bytes) == message_bytes)
-		write(fd, buf, message_bytes);
-	read(fd, buf, 1);
-	close(fd);
+	echo_and_close((int)(long)arg, buf);
 	free(buf);
 	return NULL;
 }
