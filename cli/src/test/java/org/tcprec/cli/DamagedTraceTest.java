@@ -50,7 +50,13 @@ class DamagedTraceTest {
 
     @Test
     void infoSaysWhetherATraceCarriesChecksums() {
-        TcprecRun old = run("info", AnalyzerCommandsTest.CLEAN);
+        // a recording kept from before the writer stored checksums
+        TcprecRun old = run(
+                "info",
+                AnalyzerCommandsTest.SAMPLES
+                        .resolve("older-formats")
+                        .resolve("clean.parquet")
+                        .toString());
         assertEquals(0, old.exit(), old.err());
         assertTrue(old.out().contains("checksums:   none (written by a tcprec that stored no checksums)"), old.out());
         Path file = checksummed();
