@@ -91,12 +91,7 @@ class PackageInstallIT {
                 "-jar",
                 Path.of("..", "cli", "target", "tcprec.jar").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command));
-        return text;
+        return run(command.toArray(String[]::new));
     }
 
     static List<JsonNode> jsonLines(String text) {
@@ -284,6 +279,7 @@ class PackageInstallIT {
         }
     }
 
+    /** A command's standard output; it must exit 0. */
     static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
