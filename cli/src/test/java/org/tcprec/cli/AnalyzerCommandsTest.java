@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
 
@@ -147,41 +148,18 @@ class AnalyzerCommandsTest {
     private static org.tcprec.format.EventRow passiveRow(
             long t, String event, long sk, int rport, String oldstate, String newstate, int tgid, String comm) {
         boolean change = event.equals("inet_sock_set_state");
-        return new org.tcprec.format.EventRow(
-                t,
-                event,
-                0,
-                tgid,
-                tgid,
-                comm,
-                4026531840L,
-                null,
-                sk,
-                2,
-                "127.0.0.1",
-                80,
-                "127.0.0.1",
-                rport,
-                change ? oldstate : null,
-                change ? newstate : null,
-                change ? null : newstate,
-                6,
-                change ? 1L : null,
-                change ? 1L : null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return EventRowBuilder.row(t, event)
+                .task(tgid, tgid, comm)
+                .netns(4026531840L)
+                .skaddr(sk)
+                .family(2)
+                .local("127.0.0.1", 80)
+                .remote("127.0.0.1", rport)
+                .transition(change ? oldstate : null, change ? newstate : null)
+                .state(change ? null : newstate)
+                .protocol(6)
+                .bytes(change ? 1L : null, change ? 1L : null)
+                .build();
     }
 
     /**
@@ -336,41 +314,17 @@ class AnalyzerCommandsTest {
             long t = 1_764_000_000_000_000_000L;
             for (int i = 0; i < changes.length; i++) {
                 t += 1_000_000;
-                w.write(new org.tcprec.format.EventRow(
-                        t,
-                        "inet_sock_set_state",
-                        0,
-                        7,
-                        7,
-                        "client",
-                        4026531840L,
-                        null,
-                        sk,
-                        2,
-                        "127.0.0.1",
-                        40000 + i / 5,
-                        "127.0.0.1",
-                        80,
-                        changes[i][0],
-                        changes[i][1],
-                        null,
-                        6,
-                        0L,
-                        0L,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                w.write(EventRowBuilder.row(t, "inet_sock_set_state")
+                        .task(7, 7, "client")
+                        .netns(4026531840L)
+                        .skaddr(sk)
+                        .family(2)
+                        .local("127.0.0.1", 40000 + i / 5)
+                        .remote("127.0.0.1", 80)
+                        .transition(changes[i][0], changes[i][1])
+                        .protocol(6)
+                        .bytes(0L, 0L)
+                        .build());
             }
             Map<String, Object> metadata = new java.util.LinkedHashMap<>(moreMetadata);
             metadata.put("lost_events", Map.of("total", 0));
@@ -416,41 +370,17 @@ class AnalyzerCommandsTest {
             for (long start : new long[] {1_764_000_100_000_000_000L, 1_764_000_000_000_000_000L}) {
                 long sk = 0xffff8880_0000_1000L + start % 1_000_000_000_000L;
                 for (int i = 0; i < changes.length; i++) {
-                    w.write(new org.tcprec.format.EventRow(
-                            start + i * 1_000_000L,
-                            "inet_sock_set_state",
-                            0,
-                            7,
-                            7,
-                            "client",
-                            4026531840L,
-                            null,
-                            sk,
-                            2,
-                            "127.0.0.1",
-                            40000,
-                            "127.0.0.1",
-                            80,
-                            changes[i][0],
-                            changes[i][1],
-                            null,
-                            6,
-                            0L,
-                            0L,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null));
+                    w.write(EventRowBuilder.row(start + i * 1_000_000L, "inet_sock_set_state")
+                            .task(7, 7, "client")
+                            .netns(4026531840L)
+                            .skaddr(sk)
+                            .family(2)
+                            .local("127.0.0.1", 40000)
+                            .remote("127.0.0.1", 80)
+                            .transition(changes[i][0], changes[i][1])
+                            .protocol(6)
+                            .bytes(0L, 0L)
+                            .build());
                 }
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(

@@ -202,41 +202,18 @@ class CommandLineErrorsTest {
         long t = 1_795_000_000_000_000_000L;
         try (org.tcprec.format.TraceWriter w = new org.tcprec.format.TraceWriter(trace)) {
             for (int i = 0; i < 50_000; i++) {
-                w.write(new org.tcprec.format.EventRow(
-                        t + i * 1000L,
-                        "inet_sock_set_state",
-                        0,
-                        i % 300,
-                        i % 300,
-                        "comm" + i % 50,
-                        1L,
-                        1L,
-                        0xffff888000000000L + (i / 2 % 500) * 64L,
-                        2,
-                        "10.0.0.1",
-                        40000 + i % 500,
-                        "10.0.0.2",
-                        443,
-                        i % 2 == 0 ? "CLOSE" : "SYN_SENT",
-                        i % 2 == 0 ? "SYN_SENT" : "CLOSE",
-                        null,
-                        6,
-                        0L,
-                        0L,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                w.write(org.tcprec.format.EventRowBuilder.row(t + i * 1000L, "inet_sock_set_state")
+                        .task(i % 300, i % 300, "comm" + i % 50)
+                        .netns(1L)
+                        .cgroupId(1L)
+                        .skaddr(0xffff888000000000L + (i / 2 % 500) * 64L)
+                        .family(2)
+                        .local("10.0.0.1", 40000 + i % 500)
+                        .remote("10.0.0.2", 443)
+                        .transition(i % 2 == 0 ? "CLOSE" : "SYN_SENT", i % 2 == 0 ? "SYN_SENT" : "CLOSE")
+                        .protocol(6)
+                        .bytes(0L, 0L)
+                        .build());
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(java.util.Map.of("hostname", "h"))));
         }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.bench.SyntheticTrace;
-import org.tcprec.format.EventRow;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
 
@@ -405,41 +405,18 @@ class ReportPageTest {
         };
         try (TraceWriter w = new TraceWriter(file)) {
             for (int i = 0; i < states.length; i++) {
-                w.write(new EventRow(
-                        t + i * 1_000_000L,
-                        "inet_sock_set_state",
-                        0,
-                        4242,
-                        4242,
-                        comm,
-                        4026531840L,
-                        1L,
-                        sk,
-                        2,
-                        "10.1.2.3",
-                        40000,
-                        "192.0.2.7",
-                        443,
-                        states[i][0],
-                        states[i][1],
-                        null,
-                        6,
-                        (long) i * 100,
-                        (long) i * 50,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                w.write(EventRowBuilder.row(t + i * 1_000_000L, "inet_sock_set_state")
+                        .task(4242, 4242, comm)
+                        .netns(4026531840L)
+                        .cgroupId(1L)
+                        .skaddr(sk)
+                        .family(2)
+                        .local("10.1.2.3", 40000)
+                        .remote("192.0.2.7", 443)
+                        .transition(states[i][0], states[i][1])
+                        .protocol(6)
+                        .bytes((long) i * 100, (long) i * 50)
+                        .build());
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("host", Map.of("hostname", hostname, "boot_id", "x", "uname", Map.of("release", "<b>6.1</b>")));

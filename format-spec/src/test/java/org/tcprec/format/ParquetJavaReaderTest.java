@@ -86,149 +86,64 @@ class ParquetJavaReaderTest {
                 w.write(
                         switch (i % 4) {
                             case 0 ->
-                                new EventRow(
-                                        T0 + 1000L * i,
-                                        "inet_sock_set_state",
-                                        1,
-                                        42,
-                                        43,
-                                        "curl",
-                                        4026531840L,
-                                        7L,
-                                        sk,
-                                        10,
-                                        "2001:db8::1",
-                                        port,
-                                        "::ffff:10.1.2.3",
-                                        443,
-                                        "CLOSE",
-                                        "SYN_SENT",
-                                        null,
-                                        6,
-                                        1L,
-                                        0L,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null);
+                                EventRowBuilder.row(T0 + 1000L * i, "inet_sock_set_state")
+                                        .cpu(1)
+                                        .task(42, 43, "curl")
+                                        .netns(4026531840L)
+                                        .cgroupId(7L)
+                                        .skaddr(sk)
+                                        .family(10)
+                                        .local("2001:db8::1", port)
+                                        .remote("::ffff:10.1.2.3", 443)
+                                        .transition("CLOSE", "SYN_SENT")
+                                        .protocol(6)
+                                        .bytes(1L, 0L)
+                                        .build();
                             case 1 ->
-                                new EventRow(
-                                        T0 + 1000L * i,
-                                        "inet_sock_set_state",
-                                        0,
-                                        0,
-                                        0,
-                                        "swapper/0",
-                                        4026531840L,
-                                        7L,
-                                        sk,
-                                        10,
-                                        "2001:db8::1",
-                                        port,
-                                        "::ffff:10.1.2.3",
-                                        443,
-                                        "SYN_SENT",
-                                        "ESTABLISHED",
-                                        null,
-                                        6,
-                                        1L,
-                                        1L,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null);
+                                EventRowBuilder.row(T0 + 1000L * i, "inet_sock_set_state")
+                                        .task(0, 0, "swapper/0")
+                                        .netns(4026531840L)
+                                        .cgroupId(7L)
+                                        .skaddr(sk)
+                                        .family(10)
+                                        .local("2001:db8::1", port)
+                                        .remote("::ffff:10.1.2.3", 443)
+                                        .transition("SYN_SENT", "ESTABLISHED")
+                                        .protocol(6)
+                                        .bytes(1L, 1L)
+                                        .build();
                             case 2 ->
-                                new EventRow(
-                                        T0 + 1000L * i,
-                                        "tcp_probe",
-                                        1,
-                                        42,
-                                        43,
-                                        "curl",
-                                        4026531840L,
-                                        7L,
-                                        sk,
-                                        10,
-                                        "2001:db8::1",
-                                        port,
-                                        "::ffff:10.1.2.3",
-                                        443,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        -2L,
-                                        0xffff8880_9999_0000L,
-                                        null,
-                                        null,
-                                        null,
-                                        5L,
-                                        1448,
-                                        4_000_000_000L,
-                                        3_999_990_000L,
-                                        10L,
-                                        2147483647L,
-                                        65535L,
-                                        250L,
-                                        131072L);
+                                EventRowBuilder.row(T0 + 1000L * i, "tcp_probe")
+                                        .cpu(1)
+                                        .task(42, 43, "curl")
+                                        .netns(4026531840L)
+                                        .cgroupId(7L)
+                                        .skaddr(sk)
+                                        .family(10)
+                                        .local("2001:db8::1", port)
+                                        .remote("::ffff:10.1.2.3", 443)
+                                        .sockCookie(-2L)
+                                        .skbaddr(0xffff8880_9999_0000L)
+                                        .mark(5L)
+                                        .dataLen(1448)
+                                        .sndNxt(4_000_000_000L)
+                                        .sndUna(3_999_990_000L)
+                                        .sndCwnd(10L)
+                                        .ssthresh(2147483647L)
+                                        .sndWnd(65535L)
+                                        .srttUs(250L)
+                                        .rcvWnd(131072L)
+                                        .build();
                             default ->
-                                new EventRow(
-                                        T0 + 1000L * i,
-                                        "tcp_send_reset",
-                                        1,
-                                        42,
-                                        43,
-                                        "curl",
-                                        null,
-                                        null,
-                                        null,
-                                        2,
-                                        "10.0.0.1",
-                                        80,
-                                        "10.0.0.2",
-                                        5555,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        0xffff8880_9999_0040L,
-                                        null,
-                                        null,
-                                        1,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        null);
+                                EventRowBuilder.row(T0 + 1000L * i, "tcp_send_reset")
+                                        .cpu(1)
+                                        .task(42, 43, "curl")
+                                        .family(2)
+                                        .local("10.0.0.1", 80)
+                                        .remote("10.0.0.2", 5555)
+                                        .skbaddr(0xffff8880_9999_0040L)
+                                        .reason(1)
+                                        .build();
                         });
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "h1"))));

@@ -20,41 +20,19 @@ class TraceWriterDuckDbTest {
     Path dir;
 
     static EventRow setState(long timeNs, String raddr, int rport, int family, String oldstate, String newstate) {
-        return new EventRow(
-                timeNs,
-                "inet_sock_set_state",
-                1,
-                42,
-                43,
-                "curl",
-                4026531840L,
-                1L,
-                0xffff888012345678L,
-                family,
-                family == 2 ? "127.0.0.1" : "::1",
-                40000,
-                raddr,
-                rport,
-                oldstate,
-                newstate,
-                null,
-                6,
-                10L,
-                20L,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return EventRowBuilder.row(timeNs, "inet_sock_set_state")
+                .cpu(1)
+                .task(42, 43, "curl")
+                .netns(4026531840L)
+                .cgroupId(1L)
+                .skaddr(0xffff888012345678L)
+                .family(family)
+                .local(family == 2 ? "127.0.0.1" : "::1", 40000)
+                .remote(raddr, rport)
+                .transition(oldstate, newstate)
+                .protocol(6)
+                .bytes(10L, 20L)
+                .build();
     }
 
     @Test

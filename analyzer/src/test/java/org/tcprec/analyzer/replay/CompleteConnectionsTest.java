@@ -23,6 +23,7 @@ import org.tcprec.analyzer.scrub.ScrubKey;
 import org.tcprec.analyzer.scrub.TraceScrubber;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.format.EventRow;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
@@ -358,41 +359,18 @@ public class CompleteConnectionsTest {
             Long cgroup) {
         String laddr = family == 10 ? "2001:db8::1" : "10.0.0.1";
         String raddr = family == 10 ? "2001:db8::" + Integer.toHexString(rport) : "10.0.1." + (rport % 250);
-        return new EventRow(
-                t,
-                "inet_sock_set_state",
-                0,
-                tgid,
-                tgid,
-                comm,
-                netns,
-                cgroup,
-                sk,
-                family,
-                laddr,
-                lport,
-                raddr,
-                rport,
-                oldstate,
-                newstate,
-                null,
-                6,
-                acked,
-                received,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return EventRowBuilder.row(t, "inet_sock_set_state")
+                .task(tgid, tgid, comm)
+                .netns(netns)
+                .cgroupId(cgroup)
+                .skaddr(sk)
+                .family(family)
+                .local(laddr, lport)
+                .remote(raddr, rport)
+                .transition(oldstate, newstate)
+                .protocol(6)
+                .bytes(acked, received)
+                .build();
     }
 
     /**

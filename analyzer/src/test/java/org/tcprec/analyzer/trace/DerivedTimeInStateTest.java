@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.EventRow;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
@@ -173,40 +174,16 @@ class DerivedTimeInStateTest {
 
     private static EventRow row(long t, String event, Long skaddr, int lport, String oldstate, String newstate) {
         boolean change = event.equals("inet_sock_set_state");
-        return new EventRow(
-                t,
-                event,
-                0,
-                1,
-                1,
-                "app",
-                4026531840L,
-                null,
-                skaddr,
-                2,
-                "127.0.0.1",
-                lport,
-                "127.0.0.1",
-                80,
-                oldstate,
-                newstate,
-                null,
-                change ? 6 : null,
-                change ? 0L : null,
-                change ? 0L : null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return EventRowBuilder.row(t, event)
+                .task(1, 1, "app")
+                .netns(4026531840L)
+                .skaddr(skaddr)
+                .family(2)
+                .local("127.0.0.1", lport)
+                .remote("127.0.0.1", 80)
+                .transition(oldstate, newstate)
+                .protocol(change ? 6 : null)
+                .bytes(change ? 0L : null, change ? 0L : null)
+                .build();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.EventRow;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
@@ -33,41 +34,15 @@ class SocketLifetimesTest {
     }
 
     private static EventRow row(long t, String event, Long sk, String oldstate, String newstate) {
-        return new EventRow(
-                t,
-                event,
-                0,
-                1,
-                1,
-                "app",
-                4026531840L,
-                null,
-                sk,
-                2,
-                "127.0.0.1",
-                1000,
-                "127.0.0.1",
-                80,
-                oldstate,
-                newstate,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return EventRowBuilder.row(t, event)
+                .task(1, 1, "app")
+                .netns(4026531840L)
+                .skaddr(sk)
+                .family(2)
+                .local("127.0.0.1", 1000)
+                .remote("127.0.0.1", 80)
+                .transition(oldstate, newstate)
+                .build();
     }
 
     /** row, expected life (lifetimes numbered by their first rows), expected ns_in_oldstate, for each row in order. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import org.tcprec.format.EventRow;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
 
@@ -234,41 +235,27 @@ public final class SyntheticTrace {
                     cookie);
             emit(
                     ts,
-                    new EventRow(
-                            r.timeNs(),
-                            r.event(),
-                            r.cpu(),
-                            r.tgid(),
-                            r.tid(),
-                            r.comm(),
-                            r.netns(),
-                            r.cgroupId(),
-                            r.skaddr(),
-                            r.family(),
-                            r.laddr(),
-                            r.lport(),
-                            r.raddr(),
-                            r.rport(),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            r.sockCookie(),
-                            0xffff888200000000L + order,
-                            null,
-                            null,
-                            null,
-                            0L,
-                            1448,
-                            1000L + p * 1448,
-                            1000L + p * 1448,
-                            10L + p,
-                            2147483647L,
-                            65535L,
-                            rtt / 1000,
-                            65483L));
+                    EventRowBuilder.row(r.timeNs(), r.event())
+                            .cpu(r.cpu())
+                            .task(r.tgid(), r.tid(), r.comm())
+                            .netns(r.netns())
+                            .cgroupId(r.cgroupId())
+                            .skaddr(r.skaddr())
+                            .family(r.family())
+                            .local(r.laddr(), r.lport())
+                            .remote(r.raddr(), r.rport())
+                            .sockCookie(r.sockCookie())
+                            .skbaddr(0xffff888200000000L + order)
+                            .mark(0L)
+                            .dataLen(1448)
+                            .sndNxt(1000L + p * 1448)
+                            .sndUna(1000L + p * 1448)
+                            .sndCwnd(10L + p)
+                            .ssthresh(2147483647L)
+                            .sndWnd(65535L)
+                            .srttUs(rtt / 1000)
+                            .rcvWnd(65483L)
+                            .build());
         }
         if (random.nextDouble() < 0.02) {
             long ts = at[1] + life / 2;
@@ -339,40 +326,22 @@ public final class SyntheticTrace {
             Long received,
             Long cookie) {
         boolean setState = event.equals("inet_sock_set_state");
-        return new EventRow(
-                ts,
-                event,
-                (int) (ts % 2),
-                pid,
-                pid,
-                comm,
-                4026531840L,
-                1L,
-                sk,
-                family,
-                laddr,
-                lport,
-                raddr,
-                rport,
-                oldstate,
-                newstate,
-                state,
-                setState ? 6 : null,
-                acked,
-                received,
-                cookie,
-                state != null ? 0xffff888300000000L + order : null,
-                null,
-                state != null ? 0 : null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return EventRowBuilder.row(ts, event)
+                .cpu((int) (ts % 2))
+                .task(pid, pid, comm)
+                .netns(4026531840L)
+                .cgroupId(1L)
+                .skaddr(sk)
+                .family(family)
+                .local(laddr, lport)
+                .remote(raddr, rport)
+                .transition(oldstate, newstate)
+                .state(state)
+                .protocol(setState ? 6 : null)
+                .bytes(acked, received)
+                .sockCookie(cookie)
+                .skbaddr(state != null ? 0xffff888300000000L + order : null)
+                .err(state != null ? 0 : null)
+                .build();
     }
 }

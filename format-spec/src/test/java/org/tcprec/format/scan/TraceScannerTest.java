@@ -24,7 +24,7 @@ import org.apache.parquet.format.RowGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.Column;
-import org.tcprec.format.EventRow;
+import org.tcprec.format.EventRowBuilder;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
@@ -223,41 +223,40 @@ class TraceScannerTest {
                 String laddr = distinct > 100
                         ? String.format("fd00:%04x:%04x::%04x:beef:cafe", i % 65536, i / 65536, i % 977)
                         : family == 2 ? "10.0.0." + random.nextInt(distinct) : "fd00::" + random.nextInt(distinct);
-                w.write(new EventRow(
-                        t,
-                        event,
-                        random.nextInt(2),
-                        random.nextInt(5000),
-                        random.nextInt(5000),
-                        "comm" + random.nextInt(Math.min(distinct, 5000)),
-                        maybe(4026531840L),
-                        maybe(random.nextLong()),
-                        random.nextInt(10) == 0 ? null : 0xffff888000000000L + random.nextInt(1 << 20) * 64L,
-                        family,
-                        laddr,
-                        random.nextInt(3) == 0 ? 443 : random.nextInt(65536),
-                        family == 2 ? "192.0.2." + random.nextInt(200) : "2001:db8::" + random.nextInt(300),
-                        random.nextInt(3) == 0 ? 8080 : random.nextInt(65536),
-                        state ? STATES[random.nextInt(STATES.length)] : null,
-                        state ? STATES[random.nextInt(STATES.length)] : null,
-                        event.equals("tcp_send_reset") ? "ESTABLISHED" : null,
-                        maybe(6),
-                        maybe(random.nextLong() & 0xffffffffL),
-                        maybe((long) random.nextInt(1 << 30)),
-                        maybe(random.nextLong()),
-                        maybe(random.nextLong()),
-                        null,
-                        maybe(random.nextInt(5) - 2),
-                        maybe(random.nextInt(100)),
-                        maybe(0L),
-                        maybe(random.nextInt(1500)),
-                        maybe(random.nextLong() & 0xffffffffL),
-                        maybe(random.nextLong() & 0xffffffffL),
-                        maybe((long) random.nextInt(100)),
-                        maybe((long) Integer.MAX_VALUE),
-                        maybe((long) random.nextInt(65536)),
-                        maybe((long) random.nextInt(200_000)),
-                        maybe((long) random.nextInt(65536))));
+                w.write(EventRowBuilder.row(t, event)
+                        .cpu(random.nextInt(2))
+                        .task(
+                                random.nextInt(5000),
+                                random.nextInt(5000),
+                                "comm" + random.nextInt(Math.min(distinct, 5000)))
+                        .netns(maybe(4026531840L))
+                        .cgroupId(maybe(random.nextLong()))
+                        .skaddr(random.nextInt(10) == 0 ? null : 0xffff888000000000L + random.nextInt(1 << 20) * 64L)
+                        .family(family)
+                        .local(laddr, random.nextInt(3) == 0 ? 443 : random.nextInt(65536))
+                        .remote(
+                                family == 2 ? "192.0.2." + random.nextInt(200) : "2001:db8::" + random.nextInt(300),
+                                random.nextInt(3) == 0 ? 8080 : random.nextInt(65536))
+                        .transition(
+                                state ? STATES[random.nextInt(STATES.length)] : null,
+                                state ? STATES[random.nextInt(STATES.length)] : null)
+                        .state(event.equals("tcp_send_reset") ? "ESTABLISHED" : null)
+                        .protocol(maybe(6))
+                        .bytes(maybe(random.nextLong() & 0xffffffffL), maybe((long) random.nextInt(1 << 30)))
+                        .sockCookie(maybe(random.nextLong()))
+                        .skbaddr(maybe(random.nextLong()))
+                        .err(maybe(random.nextInt(5) - 2))
+                        .reason(maybe(random.nextInt(100)))
+                        .mark(maybe(0L))
+                        .dataLen(maybe(random.nextInt(1500)))
+                        .sndNxt(maybe(random.nextLong() & 0xffffffffL))
+                        .sndUna(maybe(random.nextLong() & 0xffffffffL))
+                        .sndCwnd(maybe((long) random.nextInt(100)))
+                        .ssthresh(maybe((long) Integer.MAX_VALUE))
+                        .sndWnd(maybe((long) random.nextInt(65536)))
+                        .srttUs(maybe((long) random.nextInt(200_000)))
+                        .rcvWnd(maybe((long) random.nextInt(65536)))
+                        .build());
             }
             w.metadata(JsonCodec.metadata(JsonCodec.writeCompact(Map.of("hostname", "test"))));
         }
