@@ -157,7 +157,6 @@ class AnalyzerCommandsTest {
                 .remote("127.0.0.1", rport)
                 .transition(change ? oldstate : null, change ? newstate : null)
                 .state(change ? null : newstate)
-                .protocol(6)
                 .bytes(change ? 1L : null, change ? 1L : null)
                 .build();
     }
@@ -322,7 +321,6 @@ class AnalyzerCommandsTest {
                         .local("127.0.0.1", 40000 + i / 5)
                         .remote("127.0.0.1", 80)
                         .transition(changes[i][0], changes[i][1])
-                        .protocol(6)
                         .bytes(0L, 0L)
                         .build());
             }
@@ -378,7 +376,6 @@ class AnalyzerCommandsTest {
                             .local("127.0.0.1", 40000)
                             .remote("127.0.0.1", 80)
                             .transition(changes[i][0], changes[i][1])
-                            .protocol(6)
                             .bytes(0L, 0L)
                             .build());
                 }

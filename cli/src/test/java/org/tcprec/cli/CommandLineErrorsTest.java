@@ -211,7 +211,6 @@ class CommandLineErrorsTest {
                         .local("10.0.0.1", 40000 + i % 500)
                         .remote("10.0.0.2", 443)
                         .transition(i % 2 == 0 ? "CLOSE" : "SYN_SENT", i % 2 == 0 ? "SYN_SENT" : "CLOSE")
-                        .protocol(6)
                         .bytes(0L, 0L)
                         .build());
             }

@@ -414,7 +414,6 @@ class ReportPageTest {
                         .local("10.1.2.3", 40000)
                         .remote("192.0.2.7", 443)
                         .transition(states[i][0], states[i][1])
-                        .protocol(6)
                         .bytes((long) i * 100, (long) i * 50)
                         .build());
             }

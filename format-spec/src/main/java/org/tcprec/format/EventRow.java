@@ -22,7 +22,6 @@ public record EventRow(
         String oldstate,
         String newstate,
         String state,
-        Integer protocol,
         Long bytesAcked,
         Long bytesReceived,
         Long sockCookie,

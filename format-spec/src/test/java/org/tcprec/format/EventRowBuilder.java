@@ -24,7 +24,6 @@ public final class EventRowBuilder {
     private String oldstate;
     private String newstate;
     private String state;
-    private Integer protocol;
     private Long bytesAcked;
     private Long bytesReceived;
     private Long sockCookie;
@@ -66,7 +65,6 @@ public final class EventRowBuilder {
                 oldstate,
                 newstate,
                 state,
-                protocol,
                 bytesAcked,
                 bytesReceived,
                 sockCookie,
@@ -150,11 +148,6 @@ public final class EventRowBuilder {
     /** The state column, which events other than a state change carry. */
     public EventRowBuilder state(String state) {
         this.state = state;
-        return this;
-    }
-
-    public EventRowBuilder protocol(Integer protocol) {
-        this.protocol = protocol;
         return this;
     }
 

@@ -96,7 +96,6 @@ class ParquetJavaReaderTest {
                                         .local("2001:db8::1", port)
                                         .remote("::ffff:10.1.2.3", 443)
                                         .transition("CLOSE", "SYN_SENT")
-                                        .protocol(6)
                                         .bytes(1L, 0L)
                                         .build();
                             case 1 ->
@@ -109,7 +108,6 @@ class ParquetJavaReaderTest {
                                         .local("2001:db8::1", port)
                                         .remote("::ffff:10.1.2.3", 443)
                                         .transition("SYN_SENT", "ESTABLISHED")
-                                        .protocol(6)
                                         .bytes(1L, 1L)
                                         .build();
                             case 2 ->

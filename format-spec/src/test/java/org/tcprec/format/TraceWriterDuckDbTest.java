@@ -30,7 +30,6 @@ class TraceWriterDuckDbTest {
                 .local(family == 2 ? "127.0.0.1" : "::1", 40000)
                 .remote(raddr, rport)
                 .transition(oldstate, newstate)
-                .protocol(6)
                 .bytes(10L, 20L)
                 .build();
     }

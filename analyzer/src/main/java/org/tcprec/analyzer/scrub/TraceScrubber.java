@@ -122,7 +122,6 @@ public final class TraceScrubber {
                             rs.getString("oldstate"),
                             rs.getString("newstate"),
                             rs.getString("state"),
-                            null, // protocol: not stored since 2.0
                             int64(rs, "bytes_acked"),
                             int64(rs, "bytes_received"),
                             map(cookies, uint64(rs, "sock_cookie")),

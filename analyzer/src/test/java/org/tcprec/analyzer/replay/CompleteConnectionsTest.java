@@ -368,7 +368,6 @@ public class CompleteConnectionsTest {
                 .local(laddr, lport)
                 .remote(raddr, rport)
                 .transition(oldstate, newstate)
-                .protocol(6)
                 .bytes(acked, received)
                 .build();
     }

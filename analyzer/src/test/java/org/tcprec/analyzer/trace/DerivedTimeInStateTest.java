@@ -182,7 +182,6 @@ class DerivedTimeInStateTest {
                 .local("127.0.0.1", lport)
                 .remote("127.0.0.1", 80)
                 .transition(oldstate, newstate)
-                .protocol(change ? 6 : null)
                 .bytes(change ? 0L : null, change ? 0L : null)
                 .build();
     }

@@ -325,7 +325,6 @@ public final class SyntheticTrace {
             Long acked,
             Long received,
             Long cookie) {
-        boolean setState = event.equals("inet_sock_set_state");
         return EventRowBuilder.row(ts, event)
                 .cpu((int) (ts % 2))
                 .task(pid, pid, comm)
@@ -337,7 +336,6 @@ public final class SyntheticTrace {
                 .remote(raddr, rport)
                 .transition(oldstate, newstate)
                 .state(state)
-                .protocol(setState ? 6 : null)
                 .bytes(acked, received)
                 .sockCookie(cookie)
                 .skbaddr(state != null ? 0xffff888300000000L + order : null)

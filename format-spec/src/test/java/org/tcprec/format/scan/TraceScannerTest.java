@@ -241,7 +241,6 @@ class TraceScannerTest {
                                 state ? STATES[random.nextInt(STATES.length)] : null,
                                 state ? STATES[random.nextInt(STATES.length)] : null)
                         .state(event.equals("tcp_send_reset") ? "ESTABLISHED" : null)
-                        .protocol(maybe(6))
                         .bytes(maybe(random.nextLong() & 0xffffffffL), maybe((long) random.nextInt(1 << 30)))
                         .sockCookie(maybe(random.nextLong()))
                         .skbaddr(maybe(random.nextLong()))

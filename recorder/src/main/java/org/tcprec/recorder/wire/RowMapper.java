@@ -42,7 +42,6 @@ public final class RowMapper {
                 setState ? TcpStates.name(w.newstate()) : null,
                 // a reset sent without a socket has no state (the tracepoint stores 0)
                 hasState && w.has(WireEvent.HAS_SKADDR) ? TcpStates.name(w.oldstate()) : null,
-                setState ? w.protocol() : null,
                 w.has(WireEvent.HAS_SOCK_BYTES) ? w.bytesAcked() : null,
                 w.has(WireEvent.HAS_SOCK_BYTES) ? w.bytesReceived() : null,
                 w.has(WireEvent.HAS_COOKIE) ? w.sockCookie() : null,
