@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.TraceFooter;
@@ -24,6 +25,7 @@ import org.tcprec.format.metadata.TraceMetadata;
  * nftables (retransmits and connect latency up), for twice as long (rates unchanged), and with
  * cubic versus bbr as the namespace's congestion control (the sysctl and cwnd/srtt differ).
  */
+@ExtendWith(NetnsExtension.class)
 class DiffRecordingsTest {
     /** Enough connections in 4 s for every quantile to be tested (a p99 needs 1000 a side). */
     private static final int RATE = 300;
@@ -41,34 +43,32 @@ class DiffRecordingsTest {
     static long lossyRetransSegs;
     static long lossySynRetrans;
 
+    /** The recordings compared with each other share one namespace, kept for the whole class. */
     @BeforeAll
-    static void record() throws Exception {
-        KernelTestSupport.requireRoot();
+    static void record(TestNetns ns) throws Exception {
         baseline = dir.resolve("baseline.parquet");
         repeat = dir.resolve("repeat.parquet");
         longer = dir.resolve("longer.parquet");
         lossy = dir.resolve("lossy.parquet");
-        try (TestNetns ns = new TestNetns("tcprec-diff")) {
-            // unrecorded: the first run of the workload also warms up this JVM's compiler, which
-            // would otherwise make the first recording's connections slower than the rest
-            PacedEchoWorkload.run(ns, RATE, SECONDS, BYTES);
-            ns.quiesce();
-            recordPaced(ns, baseline, SECONDS);
-            recordPaced(ns, repeat, SECONDS);
-            recordPaced(ns, longer, 2 * SECONDS);
-            Map<String, Long> before = ns.tcpCounters();
-            Map<String, Long> extBefore = ns.tcpExtCounters();
-            // 3% of all TCP packets, SYNs included, in both directions
-            ns.nft("table inet tcprec_loss {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
-                    + "  meta l4proto tcp numgen random mod 100 < 3 drop\n }\n}\n");
-            try {
-                recordPaced(ns, lossy, SECONDS);
-            } finally {
-                ns.nft("delete table inet tcprec_loss\n");
-            }
-            lossyRetransSegs = ns.tcpCounters().get("RetransSegs") - before.get("RetransSegs");
-            lossySynRetrans = ns.tcpExtCounters().get("TCPSynRetrans") - extBefore.get("TCPSynRetrans");
+        // unrecorded: the first run of the workload also warms up this JVM's compiler, which
+        // would otherwise make the first recording's connections slower than the rest
+        PacedEchoWorkload.run(ns, RATE, SECONDS, BYTES);
+        ns.quiesce();
+        recordPaced(ns, baseline, SECONDS);
+        recordPaced(ns, repeat, SECONDS);
+        recordPaced(ns, longer, 2 * SECONDS);
+        Map<String, Long> before = ns.tcpCounters();
+        Map<String, Long> extBefore = ns.tcpExtCounters();
+        // 3% of all TCP packets, SYNs included, in both directions
+        ns.nft("table inet tcprec_loss {\n chain out {\n  type filter hook output priority 0; policy accept;\n"
+                + "  meta l4proto tcp numgen random mod 100 < 3 drop\n }\n}\n");
+        try {
+            recordPaced(ns, lossy, SECONDS);
+        } finally {
+            ns.nft("delete table inet tcprec_loss\n");
         }
+        lossyRetransSegs = ns.tcpCounters().get("RetransSegs") - before.get("RetransSegs");
+        lossySynRetrans = ns.tcpExtCounters().get("TCPSynRetrans") - extBefore.get("TCPSynRetrans");
     }
 
     private static void recordPaced(TestNetns ns, Path trace, double seconds) throws Exception {
@@ -294,11 +294,12 @@ class DiffRecordingsTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void congestionControlCubicVersusBbrShowsInTheSysctlsAndInTheWindow() throws Exception {
+    void congestionControlCubicVersusBbrShowsInTheSysctlsAndInTheWindow(TestNetns forCubic, TestNetns forBbr)
+            throws Exception {
         Path cubic = dir.resolve("cubic.parquet");
         Path bbr = dir.resolve("bbr.parquet");
-        recordBulk("cubic", cubic);
-        recordBulk("bbr", bbr);
+        recordBulk(forCubic, "cubic", cubic);
+        recordBulk(forBbr, "bbr", bbr);
 
         Map<String, Object> d = diff(cubic, bbr);
         Map<String, Object> cc = null;
@@ -324,34 +325,32 @@ class DiffRecordingsTest {
                 () -> text(cubic, bbr));
     }
 
-    /** Bulk echo transfers in a fresh namespace whose default congestion control is {@code algorithm}. */
-    private static void recordBulk(String algorithm, Path trace) throws Exception {
-        try (TestNetns ns = new TestNetns("tcprec-cc")) {
-            // an Ethernet-sized MTU: with loopback's 64 KiB one the window never needs to grow
-            TestNetns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500");
-            setCongestionControl(ns, algorithm);
-            assertEquals(algorithm, ns.inside(() -> Files.readString(SYSCTL).trim()));
-            RecordingConfig config = new RecordingConfig(
-                    trace,
-                    false,
-                    0,
-                    0,
-                    0,
-                    List.of(),
-                    List.of(),
-                    ns.inode,
-                    0,
-                    0,
-                    RecordingConfig.DEFAULT_RING_BYTES,
-                    List.of("test"));
-            try (BackgroundRecording recording = BackgroundRecording.start(config)) {
-                long[] sizes = new long[12];
-                java.util.Arrays.fill(sizes, 4_000_000);
-                EchoTraffic.run(ns, "127.0.0.1", sizes);
-                ns.quiesce();
-                Thread.sleep(200);
-                recording.stop();
-            }
+    /** Bulk echo transfers in {@code ns}, a fresh namespace, made to default to {@code algorithm}. */
+    private static void recordBulk(TestNetns ns, String algorithm, Path trace) throws Exception {
+        // an Ethernet-sized MTU: with loopback's 64 KiB one the window never needs to grow
+        TestNetns.run("ip", "-n", ns.name, "link", "set", "lo", "mtu", "1500");
+        setCongestionControl(ns, algorithm);
+        assertEquals(algorithm, ns.inside(() -> Files.readString(SYSCTL).trim()));
+        RecordingConfig config = new RecordingConfig(
+                trace,
+                false,
+                0,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                ns.inode,
+                0,
+                0,
+                RecordingConfig.DEFAULT_RING_BYTES,
+                List.of("test"));
+        try (BackgroundRecording recording = BackgroundRecording.start(config)) {
+            long[] sizes = new long[12];
+            java.util.Arrays.fill(sizes, 4_000_000);
+            EchoTraffic.run(ns, "127.0.0.1", sizes);
+            ns.quiesce();
+            Thread.sleep(200);
+            recording.stop();
         }
         assertEquals(
                 algorithm,
