@@ -26,6 +26,7 @@ import org.tcprec.cli.support.BuildInfo;
 import org.tcprec.cli.support.Errors;
 import org.tcprec.cli.support.RawOutput;
 import org.tcprec.format.TraceSchema;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.ListCommand;
 import org.tcprec.recorder.RecordCommand;
 import org.tcprec.recorder.RecoverCommand;
@@ -73,7 +74,26 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        warmJson();
         System.exit(run(commandLine(args, SUBCOMMANDS), args));
+    }
+
+    /**
+     * Loads the metadata's JSON binding on a thread of its own: nearly every command reads a
+     * trace's footer, and the binding's first use is most of a small command's start.
+     */
+    static void warmJson() {
+        Thread warm = new Thread(
+                () -> {
+                    try {
+                        JsonCodec.load();
+                    } catch (RuntimeException | Error e) {
+                        // the command's own use of the binding meets the same failure and reports it
+                    }
+                },
+                "tcprec-json-warmup");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     /** Runs a command line on these arguments as the process does, and returns its exit code. */

@@ -11,6 +11,7 @@ public final class RecorderMain {
     private RecorderMain() {}
 
     public static void main(String[] args) {
+        Main.warmJson();
         System.exit(Main.run(commandLine(args), args));
     }
 

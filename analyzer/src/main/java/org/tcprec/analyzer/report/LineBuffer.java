@@ -27,6 +27,8 @@ final class LineBuffer {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long SPACES = 0x2020202020202020L;
+    /** The test of a byte that prints as it is, as one object: a vector answers for the last one it was asked. */
+    private static final ColumnVector.BytePredicate PLAIN = TerminalText::plain;
     /** BYTES_MASK[k]: the low k bytes of a word. */
     private static final long[] BYTES_MASK = new long[Long.BYTES + 1];
 
@@ -112,6 +114,8 @@ final class LineBuffer {
         room(Math.max(n + width, 2 * Long.BYTES));
         byte[] source = column.bytes();
         int from = column.start(row);
+        // most batches hold no byte to escape, and the vector says so once for the whole batch
+        boolean plain = column.everyStringByte(PLAIN);
         if (n <= 2 * Long.BYTES && from + 2 * Long.BYTES <= source.length) {
             // A report's strings are short (comm, a state, an IPv4 address). Two 8-byte words,
             // the bytes past the string turned into the spaces that follow text here: no loop
@@ -120,15 +124,17 @@ final class LineBuffer {
             long high = BYTES_MASK[Math.max(n - Long.BYTES, 0)];
             long first = (long) LONG.get(source, from) & low | SPACES & ~low;
             long second = (long) LONG.get(source, from + Long.BYTES) & high | SPACES & ~high;
-            if (!plain(first) || !plain(second)) {
+            if (!plain && (!plain(first) || !plain(second))) {
                 return escaped(source, from, n, width);
             }
             LONG.set(buffer, length, first);
             LONG.set(buffer, length + Long.BYTES, second);
         } else {
-            for (int i = from; i < from + n; i++) {
-                if (!TerminalText.plain(source[i])) {
-                    return escaped(source, from, n, width);
+            if (!plain) {
+                for (int i = from; i < from + n; i++) {
+                    if (!TerminalText.plain(source[i])) {
+                        return escaped(source, from, n, width);
+                    }
                 }
             }
             System.arraycopy(source, from, buffer, length, n);

@@ -104,7 +104,7 @@ class LineBufferTest {
             tight.clear();
             byte[] b = value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             tight.append(b, 0, b.length);
-            tight.bytes(java.util.Arrays.copyOf(b, b.length)); // no byte past the string
+            tight.bytes(java.util.Arrays.copyOf(b, b.length), b.length); // no byte past the string
             org.tcprec.format.scan.ColumnVector roomy = new org.tcprec.format.scan.ColumnVector();
             roomy.clear();
             roomy.append(
@@ -125,6 +125,37 @@ class LineBufferTest {
         }
         line.finish();
         assertEquals(expected.toString(), text.toString());
+    }
+
+    /**
+     * One batch whose strings are plain but one: the batch is not plain as a whole, so each string
+     * is tested on its own, only the hostile one is escaped, and the batch that follows (all plain
+     * again, in the same vector) prints as it is.
+     */
+    @Test
+    void oneHostileStringInABatchIsEscapedAndOnlyIt() {
+        StringWriter text = new StringWriter();
+        LineBuffer line = new LineBuffer(new PrintWriter(text));
+        org.tcprec.format.scan.ColumnVector v = new org.tcprec.format.scan.ColumnVector();
+        String[][] batches = {{"curl", "sshd", "ev\u001bil", "nginx", "a-much-longer-name-than-16"}, {"curl", "x"}};
+        StringBuilder expected = new StringBuilder();
+        for (String[] batch : batches) {
+            v.clear();
+            for (String s : batch) {
+                byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                v.append(b, 0, b.length);
+            }
+            for (int row = 0; row < batch.length; row++) {
+                line.text(v, row, 8, -1).ch('|');
+                String shown = org.tcprec.cli.support.TerminalText.escape(batch[row]);
+                expected.append(String.format("%-8s|", shown));
+            }
+            line.endLine();
+            expected.append(System.lineSeparator());
+        }
+        line.finish();
+        assertEquals(expected.toString(), text.toString());
+        assertTrue(text.toString().contains("ev\\x1bil"), text.toString());
     }
 
     /**
@@ -152,7 +183,7 @@ class LineBufferTest {
                 v.clear();
                 v.append(java.util.Arrays.copyOf(b, b.length + slack), 0, b.length);
                 if (slack == 0) {
-                    v.bytes(java.util.Arrays.copyOf(b, b.length));
+                    v.bytes(java.util.Arrays.copyOf(b, b.length), b.length);
                 }
                 line.text(v, 0, 20, -1).ch('|').text(v, 0, 0, 6).ch('|');
                 String all = org.tcprec.cli.support.TerminalText.escape(b);

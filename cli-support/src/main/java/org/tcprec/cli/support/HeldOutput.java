@@ -14,7 +14,8 @@ import java.util.List;
  * error and no output.
  */
 public final class HeldOutput extends OutputStream {
-    private static final int CHUNK = 1 << 20;
+    /** Below half of a heap region of the smallest heaps, so that a chunk is an ordinary allocation. */
+    private static final int CHUNK = 1 << 18;
 
     private final OutputStream below;
     private final long bound;

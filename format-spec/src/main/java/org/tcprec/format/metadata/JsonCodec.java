@@ -93,11 +93,13 @@ public final class JsonCodec {
     private JsonCodec() {}
 
     /**
-     * Nothing but loading Jackson's classes, which takes a moment: a recorder calls it on a
-     * thread of its own while the BPF programs load, so that writing the journal's start record
-     * does not wait for them.
+     * Nothing but loading Jackson's classes and building its readers and writers of the metadata,
+     * which takes longer than the rest of a small report: the command line calls it on a thread
+     * of its own at start, so that it overlaps with the parsing of the arguments and the file's
+     * footer instead of following them.
      */
     public static void load() {
+        metadata("{}");
         COMPACT.writeValueAsString(TraceMetadata.EMPTY);
     }
 

@@ -249,7 +249,7 @@ final class ColumnChunkReader {
                     starts[at + k - from] = dictionaryStarts[i];
                     lengths[at + k - from] = dictionaryLengths[i];
                 }
-                out.bytes(poolHasDictionary ? pool : dictionaryBytes);
+                out.bytes(poolHasDictionary ? pool : dictionaryBytes, poolHasDictionary ? poolEnd : dictionaryEnd);
             }
             case PLAIN, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY -> {
                 // the page's strings were laid out when it was opened; the selected ones go to the pool
@@ -275,7 +275,7 @@ final class ColumnChunkReader {
                     poolEnd += length;
                 }
                 pageStringAt += values;
-                out.bytes(pool);
+                out.bytes(pool, poolEnd);
             }
             default -> throw corrupt("encoding " + encoding + " for strings");
         }

@@ -26,6 +26,19 @@ public final class ColumnVector {
 
     private int stringsEnd;
 
+    /** Where the strings' bytes end: every string of the rows lies in bytes()[0, bytesEnd). */
+    private int bytesEnd;
+    /** The test {@link #everyStringByte} last answered for these strings, and its answer; null once they change. */
+    private BytePredicate answeredTest;
+
+    private boolean answer;
+
+    /** A test of one byte of a string. */
+    @FunctionalInterface
+    public interface BytePredicate {
+        boolean test(byte b);
+    }
+
     /** Bytes a string vector holds past its last string (LineBuffer copies short strings a word at a time). */
     public static final int SLACK = 16;
 
@@ -79,9 +92,31 @@ public final class ColumnVector {
         return lengths;
     }
 
-    /** The byte array that starts and lengths point into (shared with the producer, not copied). */
-    public void bytes(byte[] strings) {
+    /**
+     * The byte array that starts and lengths point into (shared with the producer, not copied);
+     * every string lies before end.
+     */
+    public void bytes(byte[] strings, int end) {
         this.bytes = strings;
+        this.bytesEnd = end;
+        answeredTest = null;
+    }
+
+    /**
+     * Whether every byte of every string passes the test: one pass over the bytes the strings lie
+     * in, answered once per batch, so that a printer that must treat some bytes apart tests a
+     * batch once instead of each string it prints.
+     */
+    public boolean everyStringByte(BytePredicate test) {
+        if (test != answeredTest) {
+            boolean all = true;
+            for (int i = 0; i < bytesEnd && all; i++) {
+                all = test.test(bytes[i]);
+            }
+            answer = all;
+            answeredTest = test;
+        }
+        return answer;
     }
 
     /** The null flags, at least rows long; {@link #hasNulls} says whether they are read at all. */
@@ -100,8 +135,10 @@ public final class ColumnVector {
     public void clear() {
         size = 0;
         stringsEnd = 0;
+        bytesEnd = 0;
         hasNulls = false;
         bytes = owned;
+        answeredTest = null;
     }
 
     public void append(long value) {
@@ -142,6 +179,8 @@ public final class ColumnVector {
         starts[size] = stringsEnd;
         lengths[size] = length;
         stringsEnd += length;
+        bytesEnd = stringsEnd;
+        answeredTest = null;
         nulls[size++] = false;
     }
 
