@@ -74,6 +74,17 @@ class ParquetJavaReaderTest {
     private static final long T0 = 1_764_950_000_123_456_789L;
     private static final long SK = 0xffff8880_1234_5678L;
 
+    /** An event of the IPv6 socket sk in the test's namespace and cgroup, from local port to 443. */
+    private static EventRowBuilder socket(long timeNs, String event, long sk, int port) {
+        return EventRowBuilder.row(timeNs, event)
+                .netns(4026531840L)
+                .cgroupId(7L)
+                .skaddr(sk)
+                .family(10)
+                .local("2001:db8::1", port)
+                .remote("::ffff:10.1.2.3", 443);
+    }
+
     @Test
     void parquetJavaReadsEveryColumnAsDocumented() throws Exception {
         Path file = dir.resolve("t.parquet");
@@ -86,40 +97,22 @@ class ParquetJavaReaderTest {
                 w.write(
                         switch (i % 4) {
                             case 0 ->
-                                EventRowBuilder.row(T0 + 1000L * i, "inet_sock_set_state")
+                                socket(T0 + 1000L * i, "inet_sock_set_state", sk, port)
                                         .cpu(1)
                                         .task(42, 43, "curl")
-                                        .netns(4026531840L)
-                                        .cgroupId(7L)
-                                        .skaddr(sk)
-                                        .family(10)
-                                        .local("2001:db8::1", port)
-                                        .remote("::ffff:10.1.2.3", 443)
                                         .transition("CLOSE", "SYN_SENT")
                                         .bytes(1L, 0L)
                                         .build();
                             case 1 ->
-                                EventRowBuilder.row(T0 + 1000L * i, "inet_sock_set_state")
+                                socket(T0 + 1000L * i, "inet_sock_set_state", sk, port)
                                         .task(0, 0, "swapper/0")
-                                        .netns(4026531840L)
-                                        .cgroupId(7L)
-                                        .skaddr(sk)
-                                        .family(10)
-                                        .local("2001:db8::1", port)
-                                        .remote("::ffff:10.1.2.3", 443)
                                         .transition("SYN_SENT", "ESTABLISHED")
                                         .bytes(1L, 1L)
                                         .build();
                             case 2 ->
-                                EventRowBuilder.row(T0 + 1000L * i, "tcp_probe")
+                                socket(T0 + 1000L * i, "tcp_probe", sk, port)
                                         .cpu(1)
                                         .task(42, 43, "curl")
-                                        .netns(4026531840L)
-                                        .cgroupId(7L)
-                                        .skaddr(sk)
-                                        .family(10)
-                                        .local("2001:db8::1", port)
-                                        .remote("::ffff:10.1.2.3", 443)
                                         .sockCookie(-2L)
                                         .skbaddr(0xffff8880_9999_0000L)
                                         .mark(5L)

@@ -25,7 +25,12 @@ final class BackgroundRecording implements AutoCloseable {
 
     /** Records the namespace into {@code trace} with the default sampling and ring, and no other filter. */
     static BackgroundRecording of(TestNetns ns, Path trace) throws InterruptedException {
-        return start(new RecordingConfig(
+        return start(config(ns, trace, RecordingConfig.DEFAULT_PROBE_INTERVAL_NS));
+    }
+
+    /** A recording of the namespace into {@code trace}, tcp_probe sampled at this interval (0: every one), no other filter. */
+    static RecordingConfig config(TestNetns ns, Path trace, long probeIntervalNs) {
+        return new RecordingConfig(
                 trace,
                 false,
                 0,
@@ -35,9 +40,9 @@ final class BackgroundRecording implements AutoCloseable {
                 List.of(),
                 ns.inode,
                 0,
-                RecordingConfig.DEFAULT_PROBE_INTERVAL_NS,
+                probeIntervalNs,
                 RecordingConfig.DEFAULT_RING_BYTES,
-                List.of("test")));
+                List.of("test"));
     }
 
     static BackgroundRecording start(RecordingConfig config) throws InterruptedException {

@@ -61,19 +61,7 @@ class DiskFullTest {
         try {
             Path trace = mount.resolve("full.parquet");
             // Every tcp_probe kept: a bulk transfer then makes events fast enough to fill 4 MiB.
-            RecordingConfig config = new RecordingConfig(
-                    trace,
-                    false,
-                    0,
-                    0,
-                    0,
-                    List.of(),
-                    List.of(),
-                    ns.inode,
-                    0,
-                    0,
-                    RecordingConfig.DEFAULT_RING_BYTES,
-                    List.of("test"));
+            RecordingConfig config = BackgroundRecording.config(ns, trace, 0);
             BackgroundRecording recording = BackgroundRecording.start(config);
             Future<Recorder.Summary> running = recording.future();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
