@@ -24,10 +24,12 @@ public final class ColumnVector {
     /** Rows appended since {@link #clear}, and where their strings end in the bytes. */
     private int size;
 
+    /**
+     * Where the strings' bytes end: every string of the rows lies in bytes()[0, stringsEnd), the
+     * appended ones or those of a producer's array.
+     */
     private int stringsEnd;
 
-    /** Where the strings' bytes end: every string of the rows lies in bytes()[0, bytesEnd). */
-    private int bytesEnd;
     /** The test {@link #everyStringByte} last answered for these strings, and its answer; null once they change. */
     private BytePredicate answeredTest;
 
@@ -98,7 +100,7 @@ public final class ColumnVector {
      */
     public void bytes(byte[] strings, int end) {
         this.bytes = strings;
-        this.bytesEnd = end;
+        this.stringsEnd = end;
         answeredTest = null;
     }
 
@@ -110,7 +112,7 @@ public final class ColumnVector {
     public boolean everyStringByte(BytePredicate test) {
         if (test != answeredTest) {
             boolean all = true;
-            for (int i = 0; i < bytesEnd && all; i++) {
+            for (int i = 0; i < stringsEnd && all; i++) {
                 all = test.test(bytes[i]);
             }
             answer = all;
@@ -135,7 +137,6 @@ public final class ColumnVector {
     public void clear() {
         size = 0;
         stringsEnd = 0;
-        bytesEnd = 0;
         hasNulls = false;
         bytes = owned;
         answeredTest = null;
@@ -179,7 +180,6 @@ public final class ColumnVector {
         starts[size] = stringsEnd;
         lengths[size] = length;
         stringsEnd += length;
-        bytesEnd = stringsEnd;
         answeredTest = null;
         nulls[size++] = false;
     }
