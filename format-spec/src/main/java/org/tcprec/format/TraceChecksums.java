@@ -25,7 +25,10 @@ import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.Util;
 import org.tcprec.format.metadata.JsonCodec;
-import tools.jackson.databind.JsonNode;
+import org.tcprec.format.metadata.JsonLimits;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * The trace's checksums (format-spec/README.md, "Checksums"): CRC-32C of each column chunk (its
@@ -164,7 +167,7 @@ public final class TraceChecksums {
     }
 
     /**
-     * Checks every column chunk of a trace whose footer {@link TraceFooter#readDeferringDataCheck}
+     * Checks every column chunk of a trace whose footer {@link TraceFooter#readDeferringChecks}
      * read, and the bytes outside them, against the checksums in that footer.
      *
      * @throws TraceFormatException naming the damaged page, in one line
@@ -246,47 +249,90 @@ public final class TraceChecksums {
         return (int) crc.getValue();
     }
 
-    /** The checksums a trace stores, as read from its footer key. */
+    /**
+     * The checksums a trace stores, as read from its footer key. A value of another type than the
+     * format gives it reads as text that no checksum equals.
+     */
     private record Stored(String footer, Map<String, String> keys, List<List<String>> chunks, String outside) {
+        private static final String NOT_TEXT = "";
+
         static Stored parse(Path path, String value) throws TraceFormatException {
-            try {
-                JsonNode root = JsonCodec.tree(value);
-                JsonNode keys = root.path("keys");
-                JsonNode groups = root.path("column_chunks");
-                if (!ALGORITHM.equals(text(root.path("algorithm")))
-                        || !root.path("footer").isString()
-                        || !keys.isObject()
-                        || !groups.isArray()
-                        || !root.path("outside_chunks").isString()) {
+            String algorithm = null;
+            String footer = null;
+            String outside = null;
+            Map<String, String> keys = null;
+            List<List<String>> chunks = null;
+            try (JsonParser p = JsonLimits.parser(value)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
                     throw damaged(path, "metadata key " + KEY);
                 }
-                Map<String, String> keyCrcs = new LinkedHashMap<>();
-                for (Map.Entry<String, JsonNode> e : keys.properties()) {
-                    keyCrcs.put(e.getKey(), text(e.getValue()));
-                }
-                List<List<String>> chunks = new ArrayList<>();
-                for (JsonNode group : groups.values()) {
-                    if (!group.isArray()) {
-                        throw damaged(path, "metadata key " + KEY);
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    JsonToken token = p.nextToken();
+                    switch (name) {
+                        case "algorithm" -> algorithm = text(p);
+                        case "footer" -> footer = text(p);
+                        case "outside_chunks" -> outside = text(p);
+                        case "keys" -> keys = token == JsonToken.START_OBJECT ? keys(p) : skip(p, null);
+                        case "column_chunks" -> chunks = token == JsonToken.START_ARRAY ? groups(p) : skip(p, null);
+                        default -> p.skipChildren();
                     }
-                    List<String> crcs = new ArrayList<>();
-                    group.values().forEach(crc -> crcs.add(text(crc)));
-                    chunks.add(crcs);
                 }
-                return new Stored(
-                        root.path("footer").asString(),
-                        keyCrcs,
-                        chunks,
-                        root.path("outside_chunks").asString());
-            } catch (IllegalArgumentException e) {
+                if (p.nextToken() != null) {
+                    throw damaged(path, "metadata key " + KEY);
+                }
+            } catch (JacksonException | IllegalArgumentException e) {
                 throw damaged(path, "metadata key " + KEY);
             }
+            if (!ALGORITHM.equals(algorithm)
+                    || footer == null
+                    || footer.equals(NOT_TEXT)
+                    || outside == null
+                    || outside.equals(NOT_TEXT)
+                    || keys == null
+                    || chunks == null
+                    || chunks.contains(null)) {
+                throw damaged(path, "metadata key " + KEY);
+            }
+            return new Stored(footer, keys, chunks, outside);
         }
-    }
 
-    /** A string's text; another value's JSON, which no checksum equals. */
-    private static String text(JsonNode value) {
-        return value.isString() ? value.asString() : value.toString();
+        private static Map<String, String> keys(JsonParser p) {
+            Map<String, String> keys = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                keys.put(name, text(p));
+            }
+            return keys;
+        }
+
+        /** The row groups' lists of chunk checksums; a group that is not a list is null. */
+        private static List<List<String>> groups(JsonParser p) {
+            List<List<String>> groups = new ArrayList<>();
+            for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken()) {
+                if (token != JsonToken.START_ARRAY) {
+                    groups.add(skip(p, null));
+                    continue;
+                }
+                List<String> crcs = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    crcs.add(text(p));
+                }
+                groups.add(crcs);
+            }
+            return groups;
+        }
+
+        /** The string at the parser, or {@link #NOT_TEXT} for any other value (which is skipped). */
+        private static String text(JsonParser p) {
+            return p.currentToken() == JsonToken.VALUE_STRING ? p.getString() : skip(p, NOT_TEXT);
+        }
+
+        private static <T> T skip(JsonParser p, T result) {
+            p.skipChildren();
+            return result;
+        }
     }
 
     /**

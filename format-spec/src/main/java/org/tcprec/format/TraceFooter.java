@@ -28,17 +28,119 @@ import tools.jackson.databind.JsonNode;
  * {@code info --json}, the SQL table {@code meta}), the row count and the columns present, and the Parquet footer itself
  * (row groups, column chunks), which the format's own row reader (scan.TraceScanner) works from.
  */
-public record TraceFooter(
-        Path path,
-        String formatVersion,
-        TraceMetadata metadata,
-        JsonNode metadataJson,
-        long rows,
-        long fileBytes,
-        int rowGroups,
-        List<String> columns,
-        FileMetaData parquet,
-        TraceChecksums.Result checksums) {
+public final class TraceFooter {
+    private final Path path;
+    private final String formatVersion;
+    private final String metadataText;
+    private final long rows;
+    private final long fileBytes;
+    private final int rowGroups;
+    private final List<String> columns;
+    private final FileMetaData parquet;
+    private final TraceChecksums.Result checksums;
+    /** The metadata as records and as a document, once bound; its text until then. */
+    private volatile BoundMetadata bound;
+
+    private record BoundMetadata(TraceMetadata records, JsonNode document) {}
+
+    private TraceFooter(
+            Path path,
+            String formatVersion,
+            String metadataText,
+            long rows,
+            long fileBytes,
+            int rowGroups,
+            List<String> columns,
+            FileMetaData parquet,
+            TraceChecksums.Result checksums) {
+        this.path = path;
+        this.formatVersion = formatVersion;
+        this.metadataText = metadataText;
+        this.rows = rows;
+        this.fileBytes = fileBytes;
+        this.rowGroups = rowGroups;
+        this.columns = List.copyOf(columns);
+        this.parquet = parquet;
+        this.checksums = checksums;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String formatVersion() {
+        return formatVersion;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** The file's size when its footer was read. */
+    public long fileBytes() {
+        return fileBytes;
+    }
+
+    public int rowGroups() {
+        return rowGroups;
+    }
+
+    /** The columns the file has, in its schema's order. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** The Parquet footer as Thrift reads it. */
+    public FileMetaData parquet() {
+        return parquet;
+    }
+
+    public TraceChecksums.Result checksums() {
+        return checksums;
+    }
+
+    /** The recording's metadata, bound to its records. */
+    public TraceMetadata metadata() {
+        return bound().records();
+    }
+
+    /** The metadata document as the trace stores it. */
+    public JsonNode metadataJson() {
+        return bound().document();
+    }
+
+    /**
+     * Binds the metadata document to its records, once; what {@link #readDeferringChecks} leaves
+     * to the caller. The object binding is most of a small report's start, so a report does this
+     * on a thread of its own while it reads the rows.
+     *
+     * @throws TraceFormatException when the document is not metadata the records can hold
+     */
+    public synchronized void bindMetadata() throws TraceFormatException {
+        if (bound != null) {
+            return;
+        }
+        try {
+            JsonNode document = JsonCodec.tree(metadataText);
+            bound = new BoundMetadata(JsonCodec.metadata(document), document);
+        } catch (IllegalArgumentException e) {
+            throw new TraceFormatException(path + ": corrupt trace metadata (" + e.getMessage() + ")");
+        }
+    }
+
+    private BoundMetadata bound() {
+        BoundMetadata b = bound;
+        if (b != null) {
+            return b;
+        }
+        try {
+            bindMetadata();
+        } catch (TraceFormatException e) {
+            // a footer read with its checks deferred, used before its caller checked it
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return bound;
+    }
 
     /** Largest Parquet footer a reader accepts (format-spec/README.md, "Limits"). */
     public static final int MAX_FOOTER_BYTES = 64 << 20;
@@ -55,16 +157,22 @@ public record TraceFooter(
         return absolute.resolveSibling("." + absolute.getFileName() + JOURNAL_SUFFIX);
     }
 
-    /** The footer of a trace, checked, and its data checked against the trace's checksums (when it has them). */
+    /**
+     * The footer of a trace, checked, its metadata bound, and its data checked against the
+     * trace's checksums (when it has them).
+     */
     public static TraceFooter read(Path path) throws TraceFormatException {
-        return read(path, true);
+        TraceFooter footer = read(path, true);
+        footer.bindMetadata();
+        return footer;
     }
 
     /**
-     * The footer of a trace, checked against the trace's checksums, its data not yet: the caller
-     * runs {@link TraceChecksums#verifyData} before it trusts anything it read from the data.
+     * The footer of a trace, checked against the trace's checksums, its data and metadata not
+     * yet: the caller runs {@link TraceChecksums#verifyData} and {@link #bindMetadata} before it
+     * trusts anything it read from the data or the metadata.
      */
-    public static TraceFooter readDeferringDataCheck(Path path) throws TraceFormatException {
+    public static TraceFooter readDeferringChecks(Path path) throws TraceFormatException {
         return read(path, false);
     }
 
@@ -125,14 +233,6 @@ public record TraceFooter(
             TraceChecksums.verifyData(path, channel, footer, footerStart);
         }
         checkVersion(path, version);
-        JsonNode document;
-        TraceMetadata meta;
-        try {
-            document = JsonCodec.tree(kv.getOrDefault(TraceSchema.METADATA_KEY, "{}"));
-            meta = JsonCodec.metadata(document);
-        } catch (IllegalArgumentException e) {
-            throw new TraceFormatException(path + ": corrupt trace metadata (" + e.getMessage() + ")");
-        }
         if (footer.getSchema() == null || footer.getSchema().isEmpty()) {
             throw new TraceFormatException(path + " is not a tcprec trace: its Parquet footer has no schema");
         }
@@ -164,7 +264,15 @@ public record TraceFooter(
         int rowGroups =
                 footer.getRow_groups() == null ? 0 : footer.getRow_groups().size();
         return new TraceFooter(
-                path, version, meta, document, footer.getNum_rows(), size, rowGroups, columns, footer, checksums);
+                path,
+                version,
+                kv.getOrDefault(TraceSchema.METADATA_KEY, "{}"),
+                footer.getNum_rows(),
+                size,
+                rowGroups,
+                columns,
+                footer,
+                checksums);
     }
 
     /** The column holding the events' times, epoch nanoseconds: time_ns, or time in a 1.x file. */

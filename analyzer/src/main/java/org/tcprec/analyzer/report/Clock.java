@@ -9,32 +9,44 @@ import org.tcprec.format.metadata.TraceMetadata;
 
 /**
  * Event times as the live tools would have printed them on the recording host: its local time
- * zone, from the trace's metadata, so a replay prints the same anywhere.
+ * zone, from the trace's metadata, so a replay prints the same anywhere. The zone is looked up
+ * at its first use: a report that prints no times does not wait for the metadata.
  */
 public final class Clock {
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private final ZoneId zone;
-    private final Instant startInstant;
+    private final TraceFooter footer;
+    private ZoneId zone;
+    private int offsetSeconds;
 
     public Clock(TraceFooter footer) {
-        ZoneId z;
-        TraceMetadata m = footer.metadata();
-        String tz = m.host().timezone();
-        try {
-            z = tz == null ? ZoneOffset.ofTotalSeconds(m.utcOffsetSeconds()) : ZoneId.of(tz);
-        } catch (RuntimeException e) {
-            z = ZoneOffset.ofTotalSeconds(m.utcOffsetSeconds());
+        this.footer = footer;
+    }
+
+    private ZoneId zone() {
+        if (zone == null) {
+            TraceMetadata m = footer.metadata();
+            String tz = m.host().timezone();
+            ZoneId z;
+            try {
+                z = tz == null ? ZoneOffset.ofTotalSeconds(m.utcOffsetSeconds()) : ZoneId.of(tz);
+            } catch (RuntimeException e) {
+                z = ZoneOffset.ofTotalSeconds(m.utcOffsetSeconds());
+            }
+            offsetSeconds = z.getRules()
+                    .getOffset(Instant.ofEpochSecond(0, m.startRealtimeNs()))
+                    .getTotalSeconds();
+            zone = z;
         }
-        this.zone = z;
-        this.startInstant = Instant.ofEpochSecond(0, m.startRealtimeNs());
+        return zone;
     }
 
     /** The zone's offset at the recording's start, for formatting in SQL. */
     public int offsetSeconds() {
-        return zone.getRules().getOffset(startInstant).getTotalSeconds();
+        zone();
+        return offsetSeconds;
     }
 
     public String hms(long epochNs) {
-        return HMS.format(Instant.ofEpochSecond(0, epochNs).atZone(zone));
+        return HMS.format(Instant.ofEpochSecond(0, epochNs).atZone(zone()));
     }
 }

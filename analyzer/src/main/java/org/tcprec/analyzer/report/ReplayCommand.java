@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tcprec.analyzer.Warnings;
-import org.tcprec.analyzer.trace.DataCheck;
+import org.tcprec.analyzer.trace.DeferredChecks;
 import org.tcprec.analyzer.trace.ResultSetBatches;
 import org.tcprec.analyzer.trace.TraceDatabase;
 import org.tcprec.analyzer.trace.TraceFiles;
@@ -48,23 +48,28 @@ public abstract class ReplayCommand implements Callable<Integer> {
     private List<String> notes = new ArrayList<>();
 
     /**
-     * The traces' data is checked against their checksums while the report reads it, and the
-     * report (and the warnings) held back until the check has passed: a damaged trace gives its
-     * one-line error and nothing else. A report that fails meanwhile fails for the damage, if any.
+     * The traces' metadata is bound and their data checked against their checksums while the
+     * report reads them ({@link DeferredChecks}), and the report (and the warnings) held back
+     * until the checks have passed: a damaged trace gives its one-line error and nothing else. A
+     * report that fails meanwhile fails for the damage, if any.
      */
     @Override
     public final Integer call() {
         checkOptions();
         List<TraceFooter> footers = TraceDatabase.readFooters(TraceFiles.expand(options.traces), false);
         PrintWriter err = spec.commandLine().getErr();
-        try (DataCheck check = DataCheck.start(footers)) {
-            HeldOutput held = new HeldOutput(RawOutput.orText(spec.commandLine().getOut()), HELD_BYTES, () -> {
-                check.await();
-                Warnings.print(footers, err);
-                notes.forEach(err::println);
-                err.flush();
-                notes = null;
-            });
+        try (DeferredChecks check = DeferredChecks.start(footers)) {
+            HeldOutput held = new HeldOutput(
+                    RawOutput.orText(spec.commandLine().getOut()),
+                    HELD_BYTES,
+                    () -> {
+                        check.await();
+                        Warnings.print(footers, err);
+                        notes.forEach(err::println);
+                        err.flush();
+                        notes = null;
+                    },
+                    check::done);
             out = new PrintWriter(new OutputStreamWriter(held, StandardCharsets.UTF_8), true);
             RawOutput.register(out, held);
             try {

@@ -59,7 +59,7 @@ public final class TraceDatabase implements AutoCloseable {
 
     /**
      * The traces' footers, each checked to be a readable trace; at least one. Without checkData,
-     * the caller checks the data itself ({@link DataCheck}).
+     * the caller checks the data and binds the metadata itself ({@link DeferredChecks}).
      */
     public static List<TraceFooter> readFooters(List<Path> files, boolean checkData) {
         if (files.isEmpty()) {
@@ -68,7 +68,7 @@ public final class TraceDatabase implements AutoCloseable {
         List<TraceFooter> footers = new ArrayList<>();
         for (Path file : files) {
             try {
-                footers.add(checkData ? TraceFooter.read(file) : TraceFooter.readDeferringDataCheck(file));
+                footers.add(checkData ? TraceFooter.read(file) : TraceFooter.readDeferringChecks(file));
             } catch (TraceFormatException e) {
                 throw new UserError(e.getMessage(), e);
             }

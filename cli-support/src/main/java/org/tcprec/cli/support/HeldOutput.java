@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Output held back until a check passes. What a command writes is kept in memory, up to a bound,
- * until {@link #release} runs the check (at the bound, or when the command calls it at its end);
- * once the check has passed, the held bytes and everything after go straight to the stream below.
+ * until {@link #release} runs the check (at the bound, at the first write after the check says
+ * it is ready, or when the command calls it at its end); once the check has passed, the held
+ * bytes and everything after go straight to the stream below.
  * A check that fails throws, and nothing held is ever written. A command whose input is checked
  * on another thread while it works prints this way, so that damaged input gives its one-line
  * error and no output.
@@ -20,17 +22,23 @@ public final class HeldOutput extends OutputStream {
     private final OutputStream below;
     private final long bound;
     private final Runnable check;
+    private final BooleanSupplier ready;
     private final List<byte[]> chunks = new ArrayList<>();
     private int lastChunkUsed = CHUNK;
     private long held;
     private boolean released;
     private boolean failed;
 
-    /** Holds up to bound bytes for the stream below; check throws (unchecked) when the output must not be written. */
-    public HeldOutput(OutputStream below, long bound, Runnable check) {
+    /**
+     * Holds up to bound bytes for the stream below; check throws (unchecked) when the output must
+     * not be written, and ready says when running it would not wait: held output costs memory
+     * and a copy, so it is let go as soon as it may be.
+     */
+    public HeldOutput(OutputStream below, long bound, Runnable check, BooleanSupplier ready) {
         this.below = below;
         this.bound = bound;
         this.check = check;
+        this.ready = ready;
     }
 
     @Override
@@ -40,7 +48,7 @@ public final class HeldOutput extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (!released && held + len > bound) {
+        if (!released && (held + len > bound || ready.getAsBoolean())) {
             release();
         }
         if (released) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class HeldOutputTest {
     void nothingReachesTheStreamBeforeTheCheckPassesAndEverythingAfter() throws Exception {
         ByteArrayOutputStream below = new ByteArrayOutputStream();
         AtomicInteger checks = new AtomicInteger();
-        HeldOutput held = new HeldOutput(below, 5 << 20, checks::incrementAndGet);
+        HeldOutput held = new HeldOutput(below, 5 << 20, checks::incrementAndGet, () -> false);
         byte[] written = new byte[12 << 20];
         new Random(1).nextBytes(written);
         // pieces of every size, some across the 1 MiB chunks the output is held in
@@ -39,9 +40,13 @@ class HeldOutputTest {
     @Test
     void aFailedCheckWritesNothingHeld() throws Exception {
         ByteArrayOutputStream below = new ByteArrayOutputStream();
-        HeldOutput held = new HeldOutput(below, 1000, () -> {
-            throw new UserError("damaged");
-        });
+        HeldOutput held = new HeldOutput(
+                below,
+                1000,
+                () -> {
+                    throw new UserError("damaged");
+                },
+                () -> false);
         held.write(new byte[999]);
         assertEquals(
                 "damaged",
@@ -49,11 +54,51 @@ class HeldOutputTest {
         assertThrows(IllegalStateException.class, held::release);
         held.close();
         assertEquals(0, below.size());
-        HeldOutput small = new HeldOutput(below, 1000, () -> {
-            throw new UserError("damaged");
-        });
+        HeldOutput small = new HeldOutput(
+                below,
+                1000,
+                () -> {
+                    throw new UserError("damaged");
+                },
+                () -> false);
         small.write('x');
         assertThrows(UserError.class, small::release);
+        assertEquals(0, below.size());
+    }
+
+    @Test
+    void theOutputGoesThroughFromTheFirstWriteAfterTheCheckIsReady() throws Exception {
+        ByteArrayOutputStream below = new ByteArrayOutputStream();
+        AtomicInteger checks = new AtomicInteger();
+        AtomicBoolean ready = new AtomicBoolean();
+        HeldOutput held = new HeldOutput(below, 1 << 20, checks::incrementAndGet, ready::get);
+        held.write(new byte[] {1, 2, 3});
+        held.flush();
+        assertEquals(0, below.size(), "held while the check is not ready");
+        assertEquals(0, checks.get());
+        ready.set(true);
+        held.write(new byte[] {4});
+        assertEquals(1, checks.get(), "checked at the first write after it was ready");
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, below.toByteArray());
+        held.write(new byte[] {5});
+        held.release();
+        assertEquals(1, checks.get(), "checked once");
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, below.toByteArray());
+    }
+
+    @Test
+    void aCheckThatFailsWhenReadyWritesNothing() {
+        ByteArrayOutputStream below = new ByteArrayOutputStream();
+        HeldOutput held = new HeldOutput(
+                below,
+                1 << 20,
+                () -> {
+                    throw new UserError("damaged");
+                },
+                () -> true);
+        assertEquals(
+                "damaged",
+                assertThrows(UserError.class, () -> held.write(new byte[3])).getMessage());
         assertEquals(0, below.size());
     }
 }

@@ -13,7 +13,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.SerializableString;
-import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.io.CharacterEscapes;
 import tools.jackson.core.io.SerializedString;
@@ -42,26 +41,8 @@ import tools.jackson.databind.module.SimpleModule;
  * than tab and line ends as a lowercase six-character escape (backslash, u, 00xx).
  */
 public final class JsonCodec {
-    /** Deepest nesting of objects and arrays a trace's metadata may have. */
-    public static final int MAX_DEPTH = 64;
-    /** Longest string (a key or a value), in characters. */
-    public static final int MAX_STRING = 1 << 20;
-    /** Largest metadata document, in characters. */
-    public static final long MAX_DOCUMENT = 8L << 20;
-    /** Most tokens (keys, values, brackets) in one document: bounds the number of keys and elements. */
-    public static final long MAX_TOKENS = 200_000;
-    /** Longest number, in digits. */
-    public static final int MAX_NUMBER = 64;
-
     private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_DEPTH)
-                            .maxStringLength(MAX_STRING)
-                            .maxNameLength(MAX_STRING)
-                            .maxDocumentLength(MAX_DOCUMENT)
-                            .maxTokenCount(MAX_TOKENS)
-                            .maxNumberLength(MAX_NUMBER)
-                            .build())
+                    .streamReadConstraints(JsonLimits.CONSTRAINTS)
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .characterEscapes(new Escapes())
                     .build())
@@ -125,9 +106,9 @@ public final class JsonCodec {
      * for a double is refused with a one-line message.
      */
     public static JsonNode tree(String text) {
-        if (text.length() > MAX_DOCUMENT) {
-            throw new IllegalArgumentException(
-                    "a JSON document of " + text.length() + " characters, more than the " + MAX_DOCUMENT + " allowed");
+        if (text.length() > JsonLimits.MAX_DOCUMENT) {
+            throw new IllegalArgumentException("a JSON document of " + text.length() + " characters, more than the "
+                    + JsonLimits.MAX_DOCUMENT + " allowed");
         }
         JsonNode tree;
         try {

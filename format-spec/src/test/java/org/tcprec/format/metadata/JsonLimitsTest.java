@@ -43,9 +43,9 @@ class JsonLimitsTest {
             "[".repeat(8000) + "]".repeat(8000),
             "{\"a\":1e400}",
             "{\"a\":1,\"a\":2}",
-            "\"" + "x".repeat(JsonCodec.MAX_STRING + 1) + "\"",
-            "[" + "1,".repeat((int) JsonCodec.MAX_TOKENS) + "1]",
-            "1" + "0".repeat(JsonCodec.MAX_NUMBER),
+            "\"" + "x".repeat(JsonLimits.MAX_STRING + 1) + "\"",
+            "[" + "1,".repeat((int) JsonLimits.MAX_TOKENS) + "1]",
+            "1" + "0".repeat(JsonLimits.MAX_NUMBER),
             "\"\\u+041\"",
             "007",
         };
@@ -58,7 +58,7 @@ class JsonLimitsTest {
             assertTrue(e.getMessage().length() < 300, e.getMessage());
         }
         assertEquals("[[]]", JsonCodec.writeCompact(JsonCodec.tree("[[]]")));
-        assertTrue(JsonCodec.tree("[".repeat(JsonCodec.MAX_DEPTH) + "]".repeat(JsonCodec.MAX_DEPTH))
+        assertTrue(JsonCodec.tree("[".repeat(JsonLimits.MAX_DEPTH) + "]".repeat(JsonLimits.MAX_DEPTH))
                 .isArray());
     }
 }

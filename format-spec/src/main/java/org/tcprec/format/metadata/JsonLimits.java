@@ -1,0 +1,55 @@
+package org.tcprec.format.metadata;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The limits a JSON text from a trace is read within (format-spec/README.md, "Limits"), and a
+ * streaming parser held to them. The parser needs Jackson's core only: a footer's checksums are
+ * read with it before a report starts, while the object binding ({@link JsonCodec}), whose first
+ * use costs a large part of a report's start, is still being loaded on another thread.
+ */
+public final class JsonLimits {
+    /** Deepest nesting of objects and arrays a trace's metadata may have. */
+    public static final int MAX_DEPTH = 64;
+    /** Longest string (a key or a value), in characters. */
+    public static final int MAX_STRING = 1 << 20;
+    /** Largest metadata document, in characters. */
+    public static final long MAX_DOCUMENT = 8L << 20;
+    /** Most tokens (keys, values, brackets) in one document: bounds the number of keys and elements. */
+    public static final long MAX_TOKENS = 200_000;
+    /** Longest number, in digits. */
+    public static final int MAX_NUMBER = 64;
+
+    static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_DEPTH)
+            .maxStringLength(MAX_STRING)
+            .maxNameLength(MAX_STRING)
+            .maxDocumentLength(MAX_DOCUMENT)
+            .maxTokenCount(MAX_TOKENS)
+            .maxNumberLength(MAX_NUMBER)
+            .build();
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(CONSTRAINTS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private JsonLimits() {}
+
+    /**
+     * A parser of text within the limits; a text past them, or one that is not JSON, fails while
+     * it is read with a {@link JacksonException}.
+     */
+    public static JsonParser parser(String text) {
+        if (text.length() > MAX_DOCUMENT) {
+            throw new IllegalArgumentException(
+                    "a JSON document of " + text.length() + " characters, more than the " + MAX_DOCUMENT + " allowed");
+        }
+        return FACTORY.createParser(ObjectReadContext.empty(), text);
+    }
+}
