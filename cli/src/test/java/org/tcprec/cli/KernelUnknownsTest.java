@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tcprec.cli.CommandLineErrorsTest.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.metadata.JsonCodec;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A trace from a kernel that could not count something (footer key unknown: on 5.10, the events

@@ -8,6 +8,8 @@ import static org.tcprec.cli.CommandLineErrorsTest.assertFailure;
 import static org.tcprec.cli.CommandLineErrorsTest.assertUsage;
 import static org.tcprec.cli.CommandLineErrorsTest.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,8 +39,6 @@ import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceSchema;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * tcprec scrub on the committed sample traces: nothing identifying survives anywhere in the

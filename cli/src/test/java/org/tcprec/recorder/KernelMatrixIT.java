@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.host.TracepointCatalog;
 import org.tcprec.recorder.host.TracepointFormat;
 import org.tcprec.recorder.wire.EventType;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The recorder on Debian's kernels 5.10, 6.1 and 6.12 and on this machine's. {@code

@@ -3,6 +3,7 @@ package org.tcprec.recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.cli.TcprecRun;
 import org.tcprec.format.metadata.JsonCodec;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Record known traffic on the real kernel, replay it with tcplife and tcpstates, and find every
@@ -54,7 +54,7 @@ class RecordReplayRoundTripTest {
         for (EchoTraffic.Connection c : connections) {
             JsonNode client = find(rows, c.clientPort(), c.serverPort());
             JsonNode server = find(rows, c.serverPort(), c.clientPort());
-            assertEquals(c.address(), client.get("raddr").asString());
+            assertEquals(c.address(), client.get("raddr").asText());
             assertEquals(c.clientSent() + 2, number(client, "tx_bytes"), "client TX of " + c);
             assertEquals(c.clientReceived() + 1, number(client, "rx_bytes"), "client RX of " + c);
             assertEquals(c.serverSent() + 1, number(server, "tx_bytes"), "server TX of " + c);

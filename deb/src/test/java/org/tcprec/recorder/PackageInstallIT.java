@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tcprec.format.TraceFooter;
 import org.tcprec.format.metadata.JsonCodec;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The Debian packages in a clean Debian 12 root without a JDK ({@code src/test/install/

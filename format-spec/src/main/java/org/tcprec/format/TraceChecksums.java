@@ -1,5 +1,7 @@
 package org.tcprec.format;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,9 +28,6 @@ import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.Util;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.JsonLimits;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 
 /**
  * The trace's checksums (format-spec/README.md, "Checksums"): CRC-32C of each column chunk (its
@@ -266,7 +265,7 @@ public final class TraceChecksums {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     throw damaged(path, "metadata key " + KEY);
                 }
-                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken token = p.nextToken();
                     switch (name) {
@@ -281,7 +280,8 @@ public final class TraceChecksums {
                 if (p.nextToken() != null) {
                     throw damaged(path, "metadata key " + KEY);
                 }
-            } catch (JacksonException | IllegalArgumentException e) {
+            } catch (IOException | IllegalArgumentException e) {
+                // Jackson's parse errors are IOExceptions
                 throw damaged(path, "metadata key " + KEY);
             }
             if (!ALGORITHM.equals(algorithm)
@@ -297,9 +297,9 @@ public final class TraceChecksums {
             return new Stored(footer, keys, chunks, outside);
         }
 
-        private static Map<String, String> keys(JsonParser p) {
+        private static Map<String, String> keys(JsonParser p) throws IOException {
             Map<String, String> keys = new LinkedHashMap<>();
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
                 keys.put(name, text(p));
@@ -308,7 +308,7 @@ public final class TraceChecksums {
         }
 
         /** The row groups' lists of chunk checksums; a group that is not a list is null. */
-        private static List<List<String>> groups(JsonParser p) {
+        private static List<List<String>> groups(JsonParser p) throws IOException {
             List<List<String>> groups = new ArrayList<>();
             for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken()) {
                 if (token != JsonToken.START_ARRAY) {
@@ -325,11 +325,11 @@ public final class TraceChecksums {
         }
 
         /** The string at the parser, or {@link #NOT_TEXT} for any other value (which is skipped). */
-        private static String text(JsonParser p) {
-            return p.currentToken() == JsonToken.VALUE_STRING ? p.getString() : skip(p, NOT_TEXT);
+        private static String text(JsonParser p) throws IOException {
+            return p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : skip(p, NOT_TEXT);
         }
 
-        private static <T> T skip(JsonParser p, T result) {
+        private static <T> T skip(JsonParser p, T result) throws IOException {
             p.skipChildren();
             return result;
         }

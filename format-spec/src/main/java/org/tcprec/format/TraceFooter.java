@@ -1,5 +1,6 @@
 package org.tcprec.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,7 +21,6 @@ import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Util;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What the footer of a trace says, read without touching the row data: the format version, the
@@ -40,6 +40,8 @@ public final class TraceFooter {
     private final TraceChecksums.Result checksums;
     /** The metadata as records and as a document, once bound; its text until then. */
     private volatile BoundMetadata bound;
+    /** Held while the metadata is bound, so that it is bound once. */
+    private final Object binding = new Object();
 
     private record BoundMetadata(TraceMetadata records, JsonNode document) {}
 
@@ -116,15 +118,17 @@ public final class TraceFooter {
      *
      * @throws TraceFormatException when the document is not metadata the records can hold
      */
-    public synchronized void bindMetadata() throws TraceFormatException {
-        if (bound != null) {
-            return;
-        }
-        try {
-            JsonNode document = JsonCodec.tree(metadataText);
-            bound = new BoundMetadata(JsonCodec.metadata(document), document);
-        } catch (IllegalArgumentException e) {
-            throw new TraceFormatException(path + ": corrupt trace metadata (" + e.getMessage() + ")");
+    public void bindMetadata() throws TraceFormatException {
+        synchronized (binding) {
+            if (bound != null) {
+                return;
+            }
+            try {
+                JsonNode document = JsonCodec.tree(metadataText);
+                bound = new BoundMetadata(JsonCodec.metadata(document), document);
+            } catch (IllegalArgumentException e) {
+                throw new TraceFormatException(path + ": corrupt trace metadata (" + e.getMessage() + ")");
+            }
         }
     }
 

@@ -65,7 +65,7 @@ class TraceWriterDuckDbTest {
         }
         TraceFooter footer = TraceFooter.read(file);
         assertEquals(TraceSchema.VERSION, footer.formatVersion());
-        assertEquals("h1", footer.metadata().other().get("hostname").asString());
+        assertEquals("h1", footer.metadata().other().get("hostname").asText());
         assertEquals(4, footer.rows());
     }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tcprec.cli.support.ExitCodes;
 import org.tcprec.cli.support.UserError;
+import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.bpf.KernelFeatures;
 import org.tcprec.recorder.host.HostFacts;
 import org.tcprec.recorder.host.TraceFs;
@@ -17,8 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 @Command(
         name = "list",
@@ -54,10 +53,7 @@ public final class ListCommand implements Callable<Integer> {
                 TracepointCatalog.of(HostFacts.host().uname().release(), TracepointCatalog.formats(traceFs), missing);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JsonMapper.builder()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .build()
-                    .writeValueAsString(catalog));
+            out.println(JsonCodec.write(catalog));
         } else {
             print(out, catalog, traceFs);
         }

@@ -1,5 +1,6 @@
 package org.tcprec.recorder;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +25,6 @@ import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.journal.Journal;
 import org.tcprec.recorder.journal.JournalReader;
 import org.tcprec.recorder.wire.WireEvent;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Finishes a trace from its journal (see {@link Journal}): the row groups the journal names are

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.recorder.bpf.BpfObject;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The kernel's own counters of a loaded program (struct bpf_prog_info), which the recorder

@@ -1,5 +1,7 @@
 package org.tcprec.analyzer.scrub;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +11,6 @@ import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.format.metadata.TraceMetadata.Filters;
 import org.tcprec.format.metadata.TraceMetadata.Host;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.StringNode;
 
 /**
  * The footer metadata of a scrubbed trace. An allow-list, not a deny-list: keys that
@@ -63,8 +63,8 @@ final class MetadataScrubber {
         }
         JsonNode netns = in.sysctlsNetns();
         // a namespace inode, or "recorder" with a reason that may name a namespace's path
-        if (netns != null && !netns.isNull() && !netns.isNumber() && !"recorder".equals(netns.asString(""))) {
-            netns = StringNode.valueOf("recorder " + REPLACED);
+        if (netns != null && !netns.isNull() && !netns.isNumber() && !"recorder".equals(netns.textValue())) {
+            netns = TextNode.valueOf("recorder " + REPLACED);
             replaced.add("sysctls_netns");
         }
         // scrubbed before: what was done then stays true of this file

@@ -1,5 +1,6 @@
 package org.tcprec.analyzer.trace;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceFormatException;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One or more traces opened in an in-memory DuckDB: the raw table {@code events}, the tables
@@ -399,7 +399,7 @@ public final class TraceDatabase implements AutoCloseable {
         }
         meta.setString(1, file);
         meta.setString(2, prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix);
-        meta.setString(3, value.isString() ? value.asString() : JsonCodec.writeCompact(value));
+        meta.setString(3, value.isTextual() ? value.asText() : JsonCodec.writeCompact(value));
         meta.addBatch();
     }
 

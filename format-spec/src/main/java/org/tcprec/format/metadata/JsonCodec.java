@@ -1,6 +1,31 @@
 package org.tcprec.format.metadata;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
@@ -9,29 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.SerializableString;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.io.CharacterEscapes;
-import tools.jackson.core.io.SerializedString;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.core.util.DefaultIndenter;
-import tools.jackson.core.util.DefaultPrettyPrinter;
-import tools.jackson.core.util.Separators;
-import tools.jackson.databind.DeserializationContext;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JavaType;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MapperFeature;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.deser.DeserializationProblemHandler;
-import tools.jackson.databind.deser.ValueInstantiator;
-import tools.jackson.databind.deser.std.StdDeserializer;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The JSON tcprec reads and writes: the footer metadata ({@link TraceMetadata}) and the JSON of
@@ -41,7 +43,7 @@ import tools.jackson.databind.module.SimpleModule;
  * than tab and line ends as a lowercase six-character escape (backslash, u, 00xx).
  */
 public final class JsonCodec {
-    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+    private static final JsonMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
                     .streamReadConstraints(JsonLimits.CONSTRAINTS)
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .characterEscapes(new Escapes())
@@ -49,7 +51,7 @@ public final class JsonCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .changeDefaultPropertyInclusion(incl -> JsonInclude.Value.construct(
+            .defaultPropertyInclusion(JsonInclude.Value.construct(
                     JsonInclude.Include.CUSTOM, JsonInclude.Include.ALWAYS, Absent.class, null))
             .addHandler(new Lenient())
             .addModule(new SimpleModule("tcprec-integers")
@@ -61,9 +63,9 @@ public final class JsonCodec {
 
     private static final ObjectWriter PRETTY = MAPPER.writer()
             .with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                            .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                             .withObjectEntrySpacing(Separators.Spacing.NONE)
-                            .withArrayElementSpacing(Separators.Spacing.NONE)
+                            .withArrayValueSpacing(Separators.Spacing.NONE)
                             .withObjectEmptySeparator("")
                             .withArrayEmptySeparator(""))
                     .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -81,7 +83,7 @@ public final class JsonCodec {
      */
     public static void load() {
         metadata("{}");
-        COMPACT.writeValueAsString(TraceMetadata.EMPTY);
+        writeCompact(TraceMetadata.EMPTY);
     }
 
     /** A metadata document as the records read it; a text past the limits, or not an object, is refused. */
@@ -98,6 +100,9 @@ public final class JsonCodec {
             return MAPPER.treeToValue(tree, TraceMetadata.class);
         } catch (JacksonException e) {
             throw new IllegalArgumentException(firstLine(e.getOriginalMessage()));
+        } catch (IllegalArgumentException e) {
+            // what Jackson 2 throws when a converted tree does not fit, a message of several lines
+            throw new IllegalArgumentException(firstLine(e.getMessage()));
         }
     }
 
@@ -153,12 +158,21 @@ public final class JsonCodec {
 
     /** A value (records, maps, lists, strings, numbers, booleans, null) in the layout above. */
     public static String write(Object value) {
-        return PRETTY.writeValueAsString(value);
+        return write(PRETTY, value);
     }
 
     /** The same on one line, without spaces. */
     public static String writeCompact(Object value) {
-        return COMPACT.writeValueAsString(value);
+        return write(COMPACT, value);
+    }
+
+    /** Only a value JSON cannot hold fails: nothing tcprec writes is one. */
+    private static String write(ObjectWriter writer, Object value) {
+        try {
+            return writer.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not writable as JSON: " + firstLine(e.getOriginalMessage()), e);
+        }
     }
 
     /** Whether a value is left out when written: null, or a metadata object the trace did not have. */
@@ -173,8 +187,8 @@ public final class JsonCodec {
 
     /** An overflowing number (1e400) reads as infinity, which no metadata value means. */
     private static void checkFinite(JsonNode node) {
-        if (node.isContainer()) {
-            for (JsonNode child : node.values()) {
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
                 checkFinite(child);
             }
         } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
@@ -204,31 +218,31 @@ public final class JsonCodec {
     private static final class Lenient extends DeserializationProblemHandler {
         @Override
         public Object handleUnexpectedToken(
-                DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg) {
+                DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p, String failureMsg)
+                throws IOException {
             p.skipChildren();
             return null;
         }
 
         @Override
         public Object handleMissingInstantiator(
-                DeserializationContext ctxt,
-                Class<?> instClass,
-                ValueInstantiator valueInsta,
-                JsonParser p,
-                String msg) {
+                DeserializationContext ctxt, Class<?> instClass, ValueInstantiator valueInsta, JsonParser p, String msg)
+                throws IOException {
             p.skipChildren();
             return null;
         }
 
         @Override
         public Object handleWeirdStringValue(
-                DeserializationContext ctxt, Class<?> targetType, String valueToConvert, String failureMsg) {
+                DeserializationContext ctxt, Class<?> targetType, String valueToConvert, String failureMsg)
+                throws IOException {
             return null;
         }
 
         @Override
         public Object handleWeirdNumberValue(
-                DeserializationContext ctxt, Class<?> targetType, Number valueToConvert, String failureMsg) {
+                DeserializationContext ctxt, Class<?> targetType, Number valueToConvert, String failureMsg)
+                throws IOException {
             return null;
         }
     }
@@ -250,7 +264,7 @@ public final class JsonCodec {
         }
 
         @Override
-        public T deserialize(JsonParser p, DeserializationContext ctxt) {
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
                     && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                 long v = p.getLongValue();

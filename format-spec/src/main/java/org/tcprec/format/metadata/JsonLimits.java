@@ -1,11 +1,12 @@
 package org.tcprec.format.metadata;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.json.JsonFactory;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
 
 /**
  * The limits a JSON text from a trace is read within (format-spec/README.md, "Limits"), and a
@@ -34,7 +35,7 @@ public final class JsonLimits {
             .maxNumberLength(MAX_NUMBER)
             .build();
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
             .streamReadConstraints(CONSTRAINTS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -45,11 +46,11 @@ public final class JsonLimits {
      * A parser of text within the limits; a text past them, or one that is not JSON, fails while
      * it is read with a {@link JacksonException}.
      */
-    public static JsonParser parser(String text) {
+    public static JsonParser parser(String text) throws IOException {
         if (text.length() > MAX_DOCUMENT) {
             throw new IllegalArgumentException(
                     "a JSON document of " + text.length() + " characters, more than the " + MAX_DOCUMENT + " allowed");
         }
-        return FACTORY.createParser(ObjectReadContext.empty(), text);
+        return FACTORY.createParser(text);
     }
 }

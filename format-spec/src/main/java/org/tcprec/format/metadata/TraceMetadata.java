@@ -3,11 +3,11 @@ package org.tcprec.format.metadata;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The footer's {@code tcprec.metadata} object (format-spec/README.md, "Footer metadata"), one
@@ -65,7 +65,7 @@ public record TraceMetadata(
         recovery = recovery == null ? Recovery.EMPTY : recovery;
         lifetimes = lifetimes == null ? Lifetimes.EMPTY : lifetimes;
         scrub = scrub == null ? Scrub.EMPTY : scrub;
-        other = others(other);
+        other = OtherKeys.of(other);
     }
 
     /** A copy with these counters (a checkpoint's or the stop's). */
@@ -267,10 +267,6 @@ public record TraceMetadata(
                 .toList();
     }
 
-    static Map<String, JsonNode> others(Map<String, JsonNode> other) {
-        return other == null ? new LinkedHashMap<>() : other;
-    }
-
     /** The recorder that wrote the trace. */
     public record Tool(
             String name,
@@ -280,7 +276,7 @@ public record TraceMetadata(
         public static final Tool EMPTY = new Tool(null, null, null, null);
 
         public Tool {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -298,7 +294,7 @@ public record TraceMetadata(
         public Host {
             uname = uname == null ? Uname.EMPTY : uname;
             cpus = cpus == null ? Cpus.EMPTY : cpus;
-            other = others(other);
+            other = OtherKeys.of(other);
         }
 
         /** A copy with another name and boot id (scrubbing), and without keys this version does not know. */
@@ -317,7 +313,7 @@ public record TraceMetadata(
         public static final Uname EMPTY = new Uname(null, null, null, null, null);
 
         public Uname {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -330,7 +326,7 @@ public record TraceMetadata(
         public static final Cpus EMPTY = new Cpus(null, null, null, null);
 
         public Cpus {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -344,7 +340,7 @@ public record TraceMetadata(
         public static final Clock EMPTY = new Clock(null, null, null, null, null);
 
         public Clock {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -358,7 +354,7 @@ public record TraceMetadata(
         public Clocks {
             start = start == null ? ClockReading.EMPTY : start;
             stop = stop == null ? ClockReading.EMPTY : stop;
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -370,7 +366,7 @@ public record TraceMetadata(
         public static final ClockReading EMPTY = new ClockReading(null, null, null, null);
 
         public ClockReading {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -385,7 +381,7 @@ public record TraceMetadata(
         public static final Recording EMPTY = new Recording(null, null, null, null, null, null);
 
         public Recording {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -398,7 +394,7 @@ public record TraceMetadata(
         public static final Tracepoints EMPTY = new Tracepoints(null, null, null, null);
 
         public Tracepoints {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -414,7 +410,7 @@ public record TraceMetadata(
         public static final Btf EMPTY = new Btf(null, null, null, null, null, null, null);
 
         public Btf {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -424,7 +420,7 @@ public record TraceMetadata(
             Map<String, FieldLayout> fields,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public StructLayout {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -434,7 +430,7 @@ public record TraceMetadata(
             Long size,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public FieldLayout {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -450,7 +446,7 @@ public record TraceMetadata(
         public static final Filters EMPTY = new Filters(null, null, null, null, null, null, null);
 
         public Filters {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
 
         /** The filters in force, by key in the order written: those null or empty are not. */
@@ -483,7 +479,7 @@ public record TraceMetadata(
 
         public Sampling {
             tcpProbe = tcpProbe == null ? ProbeSampling.EMPTY : tcpProbe;
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -496,7 +492,7 @@ public record TraceMetadata(
         public static final ProbeSampling EMPTY = new ProbeSampling(null, null, null, null);
 
         public ProbeSampling {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -509,7 +505,7 @@ public record TraceMetadata(
         public static final Ring EMPTY = new Ring(null, null, null, null);
 
         public Ring {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -522,7 +518,7 @@ public record TraceMetadata(
         public static final BpfCounters EMPTY = new BpfCounters(null, null, null, null);
 
         public BpfCounters {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -539,7 +535,7 @@ public record TraceMetadata(
 
         public LostEvents {
             skippedByKernel = skippedByKernel == null ? SkippedByKernel.EMPTY : skippedByKernel;
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -551,7 +547,7 @@ public record TraceMetadata(
         public static final SkippedByKernel EMPTY = new SkippedByKernel(null, null, null);
 
         public SkippedByKernel {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -564,7 +560,7 @@ public record TraceMetadata(
         public static final Recovery EMPTY = new Recovery(null, null, null, null);
 
         public Recovery {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -575,7 +571,7 @@ public record TraceMetadata(
             String effect,
             @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
         public Unknown {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -585,7 +581,7 @@ public record TraceMetadata(
         public static final Lifetimes EMPTY = new Lifetimes(null, null);
 
         public Lifetimes {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 
@@ -612,7 +608,7 @@ public record TraceMetadata(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
         public Scrub {
-            other = others(other);
+            other = OtherKeys.of(other);
         }
     }
 }

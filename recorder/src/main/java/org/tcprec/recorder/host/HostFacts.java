@@ -1,5 +1,8 @@
 package org.tcprec.recorder.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +20,6 @@ import org.tcprec.format.metadata.TraceMetadata.Host;
 import org.tcprec.format.metadata.TraceMetadata.Uname;
 import org.tcprec.recorder.bpf.BpfObject;
 import org.tcprec.recorder.bpf.LibC;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.LongNode;
-import tools.jackson.databind.node.StringNode;
 
 /** The facts about the recording host that a reader elsewhere needs to interpret a trace. */
 public final class HostFacts {
@@ -76,7 +76,7 @@ public final class HostFacts {
         if (ns == null) {
             return new Sysctls(
                     tcpSysctls(),
-                    StringNode.valueOf(
+                    TextNode.valueOf(
                             netnsInode == 0 ? "recorder" : "recorder (namespace " + netnsInode + " not found)"));
         }
         AtomicReference<Map<String, String>> values = new AtomicReference<>();
@@ -108,7 +108,7 @@ public final class HostFacts {
         }
         Map<String, String> merged = tcpSysctls();
         if (values.get() == null) {
-            return new Sysctls(merged, StringNode.valueOf("recorder (" + failure[0] + ")"));
+            return new Sysctls(merged, TextNode.valueOf("recorder (" + failure[0] + ")"));
         }
         merged.putAll(values.get());
         return new Sysctls(merged, LongNode.valueOf(netnsInode));
