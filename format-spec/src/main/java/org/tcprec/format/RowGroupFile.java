@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.FileMetaData;
@@ -36,8 +37,12 @@ import org.apache.parquet.format.Util;
 final class RowGroupFile implements AutoCloseable {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
-    /** A group's footer entries and page indexes, offsets already in this file's terms. */
-    private record Group(List<RowGroup> rowGroups, List<byte[]> columnIndexes, List<OffsetIndex> offsetIndexes) {}
+    /**
+     * A group's footer entries, page indexes and column chunk checksums (one array per row group),
+     * offsets already in this file's terms.
+     */
+    private record Group(
+            List<RowGroup> rowGroups, List<byte[]> columnIndexes, List<byte[]> offsetIndexes, List<int[]> chunkCrcs) {}
 
     private final FileChannel channel;
     private final List<Group> groups = new ArrayList<>();
@@ -96,7 +101,7 @@ final class RowGroupFile implements AutoCloseable {
             channel.truncate(expected);
             RowGroupFile out = new RowGroupFile(channel, expected);
             for (RowGroupCheckpoint c : checkpoints) {
-                out.add(c);
+                out.add(c, null);
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -139,7 +144,7 @@ final class RowGroupFile implements AutoCloseable {
         RowGroupCheckpoint checkpoint =
                 new RowGroupCheckpoint(length, dataLength, Arrays.copyOfRange(encoded, (int) dataEnd, encoded.length));
         writeFully(channel, ByteBuffer.wrap(encoded, MAGIC.length, (int) dataLength), length);
-        add(checkpoint);
+        add(checkpoint, encoded);
         length += dataLength;
         return checkpoint;
     }
@@ -156,13 +161,17 @@ final class RowGroupFile implements AutoCloseable {
         }
     }
 
-    /** Writes the page indexes and the footer, with these key-value pairs. */
+    /**
+     * Writes the page indexes and the footer, with these key-value pairs and the checksums (see
+     * {@link TraceChecksums#seal}), from what is in memory: the stop reads nothing back.
+     */
     void finish(Map<String, String> keyValues) throws IOException {
         if (template == null) {
             throw new IllegalStateException("no row group and no template");
         }
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
         List<RowGroup> rowGroups = new ArrayList<>();
+        List<int[]> chunkCrcs = new ArrayList<>();
         long rows = 0;
         for (Group g : groups) {
             int chunk = 0;
@@ -181,12 +190,11 @@ final class RowGroupFile implements AutoCloseable {
             int chunk = 0;
             for (RowGroup rowGroup : g.rowGroups()) {
                 for (ColumnChunk c : rowGroup.getColumns()) {
-                    OffsetIndex index = g.offsetIndexes().get(chunk++);
+                    byte[] index = g.offsetIndexes().get(chunk++);
                     if (index != null) {
-                        long at = length + tail.size();
-                        Util.writeOffsetIndex(index, tail);
-                        c.setOffset_index_offset(at);
-                        c.setOffset_index_length((int) (length + tail.size() - at));
+                        c.setOffset_index_offset(length + tail.size());
+                        c.setOffset_index_length(index.length);
+                        tail.write(index);
                     }
                 }
                 if (rowGroups.size() <= Short.MAX_VALUE) {
@@ -197,6 +205,7 @@ final class RowGroupFile implements AutoCloseable {
                 rowGroups.add(rowGroup);
                 rows += rowGroup.getNum_rows();
             }
+            chunkCrcs.addAll(g.chunkCrcs());
         }
         FileMetaData footer = template.deepCopy();
         footer.setRow_groups(rowGroups);
@@ -206,8 +215,12 @@ final class RowGroupFile implements AutoCloseable {
             pairs.add(new KeyValue(e.getKey()).setValue(e.getValue()));
         }
         footer.setKey_value_metadata(pairs);
+        // The column chunks fill the file from the magic to the page indexes.
+        CRC32C outside = new CRC32C();
+        outside.update(MAGIC);
+        outside.update(tail.toByteArray());
         int footerStart = tail.size();
-        Util.writeFileMetaData(footer, tail);
+        tail.write(TraceChecksums.seal(footer, chunkCrcs, (int) outside.getValue()));
         int footerLength = tail.size() - footerStart;
         ByteBuffer end = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         end.putInt(footerLength).put(MAGIC);
@@ -217,8 +230,12 @@ final class RowGroupFile implements AutoCloseable {
         channel.truncate(length);
     }
 
-    /** Takes a group's footer entries and page indexes from its checkpoint, moved to where its chunks are. */
-    private void add(RowGroupCheckpoint c) throws IOException {
+    /**
+     * Takes a group's footer entries and page indexes from its checkpoint, moved to where its
+     * chunks are, and its chunks' checksums: from the one-group file they were encoded in, or,
+     * without it (a resumed file), from this file.
+     */
+    private void add(RowGroupCheckpoint c, byte[] encoded) throws IOException {
         byte[] tail = c.tail();
         FileMetaData footer = footerOf(tail, 0, tail.length);
         if (template == null) {
@@ -229,17 +246,25 @@ final class RowGroupFile implements AutoCloseable {
         long tailStart = MAGIC.length + c.dataLength();
         long shift = c.dataOffset() - MAGIC.length;
         List<byte[]> columnIndexes = new ArrayList<>();
-        List<OffsetIndex> offsetIndexes = new ArrayList<>();
+        List<byte[]> offsetIndexes = new ArrayList<>();
+        List<int[]> chunkCrcs = new ArrayList<>();
         for (RowGroup g : footer.getRow_groups()) {
+            int[] crcs = new int[g.getColumns().size()];
+            chunkCrcs.add(crcs);
+            int column = 0;
             if (g.isSetFile_offset()) {
                 g.setFile_offset(g.getFile_offset() + shift);
             }
             for (ColumnChunk chunk : g.getColumns()) {
                 ColumnMetaData meta = chunk.getMeta_data();
                 long start = chunkStart(meta);
-                if (start < MAGIC.length || start + meta.getTotal_compressed_size() > tailStart) {
+                long chunkLength = meta.getTotal_compressed_size();
+                if (start < MAGIC.length || chunkLength < 0 || start + chunkLength > tailStart) {
                     throw new IOException("a row group checkpoint names a column chunk outside its data");
                 }
+                crcs[column++] = encoded != null
+                        ? TraceChecksums.crc32c(ByteBuffer.wrap(encoded, (int) start, (int) chunkLength))
+                        : TraceChecksums.crc32c(channel, start + shift, chunkLength);
                 meta.setData_page_offset(meta.getData_page_offset() + shift);
                 if (meta.isSetDictionary_page_offset()) {
                     meta.setDictionary_page_offset(meta.getDictionary_page_offset() + shift);
@@ -259,13 +284,16 @@ final class RowGroupFile implements AutoCloseable {
                                         chunk.getColumn_index_offset() - tailStart,
                                         chunk.getColumn_index_length())
                                 : null);
-                OffsetIndex offsets = null;
+                byte[] offsets = null;
                 if (chunk.isSetOffset_index_offset()) {
-                    offsets = Util.readOffsetIndex(new ByteArrayInputStream(
+                    OffsetIndex index = Util.readOffsetIndex(new ByteArrayInputStream(
                             slice(tail, chunk.getOffset_index_offset() - tailStart, chunk.getOffset_index_length())));
-                    for (PageLocation page : offsets.getPage_locations()) {
+                    for (PageLocation page : index.getPage_locations()) {
                         page.setOffset(page.getOffset() + shift);
                     }
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    Util.writeOffsetIndex(index, bytes);
+                    offsets = bytes.toByteArray();
                 }
                 offsetIndexes.add(offsets);
                 chunk.unsetColumn_index_offset();
@@ -274,7 +302,7 @@ final class RowGroupFile implements AutoCloseable {
                 chunk.unsetOffset_index_length();
             }
         }
-        groups.add(new Group(footer.getRow_groups(), columnIndexes, offsetIndexes));
+        groups.add(new Group(footer.getRow_groups(), columnIndexes, offsetIndexes, chunkCrcs));
     }
 
     private static byte[] slice(byte[] bytes, long from, int length) throws IOException {

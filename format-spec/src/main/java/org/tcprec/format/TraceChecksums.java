@@ -2,7 +2,6 @@ package org.tcprec.format;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,61 +50,50 @@ public final class TraceChecksums {
     private TraceChecksums() {}
 
     /**
-     * Adds the checksums to a closed trace: reads its chunks back, appends the key to its footer
-     * and writes the footer again in place of the old one.
+     * The footer's bytes with the checksums as its last key, given those of its column chunks
+     * (one array per row group, in the footer's order) and of the bytes outside them: the writer
+     * takes them while the bytes are in memory, so that sealing a trace reads none of it back.
      */
-    static void seal(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = channel.size();
-            long footerStart = size - 8 - footerLength(channel, size);
-            FileMetaData footer = Util.readFileMetaData(
-                    new ByteArrayInputStream(read(channel, footerStart, (int) (size - 8 - footerStart))));
-            StringBuilder value =
-                    new StringBuilder(FOOTER_FIELD).append(PLACEHOLDER).append("\",\"keys\":{");
-            List<KeyValue> pairs = footer.getKey_value_metadata() == null
-                    ? new ArrayList<>()
-                    : new ArrayList<>(footer.getKey_value_metadata());
-            for (int i = 0; i < pairs.size(); i++) {
-                value.append(i == 0 ? "" : ",")
-                        .append(JsonCodec.writeCompact(pairs.get(i).getKey()))
-                        .append(":\"")
-                        .append(hex(crc32c(pairs.get(i).getValue())))
-                        .append('"');
-            }
-            value.append("},\"column_chunks\":[");
-            List<RowGroup> groups = footer.getRow_groups();
-            for (int g = 0; g < groups.size(); g++) {
-                value.append(g == 0 ? "[" : ",[");
-                List<ColumnChunk> chunks = groups.get(g).getColumns();
-                for (int c = 0; c < chunks.size(); c++) {
-                    long[] range = range(chunks.get(c).getMeta_data(), footerStart);
-                    value.append(c == 0 ? "\"" : ",\"")
-                            .append(hex(crc32c(channel, range[0], range[1])))
-                            .append('"');
-                }
-                value.append(']');
-            }
-            value.append("],\"outside_chunks\":\"")
-                    .append(hex(outsideChunks(channel, groups, footerStart)))
-                    .append("\"}");
-            pairs.add(new KeyValue(KEY).setValue(value.toString()));
-            footer.setKey_value_metadata(pairs);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Util.writeFileMetaData(footer, out);
-            byte[] bytes = out.toByteArray();
-            int at = footerChecksumOffset(bytes, value.toString());
-            byte[] digits = hex(crc32c(ByteBuffer.wrap(bytes))).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(digits, 0, bytes, at, digits.length);
-            ByteBuffer tail = ByteBuffer.allocate(bytes.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-            tail.put(bytes)
-                    .putInt(bytes.length)
-                    .put("PAR1".getBytes(StandardCharsets.US_ASCII))
-                    .flip();
-            channel.truncate(footerStart);
-            while (tail.hasRemaining()) {
-                channel.write(tail, footerStart + tail.position());
-            }
+    static byte[] seal(FileMetaData footer, List<int[]> columnChunks, int outsideChunks) throws IOException {
+        StringBuilder value =
+                new StringBuilder(FOOTER_FIELD).append(PLACEHOLDER).append("\",\"keys\":{");
+        List<KeyValue> pairs = footer.getKey_value_metadata() == null
+                ? new ArrayList<>()
+                : new ArrayList<>(footer.getKey_value_metadata());
+        for (int i = 0; i < pairs.size(); i++) {
+            value.append(i == 0 ? "" : ",")
+                    .append(JsonCodec.writeCompact(pairs.get(i).getKey()))
+                    .append(":\"")
+                    .append(hex(crc32c(pairs.get(i).getValue())))
+                    .append('"');
         }
+        value.append("},\"column_chunks\":[");
+        List<RowGroup> groups = footer.getRow_groups();
+        if (groups.size() != columnChunks.size()) {
+            throw new IllegalArgumentException(groups.size() + " row groups, checksums of " + columnChunks.size());
+        }
+        for (int g = 0; g < groups.size(); g++) {
+            int[] crcs = columnChunks.get(g);
+            if (crcs.length != groups.get(g).getColumns().size()) {
+                throw new IllegalArgumentException("row group " + g + " has "
+                        + groups.get(g).getColumns().size() + " column chunks, checksums of " + crcs.length);
+            }
+            value.append(g == 0 ? "[" : ",[");
+            for (int c = 0; c < crcs.length; c++) {
+                value.append(c == 0 ? "\"" : ",\"").append(hex(crcs[c])).append('"');
+            }
+            value.append(']');
+        }
+        value.append("],\"outside_chunks\":\"").append(hex(outsideChunks)).append("\"}");
+        pairs.add(new KeyValue(KEY).setValue(value.toString()));
+        footer.setKey_value_metadata(pairs);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Util.writeFileMetaData(footer, out);
+        byte[] bytes = out.toByteArray();
+        int at = footerChecksumOffset(bytes, value.toString());
+        byte[] digits = hex(crc32c(ByteBuffer.wrap(bytes))).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(digits, 0, bytes, at, digits.length);
+        return bytes;
     }
 
     /** What verifying a trace found: whether it carries checksums at all. */
@@ -436,13 +424,13 @@ public final class TraceChecksums {
         return crc32c(ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static int crc32c(ByteBuffer bytes) {
+    static int crc32c(ByteBuffer bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
         return (int) crc.getValue();
     }
 
-    private static int crc32c(FileChannel channel, long start, long length) throws IOException {
+    static int crc32c(FileChannel channel, long start, long length) throws IOException {
         CRC32C crc = new CRC32C();
         update(crc, channel, start, length);
         return (int) crc.getValue();

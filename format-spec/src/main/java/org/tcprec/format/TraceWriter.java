@@ -33,7 +33,6 @@ public final class TraceWriter implements AutoCloseable {
     /** How often (in rows) the open group's size is looked at; asking costs a walk over its columns. */
     private static final int SIZE_CHECK_ROWS = 100;
 
-    private final Path file;
     private final long rowGroupBytes;
     private final RowGroupFile out;
     private final SocketLifetimes lifetimes;
@@ -51,11 +50,10 @@ public final class TraceWriter implements AutoCloseable {
 
     /** A writer whose row groups hold about rowGroupBytes each: small ones let tests cover several groups. */
     public TraceWriter(Path file, long rowGroupBytes) throws IOException {
-        this(file, rowGroupBytes, RowGroupFile.create(file), new SocketLifetimes(), 0);
+        this(rowGroupBytes, RowGroupFile.create(file), new SocketLifetimes(), 0);
     }
 
-    private TraceWriter(Path file, long rowGroupBytes, RowGroupFile out, SocketLifetimes lifetimes, long rows) {
-        this.file = file;
+    private TraceWriter(long rowGroupBytes, RowGroupFile out, SocketLifetimes lifetimes, long rows) {
         this.rowGroupBytes = rowGroupBytes;
         this.out = out;
         this.lifetimes = lifetimes;
@@ -70,7 +68,7 @@ public final class TraceWriter implements AutoCloseable {
     public static TraceWriter resume(Path file, List<RowGroupCheckpoint> checkpoints, byte[] state, long rows)
             throws IOException {
         SocketLifetimes lifetimes = state == null ? new SocketLifetimes() : SocketLifetimes.restore(state);
-        return new TraceWriter(file, ROW_GROUP_BYTES, RowGroupFile.resume(file, checkpoints), lifetimes, rows);
+        return new TraceWriter(ROW_GROUP_BYTES, RowGroupFile.resume(file, checkpoints), lifetimes, rows);
     }
 
     /**
@@ -168,7 +166,7 @@ public final class TraceWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the last row group and the footer, then the checksums. Without metadata (a writer
+     * Writes the last row group and the footer, with the checksums. Without metadata (a writer
      * given up after an error) the file is only closed; it is incomplete either way.
      */
     @Override
@@ -191,7 +189,6 @@ public final class TraceWriter implements AutoCloseable {
         } finally {
             out.close();
         }
-        TraceChecksums.seal(file);
     }
 
     /** The lifetimes the rows broke (see {@code lifetimes} in format-spec/README.md), once closed; -1 before. */

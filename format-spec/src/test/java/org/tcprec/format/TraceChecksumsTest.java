@@ -6,18 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.RowGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.metadata.JsonCodec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every one-bit flip anywhere in a checksummed trace is caught when its footer is read, which every
@@ -71,6 +81,107 @@ class TraceChecksumsTest {
             }
         }
         assertEquals("h1", footer.metadata().host().hostname());
+    }
+
+    @Test
+    void theStoredChecksumsAreThoseOfTheBytesAsWritten() throws Exception {
+        Path file = trace();
+        assertTrue(TraceFooter.read(file).rowGroups() > 1);
+        assertChecksumsOfTheBytes(file);
+        assertAFlipInEachChunkIsCaught(file);
+    }
+
+    /**
+     * Computes every checksum of {@code tcprec.checksums} from the file's bytes, as
+     * format-spec/README.md defines them, and compares them with the stored ones.
+     */
+    static void assertChecksumsOfTheBytes(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        int footerLength = ByteBuffer.wrap(bytes, bytes.length - 8, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getInt();
+        int footerStart = bytes.length - 8 - footerLength;
+        FileMetaData footer = TraceFooter.read(file).parquet();
+        String value = footer.getKey_value_metadata().stream()
+                .filter(kv -> kv.getKey().equals(TraceChecksums.KEY))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        JsonNode stored = JsonCodec.tree(value);
+
+        byte[] footerBytes = Arrays.copyOfRange(bytes, footerStart, footerStart + footerLength);
+        String text = new String(footerBytes, StandardCharsets.ISO_8859_1);
+        int digits = text.lastIndexOf("{\"algorithm\":\"CRC-32C\",\"footer\":\"") + 33;
+        assertEquals(stored.path("footer").asString(), text.substring(digits, digits + 8));
+        System.arraycopy("00000000".getBytes(StandardCharsets.US_ASCII), 0, footerBytes, digits, 8);
+        assertEquals(stored.path("footer").asString(), crc32c(footerBytes, 0, footerLength));
+
+        for (KeyValue kv : footer.getKey_value_metadata()) {
+            if (!kv.getKey().equals(TraceChecksums.KEY)) {
+                byte[] v = kv.getValue().getBytes(StandardCharsets.UTF_8);
+                assertEquals(stored.path("keys").path(kv.getKey()).asString(), crc32c(v, 0, v.length), kv.getKey());
+            }
+        }
+
+        boolean[] inChunk = new boolean[footerStart];
+        List<RowGroup> groups = footer.getRow_groups();
+        assertEquals(groups.size(), stored.path("column_chunks").size());
+        for (int g = 0; g < groups.size(); g++) {
+            List<ColumnChunk> chunks = groups.get(g).getColumns();
+            assertEquals(chunks.size(), stored.path("column_chunks").get(g).size());
+            for (int c = 0; c < chunks.size(); c++) {
+                ColumnMetaData meta = chunks.get(c).getMeta_data();
+                int start = chunkStart(meta);
+                int length = (int) meta.getTotal_compressed_size();
+                assertEquals(
+                        stored.path("column_chunks").get(g).get(c).asString(),
+                        crc32c(bytes, start, length),
+                        "row group " + g + ", column " + c);
+                Arrays.fill(inChunk, start, start + length, true);
+            }
+        }
+        ByteArrayOutputStream outside = new ByteArrayOutputStream();
+        for (int i = 0; i < footerStart; i++) {
+            if (!inChunk[i]) {
+                outside.write(bytes[i]);
+            }
+        }
+        byte[] outsideBytes = outside.toByteArray();
+        assertTrue(outsideBytes.length > 4, "the magic and the page indexes: " + outsideBytes.length);
+        assertEquals(stored.path("outside_chunks").asString(), crc32c(outsideBytes, 0, outsideBytes.length));
+    }
+
+    /** A flipped bit in the middle of any column chunk fails the full check of the data. */
+    static void assertAFlipInEachChunkIsCaught(Path file) throws Exception {
+        byte[] original = Files.readAllBytes(file);
+        FileMetaData footer = TraceFooter.read(file).parquet();
+        Path damaged = file.resolveSibling("flipped-" + file.getFileName());
+        for (RowGroup group : footer.getRow_groups()) {
+            for (ColumnChunk chunk : group.getColumns()) {
+                ColumnMetaData meta = chunk.getMeta_data();
+                byte[] copy = original.clone();
+                copy[chunkStart(meta) + (int) meta.getTotal_compressed_size() / 2] ^= 0x10;
+                Files.write(damaged, copy);
+                TraceFooter read = TraceFooter.readDeferringChecks(damaged);
+                TraceFormatException e =
+                        assertThrows(TraceFormatException.class, () -> TraceChecksums.verifyData(read));
+                assertTrue(e.getMessage().contains("is damaged: column "), e.getMessage());
+            }
+        }
+    }
+
+    /** Where a column chunk starts: its dictionary page, if any, else its first data page. */
+    private static int chunkStart(ColumnMetaData meta) {
+        return (int)
+                (meta.isSetDictionary_page_offset() && meta.getDictionary_page_offset() > 0
+                        ? Math.min(meta.getDictionary_page_offset(), meta.getData_page_offset())
+                        : meta.getData_page_offset());
+    }
+
+    private static String crc32c(byte[] bytes, int from, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, from, length);
+        return String.format(Locale.ROOT, "%08x", crc.getValue());
     }
 
     @Test

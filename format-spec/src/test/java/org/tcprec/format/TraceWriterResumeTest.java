@@ -79,6 +79,9 @@ class TraceWriterResumeTest {
         assertEquals(3000, footer.rows());
         assertEquals(TraceFooter.read(whole).metadata(), footer.metadata());
         assertEquals(rows(whole), rows(cut));
+        // The checksums of the groups written before the cut come from the file, the others from memory.
+        TraceChecksumsTest.assertChecksumsOfTheBytes(cut);
+        TraceChecksumsTest.assertAFlipInEachChunkIsCaught(cut);
     }
 
     private static List<String> rows(Path file) throws Exception {
