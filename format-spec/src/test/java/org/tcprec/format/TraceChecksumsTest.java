@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +28,6 @@ import org.apache.parquet.format.RowGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcprec.format.metadata.JsonCodec;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Every one-bit flip anywhere in a checksummed trace is caught when its footer is read, which every
@@ -112,14 +112,14 @@ class TraceChecksumsTest {
         byte[] footerBytes = Arrays.copyOfRange(bytes, footerStart, footerStart + footerLength);
         String text = new String(footerBytes, StandardCharsets.ISO_8859_1);
         int digits = text.lastIndexOf("{\"algorithm\":\"CRC-32C\",\"footer\":\"") + 33;
-        assertEquals(stored.path("footer").asString(), text.substring(digits, digits + 8));
+        assertEquals(stored.path("footer").asText(), text.substring(digits, digits + 8));
         System.arraycopy("00000000".getBytes(StandardCharsets.US_ASCII), 0, footerBytes, digits, 8);
-        assertEquals(stored.path("footer").asString(), crc32c(footerBytes, 0, footerLength));
+        assertEquals(stored.path("footer").asText(), crc32c(footerBytes, 0, footerLength));
 
         for (KeyValue kv : footer.getKey_value_metadata()) {
             if (!kv.getKey().equals(TraceChecksums.KEY)) {
                 byte[] v = kv.getValue().getBytes(StandardCharsets.UTF_8);
-                assertEquals(stored.path("keys").path(kv.getKey()).asString(), crc32c(v, 0, v.length), kv.getKey());
+                assertEquals(stored.path("keys").path(kv.getKey()).asText(), crc32c(v, 0, v.length), kv.getKey());
             }
         }
 
@@ -134,7 +134,7 @@ class TraceChecksumsTest {
                 int start = chunkStart(meta);
                 int length = (int) meta.getTotal_compressed_size();
                 assertEquals(
-                        stored.path("column_chunks").get(g).get(c).asString(),
+                        stored.path("column_chunks").get(g).get(c).asText(),
                         crc32c(bytes, start, length),
                         "row group " + g + ", column " + c);
                 Arrays.fill(inChunk, start, start + length, true);
@@ -148,7 +148,7 @@ class TraceChecksumsTest {
         }
         byte[] outsideBytes = outside.toByteArray();
         assertTrue(outsideBytes.length > 4, "the magic and the page indexes: " + outsideBytes.length);
-        assertEquals(stored.path("outside_chunks").asString(), crc32c(outsideBytes, 0, outsideBytes.length));
+        assertEquals(stored.path("outside_chunks").asText(), crc32c(outsideBytes, 0, outsideBytes.length));
     }
 
     /** A flipped bit in the middle of any column chunk fails the full check of the data. */
