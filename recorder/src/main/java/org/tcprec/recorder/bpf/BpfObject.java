@@ -219,10 +219,32 @@ public final class BpfObject implements AutoCloseable {
                 : java.util.OptionalLong.of(stats.recursionMisses());
     }
 
-    /** Detaches every attached program; the maps stay readable until {@link #close()}. */
+    /**
+     * Detaches every attached program; the maps stay readable until {@link #close()}. Each link
+     * is destroyed on a thread of its own: the kernel waits for a grace period before a detach
+     * returns, and waits that overlap let a recording stop sooner than waits one after another.
+     */
     public void detachAll() {
+        List<Thread> detaching = new ArrayList<>();
         for (Pointer link : links) {
-            BPF.bpf_link__destroy(link);
+            Thread t = new Thread(() -> BPF.bpf_link__destroy(link), "tcprec-detach");
+            t.start();
+            detaching.add(t);
+        }
+        for (Thread t : detaching) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    // every program must be detached before the ring is drained for the last time
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         links.clear();
     }
