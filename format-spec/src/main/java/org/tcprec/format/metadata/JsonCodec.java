@@ -2,12 +2,10 @@ package org.tcprec.format.metadata;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -43,11 +41,8 @@ import java.util.stream.Collectors;
  * than tab and line ends as a lowercase six-character escape (backslash, u, 00xx).
  */
 public final class JsonCodec {
-    private static final JsonMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
-                    .streamReadConstraints(JsonLimits.CONSTRAINTS)
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .characterEscapes(new Escapes())
-                    .build())
+    private static final JsonMapper MAPPER = JsonMapper.builder(
+                    JsonLimits.factory().characterEscapes(new Escapes()).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -111,10 +106,7 @@ public final class JsonCodec {
      * for a double is refused with a one-line message.
      */
     public static JsonNode tree(String text) {
-        if (text.length() > JsonLimits.MAX_DOCUMENT) {
-            throw new IllegalArgumentException("a JSON document of " + text.length() + " characters, more than the "
-                    + JsonLimits.MAX_DOCUMENT + " allowed");
-        }
+        JsonLimits.checkLength(text);
         JsonNode tree;
         try {
             tree = MAPPER.readTree(text);

@@ -26,7 +26,7 @@ public final class JsonLimits {
     /** Longest number, in digits. */
     public static final int MAX_NUMBER = 64;
 
-    static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
             .maxNestingDepth(MAX_DEPTH)
             .maxStringLength(MAX_STRING)
             .maxNameLength(MAX_STRING)
@@ -35,22 +35,31 @@ public final class JsonLimits {
             .maxNumberLength(MAX_NUMBER)
             .build();
 
-    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
-            .streamReadConstraints(CONSTRAINTS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final JsonFactory FACTORY = factory().build();
 
     private JsonLimits() {}
+
+    /** A factory held to the limits, refusing duplicate keys: the streaming parser's and the object mapper's. */
+    static JsonFactoryBuilder factory() {
+        return new JsonFactoryBuilder()
+                .streamReadConstraints(CONSTRAINTS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /** Refuses a text longer than a document may be, before any of it is parsed. */
+    static void checkLength(String text) {
+        if (text.length() > MAX_DOCUMENT) {
+            throw new IllegalArgumentException(
+                    "a JSON document of " + text.length() + " characters, more than the " + MAX_DOCUMENT + " allowed");
+        }
+    }
 
     /**
      * A parser of text within the limits; a text past them, or one that is not JSON, fails while
      * it is read with a {@link JacksonException}.
      */
     public static JsonParser parser(String text) throws IOException {
-        if (text.length() > MAX_DOCUMENT) {
-            throw new IllegalArgumentException(
-                    "a JSON document of " + text.length() + " characters, more than the " + MAX_DOCUMENT + " allowed");
-        }
+        checkLength(text);
         return FACTORY.createParser(text);
     }
 }

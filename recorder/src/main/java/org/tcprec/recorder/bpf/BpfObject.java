@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tcprec.format.concurrent.ThreadEnd;
 
 /**
  * A BPF object file opened with libbpf: set the read-only globals and map sizes, choose the
@@ -231,21 +232,8 @@ public final class BpfObject implements AutoCloseable {
             t.start();
             detaching.add(t);
         }
-        for (Thread t : detaching) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    // every program must be detached before the ring is drained for the last time
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // every program must be detached before the ring is drained for the last time
+        detaching.forEach(ThreadEnd::await);
         links.clear();
     }
 
