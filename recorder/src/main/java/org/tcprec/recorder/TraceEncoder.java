@@ -18,6 +18,7 @@ import java.util.Map;
 import org.tcprec.cli.support.FileOwner;
 import org.tcprec.cli.support.OutputFile;
 import org.tcprec.format.RowGroupCheckpoint;
+import org.tcprec.format.TraceFooter;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
@@ -62,6 +63,7 @@ public final class TraceEncoder {
         TraceMetadata counters = null;
         Path dataFile = null;
         List<RowGroupCheckpoint> groups = new ArrayList<>();
+        long namedGroups = 0;
         byte[] writerState = null;
         SortingWindow window = new SortingWindow();
         Opened opened = null;
@@ -78,10 +80,11 @@ public final class TraceEncoder {
                     case STOP -> stop = chunk(journal, chunk);
                     case DATA_FILE -> dataFile = Path.of(text(chunk.payload()));
                     case ROW_GROUP -> groups.add(RowGroupCheckpoint.fromBytes(chunk.payload()));
+                    case GROUPS -> namedGroups = groupCount(journal, chunk.payload());
                     case WRITER_STATE -> writerState = bytes(chunk.payload());
                     case EVENTS, EVENTS_ZSTD -> {
                         if (opened == null) {
-                            opened = open(journal, output, tmp, start, dataFile, groups, writerState);
+                            opened = open(journal, output, tmp, start, dataFile, groups, namedGroups, writerState);
                         }
                         ByteBuffer records = chunk.kind() == Journal.Kind.EVENTS
                                 ? chunk.payload()
@@ -96,7 +99,7 @@ public final class TraceEncoder {
                 }
             }
             if (opened == null) {
-                opened = open(journal, output, tmp, start, dataFile, groups, writerState);
+                opened = open(journal, output, tmp, start, dataFile, groups, namedGroups, writerState);
             }
             window.releaseAll(opened.rows());
             RowEncoder rows = opened.rows();
@@ -140,7 +143,8 @@ public final class TraceEncoder {
             Path tmp,
             TraceMetadata start,
             Path dataFile,
-            List<RowGroupCheckpoint> groups,
+            List<RowGroupCheckpoint> inJournal,
+            long namedGroups,
             byte[] writerState)
             throws IOException {
         if (start == null) {
@@ -151,7 +155,7 @@ public final class TraceEncoder {
         if (startClock == null) {
             throw new IOException(journal + " has a start record without its start clock");
         }
-        if (groups.isEmpty()) {
+        if (inJournal.isEmpty() && namedGroups == 0) {
             TraceWriter writer = new TraceWriter(tmp);
             return new Opened(writer, tmp, new RowEncoder(writer, startClock, 0, Map.of()));
         }
@@ -161,6 +165,13 @@ public final class TraceEncoder {
         }
         if (!dataFile.equals(tmp)) {
             checkDataFile(journal, dataFile, output.target());
+        }
+        List<RowGroupCheckpoint> groups = inJournal;
+        if (namedGroups > 0) {
+            if (!inJournal.isEmpty()) {
+                throw new IOException(journal + " names row groups both in itself and in a groups file");
+            }
+            groups = readGroups(journal, dataFile, namedGroups, !dataFile.equals(tmp));
         }
         ByteBuffer state = ByteBuffer.wrap(writerState).order(ByteOrder.LITTLE_ENDIAN);
         int jsonLength = state.getInt();
@@ -188,6 +199,46 @@ public final class TraceEncoder {
         return new Opened(writer, dataFile, new RowEncoder(writer, startClock, rows, byEvent));
     }
 
+    /** GROUPS: how many checkpoints of the groups file the trace holds. */
+    private static long groupCount(Path journal, ByteBuffer payload) throws IOException {
+        ByteBuffer p = payload.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        long n = p.remaining() == Long.BYTES ? p.getLong() : -1;
+        if (n < 0 || n > TraceFooter.MAX_ROW_GROUPS) {
+            throw new IOException(journal + " has a damaged count of row groups");
+        }
+        return n;
+    }
+
+    /**
+     * The first {@code count} checkpoints of the groups file beside the data file; any after them
+     * were appended by a recorder killed before its journal named them. The file is checked as
+     * the data file is (a private file of the journal's owner) when another process wrote it.
+     */
+    private static List<RowGroupCheckpoint> readGroups(Path journal, Path dataFile, long count, boolean check)
+            throws IOException {
+        Path file = Journal.groupsFileFor(dataFile);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the row group checkpoints " + file + " that " + journal + " counts on are missing");
+        }
+        if (check) {
+            checkPrivateFile(journal, file.getParent(), file);
+        }
+        List<RowGroupCheckpoint> groups = new ArrayList<>();
+        try (JournalReader reader = new JournalReader(file)) {
+            for (JournalReader.Chunk c = reader.next(); c != null && groups.size() < count; c = reader.next()) {
+                if (c.kind() != Journal.Kind.ROW_GROUP) {
+                    throw new IOException(file + " holds a " + c.kind() + " record among its row group checkpoints");
+                }
+                groups.add(RowGroupCheckpoint.fromBytes(c.payload()));
+            }
+        }
+        if (groups.size() < count) {
+            throw new IOException(journal + " counts " + count + " row groups, but " + file + " holds " + groups.size()
+                    + " readable checkpoints");
+        }
+        return groups;
+    }
+
     /**
      * The file a journal names must be the one a recorder of this output made: in a private
      * directory (mode 0700) beside the output, both owned by the journal's owner, neither a link.
@@ -203,15 +254,20 @@ public final class TraceEncoder {
         if (!Files.exists(dataFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the trace's file " + dataFile + " that the journal names is missing");
         }
+        checkPrivateFile(journal, dir, dataFile);
+    }
+
+    /** A file in the private directory dir: refused unless both are the journal owner's, the directory 0700, neither a link. */
+    private static void checkPrivateFile(Path journal, Path dir, Path file) throws IOException {
         Object owner = Files.getAttribute(journal, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                || !Files.isRegularFile(dataFile, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                 || !"rwx------"
                         .equals(PosixFilePermissions.toString(
                                 Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)))
                 || !owner.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                || !owner.equals(Files.getAttribute(dataFile, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
-            throw new IOException(dataFile + ", which " + journal + " names, is not a private file of the journal's "
+                || !owner.equals(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+            throw new IOException(file + ", which " + journal + " names, is not a private file of the journal's "
                     + "owner; refusing to read it");
         }
     }
@@ -243,9 +299,11 @@ public final class TraceEncoder {
             return;
         }
         try {
-            if (Files.exists(dataFile, LinkOption.NOFOLLOW_LINKS)) {
-                checkDataFile(journal, dataFile, target);
-                Files.delete(dataFile);
+            for (Path file : List.of(dataFile, Journal.groupsFileFor(dataFile))) {
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    checkPrivateFile(journal, dir, file);
+                    Files.delete(file);
+                }
             }
             Files.deleteIfExists(dir);
         } catch (IOException e) {

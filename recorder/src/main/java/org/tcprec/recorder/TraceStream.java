@@ -43,9 +43,9 @@ import org.tcprec.recorder.wire.WireEvent;
  * the trace's open row group: encoding may fall behind on a busy host, the journal does not, so a
  * kill loses nothing older than the last journal write. Once {@link #GROUP_JOURNAL_BYTES} of
  * events were journaled since the last group, the encoder writes the group to the trace's file and
- * hands back a checkpoint; the journal thread then replaces the journal by one that names the
- * groups written, the encoder's state, the records it still sorts and the batches it has not yet
- * taken. About once a second the journal thread checkpoints the BPF counters, and a sync thread
+ * hands back a checkpoint; the journal thread appends it to the groups file beside the trace's
+ * file, then replaces the journal by one that names how many groups are written, the encoder's
+ * state, the records it still sorts and the batches it has not yet taken. About once a second the journal thread checkpoints the BPF counters, and a sync thread
  * fsyncs the journal while appends go on (a sync that blocked appends would back up into the ring).
  *
  * <p>At the end of the records the last row group is written, then a journal with the stop facts,
@@ -89,7 +89,10 @@ final class TraceStream implements Runnable {
     private final DiskReserve reserve;
     private final SortingWindow window = new SortingWindow();
     private final RowEncoder rows;
-    private final List<RowGroupCheckpoint> groups = new ArrayList<>();
+    /** The checkpoints of the groups written, each appended once (see {@link Journal}); opened at the first. */
+    private JournalWriter groupsFile;
+
+    private long groups;
     /** Journaled batches the encoder may not have taken yet, by sequence number: a new journal repeats them. */
     private final List<Retained> retained = new ArrayList<>();
 
@@ -259,6 +262,9 @@ final class TraceStream implements Runnable {
             reserve.release();
             try {
                 journal.close();
+                if (groupsFile != null) {
+                    groupsFile.close();
+                }
             } catch (IOException e) {
                 fail(e);
             }
@@ -347,8 +353,7 @@ final class TraceStream implements Runnable {
      */
     private void replaceJournal(Checkpoint checkpoint, String stop) throws IOException {
         if (checkpoint.group() != null) {
-            groups.add(checkpoint.group());
-            tailBytes += checkpoint.group().tail().length;
+            appendGroup(checkpoint.group());
         }
         retained.removeIf(b -> b.sequence() <= checkpoint.lastBatch());
         waitForSync();
@@ -360,10 +365,12 @@ final class TraceStream implements Runnable {
         try {
             replacement.append(Journal.Kind.START, startJson);
             replacement.append(Journal.Kind.DATA_FILE, dataFile.toString());
-            for (RowGroupCheckpoint group : groups) {
-                replacement.append(Journal.Kind.ROW_GROUP, ByteBuffer.wrap(group.toBytes()));
-            }
-            if (!groups.isEmpty()) {
+            if (groups > 0) {
+                replacement.append(
+                        Journal.Kind.GROUPS,
+                        ByteBuffer.allocate(Long.BYTES)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .putLong(0, groups));
                 replacement.append(Journal.Kind.WRITER_STATE, ByteBuffer.wrap(checkpoint.writerState()));
             }
             if (stop != null) {
@@ -400,6 +407,21 @@ final class TraceStream implements Runnable {
         lock = replacementLock;
     }
 
+    /**
+     * Appends a group's checkpoint to the groups file and syncs it, before any journal names it:
+     * a kill between the two leaves a checkpoint no journal counts, which recover ignores.
+     */
+    private void appendGroup(RowGroupCheckpoint group) throws IOException {
+        if (groupsFile == null) {
+            groupsFile = new JournalWriter(Journal.groupsFileFor(dataFile), WireEvent.SIZE);
+        }
+        groupsFile.append(Journal.Kind.ROW_GROUP, ByteBuffer.wrap(group.toBytes()));
+        groupsFile.sync();
+        groups++;
+        // the trace's footer will hold what the group's tail does: the reserve keeps room for it
+        tailBytes += group.tail().length;
+    }
+
     /** WRITER_STATE: u32 n, n bytes of JSON (rows so far, by event), then the trace writer's state. */
     private byte[] writerState() {
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -429,7 +451,7 @@ final class TraceStream implements Runnable {
 
     private void publishSizes() {
         long traceNow = trace.fileBytes();
-        long journalNow = journal.bytes();
+        long journalNow = journal.bytes() + (groupsFile == null ? 0 : groupsFile.bytes());
         traceBytes.set(traceNow);
         journalBytes.set(journalNow);
         peakDiskBytes.accumulateAndGet(traceNow + journalNow + reserve.bytes(), Math::max);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,14 +62,57 @@ class StreamingCrashTest {
     }
 
     private static boolean hasRowGroup(Path journal) throws Exception {
-        java.nio.ByteBuffer b =
-                java.nio.ByteBuffer.wrap(Files.readAllBytes(journal)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int at = 16; at + 16 <= b.limit(); at += 16 + b.getInt(at + 4)) {
-            if (b.getInt(at) == 7) { // ROW_GROUP (journal/Journal.java)
-                return true;
-            }
+        return chunks(journal).stream().anyMatch(c -> c.kind() == GROUPS);
+    }
+
+    /** Chunk kinds of journal/Journal.java. */
+    private static final int DATA_FILE = 6;
+
+    private static final int ROW_GROUP = 7;
+    private static final int GROUPS = 9;
+
+    private record Chunk(int kind, byte[] payload) {}
+
+    /** The whole chunks of a journal-format file, as written (a torn last one left out). */
+    private static List<Chunk> chunks(Path file) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        List<Chunk> chunks = new ArrayList<>();
+        for (int at = 16;
+                at + 16 <= b.limit() && at + 16 + b.getInt(at + 4) <= b.limit();
+                at += 16 + b.getInt(at + 4)) {
+            byte[] payload = new byte[b.getInt(at + 4)];
+            b.get(at + 16, payload);
+            chunks.add(new Chunk(b.getInt(at), payload));
         }
-        return false;
+        return chunks;
+    }
+
+    /**
+     * The journal a kill left counts the row groups written and repeats none of their checkpoints,
+     * which sit once each in the groups file beside the trace's file. Returns that file.
+     */
+    private static Path checkGroupsFile(Path journal) throws Exception {
+        List<Chunk> inJournal = chunks(journal);
+        assertEquals(0, inJournal.stream().filter(c -> c.kind() == ROW_GROUP).count(), "no checkpoint in the journal");
+        List<Chunk> counts = inJournal.stream().filter(c -> c.kind() == GROUPS).toList();
+        assertEquals(1, counts.size(), "one count of the groups written");
+        long counted = ByteBuffer.wrap(counts.get(0).payload())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getLong();
+        Path dataFile = Path.of(new String(
+                inJournal.stream()
+                        .filter(c -> c.kind() == DATA_FILE)
+                        .findFirst()
+                        .orElseThrow()
+                        .payload(),
+                StandardCharsets.UTF_8));
+        Path groupsFile = dataFile.resolveSibling(dataFile.getFileName() + ".groups");
+        List<Chunk> checkpoints = chunks(groupsFile);
+        assertTrue(
+                counted >= 1 && checkpoints.size() >= counted,
+                counted + " groups counted, " + checkpoints.size() + " checkpoints in " + groupsFile);
+        assertTrue(checkpoints.stream().allMatch(c -> c.kind() == ROW_GROUP), "only checkpoints in the groups file");
+        return groupsFile;
     }
 
     /** rounds of traffic before the kill; a negative count keeps traffic running through the kill. */
@@ -125,6 +171,20 @@ class StreamingCrashTest {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(137, p.exitValue(), "killed by SIGKILL");
             assertFalse(Files.exists(trace), "the trace appears only when complete");
+            Path groupsFile = checkGroupsFile(TraceFooter.journalFor(trace));
+            if (rounds == 2) {
+                // as a kill between a checkpoint's append and the journal that counts it leaves:
+                // one checkpoint more than counted, which recover must pass over
+                List<Chunk> checkpoints = chunks(groupsFile);
+                byte[] all = Files.readAllBytes(groupsFile);
+                int end = 16;
+                for (Chunk c : checkpoints) {
+                    end += 16 + c.payload().length;
+                }
+                byte[] extra = java.util.Arrays.copyOfRange(
+                        all, end - 16 - checkpoints.get(checkpoints.size() - 1).payload().length, end);
+                Files.write(groupsFile, extra, java.nio.file.StandardOpenOption.APPEND);
+            }
 
             CommandLine recover = Errors.install(new CommandLine(new TcprecTestMain()));
             assertEquals(0, recover.execute("recover", trace.toString()));
