@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.wire.EventType;
@@ -16,7 +17,11 @@ final class RowEncoder implements SortingWindow.Sink {
     private final TraceWriter writer;
     private final RowMapper mapper;
     private final WireEvent.Decoder decoder = new WireEvent.Decoder();
-    private final Map<String, Long> rowsByEvent;
+    /** Rows by the wire id of their event type: counted per row without a map's boxing. */
+    private final long[] byType = new long[EventType.SLOTS];
+    /** Counts carried over under names no event type has (a journal of another version). */
+    private final Map<String, Long> otherNames = new LinkedHashMap<>();
+
     private long rows;
 
     /** Rows that follow {@code rows} rows already written, counted by event in {@code rowsByEvent}. */
@@ -24,27 +29,36 @@ final class RowEncoder implements SortingWindow.Sink {
         this.writer = writer;
         this.mapper = new RowMapper(startClock);
         this.rows = rows;
-        this.rowsByEvent = new LinkedHashMap<>();
-        for (EventType t : EventType.values()) {
-            this.rowsByEvent.put(t.tracepoint(), 0L);
-        }
-        rowsByEvent.forEach((k, v) -> this.rowsByEvent.merge(k, v, Long::sum));
+        rowsByEvent.forEach((name, count) -> {
+            Optional<EventType> type = EventType.byName(name);
+            if (type.isPresent() && type.get().tracepoint().equals(name)) {
+                byType[type.get().id()] += count;
+            } else {
+                otherNames.merge(name, count, Long::sum);
+            }
+        });
     }
 
     @Override
     public void accept(byte[] record) throws IOException {
         WireEvent event = decoder.decode(ByteBuffer.wrap(record).order(ByteOrder.nativeOrder()), 0);
+        // the mapper refuses a type no EventType has, so the type indexes byType
         writer.write(mapper.map(event));
         rows++;
-        String name = EventType.byId(event.type()).map(EventType::tracepoint).orElse("unknown");
-        rowsByEvent.merge(name, 1L, Long::sum);
+        byType[event.type()]++;
     }
 
     long rows() {
         return rows;
     }
 
+    /** Rows by event: every tracepoint, in EventType's order, then any other names carried over. */
     Map<String, Long> rowsByEvent() {
-        return rowsByEvent;
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (EventType t : EventType.values()) {
+            counts.put(t.tracepoint(), byType[t.id()]);
+        }
+        otherNames.forEach((name, count) -> counts.merge(name, count, Long::sum));
+        return counts;
     }
 }
