@@ -311,7 +311,8 @@ public final class TraceEncoder {
         }
     }
 
-    private static ByteBuffer decompress(Path journal, ByteBuffer payload) throws IOException {
+    /** The records of an EVENTS_ZSTD payload (u32 length, then one zstd frame). */
+    static ByteBuffer decompress(Path journal, ByteBuffer payload) throws IOException {
         ByteBuffer p = payload.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int length = p.getInt();
         if (length < 0 || length % WireEvent.SIZE != 0 || length > 64 << 20) {

@@ -38,8 +38,9 @@ import org.tcprec.recorder.wire.WireEvent;
 
 /**
  * The recording's journal thread and, behind it, its encoder. The journal thread appends each
- * batch of records from the ring to the journal (zstd-compressed) at once and hands a copy to the
- * encoder (a {@link BackgroundQueue}), which puts the records in time order and encodes them into
+ * batch of records from the ring to the journal (zstd-compressed) at once and hands the compressed
+ * batch to the encoder (a {@link BackgroundQueue}), which decompresses it, puts the records in
+ * time order and encodes them into
  * the trace's open row group: encoding may fall behind on a busy host, the journal does not, so a
  * kill loses nothing older than the last journal write. Once {@link #GROUP_JOURNAL_BYTES} of
  * events were journaled since the last group, the encoder writes the group to the trace's file and
@@ -60,6 +61,15 @@ final class TraceStream implements Runnable {
     static final long GROUP_JOURNAL_BYTES = groupJournalBytes();
 
     private static final long CHECKPOINT_INTERVAL_NS = 1_000_000_000L;
+
+    /**
+     * Batches the journal thread may hand ahead of the encoder. They wait compressed, so that
+     * seconds of a busy host's events (the encoder falls behind while the JIT compiles its paths,
+     * and catches up after) wait here instead of backing up through the batches into the ring,
+     * where events would be lost.
+     */
+    private static final int ENCODER_QUEUE_BATCHES = 128;
+
     private static final long RESERVE_BASE_BYTES = 1L << 20;
     private static final int ZSTD_LEVEL = 1;
 
@@ -111,8 +121,12 @@ final class TraceStream implements Runnable {
     private byte[] compressed = new byte[0];
     private TraceMetadata footer;
 
-    /** A batch as the journal holds it, and as the encoder takes it. */
-    private record Journaled(long sequence, int compressedBytes, byte[] records) {}
+    /**
+     * A batch as the journal holds it (its EVENTS_ZSTD payload), and as the encoder takes it: the
+     * encoder decompresses it, so that a queue of batches waiting for a busy encoder costs a
+     * tenth of their records' size, and no copy of the records lives on until it is encoded.
+     */
+    private record Journaled(long sequence, byte[] compressed) {}
 
     /** A batch as a new journal repeats it until its row group is written: compressed only. */
     private record Retained(long sequence, byte[] compressed) {}
@@ -199,7 +213,7 @@ final class TraceStream implements Runnable {
             fail(e);
         }
         try (BackgroundQueue<Journaled> encoder =
-                BackgroundQueue.writing("tcprec-trace-encoder", 32, this::encodeOrFail)) {
+                BackgroundQueue.writing("tcprec-trace-encoder", ENCODER_QUEUE_BATCHES, this::encodeOrFail)) {
             journalUntilEnd(encoder, nextCheckpoint);
         }
     }
@@ -277,9 +291,7 @@ final class TraceStream implements Runnable {
         byte[] compressedCopy = new byte[payload.remaining()];
         payload.duplicate().get(compressedCopy);
         journal.append(Journal.Kind.EVENTS_ZSTD, payload);
-        byte[] records = new byte[batch.remaining()];
-        batch.get(batch.position(), records);
-        Journaled item = new Journaled(++sequence, compressedCopy.length, records);
+        Journaled item = new Journaled(++sequence, compressedCopy);
         retained.add(new Retained(item.sequence(), compressedCopy));
         encoder.put(item);
     }
@@ -296,10 +308,10 @@ final class TraceStream implements Runnable {
 
     /** The encoder's work (its own thread): sorts and encodes a batch; closes a row group when enough was journaled. */
     private void encode(Journaled batch) throws IOException {
-        window.add(ByteBuffer.wrap(batch.records()));
+        window.add(TraceEncoder.decompress(paths.journal(), ByteBuffer.wrap(batch.compressed())));
         window.releaseSettled(rows);
         lastEncoded = batch.sequence();
-        encodedSinceGroup += batch.compressedBytes();
+        encodedSinceGroup += batch.compressed().length;
         if (encodedSinceGroup >= GROUP_JOURNAL_BYTES) {
             checkpoints.add(closeGroup());
             encodedSinceGroup = 0;
