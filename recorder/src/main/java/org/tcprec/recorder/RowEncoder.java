@@ -2,7 +2,6 @@ package org.tcprec.recorder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +39,8 @@ final class RowEncoder implements SortingWindow.Sink {
     }
 
     @Override
-    public void accept(byte[] record) throws IOException {
-        WireEvent event = decoder.decode(ByteBuffer.wrap(record).order(ByteOrder.nativeOrder()), 0);
+    public void accept(ByteBuffer records, int offset) throws IOException {
+        WireEvent event = decoder.decode(records, offset);
         // the mapper refuses a type no EventType has, so the type indexes byType
         writer.write(mapper.map(event));
         rows++;
