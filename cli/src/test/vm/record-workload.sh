@@ -22,7 +22,16 @@ workload=$here/../../../../sample-traces/workload.py
 ns=tcprec-vm-$$
 recorder=
 cleanup() {
-    if [ -n "$recorder" ]; then kill "$recorder" 2>/dev/null || true; fi
+    rc=$?
+    if [ -n "$recorder" ]; then
+        kill "$recorder" 2>/dev/null || true
+        # failed while recording: what the recorder said so far belongs in this log too
+        if [ $rc != 0 ]; then
+            wait "$recorder" 2>/dev/null || true
+            echo "$(cut -d' ' -f1 /proc/uptime) failed (exit $rc) while recording; the recorder's log:"
+            cat "$out/record.log" 2>/dev/null || true
+        fi
+    fi
     # the namespace takes its nftables table with it
     ip netns del "$ns" 2>/dev/null || true
 }
