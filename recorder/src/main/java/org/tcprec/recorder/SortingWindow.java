@@ -27,7 +27,7 @@ final class SortingWindow {
     /** The records held, one per slot of WireEvent.SIZE bytes. */
     private byte[] slots = new byte[0];
 
-    private ByteBuffer view = ByteBuffer.wrap(slots);
+    private ByteBuffer view = ByteBuffer.wrap(slots).order(ByteOrder.nativeOrder());
     /** Each slot's record's time. */
     private long[] times = new long[0];
     /** The held records' slots: in time order up to {@link #sorted}, in arrival order after it. */
