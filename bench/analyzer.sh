@@ -16,7 +16,11 @@
 # TRACE=path reuses a synthetic trace written before (by SyntheticTrace, EVENTS events) instead of
 # writing one.
 #
-#   [BASELINE_JAR=... [BASELINE_TRACE=...]] [ROUNDS=3] [TRACE=...] bench/analyzer.sh [EVENTS] [HEAP]
+# CDS=1 runs every timed command with an application class-data archive of its own jar and
+# command, made by one untimed run of it first (-XX:ArchiveClassesAtExit): how much of a jar's
+# time is the loading of its classes at start, with both jars treated alike.
+#
+#   [BASELINE_JAR=... [BASELINE_TRACE=...]] [ROUNDS=3] [TRACE=...] [CDS=1] bench/analyzer.sh [EVENTS] [HEAP]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -37,13 +41,20 @@ if [ -z "$trace" ]; then
     java -cp "cli/target/test-classes:cli/target/tcprec.jar" org.tcprec.cli.bench.SyntheticTrace "$trace" "$events"
 fi
 baseline_trace=${BASELINE_TRACE:-$trace}
-echo "trace: $(stat -c %s "$trace") bytes, $events events"
+echo "trace: $(stat -c %s "$trace") bytes, $events events${CDS:+ (CDS=$CDS: class-data archives)}"
 [ "$baseline_trace" = "$trace" ] || echo "baseline's trace: $(stat -c %s "$baseline_trace") bytes"
 echo
 
 timed() { # jar, args... -> "seconds rss_kib"
     local jar=$1; shift
-    /usr/bin/time -f "%e %M" -o "$work/time" java -Xmx"$heap" -jar "$jar" "$@" > /dev/null
+    local cds=()
+    if [ "${CDS:-0}" = 1 ]; then
+        local archive
+        archive="$work/$(printf '%s\n' "$jar" "$@" | sha256sum | cut -c1-16).jsa"
+        [ -f "$archive" ] || java -Xmx"$heap" -XX:ArchiveClassesAtExit="$archive" -jar "$jar" "$@" > /dev/null 2>&1
+        cds=(-XX:SharedArchiveFile="$archive")
+    fi
+    /usr/bin/time -f "%e %M" -o "$work/time" java -Xmx"$heap" "${cds[@]}" -jar "$jar" "$@" > /dev/null
     cat "$work/time"
 }
 
