@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -145,7 +146,9 @@ class KernelMatrixIT {
     }
 
     private static String lastLine(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log);
+        List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
@@ -154,7 +157,10 @@ class KernelMatrixIT {
         if (!Files.exists(runLog)) {
             return "";
         }
-        List<String> lines = Files.readAllLines(runLog);
+        // decoded leniently: a log with bytes that are not UTF-8 must not hide the failure it reports
+        List<String> lines = new String(Files.readAllBytes(runLog), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         return "\n--- the last lines of " + runLog.getFileName() + ":\n"
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - RUN_LOG_TAIL), lines.size()));
     }
