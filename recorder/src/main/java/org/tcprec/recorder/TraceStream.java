@@ -40,14 +40,15 @@ import org.tcprec.recorder.wire.WireEvent;
  * The recording's journal thread and, behind it, its encoder. The journal thread appends each
  * batch of records from the ring to the journal (zstd-compressed) at once and hands the compressed
  * batch to the encoder (a {@link BackgroundQueue}), which decompresses it, puts the records in
- * time order and encodes them into
- * the trace's open row group: encoding may fall behind on a busy host, the journal does not, so a
- * kill loses nothing older than the last journal write. Once {@link #GROUP_JOURNAL_BYTES} of
- * events were journaled since the last group, the encoder writes the group to the trace's file and
- * hands back a checkpoint; the journal thread appends it to the groups file beside the trace's
- * file, then replaces the journal by one that names how many groups are written, the encoder's
- * state, the records it still sorts and the batches it has not yet taken. About once a second the journal thread checkpoints the BPF counters, and a sync thread
- * fsyncs the journal while appends go on (a sync that blocked appends would back up into the ring).
+ * time order and encodes them into the trace's open row group: encoding may fall behind on a busy
+ * host, the journal does not, so a kill loses nothing older than the last journal write. Once
+ * {@link #GROUP_JOURNAL_BYTES} of events were journaled since the last group, the encoder writes
+ * the group to the trace's file and hands back a checkpoint; the journal thread appends it to the
+ * groups file beside the trace's file, then replaces the journal by one that names how many groups
+ * are written, the encoder's state, the records it still sorts and the batches it has not yet
+ * taken. About once a second the journal thread checkpoints the BPF counters, and a sync thread
+ * fsyncs the journal while appends go on (a sync that blocked appends would back up into the
+ * ring).
  *
  * <p>At the end of the records the last row group is written, then a journal with the stop facts,
  * then the trace's footer; after a write error no more records are taken, and the trace is
@@ -104,7 +105,7 @@ final class TraceStream implements Runnable {
 
     private long groups;
     /** Journaled batches the encoder may not have taken yet, by sequence number: a new journal repeats them. */
-    private final List<Retained> retained = new ArrayList<>();
+    private final List<Journaled> retained = new ArrayList<>();
 
     private final ConcurrentLinkedQueue<Checkpoint> checkpoints = new ConcurrentLinkedQueue<>();
     private long sequence;
@@ -122,14 +123,12 @@ final class TraceStream implements Runnable {
     private TraceMetadata footer;
 
     /**
-     * A batch as the journal holds it (its EVENTS_ZSTD payload), and as the encoder takes it: the
-     * encoder decompresses it, so that a queue of batches waiting for a busy encoder costs a
-     * tenth of their records' size, and no copy of the records lives on until it is encoded.
+     * A batch as the journal holds it (its EVENTS_ZSTD payload): as the encoder takes it, and as a
+     * new journal repeats it until its row group is written. The encoder decompresses it, so that
+     * a queue of batches waiting for a busy encoder costs a tenth of their records' size, and no
+     * copy of the records lives on until it is encoded.
      */
     private record Journaled(long sequence, byte[] compressed) {}
-
-    /** A batch as a new journal repeats it until its row group is written: compressed only. */
-    private record Retained(long sequence, byte[] compressed) {}
 
     /**
      * What the encoder hands back after a row group: the group (null when it had no rows), the
@@ -292,7 +291,7 @@ final class TraceStream implements Runnable {
         payload.duplicate().get(compressedCopy);
         journal.append(Journal.Kind.EVENTS_ZSTD, payload);
         Journaled item = new Journaled(++sequence, compressedCopy);
-        retained.add(new Retained(item.sequence(), compressedCopy));
+        retained.add(item);
         encoder.put(item);
     }
 
@@ -395,7 +394,7 @@ final class TraceStream implements Runnable {
                 if (held.length > 0) {
                     replacement.append(Journal.Kind.EVENTS_ZSTD, compress(held, 0, held.length));
                 }
-                for (Retained b : retained) {
+                for (Journaled b : retained) {
                     replacement.append(Journal.Kind.EVENTS_ZSTD, ByteBuffer.wrap(b.compressed()));
                 }
             }
