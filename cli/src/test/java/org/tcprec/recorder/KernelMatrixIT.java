@@ -146,10 +146,15 @@ class KernelMatrixIT {
     }
 
     private static String lastLine(Path log) throws IOException {
-        List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
+        List<String> lines = leniently(log);
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    /** A log's lines, decoded leniently: bytes that are not UTF-8 must not hide the failure it reports. */
+    private static List<String> leniently(Path log) throws IOException {
+        return new String(Files.readAllBytes(log), StandardCharsets.UTF_8)
                 .lines()
                 .toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
     /** The end of what the workload printed, so that a failure in CI says why without its files. */
@@ -157,10 +162,7 @@ class KernelMatrixIT {
         if (!Files.exists(runLog)) {
             return "";
         }
-        // decoded leniently: a log with bytes that are not UTF-8 must not hide the failure it reports
-        List<String> lines = new String(Files.readAllBytes(runLog), StandardCharsets.UTF_8)
-                .lines()
-                .toList();
+        List<String> lines = leniently(runLog);
         return "\n--- the last lines of " + runLog.getFileName() + ":\n"
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - RUN_LOG_TAIL), lines.size()));
     }
