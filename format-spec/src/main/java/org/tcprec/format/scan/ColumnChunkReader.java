@@ -142,13 +142,11 @@ final class ColumnChunkReader {
         }
         int[] levels = levelScratch;
         int kept = to - from;
-        boolean[] nulls = out.nulls(at + kept);
         if (optional) {
+            boolean[] nulls = out.nulls(at + kept);
             for (int k = 0; k < kept; k++) {
                 nulls[at + k] = levels[selection[from + k] - base] == 0;
             }
-        } else {
-            java.util.Arrays.fill(nulls, at, at + kept, false);
         }
         if (type == Type.BYTE_ARRAY) {
             decodeStrings(out, values, selection, from, to, base, at, position);
