@@ -1,0 +1,380 @@
+package org.tcprec.format;
+
+import com.github.luben.zstd.Zstd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.impl.ColumnWriteStoreV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageWriteStore;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.SizeStatistics;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.statistics.geospatial.GeospatialStatistics;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.tcprec.format.metadata.TraceMetadata;
+
+/**
+ * What encoding a recording's rows costs per event, two ways, on the rows of a real trace held
+ * in memory: through {@link TraceWriter} (parquet-java's record writer, one {@link EventRow} at a
+ * time, as the recorder writes), and through parquet-java's column writers
+ * ({@link ColumnWriteStoreV2}) fed a batch of 4,096 rows one column at a time, with the same
+ * encodings and ZSTD level, its pages compressed and counted, not written. The column path is
+ * given the trace's {@code life} values; the record path derives them, as the recorder's does.
+ * Neither includes the recorder's ring reading, wire decoding or sorting window.
+ *
+ * <pre>java -cp format-spec/target/test-classes:cli/target/tcprec.jar org.tcprec.format.EncoderCost TRACE [COPIES [ROUNDS]]</pre>
+ *
+ * COPIES (default 4) repeats the trace's rows, shifted in time, to make the batch longer; each
+ * of ROUNDS (default 7) rounds times both ways, and the median of the rounds after the first two
+ * (the JIT's) is printed.
+ */
+public final class EncoderCost {
+    private static final int BATCH = 4096;
+
+    private final List<Column> columns = List.of(Column.values());
+    private final long[][] numbers;
+    private final Binary[][] strings;
+    private final boolean[][] nulls;
+    private final int rows;
+
+    private EncoderCost(long[][] numbers, Binary[][] strings, boolean[][] nulls, int rows) {
+        this.numbers = numbers;
+        this.strings = strings;
+        this.nulls = nulls;
+        this.rows = rows;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path trace = Path.of(args[0]);
+        int copies = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
+        EncoderCost cost = load(trace, copies);
+        Path out = Files.createTempFile("tcprec-encoder-cost", ".parquet");
+        try {
+            double[] record = new double[rounds];
+            double[] column = new double[rounds];
+            long[] columnNs = new long[cost.columns.size()];
+            long fileBytes = 0;
+            long pageBytes = 0;
+            for (int round = 0; round < rounds; round++) {
+                long start = System.nanoTime();
+                fileBytes = cost.throughRecordWriter(out);
+                record[round] = (System.nanoTime() - start) / (double) cost.rows;
+                Arrays.fill(columnNs, 0);
+                start = System.nanoTime();
+                pageBytes = cost.throughColumnWriters(columnNs);
+                column[round] = (System.nanoTime() - start) / (double) cost.rows;
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: record writer %.0f ns/event, column writers %.0f ns/event%n",
+                        round + 1,
+                        record[round],
+                        column[round]);
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d events; median of rounds 3-%d: record writer %.0f ns/event (%.2f B/event, whole file), "
+                            + "column writers %.0f ns/event (%.2f B/event, pages only)%n",
+                    cost.rows,
+                    rounds,
+                    median(record),
+                    fileBytes / (double) cost.rows,
+                    median(column),
+                    pageBytes / (double) cost.rows);
+            StringBuilder dearest = new StringBuilder("column writers, last round, ns/event by column:");
+            Integer[] order = new Integer[columnNs.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> Long.compare(columnNs[b], columnNs[a]));
+            for (int i : order) {
+                dearest.append(String.format(
+                        Locale.ROOT, " %s %.0f", cost.columns.get(i).columnName(), columnNs[i] / (double) cost.rows));
+            }
+            System.out.println(dearest);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static double median(double[] perRound) {
+        double[] warm = Arrays.copyOfRange(perRound, Math.min(2, perRound.length - 1), perRound.length);
+        Arrays.sort(warm);
+        return warm[warm.length / 2];
+    }
+
+    /** The trace's rows in time order, COPIES times, each copy after the last in time and life. */
+    private static EncoderCost load(Path trace, int copies) throws SQLException {
+        List<Column> columns = List.of(Column.values());
+        List<Object[]> read = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT * FROM read_parquet('" + trace.toString().replace("'", "''") + "') ORDER BY time_ns")) {
+            Set<String> present = new HashSet<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                present.add(rs.getMetaData().getColumnLabel(i));
+            }
+            while (rs.next()) {
+                Object[] row = new Object[columns.size()];
+                for (int i = 0; i < row.length; i++) {
+                    String name = columns.get(i).columnName();
+                    row[i] = present.contains(name) ? rs.getObject(name) : null;
+                }
+                read.add(row);
+            }
+        }
+        int time = columns.indexOf(Column.TIME_NS);
+        int life = columns.indexOf(Column.LIFE);
+        long span =
+                ((Number) read.get(read.size() - 1)[time]).longValue() - ((Number) read.get(0)[time]).longValue() + 1;
+        int rows = read.size() * copies;
+        long[][] numbers = new long[columns.size()][rows];
+        Binary[][] strings = new Binary[columns.size()][rows];
+        boolean[][] nulls = new boolean[columns.size()][rows];
+        Map<String, Binary> interned = new HashMap<>();
+        for (int copy = 0; copy < copies; copy++) {
+            for (int r = 0; r < read.size(); r++) {
+                int at = copy * read.size() + r;
+                for (int i = 0; i < columns.size(); i++) {
+                    Object v = read.get(r)[i];
+                    if (v == null) {
+                        nulls[i][at] = true;
+                    } else if (columns.get(i).physicalType() == PrimitiveTypeName.BINARY) {
+                        strings[i][at] = interned.computeIfAbsent(v.toString(), Binary::fromString);
+                    } else {
+                        long shift = i == time ? copy * span : i == life ? (long) copy * read.size() : 0;
+                        numbers[i][at] = ((Number) v).longValue() + shift;
+                    }
+                }
+            }
+        }
+        return new EncoderCost(numbers, strings, nulls, rows);
+    }
+
+    /** Writes every row through the recorder's writer; returns the file's size. */
+    private long throughRecordWriter(Path out) throws IOException {
+        try (TraceWriter writer = new TraceWriter(out)) {
+            for (int r = 0; r < rows; r++) {
+                writer.write(row(r));
+            }
+            writer.metadata(TraceMetadata.EMPTY);
+        }
+        return Files.size(out);
+    }
+
+    private EventRow row(int r) {
+        return new EventRow(
+                number(Column.TIME_NS, r),
+                string(Column.EVENT, r),
+                (int) number(Column.CPU, r),
+                (int) number(Column.TGID, r),
+                (int) number(Column.TID, r),
+                string(Column.COMM, r),
+                boxed(Column.NETNS, r),
+                boxed(Column.CGROUP_ID, r),
+                boxed(Column.SKADDR, r),
+                (int) number(Column.FAMILY, r),
+                string(Column.LADDR, r),
+                (int) number(Column.LPORT, r),
+                string(Column.RADDR, r),
+                (int) number(Column.RPORT, r),
+                string(Column.OLDSTATE, r),
+                string(Column.NEWSTATE, r),
+                string(Column.STATE, r),
+                boxed(Column.BYTES_ACKED, r),
+                boxed(Column.BYTES_RECEIVED, r),
+                boxed(Column.SOCK_COOKIE, r),
+                boxed(Column.SKBADDR, r),
+                boxed(Column.REQ, r),
+                boxedInt(Column.ERR, r),
+                boxedInt(Column.REASON, r),
+                boxed(Column.MARK, r),
+                boxedInt(Column.DATA_LEN, r),
+                boxed(Column.SND_NXT, r),
+                boxed(Column.SND_UNA, r),
+                boxed(Column.SND_CWND, r),
+                boxed(Column.SSTHRESH, r),
+                boxed(Column.SND_WND, r),
+                boxed(Column.SRTT_US, r),
+                boxed(Column.RCV_WND, r));
+    }
+
+    private long number(Column c, int r) {
+        return numbers[c.ordinal()][r];
+    }
+
+    private Long boxed(Column c, int r) {
+        return nulls[c.ordinal()][r] ? null : numbers[c.ordinal()][r];
+    }
+
+    private Integer boxedInt(Column c, int r) {
+        return nulls[c.ordinal()][r] ? null : (int) numbers[c.ordinal()][r];
+    }
+
+    private String string(Column c, int r) {
+        return nulls[c.ordinal()][r] ? null : strings[c.ordinal()][r].toStringUsingUTF8();
+    }
+
+    /** Encodes every row, BATCH rows a column at a time; returns the compressed pages' bytes. */
+    private long throughColumnWriters(long[] columnNs) {
+        ParquetProperties.Builder properties = ParquetProperties.builder()
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .withDictionaryEncoding(true);
+        for (Column c : Column.HIGH_CARDINALITY) {
+            properties = properties.withDictionaryEncoding(c.columnName(), false);
+        }
+        CountingPages pages = new CountingPages();
+        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(TraceSchema.messageType(), pages, properties.build());
+        List<ColumnDescriptor> descriptors = TraceSchema.messageType().getColumns();
+        for (int from = 0; from < rows; from += BATCH) {
+            int to = Math.min(rows, from + BATCH);
+            for (int i = 0; i < descriptors.size(); i++) {
+                long start = System.nanoTime();
+                ColumnDescriptor d = descriptors.get(i);
+                ColumnWriter writer = store.getColumnWriter(d);
+                int defined = d.getMaxDefinitionLevel();
+                PrimitiveTypeName type = d.getPrimitiveType().getPrimitiveTypeName();
+                for (int r = from; r < to; r++) {
+                    if (nulls[i][r]) {
+                        writer.writeNull(0, 0);
+                    } else if (type == PrimitiveTypeName.INT64) {
+                        writer.write(numbers[i][r], 0, defined);
+                    } else if (type == PrimitiveTypeName.INT32) {
+                        writer.write((int) numbers[i][r], 0, defined);
+                    } else {
+                        writer.write(strings[i][r], 0, defined);
+                    }
+                }
+                columnNs[i] += System.nanoTime() - start;
+            }
+            for (int r = from; r < to; r++) {
+                store.endRecord();
+            }
+        }
+        store.flush();
+        store.close();
+        return pages.bytes;
+    }
+
+    /** Pages compressed as the trace writer compresses them, and counted. */
+    private static final class CountingPages implements PageWriteStore {
+        long bytes;
+        private final Map<ColumnDescriptor, PageWriter> writers = new HashMap<>();
+
+        void add(BytesInput levels, BytesInput data) {
+            try {
+                bytes += levels.size() + Zstd.compress(data.toByteArray(), ZstdCodecs.LEVEL).length;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public PageWriter getPageWriter(ColumnDescriptor path) {
+            return writers.computeIfAbsent(path, p -> new PageWriter() {
+                @Override
+                @Deprecated
+                public void writePage(
+                        BytesInput data, int values, Statistics<?> s, Encoding rl, Encoding dl, Encoding encoding) {
+                    add(BytesInput.empty(), data);
+                }
+
+                @Override
+                public void writePage(
+                        BytesInput data,
+                        int values,
+                        int rowCount,
+                        Statistics<?> s,
+                        Encoding rl,
+                        Encoding dl,
+                        Encoding encoding) {
+                    add(BytesInput.empty(), data);
+                }
+
+                @Override
+                public void writePageV2(
+                        int rowCount,
+                        int nullCount,
+                        int values,
+                        BytesInput repetition,
+                        BytesInput definition,
+                        Encoding encoding,
+                        BytesInput data,
+                        Statistics<?> s) {
+                    add(BytesInput.concat(repetition, definition), data);
+                }
+
+                @Override
+                public void writePageV2(
+                        int rowCount,
+                        int nullCount,
+                        int values,
+                        BytesInput repetition,
+                        BytesInput definition,
+                        Encoding encoding,
+                        BytesInput data,
+                        Statistics<?> s,
+                        SizeStatistics sizes) {
+                    add(BytesInput.concat(repetition, definition), data);
+                }
+
+                @Override
+                public void writePageV2(
+                        int rowCount,
+                        int nullCount,
+                        int values,
+                        BytesInput repetition,
+                        BytesInput definition,
+                        Encoding encoding,
+                        BytesInput data,
+                        Statistics<?> s,
+                        SizeStatistics sizes,
+                        GeospatialStatistics geo) {
+                    add(BytesInput.concat(repetition, definition), data);
+                }
+
+                @Override
+                public long getMemSize() {
+                    return 0;
+                }
+
+                @Override
+                public long allocatedSize() {
+                    return 0;
+                }
+
+                @Override
+                public void writeDictionaryPage(DictionaryPage page) {
+                    add(BytesInput.empty(), page.getBytes());
+                }
+
+                @Override
+                public String memUsageString(String prefix) {
+                    return prefix;
+                }
+            });
+        }
+
+        @Override
+        public void close() {}
+    }
+}
