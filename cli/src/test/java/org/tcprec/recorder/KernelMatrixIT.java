@@ -111,20 +111,30 @@ class KernelMatrixIT {
 
     private static void harness(String label, String... args) throws Exception {
         int exit = runHarness(label, args);
-        Path runLog = out.resolve(label).resolve("run.log");
-        if (exit == GUEST_FAILED && !label.equals("host") && Files.exists(runLog)) {
-            // Once in a while a guest's run fails under emulation where the host's never has; its
-            // cause is printed here and kept beside the results, and a second failure fails the test.
+        if (exit == GUEST_FAILED && !label.equals("host")) {
+            // Once in a while a guest fails under emulation where the host never has: its run
+            // fails, or its kernel panics while it boots (seen with 6.12 under TCG). The cause is
+            // printed here and kept beside the results, and a second failure fails the test.
+            Path evidence = failureLog(label);
             Path firstTry = out.resolve("run-" + label + ".first-try.log");
-            Files.copy(runLog, firstTry, StandardCopyOption.REPLACE_EXISTING);
-            System.out.println(
-                    "tcprec-vm: the " + label + " guest failed once; trying it again" + runLogTail(firstTry));
+            if (Files.exists(evidence)) {
+                Files.copy(evidence, firstTry, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(firstTry);
+            }
+            System.out.println("tcprec-vm: the " + label + " guest failed once; trying it again" + logTail(firstTry));
             exit = runHarness(label, args);
         }
         if (exit != 0) {
             fail("run-kernel.sh " + String.join(" ", args) + " exited " + exit + ": "
-                    + lastLine(out.resolve("harness-" + label + ".log")) + runLogTail(runLog));
+                    + lastLine(out.resolve("harness-" + label + ".log")) + logTail(failureLog(label)));
         }
+    }
+
+    /** What tells why a guest failed: its workload's log, or its console when it stopped before the workload. */
+    private static Path failureLog(String label) {
+        Path runLog = out.resolve(label).resolve("run.log");
+        return Files.exists(runLog) ? runLog : out.resolve(label).resolve("console.log");
     }
 
     private static int runHarness(String label, String... args) throws Exception {
@@ -157,13 +167,16 @@ class KernelMatrixIT {
                 .toList();
     }
 
-    /** The end of what the workload printed, so that a failure in CI says why without its files. */
-    private static String runLogTail(Path runLog) throws IOException {
-        if (!Files.exists(runLog)) {
+    /**
+     * The end of what the workload printed (or of the guest's console, when it stopped before
+     * the workload), so that a failure in CI says why without its files.
+     */
+    private static String logTail(Path log) throws IOException {
+        if (!Files.exists(log)) {
             return "";
         }
-        List<String> lines = leniently(runLog);
-        return "\n--- the last lines of " + runLog.getFileName() + ":\n"
+        List<String> lines = leniently(log);
+        return "\n--- the last lines of " + log.getFileName() + ":\n"
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - RUN_LOG_TAIL), lines.size()));
     }
 
