@@ -1,6 +1,5 @@
 package org.tcprec.format;
 
-import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +16,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.impl.ColumnWriteStoreV2;
-import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.column.page.PageWriteStore;
-import org.apache.parquet.column.page.PageWriter;
-import org.apache.parquet.column.statistics.SizeStatistics;
-import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.statistics.geospatial.GeospatialStatistics;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.tcprec.format.metadata.TraceMetadata;
 
@@ -38,8 +33,9 @@ import org.tcprec.format.metadata.TraceMetadata;
  * in memory: through {@link TraceWriter} (parquet-java's record writer, one {@link EventRow} at a
  * time, as the recorder writes), and through parquet-java's column writers
  * ({@link ColumnWriteStoreV2}) fed a batch of 4,096 rows one column at a time, with the same
- * encodings and ZSTD level, its pages compressed and counted, not written. The column path is
- * given the trace's {@code life} values; the record path derives them, as the recorder's does.
+ * encodings and ZSTD level, into parquet-java's page store in memory (its pages counted, not
+ * written). The column path is given the trace's {@code life} values; the record path derives
+ * them, as the recorder's does.
  * Neither includes the recorder's ring reading, wire decoding or sorting window.
  *
  * <pre>java -cp format-spec/target/test-classes:cli/target/tcprec.jar org.tcprec.format.EncoderCost TRACE [COPIES [ROUNDS]]</pre>
@@ -234,7 +230,10 @@ public final class EncoderCost {
         return nulls[c.ordinal()][r] ? null : strings[c.ordinal()][r].toStringUsingUTF8();
     }
 
-    /** Encodes every row, BATCH rows a column at a time; returns the compressed pages' bytes. */
+    /**
+     * Encodes every row, BATCH rows a column at a time, into parquet-java's page store (pages
+     * compressed as the trace writer compresses them, held in memory); returns their bytes.
+     */
     private long throughColumnWriters(long[] columnNs) {
         ParquetProperties.Builder properties = ParquetProperties.builder()
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
@@ -242,9 +241,14 @@ public final class EncoderCost {
         for (Column c : Column.HIGH_CARDINALITY) {
             properties = properties.withDictionaryEncoding(c.columnName(), false);
         }
-        CountingPages pages = new CountingPages();
-        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(TraceSchema.messageType(), pages, properties.build());
-        List<ColumnDescriptor> descriptors = TraceSchema.messageType().getColumns();
+        MessageType schema = TraceSchema.messageType();
+        ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
+                new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD),
+                schema,
+                new HeapByteBufferAllocator(),
+                Integer.MAX_VALUE);
+        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(schema, pages, properties.build());
+        List<ColumnDescriptor> descriptors = schema.getColumns();
         for (int from = 0; from < rows; from += BATCH) {
             int to = Math.min(rows, from + BATCH);
             for (int i = 0; i < descriptors.size(); i++) {
@@ -271,110 +275,12 @@ public final class EncoderCost {
             }
         }
         store.flush();
+        long bytes = 0;
+        for (ColumnDescriptor d : descriptors) {
+            bytes += pages.getPageWriter(d).getMemSize();
+        }
         store.close();
-        return pages.bytes;
-    }
-
-    /** Pages compressed as the trace writer compresses them, and counted. */
-    private static final class CountingPages implements PageWriteStore {
-        long bytes;
-        private final Map<ColumnDescriptor, PageWriter> writers = new HashMap<>();
-
-        void add(BytesInput levels, BytesInput data) {
-            try {
-                bytes += levels.size() + Zstd.compress(data.toByteArray(), ZstdCodecs.LEVEL).length;
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public PageWriter getPageWriter(ColumnDescriptor path) {
-            return writers.computeIfAbsent(path, p -> new PageWriter() {
-                @Override
-                @Deprecated
-                public void writePage(
-                        BytesInput data, int values, Statistics<?> s, Encoding rl, Encoding dl, Encoding encoding) {
-                    add(BytesInput.empty(), data);
-                }
-
-                @Override
-                public void writePage(
-                        BytesInput data,
-                        int values,
-                        int rowCount,
-                        Statistics<?> s,
-                        Encoding rl,
-                        Encoding dl,
-                        Encoding encoding) {
-                    add(BytesInput.empty(), data);
-                }
-
-                @Override
-                public void writePageV2(
-                        int rowCount,
-                        int nullCount,
-                        int values,
-                        BytesInput repetition,
-                        BytesInput definition,
-                        Encoding encoding,
-                        BytesInput data,
-                        Statistics<?> s) {
-                    add(BytesInput.concat(repetition, definition), data);
-                }
-
-                @Override
-                public void writePageV2(
-                        int rowCount,
-                        int nullCount,
-                        int values,
-                        BytesInput repetition,
-                        BytesInput definition,
-                        Encoding encoding,
-                        BytesInput data,
-                        Statistics<?> s,
-                        SizeStatistics sizes) {
-                    add(BytesInput.concat(repetition, definition), data);
-                }
-
-                @Override
-                public void writePageV2(
-                        int rowCount,
-                        int nullCount,
-                        int values,
-                        BytesInput repetition,
-                        BytesInput definition,
-                        Encoding encoding,
-                        BytesInput data,
-                        Statistics<?> s,
-                        SizeStatistics sizes,
-                        GeospatialStatistics geo) {
-                    add(BytesInput.concat(repetition, definition), data);
-                }
-
-                @Override
-                public long getMemSize() {
-                    return 0;
-                }
-
-                @Override
-                public long allocatedSize() {
-                    return 0;
-                }
-
-                @Override
-                public void writeDictionaryPage(DictionaryPage page) {
-                    add(BytesInput.empty(), page.getBytes());
-                }
-
-                @Override
-                public String memUsageString(String prefix) {
-                    return prefix;
-                }
-            });
-        }
-
-        @Override
-        public void close() {}
+        pages.close();
+        return bytes;
     }
 }
