@@ -60,11 +60,37 @@ public final class EncoderCost {
         this.rows = rows;
     }
 
-    public static void main(String[] args) throws Exception {
-        Path trace = Path.of(args[0]);
-        int copies = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
-        EncoderCost cost = load(trace, copies);
+    /** Bad arguments and an unreadable or empty trace end in one line and a non-zero exit. */
+    public static void main(String[] args) throws IOException {
+        int copies;
+        int rounds;
+        try {
+            if (args.length < 1 || args.length > 3) {
+                throw new NumberFormatException("expected TRACE [COPIES [ROUNDS]]");
+            }
+            copies = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+            rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
+            if (copies < 1 || rounds < 1) {
+                throw new NumberFormatException("COPIES and ROUNDS are 1 or more");
+            }
+        } catch (NumberFormatException e) {
+            System.err.println("usage: EncoderCost TRACE [COPIES [ROUNDS]]: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EncoderCost cost;
+        try {
+            cost = load(Path.of(args[0]), copies);
+        } catch (SQLException | IllegalArgumentException e) {
+            System.err.println("EncoderCost: cannot read " + args[0] + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+            System.exit(1);
+            return;
+        }
+        measure(cost, rounds);
+    }
+
+    private static void measure(EncoderCost cost, int rounds) throws IOException {
         Path out = Files.createTempFile("tcprec-encoder-cost", ".parquet");
         try {
             double[] record = new double[rounds];
@@ -137,6 +163,9 @@ public final class EncoderCost {
                 }
                 read.add(row);
             }
+        }
+        if (read.isEmpty()) {
+            throw new IllegalArgumentException("the trace has no rows");
         }
         int time = columns.indexOf(Column.TIME_NS);
         int life = columns.indexOf(Column.LIFE);
