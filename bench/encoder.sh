@@ -1,7 +1,7 @@
 #!/bin/bash
 # Encoding cost: what writing a recording's rows costs per event through the recorder's writer
-# (parquet-java's record writer) and through parquet-java's column writers fed a batch a column
-# at a time, on the rows of TRACE held in memory (format-spec/src/test/java/org/tcprec/format/EncoderCost.java).
+# (rows batched into columns, then parquet-java's column writers) and through parquet-java's
+# column writers alone, fed ready column arrays, on the rows of TRACE held in memory (format-spec/src/test/java/org/tcprec/format/EncoderCost.java).
 #
 #   bench/encoder.sh TRACE [COPIES] [ROUNDS]      (defaults: 4 copies of the rows, 7 rounds)
 set -euo pipefail

@@ -1,21 +1,11 @@
 package org.tcprec.format;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.io.api.Binary;
 import org.tcprec.format.metadata.JsonCodec;
 import org.tcprec.format.metadata.TraceMetadata;
 
@@ -30,15 +20,12 @@ import org.tcprec.format.metadata.TraceMetadata;
 public final class TraceWriter implements AutoCloseable {
     /** Rows per row group: large groups compress best; readers use the footer's statistics. */
     private static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
-    /** How often (in rows) the open group's size is looked at; asking costs a walk over its columns. */
-    private static final int SIZE_CHECK_ROWS = 100;
 
     private final long rowGroupBytes;
     private final RowGroupFile out;
     private final SocketLifetimes lifetimes;
-    private ParquetWriter<EventRow> group;
-    private ByteArrayOutputStream groupBytes;
-    private long groupRows;
+    private final Map<String, Binary> strings = RowGroupEncoder.stringCache();
+    private RowGroupEncoder group;
     private TraceMetadata metadata;
     private long brokenLifetimes = -1;
     private long rows;
@@ -77,21 +64,19 @@ public final class TraceWriter implements AutoCloseable {
      * seconds, which a recording would otherwise spend behind on its first group.
      */
     public static void prepare(EventRow sample) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ParquetWriter<EventRow> w = groupWriter(new MemoryOutputFile(bytes), new SocketLifetimes())) {
-            w.write(sample);
-        }
-        RowGroupFile.footerOf(bytes.toByteArray(), 0, bytes.size());
+        RowGroupEncoder encoder = new RowGroupEncoder(new SocketLifetimes(), RowGroupEncoder.stringCache());
+        encoder.write(sample);
+        byte[] bytes = encoder.finish();
+        RowGroupFile.footerOf(bytes, 0, bytes.length);
     }
 
     public void write(EventRow row) throws IOException {
         if (group == null) {
-            groupBytes = new ByteArrayOutputStream(1 << 20);
-            group = groupWriter(new MemoryOutputFile(groupBytes), lifetimes);
+            group = new RowGroupEncoder(lifetimes, strings);
         }
         group.write(row);
         rows++;
-        if (++groupRows % SIZE_CHECK_ROWS == 0 && group.getDataSize() >= rowGroupBytes) {
+        if (group.batchEncoded() && group.encodedBytes() >= rowGroupBytes) {
             closeRowGroup();
         }
     }
@@ -108,11 +93,9 @@ public final class TraceWriter implements AutoCloseable {
         if (group == null) {
             return null;
         }
-        group.close();
+        byte[] bytes = group.finish();
         group = null;
-        groupRows = 0;
-        RowGroupCheckpoint checkpoint = out.append(groupBytes.toByteArray());
-        groupBytes = null;
+        RowGroupCheckpoint checkpoint = out.append(bytes);
         out.sync();
         return checkpoint;
     }
@@ -125,25 +108,6 @@ public final class TraceWriter implements AutoCloseable {
     /** Bytes of the file written so far (closed row groups). */
     public long fileBytes() {
         return out.length();
-    }
-
-    private static ParquetWriter<EventRow> groupWriter(OutputFile target, SocketLifetimes shared) throws IOException {
-        Builder builder = new Builder(target, shared);
-        for (Column column : Column.HIGH_CARDINALITY) {
-            // Nearly every value differs: a dictionary would be built, hashed into and dropped
-            // again for each page. Delta encoding suits these (sorted times, growing counters).
-            builder = builder.withDictionaryEncoding(column.columnName(), false);
-        }
-        return builder.withConf(new PlainParquetConfiguration())
-                .withCodecFactory(new ZstdCodecs())
-                .withCompressionCodec(CompressionCodecName.ZSTD)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                // a group is closed by this writer, so parquet-java must not split it
-                .withRowGroupSize(Long.MAX_VALUE)
-                .withDictionaryEncoding(true)
-                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-                .withPageWriteChecksumEnabled(true)
-                .build();
     }
 
     /** Sets the metadata stored in the footer; must be called before {@link #close()}. */
@@ -181,9 +145,7 @@ public final class TraceWriter implements AutoCloseable {
             }
             closeRowGroup();
             if (out.empty()) {
-                ByteArrayOutputStream empty = new ByteArrayOutputStream();
-                groupWriter(new MemoryOutputFile(empty), new SocketLifetimes()).close();
-                out.templateFrom(empty.toByteArray());
+                out.templateFrom(RowGroupEncoder.emptyFile());
             }
             out.finish(footer(lifetimes.broken()));
         } finally {
@@ -194,68 +156,5 @@ public final class TraceWriter implements AutoCloseable {
     /** The lifetimes the rows broke (see {@code lifetimes} in format-spec/README.md), once closed; -1 before. */
     public long brokenLifetimes() {
         return brokenLifetimes;
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<EventRow, Builder> {
-        private final SocketLifetimes lifetimes;
-
-        Builder(OutputFile file, SocketLifetimes lifetimes) {
-            super(file);
-            this.lifetimes = lifetimes;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<EventRow> getWriteSupport(ParquetConfiguration conf) {
-            return new TraceWriteSupport(broken -> Map.of(), lifetimes);
-        }
-
-        @Override
-        protected WriteSupport<EventRow> getWriteSupport(Configuration conf) {
-            return new TraceWriteSupport(broken -> Map.of(), lifetimes);
-        }
-    }
-
-    /** A Parquet file written into memory: one row group, before it joins the trace. */
-    private record MemoryOutputFile(ByteArrayOutputStream bytes) implements OutputFile {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return createOrOverwrite(blockSizeHint);
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            bytes.reset();
-            return new PositionOutputStream() {
-                @Override
-                public long getPos() {
-                    return bytes.size();
-                }
-
-                @Override
-                public void write(int b) {
-                    bytes.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    bytes.write(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
-        }
     }
 }

@@ -30,12 +30,12 @@ import org.tcprec.format.metadata.TraceMetadata;
 
 /**
  * What encoding a recording's rows costs per event, two ways, on the rows of a real trace held
- * in memory: through {@link TraceWriter} (parquet-java's record writer, one {@link EventRow} at a
- * time, as the recorder writes), and through parquet-java's column writers
- * ({@link ColumnWriteStoreV2}) fed a batch of 4,096 rows one column at a time, with the same
- * encodings and ZSTD level, into parquet-java's page store in memory (its pages counted, not
- * written). The column path is given the trace's {@code life} values; the record path derives
- * them, as the recorder's does.
+ * in memory: through {@link TraceWriter}, one {@link EventRow} at a time as the recorder writes
+ * (rows batched into columns, then parquet-java's column writers), and through parquet-java's
+ * column writers ({@link ColumnWriteStoreV2}) alone, fed ready column arrays 4,096 rows at a time
+ * with the trace writer's settings, into parquet-java's page store in memory (its pages counted,
+ * not written): the floor of any writer built on parquet-java's column API. The column path is
+ * given the trace's {@code life} values; the trace writer derives them, as the recorder's does.
  * Neither includes the recorder's ring reading, wire decoding or sorting window.
  *
  * <pre>java -cp format-spec/target/test-classes:cli/target/tcprec.jar org.tcprec.format.EncoderCost TRACE [COPIES [ROUNDS]]</pre>
@@ -50,12 +50,16 @@ public final class EncoderCost {
     private final List<Column> columns = List.of(Column.values());
     private final long[][] numbers;
     private final Binary[][] strings;
+    /** The same strings as Java strings, one instance per value, as the recorder's string cache hands them out. */
+    private final String[][] texts;
+
     private final boolean[][] nulls;
     private final int rows;
 
-    private EncoderCost(long[][] numbers, Binary[][] strings, boolean[][] nulls, int rows) {
+    private EncoderCost(long[][] numbers, Binary[][] strings, String[][] texts, boolean[][] nulls, int rows) {
         this.numbers = numbers;
         this.strings = strings;
+        this.texts = texts;
         this.nulls = nulls;
         this.rows = rows;
     }
@@ -93,37 +97,37 @@ public final class EncoderCost {
     private static void measure(EncoderCost cost, int rounds) throws IOException {
         Path out = Files.createTempFile("tcprec-encoder-cost", ".parquet");
         try {
-            double[] record = new double[rounds];
+            double[] traceWriter = new double[rounds];
             double[] column = new double[rounds];
             long[] columnNs = new long[cost.columns.size()];
             long fileBytes = 0;
             long pageBytes = 0;
             for (int round = 0; round < rounds; round++) {
                 long start = System.nanoTime();
-                fileBytes = cost.throughRecordWriter(out);
-                record[round] = (System.nanoTime() - start) / (double) cost.rows;
+                fileBytes = cost.throughTraceWriter(out);
+                traceWriter[round] = (System.nanoTime() - start) / (double) cost.rows;
                 Arrays.fill(columnNs, 0);
                 start = System.nanoTime();
                 pageBytes = cost.throughColumnWriters(columnNs);
                 column[round] = (System.nanoTime() - start) / (double) cost.rows;
                 System.out.printf(
                         Locale.ROOT,
-                        "round %d: record writer %.0f ns/event, column writers %.0f ns/event%n",
+                        "round %d: trace writer %.0f ns/event, column writers alone %.0f ns/event%n",
                         round + 1,
-                        record[round],
+                        traceWriter[round],
                         column[round]);
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%,d events; median of rounds 3-%d: record writer %.0f ns/event (%.2f B/event, whole file), "
-                            + "column writers %.0f ns/event (%.2f B/event, pages only)%n",
+                    "%,d events; median of rounds 3-%d: trace writer %.0f ns/event (%.2f B/event, whole file), "
+                            + "column writers alone %.0f ns/event (%.2f B/event, pages only)%n",
                     cost.rows,
                     rounds,
-                    median(record),
+                    median(traceWriter),
                     fileBytes / (double) cost.rows,
                     median(column),
                     pageBytes / (double) cost.rows);
-            StringBuilder dearest = new StringBuilder("column writers, last round, ns/event by column:");
+            StringBuilder dearest = new StringBuilder("column writers alone, last round, ns/event by column:");
             Integer[] order = new Integer[columnNs.length];
             Arrays.setAll(order, i -> i);
             Arrays.sort(order, (a, b) -> Long.compare(columnNs[b], columnNs[a]));
@@ -175,7 +179,9 @@ public final class EncoderCost {
         long[][] numbers = new long[columns.size()][rows];
         Binary[][] strings = new Binary[columns.size()][rows];
         boolean[][] nulls = new boolean[columns.size()][rows];
+        String[][] texts = new String[columns.size()][rows];
         Map<String, Binary> interned = new HashMap<>();
+        Map<String, String> internedTexts = new HashMap<>();
         for (int copy = 0; copy < copies; copy++) {
             for (int r = 0; r < read.size(); r++) {
                 int at = copy * read.size() + r;
@@ -185,6 +191,7 @@ public final class EncoderCost {
                         nulls[i][at] = true;
                     } else if (columns.get(i).physicalType() == PrimitiveTypeName.BINARY) {
                         strings[i][at] = interned.computeIfAbsent(v.toString(), Binary::fromString);
+                        texts[i][at] = internedTexts.computeIfAbsent(v.toString(), t -> t);
                     } else {
                         long shift = i == time ? copy * span : i == life ? (long) copy * read.size() : 0;
                         numbers[i][at] = ((Number) v).longValue() + shift;
@@ -192,11 +199,11 @@ public final class EncoderCost {
                 }
             }
         }
-        return new EncoderCost(numbers, strings, nulls, rows);
+        return new EncoderCost(numbers, strings, texts, nulls, rows);
     }
 
-    /** Writes every row through the recorder's writer; returns the file's size. */
-    private long throughRecordWriter(Path out) throws IOException {
+    /** Writes every row through the trace writer, as the recorder does; returns the file's size. */
+    private long throughTraceWriter(Path out) throws IOException {
         try (TraceWriter writer = new TraceWriter(out)) {
             for (int r = 0; r < rows; r++) {
                 writer.write(row(r));
@@ -256,7 +263,7 @@ public final class EncoderCost {
     }
 
     private String string(Column c, int r) {
-        return nulls[c.ordinal()][r] ? null : strings[c.ordinal()][r].toStringUsingUTF8();
+        return texts[c.ordinal()][r];
     }
 
     /**
@@ -264,19 +271,14 @@ public final class EncoderCost {
      * compressed as the trace writer compresses them, held in memory); returns their bytes.
      */
     private long throughColumnWriters(long[] columnNs) {
-        ParquetProperties.Builder properties = ParquetProperties.builder()
-                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-                .withDictionaryEncoding(true);
-        for (Column c : Column.HIGH_CARDINALITY) {
-            properties = properties.withDictionaryEncoding(c.columnName(), false);
-        }
+        ParquetProperties properties = RowGroupEncoder.properties();
         MessageType schema = TraceSchema.messageType();
         ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
                 new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD),
                 schema,
                 new HeapByteBufferAllocator(),
                 Integer.MAX_VALUE);
-        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(schema, pages, properties.build());
+        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(schema, pages, properties);
         List<ColumnDescriptor> descriptors = schema.getColumns();
         for (int from = 0; from < rows; from += BATCH) {
             int to = Math.min(rows, from + BATCH);

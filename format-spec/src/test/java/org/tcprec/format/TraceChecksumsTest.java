@@ -37,10 +37,10 @@ class TraceChecksumsTest {
     @TempDir
     Path dir;
 
-    /** A trace of several row groups, with metadata, as the recorder writes one. */
+    /** A trace of several row groups, with metadata, as the recorder writes one: it closes each group itself. */
     private Path trace() throws Exception {
         Path file = dir.resolve("t.parquet");
-        try (TraceWriter w = new TraceWriter(file, 16 * 1024)) {
+        try (TraceWriter w = new TraceWriter(file)) {
             long t0 = 1_764_000_000_000_000_000L;
             for (int i = 0; i < 600; i++) {
                 w.write(TraceWriterDuckDbTest.setState(
@@ -50,6 +50,9 @@ class TraceChecksumsTest {
                         2,
                         i % 2 == 0 ? "CLOSE" : "SYN_SENT",
                         i % 2 == 0 ? "SYN_SENT" : "ESTABLISHED"));
+                if (i % 200 == 199) {
+                    w.closeRowGroup();
+                }
             }
             w.metadata(
                     JsonCodec.metadata(JsonCodec.writeCompact(Map.of("host", Map.of("hostname", "h1"), "rows", 600))));
