@@ -24,8 +24,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * Encodes the rows of one row group in memory, as a Parquet file of that one group, which
  * {@link RowGroupFile} then joins to the trace. Rows wait in a batch of columns and go to
  * parquet-java's column writers a column at a time: its record writer, taking the same rows a row
- * at a time, spent about three times as long per row (bench/encoder.sh), most of it assembling
- * records, on the recorder's busiest thread.
+ * at a time, spent much of the recorder's busiest thread assembling records (bench/encoder.sh
+ * times this writer against the column writers alone).
  */
 final class RowGroupEncoder {
     /** Rows encoded together: enough for the column loops to run warm, few enough to stay in cache. */

@@ -58,18 +58,6 @@ public final class TraceWriter implements AutoCloseable {
         return new TraceWriter(ROW_GROUP_BYTES, RowGroupFile.resume(file, checkpoints), lifetimes, rows);
     }
 
-    /**
-     * Encodes a row group of one row in memory and reads it back, so that the classes a first
-     * row group needs are loaded before a recording starts: on a busy host loading them takes
-     * seconds, which a recording would otherwise spend behind on its first group.
-     */
-    public static void prepare(EventRow sample) throws IOException {
-        RowGroupEncoder encoder = new RowGroupEncoder(new SocketLifetimes(), RowGroupEncoder.stringCache());
-        encoder.write(sample);
-        byte[] bytes = encoder.finish();
-        RowGroupFile.footerOf(bytes, 0, bytes.length);
-    }
-
     public void write(EventRow row) throws IOException {
         if (group == null) {
             group = new RowGroupEncoder(lifetimes, strings);

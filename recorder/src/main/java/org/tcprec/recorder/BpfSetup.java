@@ -47,14 +47,16 @@ final class BpfSetup {
         return new Tracepoints(present, missing, formats);
     }
 
-    /** Sets the programs up, loads them and attaches those whose tracepoint exists; returns the attached ones. */
-    static List<String> loadAndAttach(BpfObject bpf, RecordingConfig config, Tracepoints tracepoints)
-            throws BpfException {
-        boolean probeNeedsSocket = probeLacksSocket(tracepoints.formats());
+    /** Sets the programs up and loads them; nothing runs until {@link #attach}. */
+    static void load(BpfObject bpf, RecordingConfig config, Tracepoints tracepoints) throws BpfException {
         configure(bpf, config, tracepoints.missing());
-        bpf.setAutoload(PROBE_SOCKET_PROGRAM, probeNeedsSocket);
+        bpf.setAutoload(PROBE_SOCKET_PROGRAM, probeLacksSocket(tracepoints.formats()));
         bpf.load();
-        if (probeNeedsSocket) {
+    }
+
+    /** Attaches the loaded programs whose tracepoint exists; returns the attached ones. */
+    static List<String> attach(BpfObject bpf, Tracepoints tracepoints) throws BpfException {
+        if (probeLacksSocket(tracepoints.formats())) {
             bpf.attach(PROBE_SOCKET_PROGRAM);
         }
         List<String> attached = new ArrayList<>();

@@ -29,8 +29,6 @@ import org.tcprec.recorder.host.HostFacts;
 import org.tcprec.recorder.journal.Journal;
 import org.tcprec.recorder.journal.JournalLock;
 import org.tcprec.recorder.journal.JournalWriter;
-import org.tcprec.recorder.wire.EventType;
-import org.tcprec.recorder.wire.RowMapper;
 import org.tcprec.recorder.wire.WireEvent;
 
 /**
@@ -112,15 +110,12 @@ public final class Recorder {
             throw new RecordingException(refusal.get());
         }
         BpfSetup.Tracepoints tracepoints = BpfSetup.tracepoints();
-        try {
-            ByteBuffer sample = ByteBuffer.allocate(WireEvent.SIZE).order(java.nio.ByteOrder.nativeOrder());
-            sample.put(WireEvent.OFF_TYPE, (byte) EventType.values()[0].id());
-            TraceWriter.prepare(new RowMapper(ClockSample.now()).map(new WireEvent.Decoder().decode(sample, 0)));
-        } catch (IOException e) {
-            throw new RecordingException("cannot encode a trace: " + e.getMessage());
-        }
+        EncoderWarmup warmup = EncoderWarmup.start(paths.trace().directory());
         try (BpfObject bpf = BpfObject.open(BpfSetup.bpfObjectBytes())) {
-            List<String> attached = BpfSetup.loadAndAttach(bpf, config, tracepoints);
+            BpfSetup.load(bpf, config, tracepoints);
+            // the warm-up ends before any event can arrive: it would compete with the encoder
+            warmup.await();
+            List<String> attached = BpfSetup.attach(bpf, tracepoints);
             ClockSample startClock = ClockSample.now();
             TraceMetadata start = RecordingMetadata.atStart(
                     config, startClock, attached, tracepoints.missing(), tracepoints.formats());
@@ -133,6 +128,8 @@ public final class Recorder {
             return recordAndFinish(bpf, paths, start, startClock, attached, tracepoints.missing());
         } catch (BpfException e) {
             throw new RecordingException(e.getMessage());
+        } finally {
+            warmup.await();
         }
     }
 
