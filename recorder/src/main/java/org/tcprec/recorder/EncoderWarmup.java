@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.tcprec.format.TraceWriter;
+import org.tcprec.format.concurrent.ThreadEnd;
 import org.tcprec.format.metadata.TraceMetadata;
 import org.tcprec.recorder.host.ClockSample;
 import org.tcprec.recorder.wire.EventType;
@@ -57,17 +58,7 @@ final class EncoderWarmup {
 
     /** Waits for the warm-up to end and its file to be gone, however it ended. */
     void await() {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        ThreadEnd.await(thread);
     }
 
     static void run(Path dir, int records) throws IOException {
