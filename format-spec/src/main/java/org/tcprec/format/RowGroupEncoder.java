@@ -59,13 +59,14 @@ final class RowGroupEncoder {
         this.lifetimes = lifetimes;
         this.binaries = binaries;
         ParquetProperties properties = properties();
-        pages = ColumnChunkPageWriteStore.builder()
-                .withCompressorProvider(column -> new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD))
-                .withSchema(SCHEMA)
-                .withAllocator(properties.getAllocator())
-                .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
-                .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
-                .build();
+        // this constructor, not the builder of parquet-java 1.18: Spark brings 1.17 to the fleet
+        // module, whose tests write traces
+        pages = new ColumnChunkPageWriteStore(
+                new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD),
+                SCHEMA,
+                properties.getAllocator(),
+                properties.getColumnIndexTruncateLength(),
+                properties.getPageWriteChecksumEnabled());
         store = new ColumnWriteStoreV2(SCHEMA, pages, properties);
         List<ColumnDescriptor> descriptors = SCHEMA.getColumns();
         for (Column c : COLUMNS) {

@@ -17,10 +17,11 @@ import org.tcprec.recorder.wire.WireEvent;
 
 /**
  * Runs the encoder's path over made-up records before a recording starts: the sorting window, the
- * wire decoding, the row mapping and the trace writer, row groups and footer included, into a file
- * deleted at once. The JIT compiles that path while this runs. Left to the recording, that
- * compiling took about as much CPU as the encoder itself in a busy host's first seconds, CPU the
- * traced workload then lacks; it also loads the classes, which on a busy host takes seconds.
+ * wire decoding, the row mapping and the trace writer, row groups and footer included, into a
+ * temporary file deleted at once. The JIT compiles that path while this runs. Left to the
+ * recording, that compiling took about as much CPU as the encoder itself in a busy host's first
+ * seconds, CPU the traced workload then lacks; it also loads the classes, which on a busy host
+ * takes seconds.
  */
 final class EncoderWarmup {
     /** Records encoded: enough that the hot loops reach the JIT's last tier. */

@@ -110,7 +110,9 @@ public final class Recorder {
             throw new RecordingException(refusal.get());
         }
         BpfSetup.Tracepoints tracepoints = BpfSetup.tracepoints();
-        EncoderWarmup warmup = EncoderWarmup.start(paths.trace().directory());
+        // in the system's temporary directory: a kill during the warm-up leaves its file where
+        // temporary files are cleared, not in the user's directory
+        EncoderWarmup warmup = EncoderWarmup.start(Path.of(System.getProperty("java.io.tmpdir")));
         try (BpfObject bpf = BpfObject.open(BpfSetup.bpfObjectBytes())) {
             BpfSetup.load(bpf, config, tracepoints);
             // the warm-up ends before any event can arrive: it would compete with the encoder
