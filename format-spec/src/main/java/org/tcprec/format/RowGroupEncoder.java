@@ -36,6 +36,8 @@ final class RowGroupEncoder {
 
     private static final MessageType SCHEMA = TraceSchema.messageType();
     private static final Column[] COLUMNS = Column.values();
+    /** The writer settings of every trace (see {@link #properties()}); they hold no state of a writer's. */
+    static final ParquetProperties PROPERTIES = properties();
 
     private final SocketLifetimes lifetimes;
     private final Map<String, Binary> binaries;
@@ -58,16 +60,8 @@ final class RowGroupEncoder {
     RowGroupEncoder(SocketLifetimes lifetimes, Map<String, Binary> binaries) {
         this.lifetimes = lifetimes;
         this.binaries = binaries;
-        ParquetProperties properties = properties();
-        // this constructor, not the builder of parquet-java 1.18: Spark brings 1.17 to the fleet
-        // module, whose tests write traces
-        pages = new ColumnChunkPageWriteStore(
-                new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD),
-                SCHEMA,
-                properties.getAllocator(),
-                properties.getColumnIndexTruncateLength(),
-                properties.getPageWriteChecksumEnabled());
-        store = new ColumnWriteStoreV2(SCHEMA, pages, properties);
+        pages = pageStore();
+        store = new ColumnWriteStoreV2(SCHEMA, pages, PROPERTIES);
         List<ColumnDescriptor> descriptors = SCHEMA.getColumns();
         for (Column c : COLUMNS) {
             ColumnDescriptor d = descriptors.get(c.ordinal());
@@ -82,10 +76,10 @@ final class RowGroupEncoder {
     /**
      * The writer settings of every trace: data pages v2 (levels outside the compressed values, and
      * delta encodings where a dictionary is given up), dictionaries except for the columns whose
-     * values rarely repeat, ZSTD, page checksums. One definition, for the trace writer and for the
+     * values rarely repeat, page checksums. One definition, for the trace writer and for the
      * encoding benchmark.
      */
-    static ParquetProperties properties() {
+    private static ParquetProperties properties() {
         ParquetProperties.Builder builder = ParquetProperties.builder()
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                 .withAllocator(new HeapByteBufferAllocator())
@@ -97,6 +91,20 @@ final class RowGroupEncoder {
             builder = builder.withDictionaryEncoding(column.columnName(), false);
         }
         return builder.build();
+    }
+
+    /**
+     * A row group's page store: pages compressed with ZSTD, checksummed as {@link #PROPERTIES}
+     * says, held in memory until the group is written. This constructor, not the builder of
+     * parquet-java 1.18: Spark brings 1.17 to the fleet module, whose tests write traces.
+     */
+    static ColumnChunkPageWriteStore pageStore() {
+        return new ColumnChunkPageWriteStore(
+                new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD),
+                SCHEMA,
+                PROPERTIES.getAllocator(),
+                PROPERTIES.getColumnIndexTruncateLength(),
+                PROPERTIES.getPageWriteChecksumEnabled());
     }
 
     void write(EventRow r) {
@@ -139,10 +147,6 @@ final class RowGroupEncoder {
         if (++batched == BATCH_ROWS) {
             encodeBatch();
         }
-    }
-
-    long rows() {
-        return rows;
     }
 
     /** Bytes the group holds so far, encoded; the rows of the batch not yet encoded are left out. */
@@ -191,7 +195,7 @@ final class RowGroupEncoder {
                 Long.MAX_VALUE,
                 0,
                 null,
-                properties());
+                PROPERTIES);
     }
 
     private void encodeBatch() {

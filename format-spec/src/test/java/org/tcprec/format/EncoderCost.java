@@ -16,13 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.impl.ColumnWriteStoreV2;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -45,7 +42,7 @@ import org.tcprec.format.metadata.TraceMetadata;
  * (the JIT's) is printed.
  */
 public final class EncoderCost {
-    private static final int BATCH = 4096;
+    private static final int BATCH = RowGroupEncoder.BATCH_ROWS;
 
     private final List<Column> columns = List.of(Column.values());
     private final long[][] numbers;
@@ -271,14 +268,9 @@ public final class EncoderCost {
      * compressed as the trace writer compresses them, held in memory); returns their bytes.
      */
     private long throughColumnWriters(long[] columnNs) {
-        ParquetProperties properties = RowGroupEncoder.properties();
         MessageType schema = TraceSchema.messageType();
-        ColumnChunkPageWriteStore pages = new ColumnChunkPageWriteStore(
-                new ZstdCodecs().getCompressor(CompressionCodecName.ZSTD),
-                schema,
-                new HeapByteBufferAllocator(),
-                Integer.MAX_VALUE);
-        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(schema, pages, properties);
+        ColumnChunkPageWriteStore pages = RowGroupEncoder.pageStore();
+        ColumnWriteStoreV2 store = new ColumnWriteStoreV2(schema, pages, RowGroupEncoder.PROPERTIES);
         List<ColumnDescriptor> descriptors = schema.getColumns();
         for (int from = 0; from < rows; from += BATCH) {
             int to = Math.min(rows, from + BATCH);

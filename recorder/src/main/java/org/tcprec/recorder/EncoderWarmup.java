@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Map;
 import org.tcprec.format.TraceWriter;
 import org.tcprec.format.concurrent.ThreadEnd;
@@ -33,6 +34,8 @@ final class EncoderWarmup {
     private static final int AF_INET6 = 10;
     private static final long NETNS = 4026531840L;
     private static final byte[] COMM = "tcprec-warmup".getBytes(StandardCharsets.US_ASCII);
+    /** The state changes of steps 0, 1 and 3-5 of a lifetime: {oldstate, newstate}. */
+    private static final int[][] CHANGES = {{7, 2}, {2, 1}, {}, {1, 4}, {4, 5}, {5, 7}};
 
     private final Thread thread;
 
@@ -101,9 +104,7 @@ final class EncoderWarmup {
         int life = i / 8;
         int step = i % 8;
         long ts = 1_000_000_000L + i * 5_000L - (i % 16 == 15 ? 7_000 : 0);
-        for (int k = 0; k < WireEvent.SIZE; k++) {
-            b.put(at + k, (byte) 0);
-        }
+        Arrays.fill(b.array(), at, at + WireEvent.SIZE, (byte) 0);
         EventType type;
         int oldstate = 0;
         int newstate = 0;
@@ -117,9 +118,8 @@ final class EncoderWarmup {
             }
             default -> {
                 type = EventType.INET_SOCK_SET_STATE;
-                int[][] changes = {{7, 2}, {2, 1}, {}, {1, 4}, {4, 5}, {5, 7}};
-                oldstate = changes[step][0];
-                newstate = changes[step][1];
+                oldstate = CHANGES[step][0];
+                newstate = CHANGES[step][1];
                 present |= WireEvent.HAS_SOCK_BYTES;
             }
         }
